@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+// convplay: a terminal playground for learning how convolutional networks see images.
+//
+// The arrows point one way: convplay (CLI) -> ConvKit (engine, Swift standard library only).
+// Image, terminal and playground modules join as they land; only they may import C.
+import PackageDescription
+
+/// Release builds target the build machine's own vector unit: without an FMA-capable target,
+/// `addingProduct` on SIMD types becomes a library call per lane (DESIGN.md: 0.8 vs 112 GFLOP/s).
+/// Debug builds stay portable and debuggable. CONVPLAY_PORTABLE=1 turns this off for binaries
+/// that must run on another CPU.
+let hostTuning: [SwiftSetting] = {
+  if Context.environment["CONVPLAY_PORTABLE"] == "1" { return [] }
+  #if arch(x86_64)
+  return [.unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release))]
+  #elseif arch(arm64)
+  return [.unsafeFlags(["-Xcc", "-mcpu=native"], .when(configuration: .release))]
+  #else
+  return []
+  #endif
+}()
+
+let package = Package(
+  name: "convplay",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "convplay", targets: ["convplay"]),
+    .library(name: "ConvKit", targets: ["ConvKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
+    .target(name: "ConvKit", swiftSettings: hostTuning),
+    .executableTarget(
+      name: "convplay",
+      dependencies: [
+        "ConvKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: hostTuning),
+    .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay"]),
+  ]
+)

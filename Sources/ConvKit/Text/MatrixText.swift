@@ -1,0 +1,96 @@
+/// A problem in a matrix file, with the line it was found on.
+public struct MatrixTextError: Error, Equatable, CustomStringConvertible {
+  public var source: String
+  public var line: Int?
+  public var message: String
+
+  public var description: String {
+    if let line { return "\(source):\(line): \(message)" }
+    return "\(source): \(message)"
+  }
+}
+
+/// Reads and writes the plain-text matrices of `--matrix` and `--kernel` files.
+///
+/// Numbers are separated by spaces, tabs or commas, one row per line; `#` starts a comment;
+/// a blank line starts the next channel, so an RGB input is three blocks.
+public enum MatrixText {
+  /// Parses `text` into a `[channels, rows, cols]` tensor. `source` names the file in errors.
+  public static func parse(_ text: String, source: String = "matrix") throws -> Tensor {
+    var blocks: [[[Float]]] = []
+    var current: [[Float]] = []
+    var firstLineOfBlock: [Int] = []
+    var currentStart = 0
+    func fail(_ line: Int?, _ message: String) -> MatrixTextError {
+      MatrixTextError(source: source, line: line, message: message)
+    }
+    var lineNumber = 0
+    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      lineNumber += 1
+      var line = Substring(rawLine)
+      if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
+      let trimmedCR = line.hasSuffix("\r") ? line.dropLast() : line
+      let fields = trimmedCR.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+      let wasComment = rawLine.contains("#")
+      if fields.isEmpty {
+        // A comment-only line does not end a block; a truly blank line does.
+        if !wasComment && !current.isEmpty {
+          blocks.append(current)
+          firstLineOfBlock.append(currentStart)
+          current = []
+        }
+        continue
+      }
+      var row: [Float] = []
+      for field in fields {
+        guard let v = Float(String(field)), v.isFinite else {
+          throw fail(lineNumber, "'\(field)' is not a number")
+        }
+        row.append(v)
+      }
+      if current.isEmpty { currentStart = lineNumber }
+      if let width = current.first?.count, width != row.count {
+        throw fail(
+          lineNumber,
+          "ragged rows: this row has \(row.count) numbers, the first row of its block has \(width)")
+      }
+      current.append(row)
+    }
+    if !current.isEmpty {
+      blocks.append(current)
+      firstLineOfBlock.append(currentStart)
+    }
+    guard let first = blocks.first else { throw fail(nil, "no numbers found") }
+    for (b, block) in blocks.enumerated().dropFirst() {
+      if block.count != first.count || block[0].count != first[0].count {
+        throw fail(
+          firstLineOfBlock[b],
+          "channel \(b + 1) is \(block.count)x\(block[0].count) but channel 1 is "
+            + "\(first.count)x\(first[0].count); every channel must have the same size")
+      }
+    }
+    return Tensor(channels: blocks)
+  }
+
+  /// One row per line, values separated by one space; channels separated by a blank line.
+  public static func format(_ t: Tensor) -> String {
+    precondition(t.rank == 3, "format takes a [C, H, W] tensor")
+    var lines: [String] = []
+    for c in 0..<t.shape[0] {
+      if c > 0 { lines.append("") }
+      for r in 0..<t.shape[1] {
+        lines.append((0..<t.shape[2]).map { NumberText.format(t[c, r, $0]) }.joined(separator: " "))
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Right-aligned columns, for people reading a matrix beside another.
+  public static func aligned(_ rows: [[Float]]) -> [String] {
+    let cells = rows.map { $0.map(NumberText.format) }
+    let width = cells.flatMap { $0 }.map(\.count).max() ?? 1
+    return cells.map { row in
+      row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: " ")
+    }
+  }
+}

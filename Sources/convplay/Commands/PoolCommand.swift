@@ -1,0 +1,68 @@
+import ArgumentParser
+import ConvKit
+
+/// `convplay pool`: max or average pooling of each channel.
+struct PoolCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pool",
+    abstract: "Max or average pooling of a matrix; prints the output matrix.",
+    discussion: """
+      Example:
+        convplay pool --matrix examples/matrices/course-5x5.txt --size 2 --mode max
+      The stride defaults to the pool size. With --padding same, padded cells are ignored (max
+      treats them as -infinity, avg leaves them out of the mean), as Keras does.
+      Add --steps to see every window.
+      """)
+
+  @OptionGroup var matrix: MatrixOptions
+
+  @Option(name: .long, help: ArgumentHelp("Pool size: N or RxC.", valueName: "N|RxC"))
+  var size: String = "2"
+
+  @Option(name: .long, help: ArgumentHelp("Stride: N or RxC (default: the pool size).", valueName: "N|RxC"))
+  var stride: String?
+
+  @Option(name: .long, help: "max or avg.")
+  var mode: String = "max"
+
+  @Option(name: .long, help: ArgumentHelp("valid or same.", valueName: "valid|same"))
+  var padding: String = "valid"
+
+  @Flag(name: .long, help: "Print every window step by step, as 'convplay step' does for convolution.")
+  var steps = false
+
+  @Flag(name: .long, help: "Plain text without colours (with --steps).")
+  var plain = false
+
+  func run() throws {
+    try reportingErrors {
+      let (input, geometry, poolMode) = try setup()
+      if steps {
+        let trace = StepTrace.pooling(input: input, geometry: geometry, mode: poolMode)
+        print(StepReport(trace: trace, style: .init(plain: plain)).render(), terminator: "")
+        return
+      }
+      noteFloors(geometry)
+      print(MatrixText.format(ReferenceKernels.pool(input: input, geometry: geometry, mode: poolMode)))
+    }
+  }
+
+  func setup() throws -> (Tensor, WindowGeometry, PoolMode) {
+    guard let poolMode = PoolMode(rawValue: mode.lowercased()) ?? (mode.lowercased() == "average" ? .avg : nil) else {
+      throw CLIFailure("--mode must be max or avg (got '\(mode)')")
+    }
+    let pad: Padding
+    switch padding.lowercased() {
+    case "valid": pad = .valid
+    case "same": pad = .same
+    default: throw CLIFailure("--padding for pooling must be valid or same (got '\(padding)')")
+    }
+    let input = try matrix.load()
+    let k = try parsePair(size, option: "--size")
+    let s = try stride.map { try parsePair($0, option: "--stride") } ?? k
+    let g = try WindowGeometry(
+      inputRows: input.shape[1], inputCols: input.shape[2], kernelRows: k.rows, kernelCols: k.cols,
+      strideRows: s.rows, strideCols: s.cols, padding: pad)
+    return (input, g, poolMode)
+  }
+}

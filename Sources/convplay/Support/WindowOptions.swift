@@ -1,0 +1,146 @@
+import ArgumentParser
+import ConvKit
+import Foundation
+
+/// `--matrix FILE` (or `-` for stdin); the course's 5x5 example when omitted.
+struct MatrixOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Input matrix file: numbers separated by spaces, tabs or commas, one row per line, # comments, a blank line between channels. '-' reads stdin. Default: the course's 5x5 example.",
+      valueName: "file"))
+  var matrix: String?
+
+  func load() throws -> Tensor {
+    guard let matrix else { return CourseExample.matrix }
+    return try MatrixText.parse(try readText(matrix), source: matrix == "-" ? "stdin" : matrix)
+  }
+}
+
+/// `--kernel NAME|FILE`, `--flip`, `--bias`.
+struct KernelOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "A preset name (see 'convplay kernels') or a matrix file; several blocks make a multi-channel kernel.",
+      valueName: "name|file"))
+  var kernel: String = "sharpen"
+
+  @Flag(
+    name: .long,
+    help: "True convolution: rotate the kernel 180 degrees first (without it: cross-correlation, as Keras and PyTorch compute).")
+  var flip = false
+
+  @Option(name: .long, help: "A bias added to every output cell, as a Conv2D filter has.")
+  var bias: Float = 0
+
+  func load() throws -> Tensor {
+    try KernelOptions.resolve(kernel)
+  }
+
+  /// A preset by name, else a matrix file; the error names both possibilities.
+  static func resolve(_ name: String) throws -> Tensor {
+    if let preset = KernelPreset.named(name) { return preset.tensor }
+    if name == "-" || FileManager.default.fileExists(atPath: name) {
+      return try MatrixText.parse(try readText(name), source: name == "-" ? "stdin" : name)
+    }
+    throw CLIFailure(
+      "unknown kernel '\(name)': not a preset (see 'convplay kernels') and no such file")
+  }
+}
+
+/// `--padding valid|same|N`, `--stride N|RxC`, `--dilation N`.
+struct WindowOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("valid, same (Keras rule), or N zeros on every side.", valueName: "valid|same|N"))
+  var padding: String = "valid"
+
+  @Option(name: .long, help: ArgumentHelp("Step of the window: N, or RxC for rows x columns.", valueName: "N|RxC"))
+  var stride: String = "1"
+
+  @Option(name: .long, help: "Gap between kernel taps (1 = dense kernel).")
+  var dilation: Int = 1
+
+  func parsedPadding() throws -> Padding {
+    guard let p = Padding(parsing: padding) else {
+      throw CLIFailure("--padding must be valid, same or a whole number of zeros (got '\(padding)')")
+    }
+    return p
+  }
+
+  func parsedStride() throws -> (rows: Int, cols: Int) {
+    try parsePair(stride, option: "--stride")
+  }
+}
+
+/// Parses `N` or `RxC` into a pair of whole numbers >= 1.
+func parsePair(_ text: String, option: String) throws -> (rows: Int, cols: Int) {
+  let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+  let numbers = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+  guard numbers.count == parts.count, (1...2).contains(numbers.count) else {
+    throw CLIFailure("\(option) must be N or RxC, for example 2 or 2x1 (got '\(text)')")
+  }
+  for n in numbers where n < 1 {
+    throw CLIFailure("\(option) must be at least 1 (got \(n))")
+  }
+  return (numbers[0], numbers.count == 2 ? numbers[1] : numbers[0])
+}
+
+/// The whole text of a file, or of stdin for `-`.
+func readText(_ path: String) throws -> String {
+  let data: Data
+  if path == "-" {
+    data = FileHandle.standardInput.readDataToEndOfFile()
+  } else {
+    guard let d = FileManager.default.contents(atPath: path) else {
+      var isDir: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        throw CLIFailure("\(path): is a directory, not a matrix file")
+      }
+      throw CLIFailure("\(path): no such file or not readable")
+    }
+    data = d
+  }
+  guard let text = String(data: data, encoding: .utf8) else {
+    throw CLIFailure("\(path == "-" ? "stdin" : path): not a text file (expected numbers in UTF-8 text)")
+  }
+  return text
+}
+
+/// The convolution set-up shared by `conv` and `step`: input, kernel and geometry checked
+/// against each other with messages a student can act on.
+struct ConvolutionSetup {
+  var input: Tensor
+  var kernel: Tensor
+  var geometry: WindowGeometry
+  var bias: Float
+  var flip: Bool
+
+  init(matrix: MatrixOptions, kernel k: KernelOptions, window: WindowOptions) throws {
+    input = try matrix.load()
+    kernel = try k.load()
+    bias = k.bias
+    flip = k.flip
+    let kc = kernel.shape[0]
+    let ic = input.shape[0]
+    if kc != 1 && kc != ic {
+      throw CLIFailure(
+        "the kernel has \(kc) channels but the input has \(ic): a filter needs one block per input channel (or a single block, applied to each channel on its own)")
+    }
+    let stride = try window.parsedStride()
+    geometry = try WindowGeometry(
+      inputRows: input.shape[1], inputCols: input.shape[2],
+      kernelRows: kernel.shape[1], kernelCols: kernel.shape[2],
+      strideRows: stride.rows, strideCols: stride.cols, dilation: window.dilation,
+      padding: try window.parsedPadding(), requireWhole: true)
+  }
+}
+
+/// Notes on stderr when a 'valid' window does not divide the input (Keras floors).
+func noteFloors(_ g: WindowGeometry) {
+  var seen = Set<String>()
+  for axis in [g.rows, g.cols] {
+    if let why = axis.floorExplanation, seen.insert(axis.formula).inserted {
+      printNote("\(axis.formula): \(why)")
+    }
+  }
+}
