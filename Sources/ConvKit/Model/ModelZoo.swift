@@ -1,0 +1,60 @@
+/// The named models convplay knows: the course's three MNIST models and the built-in training
+/// models. `convplay summary --model NAME` and `convplay train --model NAME` look them up here.
+public enum ModelZoo {
+  public struct Entry: Sendable {
+    public var name: String
+    public var summary: String
+    public var spec: SequentialSpec
+  }
+
+  static let mnist: FeatureShape = [28, 28, 1]
+
+  static func conv(_ f: Int, _ k: Int, _ a: Activation = .relu, padding: Padding = .valid) -> LayerSpec {
+    LayerSpec(.conv2D(filters: f, kernel: (k, k), strides: (1, 1), padding: padding, dilation: 1, activation: a, useBias: true))
+  }
+  static func maxPool(_ k: Int) -> LayerSpec {
+    LayerSpec(.maxPool2D(size: (k, k), strides: (k, k), padding: .valid))
+  }
+  static func dense(_ units: Int, _ a: Activation) -> LayerSpec {
+    LayerSpec(.dense(units: units, activation: a, useBias: true))
+  }
+  static let flatten = LayerSpec(.flatten)
+  static func dropout(_ r: Float) -> LayerSpec { LayerSpec(.dropout(rate: r)) }
+
+  public static let all: [Entry] = [
+    Entry(
+      name: "course1", summary: "the course's first model: Conv2D(64, 3) -> Flatten -> Dense(10)",
+      spec: SequentialSpec(inputShape: mnist, layers: [conv(64, 3), flatten, dense(10, .softmax)])),
+    Entry(
+      name: "course2", summary: "course1 with a Dense(15, tanh) hidden layer",
+      spec: SequentialSpec(
+        inputShape: mnist, layers: [conv(64, 3), flatten, dense(15, .tanh), dense(10, .softmax)])),
+    Entry(
+      name: "course3", summary: "course2 with MaxPooling2D(2) after the convolution",
+      spec: SequentialSpec(
+        inputShape: mnist,
+        layers: [conv(64, 3), maxPool(2), flatten, dense(15, .tanh), dense(10, .softmax)])),
+    Entry(
+      name: "softmax", summary: "softmax regression: Flatten -> Dense(10, softmax)",
+      spec: SequentialSpec(inputShape: mnist, layers: [flatten, dense(10, .softmax)])),
+    Entry(
+      name: "mlp", summary: "multilayer perceptron: two hidden Dense(256, relu) layers with dropout",
+      spec: SequentialSpec(
+        inputShape: mnist,
+        layers: [flatten, dense(256, .relu), dropout(0.2), dense(256, .relu), dropout(0.2), dense(10, .softmax)])),
+    Entry(
+      name: "cnn", summary: "conv32-conv64-pool-dropout-dense128-dropout-dense10 (Keras's mnist_cnn)",
+      spec: SequentialSpec(
+        inputShape: mnist,
+        layers: [conv(32, 3), conv(64, 3), maxPool(2), dropout(0.25), flatten, dense(128, .relu), dropout(0.5), dense(10, .softmax)])),
+    Entry(
+      name: "convnet", summary: "Keras's mnist_convnet example: conv32-pool-conv64-pool-flatten-dropout-dense10",
+      spec: SequentialSpec(
+        inputShape: mnist,
+        layers: [conv(32, 3), maxPool(2), conv(64, 3), maxPool(2), flatten, dropout(0.5), dense(10, .softmax)])),
+  ]
+
+  public static func named(_ name: String) -> Entry? {
+    all.first { $0.name == name.lowercased() }
+  }
+}
