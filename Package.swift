@@ -26,6 +26,7 @@ let package = Package(
   products: [
     .executable(name: "convplay", targets: ["convplay"]),
     .library(name: "ConvKit", targets: ["ConvKit"]),
+    .library(name: "ConvData", targets: ["ConvData"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,14 +34,20 @@ let package = Package(
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
     .target(name: "ConvKit", swiftSettings: hostTuning),
+    // zlib for gzipped IDX files (Foundation on Linux has no gzip).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
+    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib"], swiftSettings: hostTuning),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
+        "ConvData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "convplayTests", dependencies: ["convplay"]),
+    .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
   ]
 )
