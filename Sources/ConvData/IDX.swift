@@ -13,6 +13,12 @@ public struct IDXArray: Equatable, Sendable {
   public var dimensions: [Int]
   public var bytes: [UInt8]
 
+  public init(dimensions: [Int], bytes: [UInt8]) {
+    precondition(dimensions.reduce(1, *) == bytes.count, "IDX dimensions \(dimensions) need \(dimensions.reduce(1, *)) bytes")
+    self.dimensions = dimensions
+    self.bytes = bytes
+  }
+
   /// Parses IDX bytes (gzip is undone first when the data starts with gzip's magic).
   /// `name` is used in error messages.
   public init(data raw: Data, name: String = "IDX file") throws {
