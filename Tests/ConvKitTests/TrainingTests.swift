@@ -146,7 +146,7 @@ final class TrainingTests: XCTestCase {
     XCTAssertEqual(validation?.labels, Array(data.labels[80...]), "Keras holds out the last fraction")
     var batches = 0
     var epochs: [EpochMetrics] = []
-    try net.fit(train, validation: validation, epochs: 2, batchSize: 32, optimizer: Adam()) { event in
+    try net.fit(train, validation: validation, epochs: 2, batchSize: 32, optimizer: Adam(), onEvent: { event in
       switch event {
       case .batchEnded(_, let b, let total, _, _, _):
         XCTAssertEqual(total, 3)
@@ -155,7 +155,7 @@ final class TrainingTests: XCTestCase {
       case .epochEnded(let m): epochs.append(m)
       case .epochStarted: break
       }
-    }
+    })
     XCTAssertEqual(batches, 6)
     XCTAssertEqual(epochs.map(\.epoch), [1, 2])
     XCTAssertEqual(epochs[0].images, 80)
