@@ -4,7 +4,7 @@ extension Activation {
   public func apply(_ z: [Float], width: Int) -> [Float] {
     switch self {
     case .linear: return z
-    case .relu: return z.map { $0 > 0 ? $0 : 0 }
+    case .relu: return z.map { max($0, 0) }
     case .tanh: return z.map { Float(_tanh(Double($0))) }
     case .sigmoid: return z.map { Float(1 / (1 + _exp(-Double($0)))) }
     case .softmax:
@@ -32,7 +32,11 @@ extension Activation {
     case .linear: return dy
     case .relu:
       var d = dy
-      for i in d.indices where z[i] <= 0 { d[i] = 0 }
+      z.withUnsafeBufferPointer { zp in
+        d.withUnsafeMutableBufferPointer { dp in
+          for i in 0..<dp.count { dp[i] = zp[i] > 0 ? dp[i] : 0 }
+        }
+      }
       return d
     case .tanh:
       var d = dy

@@ -180,37 +180,46 @@ public enum ConvKernels {
 
   /// Max pooling of `x` `[N, H, W, C]`. Returns the output `[N, OH, OW, C]` and, for the
   /// backward pass, the flat input index of each output's maximum (padding never wins, as in
-  /// Keras; the first maximum wins ties).
+  /// Keras; the first maximum wins ties; a window entirely in explicit padding gives 0 and -1).
+  /// Channels are the innermost loop, contiguous in NHWC, so the comparisons vectorize.
   public static func maxPoolForward(
     input x: [Float], batch n: Int, height: Int, width: Int, channels: Int, geometry g: WindowGeometry
   ) -> (output: [Float], argmax: [Int32]) {
     let oh = g.outputRows, ow = g.outputCols
     var out = [Float](repeating: 0, count: n * oh * ow * channels)
-    var arg = [Int32](repeating: 0, count: out.count)
-    var o = 0
-    for b in 0..<n {
-      let base = b * height * width * channels
-      for orow in 0..<oh {
-        for ocol in 0..<ow {
-          for ch in 0..<channels {
-            var best = -Float.infinity
-            var at = -1
-            for i in 0..<g.rows.kernel {
-              let r = g.rows.inputIndex(window: orow, tap: i)
-              guard r >= 0 && r < height else { continue }
-              for j in 0..<g.cols.kernel {
-                let c = g.cols.inputIndex(window: ocol, tap: j)
-                guard c >= 0 && c < width else { continue }
-                let idx = base + (r * width + c) * channels + ch
-                if at < 0 || x[idx] > best {
-                  best = x[idx]
-                  at = idx
+    var arg = [Int32](repeating: -1, count: out.count)
+    x.withUnsafeBufferPointer { xp in
+      out.withUnsafeMutableBufferPointer { op in
+        arg.withUnsafeMutableBufferPointer { ap in
+          for b in 0..<n {
+            let base = b * height * width * channels
+            for orow in 0..<oh {
+              for ocol in 0..<ow {
+                let o = ((b * oh + orow) * ow + ocol) * channels
+                var first = true
+                for i in 0..<g.rows.kernel {
+                  let r = g.rows.inputIndex(window: orow, tap: i)
+                  guard r >= 0 && r < height else { continue }
+                  for j in 0..<g.cols.kernel {
+                    let c = g.cols.inputIndex(window: ocol, tap: j)
+                    guard c >= 0 && c < width else { continue }
+                    let src = base + (r * width + c) * channels
+                    if first {
+                      for ch in 0..<channels {
+                        op[o + ch] = xp[src + ch]
+                        ap[o + ch] = Int32(src + ch)
+                      }
+                      first = false
+                    } else {
+                      for ch in 0..<channels where xp[src + ch] > op[o + ch] {
+                        op[o + ch] = xp[src + ch]
+                        ap[o + ch] = Int32(src + ch)
+                      }
+                    }
+                  }
                 }
               }
             }
-            out[o] = best
-            arg[o] = Int32(at)
-            o += 1
           }
         }
       }
@@ -221,7 +230,9 @@ public enum ConvKernels {
   /// Max pooling backward: each output's gradient goes to the input that was its maximum.
   public static func maxPoolBackward(dOut: [Float], argmax: [Int32], inputCount: Int) -> [Float] {
     var dx = [Float](repeating: 0, count: inputCount)
-    for (i, a) in argmax.enumerated() { dx[Int(a)] += dOut[i] }
+    dx.withUnsafeMutableBufferPointer { dp in
+      for (i, a) in argmax.enumerated() where a >= 0 { dp[Int(a)] += dOut[i] }
+    }
     return dx
   }
 

@@ -81,11 +81,20 @@ public final class Adam: Optimizer {
       let key = ObjectIdentifier(p)
       var (m, v) = moments[key] ?? ([Float](repeating: 0, count: p.value.count), [Float](repeating: 0, count: p.value.count))
       moments[key] = nil  // keep the arrays uniquely referenced while updating them
-      for i in p.value.indices {
-        let g = p.gradient[i]
-        m[i] += (g - m[i]) * (1 - beta1)
-        v[i] += (g * g - v[i]) * (1 - beta2)
-        p.value[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
+      let (b1, b2, eps) = (beta1, beta2, epsilon)
+      p.gradient.withUnsafeBufferPointer { gp in
+        p.value.withUnsafeMutableBufferPointer { wp in
+          m.withUnsafeMutableBufferPointer { mp in
+            v.withUnsafeMutableBufferPointer { vp in
+              for i in 0..<wp.count {
+                let g = gp[i]
+                mp[i] += (g - mp[i]) * (1 - b1)
+                vp[i] += (g * g - vp[i]) * (1 - b2)
+                wp[i] -= alpha * mp[i] / (vp[i].squareRoot() + eps)
+              }
+            }
+          }
+        }
       }
       moments[key] = (m, v)
     }
