@@ -50,6 +50,7 @@ final class TrainingProgress {
   let interactive: Bool
   private var lastDraw: ContinuousClock.Instant?
   private let clock = ContinuousClock()
+  private var batches = 0
 
   init(plain: Bool) {
     interactive = !plain && isatty(STDOUT_FILENO) == 1
@@ -57,9 +58,10 @@ final class TrainingProgress {
 
   func handle(_ event: TrainingEvent) {
     switch event {
-    case .epochStarted(let epoch, let epochs, _):
+    case .epochStarted(let epoch, let epochs, let batches):
       if interactive { print("Epoch \(epoch)/\(epochs)") }
       lastDraw = nil
+      self.batches = batches
     case .batchEnded(_, let batch, let batches, let loss, let accuracy, let seconds):
       guard interactive else { return }
       let now = clock.now
@@ -79,7 +81,10 @@ final class TrainingProgress {
     case .epochEnded(let m):
       var parts: [String] = []
       if interactive {
-        parts.append("\r\u{1B}[K" + "\(m.images) images - \(String(format: "%.1f", m.seconds))s")
+        // Keras's closing line: the full bar, the epoch's time and the time per step.
+        let perStep = m.seconds / Double(max(batches, 1)) * 1000
+        parts.append(
+          "\r\u{1B}[K\(batches)/\(batches) [\(String(repeating: "=", count: 30))] - \(Int(m.seconds.rounded()))s \(Int(perStep.rounded()))ms/step")
       } else {
         parts.append("epoch \(m.epoch) - \(String(format: "%.1f", m.seconds))s")
       }
