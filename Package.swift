@@ -33,14 +33,18 @@ let package = Package(
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
     .target(name: "ConvKit", swiftSettings: hostTuning),
+    // What convplay keeps about its user (quiz progress), in the XDG data directory.
+    .target(name: "ConvUserData", dependencies: ["ConvKit"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
+        "ConvUserData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "convplayTests", dependencies: ["convplay"]),
+    .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
   ]
 )

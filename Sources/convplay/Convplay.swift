@@ -17,7 +17,7 @@ struct Convplay: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ConvCommand.self, StepCommand.self, PoolCommand.self, KernelsCommand.self,
-      SummaryCommand.self,
+      SummaryCommand.self, QuizCommand.self,
     ]
   )
 

@@ -12,7 +12,13 @@ extension ShapeText {
       body = body.dropFirst().dropLast().trimmingWhitespace()
     }
     guard !body.isEmpty else { return nil }
-    let separators: Set<Character> = body.contains(",") ? [","] : ["x", "X", "×", "*"]
+    let separators: Set<Character> =
+      body.contains(",") ? [","]
+      : body.contains(where: { "xX×*".contains($0) }) ? ["x", "X", "×", "*"]
+      : [" ", "\t"]  // `26 26 64`
+    if separators == [" ", "\t"] {
+      body = Substring(body.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " "))
+    }
     var parts = body.split(omittingEmptySubsequences: false) { separators.contains($0) }
       .map { $0.trimmingWhitespace() }
     // `(26,)` is a one-element tuple in Python.
