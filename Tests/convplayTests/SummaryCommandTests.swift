@@ -51,3 +51,15 @@ final class SummaryCommandTests: XCTestCase {
     XCTAssertTrue(typo.stderr.hasPrefix("convplay: layer 1, column 12: unknown argument 'kernal_size' (did you mean kernel_size?)"))
   }
 }
+
+final class SummaryApplicationsCommandTests: XCTestCase {
+  func testVGG16() throws {
+    let run = try runModelCLI(["summary", "--model", "vgg16"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(run.stdout.contains("predictions (Dense)          (None, 1000)              4097000"))
+    XCTAssertTrue(run.stdout.contains("Total params: 138,357,544\n"))
+    let list = try runModelCLI(["summary", "--list"])
+    XCTAssertTrue(list.stdout.contains("vgg19"))
+    XCTAssertTrue(list.stdout.contains("course1"))
+  }
+}

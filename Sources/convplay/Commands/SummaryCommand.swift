@@ -34,8 +34,11 @@ struct SummaryCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       if list {
-        let width = ModelZoo.all.map(\.name.count).max() ?? 0
+        let width = (ModelZoo.all.map(\.name.count) + KerasApplications.all.map(\.name.count)).max() ?? 0
         for entry in ModelZoo.all {
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+        }
+        for entry in KerasApplications.all {
           print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
         }
         return
@@ -58,9 +61,14 @@ struct SummaryCommand: ParsableCommand {
         }
         print(try SummaryText.render(parsed), terminator: "")
       case (nil, .some(let name)):
+        if let app = KerasApplications.named(name) {
+          print(try SummaryText.render(app.spec, name: app.name, inputLayer: app.inputLayerName), terminator: "")
+          return
+        }
         guard let entry = ModelZoo.named(name) else {
           throw CLIFailure(
-            "unknown model '\(name)'; known models: " + ModelZoo.all.map(\.name).joined(separator: ", "))
+            "unknown model '\(name)'; known models: "
+              + (ModelZoo.all.map(\.name) + KerasApplications.all.map(\.name)).joined(separator: ", "))
         }
         print(try SummaryText.render(entry.spec, name: entry.name), terminator: "")
       }
