@@ -12,8 +12,8 @@ final class QuizCommandTests: XCTestCase {
     try? FileManager.default.removeItem(at: home)
   }
 
-  func quiz(_ args: [String], stdin: String = "") throws -> ModelCLIRun {
-    try runModelCLI(["quiz"] + args, stdin: stdin, environment: ["CONVPLAY_HOME": home.path])
+  func quiz(_ args: [String], stdin: String = "") throws -> CommandResult {
+    try CommandRunner.run(["quiz"] + args, stdin: stdin, environment: ["CONVPLAY_HOME": home.path])
   }
 
   func keyAnswers(_ key: String) -> [String] {

@@ -12,6 +12,8 @@ public struct QuizGenerator: Sendable {
   public let level: Int
   public private(set) var rng: SplitMix64
   public private(set) var previous: QuizQuestion?
+  /// The last questions asked, not asked again while there are others.
+  private var recent: [QuizAsk] = []
 
   public init(seed: UInt64, selection: QuizSelection = .mixed, level: Int = 1) {
     precondition((1...3).contains(level), "the quiz has levels 1, 2 and 3")
@@ -22,7 +24,7 @@ public struct QuizGenerator: Sendable {
 
   public mutating func next() -> QuizQuestion {
     let kinds = selection.kinds
-    for _ in 0..<200 {
+    for attempt in 0..<200 {
       var candidates = kinds
       // With three or more kinds the kind always changes; with two, usually (2 times in 3).
       if let p = previous, kinds.count >= 3 || (kinds.count == 2 && rng.chance(2, in: 3)) {
@@ -31,7 +33,11 @@ public struct QuizGenerator: Sendable {
       let kind = rng.pick(candidates)
       guard let q = try? make(kind) else { continue }  // a geometry that does not fit: draw again
       if let p = previous, alike(p, q) { continue }
+      // Prefer a question not asked lately; small pools (level 1) may have to repeat one.
+      if attempt < 100, recent.contains(q.ask) { continue }
       previous = q
+      recent.append(q.ask)
+      if recent.count > 12 { recent.removeFirst() }
       return q
     }
     // Unreachable in practice (every generator has many cases); fail loudly, not silently.
@@ -142,7 +148,7 @@ public struct QuizGenerator: Sendable {
     switch level {
     case 1:
       let k = rng.pick([3, 3, 5])
-      return .convParams(input: [28, 28, 1], layer: Self.conv(rng.pick([8, 16, 32, 64]), (k, k)))
+      return .convParams(input: [28, 28, 1], layer: Self.conv(rng.pick([8, 10, 16, 20, 32, 64, 128]), (k, k)))
     case 2:
       let input = image(sizes: [28, 32, 64, 224], channels: [3, 3, 16, 32, 64])
       let k = rng.pick([1, 3, 5])

@@ -62,7 +62,7 @@ struct QuizCommand: ParsableCommand {
         printAnswerKey(seed: seed, selection: selection, language: language)
         return
       }
-      let style = Style(color: !plain && isatty(STDOUT_FILENO) == 1)
+      let style = Style(color: !plain && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
       if let answers {
         var lines = try readText(answers).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true { lines.removeLast() }
