@@ -33,14 +33,23 @@ let package = Package(
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
     .target(name: "ConvKit", swiftSettings: hostTuning),
+    // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
+    .target(
+      name: "CImageCodecs",
+      linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
+    // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
+    .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
+        "ConvImageIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "convplayTests", dependencies: ["convplay"]),
+    .testTarget(
+      name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
   ]
 )
