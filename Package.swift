@@ -48,7 +48,7 @@ let package = Package(
       ],
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
   ]

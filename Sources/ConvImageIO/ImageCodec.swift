@@ -95,20 +95,22 @@ public enum ImageCodec {
     if raw.bytes_per_sample == 2 {
       image = planar(
         samples.assumingMemoryBound(to: UInt16.self), info: info, spp: spp,
-        premultiplied: true, full: 65535, scale: 1 / 257)
+        premultiplied: true, full: 65535, divisor: 257)
     } else {
       image = planar(
         samples.assumingMemoryBound(to: UInt8.self), info: info, spp: spp,
-        premultiplied: false, full: 255, scale: 1)
+        premultiplied: false, full: 255, divisor: 1)
     }
     return DecodedImage(info: info, image: image)
   }
 
   /// Interleaved samples (with alpha last, if any) to planar floats in 0...255, alpha composited
   /// on white. libpng's 16-bit output is premultiplied (colour already scaled by alpha).
+  /// 16-bit values are divided by 257 (65535 / 255), as NumPy would, not multiplied by 1/257,
+  /// which can differ in the last bit.
   private static func planar<T: BinaryInteger>(
     _ s: UnsafePointer<T>, info: ImageInfo, spp: Int, premultiplied: Bool, full: Float,
-    scale: Float
+    divisor: Float
   ) -> Image {
     let n = info.width * info.height
     let colorChannels = spp >= 3 ? 3 : 1
@@ -122,10 +124,10 @@ public enum ImageCodec {
           for c in 0..<colorChannels {
             let v = Float(px[c])
             let covered = premultiplied ? v : v * a / full
-            o[c * n + p] = (covered + (full - a)) * scale
+            o[c * n + p] = (covered + (full - a)) / divisor
           }
         } else {
-          for c in 0..<colorChannels { o[c * n + p] = Float(px[c]) * scale }
+          for c in 0..<colorChannels { o[c * n + p] = Float(px[c]) / divisor }
         }
       }
     }
