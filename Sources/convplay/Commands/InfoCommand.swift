@@ -17,23 +17,17 @@ struct InfoCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("PNG, JPEG or NumPy .npy files.", valueName: "image"))
   var images: [String]
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp(
-      "Refuse images with more pixels than this (checked from the header, before decoding).",
-      valueName: "n"))
-  var maxPixels: Int = ImageCodec.defaultMaxPixels
+  @OptionGroup var limit: PixelLimitOptions
 
   func validate() throws {
     if images.isEmpty { throw ValidationError("give at least one image") }
-    if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
   }
 
   func run() throws {
     var failed = false
     for (i, path) in images.enumerated() {
       do {
-        let decoded = try ImageFile.read(path, maxPixels: maxPixels)
+        let decoded = try limit.read(path)
         if i > 0 { print() }
         print(Self.describe(decoded, path: path))
       } catch {

@@ -3,11 +3,8 @@ import ConvImageIO
 import ConvKit
 import Foundation
 
-/// The input photo and the pixel limit, shared by `gray`, `channels`, `filter` and `info`.
-struct ImageInputOptions: ParsableArguments {
-  @Argument(help: ArgumentHelp("A PNG, JPEG or NumPy .npy image.", valueName: "image"))
-  var image: String
-
+/// `--max-pixels`: the size limit every command that reads images takes.
+struct PixelLimitOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
@@ -19,8 +16,20 @@ struct ImageInputOptions: ParsableArguments {
     if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
   }
 
+  func read(_ path: String) throws -> DecodedImage {
+    try ImageFile.read(path, maxPixels: maxPixels)
+  }
+}
+
+/// The input photo and the pixel limit, shared by `gray`, `channels` and `filter`.
+struct ImageInputOptions: ParsableArguments {
+  @Argument(help: ArgumentHelp("A PNG, JPEG or NumPy .npy image.", valueName: "image"))
+  var image: String
+
+  @OptionGroup var limit: PixelLimitOptions
+
   func load() throws -> DecodedImage {
-    try ImageFile.read(image, maxPixels: maxPixels)
+    try limit.read(image)
   }
 }
 
