@@ -39,6 +39,29 @@ static int cic_too_large(cic_image *out, uint64_t max_pixels, char *err, size_t 
 // ---------------------------------------------------------------------------------------------
 // PNG through libpng's simplified API: failures come back as a 0 return and image.message.
 
+/// Copies a PNG into `dst` (at least `size` bytes) without its gAMA, sRGB, iCCP and cHRM chunks;
+/// returns the copy's length. Anything malformed is copied unchanged for libpng to judge.
+static size_t cic_png_without_color_chunks(const uint8_t *src, size_t size, uint8_t *dst) {
+  size_t in = 8, out = 8;
+  memcpy(dst, src, size < 8 ? size : 8);
+  while (in + 12 <= size) {
+    size_t length = ((size_t)src[in] << 24) | ((size_t)src[in + 1] << 16) |
+                    ((size_t)src[in + 2] << 8) | (size_t)src[in + 3];
+    if (length > size - in - 12) break;
+    const uint8_t *type = src + in + 4;
+    size_t total = length + 12;
+    int color_chunk = memcmp(type, "gAMA", 4) == 0 || memcmp(type, "sRGB", 4) == 0 ||
+                      memcmp(type, "iCCP", 4) == 0 || memcmp(type, "cHRM", 4) == 0;
+    if (!color_chunk) {
+      memcpy(dst + out, src + in, total);
+      out += total;
+    }
+    in += total;
+  }
+  memcpy(dst + out, src + in, size - in);
+  return out + (size - in);
+}
+
 static int cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels, cic_image *out,
                           char *err, size_t err_size) {
   // Header facts the simplified API does not expose (bit depth, palette, interlace) come from
@@ -57,18 +80,30 @@ static int cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     }
   }
 
+  // convplay shows the numbers stored in the file, as NumPy, PIL and the course do. libpng's
+  // simplified API would colour-manage instead (a gAMA 1.0 file's 128 reads as 186), so the
+  // colour-space chunks are left out of the copy libpng sees.
+  uint8_t *plain = malloc(size);
+  if (plain == NULL) {
+    cic_set_error(err, err_size, "not enough memory to read the PNG");
+    return CIC_NO_MEMORY;
+  }
+  size_t plain_size = cic_png_without_color_chunks(data, size, plain);
+
   png_image image;
   memset(&image, 0, sizeof image);
   image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_memory(&image, data, size)) {
+  if (!png_image_begin_read_from_memory(&image, plain, plain_size)) {
     cic_set_error(err, err_size, "corrupt PNG: %s", image.message);
     png_image_free(&image);
+    free(plain);
     return CIC_BAD_DATA;
   }
   out->width = image.width;
   out->height = image.height;
   if (cic_too_large(out, max_pixels, err, err_size)) {
     png_image_free(&image);
+    free(plain);
     return CIC_TOO_LARGE;
   }
   int color = (image.format & PNG_FORMAT_FLAG_COLOR) != 0;
@@ -89,15 +124,18 @@ static int cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     cic_set_error(err, err_size, "not enough memory for a %ux%u image", image.width,
                   image.height);
     png_image_free(&image);
+    free(plain);
     return CIC_NO_MEMORY;
   }
   if (!png_image_finish_read(&image, NULL, buffer, 0, NULL)) {
     cic_set_error(err, err_size, "corrupt PNG: %s", image.message);
     free(buffer);
     png_image_free(&image);
+    free(plain);
     return CIC_BAD_DATA;
   }
   png_image_free(&image);
+  free(plain);
   out->samples = buffer;
   return CIC_OK;
 }
@@ -157,12 +195,14 @@ static void cic_jpeg_error_exit(j_common_ptr cinfo) {
   longjmp(e->jump, 1);
 }
 
-/// Warnings are silent, except the two that mean image data is missing: libjpeg would go on
-/// and fill the rest of the picture with gray, which convplay refuses instead.
+/// Warnings are silent, except those that mean image data is missing or damaged: libjpeg would
+/// go on and fill the rest of the picture with gray or garbage, which convplay refuses instead.
+/// Harmless ones (extra bytes between markers, an odd JFIF version) are tolerated.
 static void cic_jpeg_emit_message(j_common_ptr cinfo, int level) {
   if (level >= 0) return;  // trace messages
   int code = cinfo->err->msg_code;
-  if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER) {
+  if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER || code == JWRN_HUFF_BAD_CODE ||
+      code == JWRN_MUST_RESYNC) {
     cic_jpeg_error *e = (cic_jpeg_error *)cinfo->err;
     (*cinfo->err->format_message)(cinfo, e->message);
     longjmp(e->jump, 1);

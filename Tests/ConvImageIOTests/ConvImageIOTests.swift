@@ -74,6 +74,12 @@ final class DecodeTests: ImageTestCase {
     XCTAssertEqual(d.image, try read("gray16_expected.npy").image)
   }
 
+  /// The stored numbers are read, whatever gAMA or sRGB chunks say (libpng alone would convert).
+  func testColorSpaceChunksDoNotChangeValues() throws {
+    XCTAssertEqual(try read("gray_gamma1_7x5.png").image, try read("rgb_7x5.npy").image.channel(0))
+    XCTAssertEqual(try read("gray16_srgb_7x5.png").image, try read("gray16_expected.npy").image)
+  }
+
   /// Alpha is composited on white: c*a/255 + (255 - a).
   func testAlphaCompositedOnWhite() throws {
     let ga = try read("gray_alpha_7x5.png")

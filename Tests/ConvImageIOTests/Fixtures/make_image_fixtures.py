@@ -43,7 +43,8 @@ def pack_rows(samples, bit_depth):
     return out
 
 
-def write_png(path, samples, color_type, bit_depth, interlace=False, plte=None, trns=None, ihdr_size=None):
+def write_png(path, samples, color_type, bit_depth, interlace=False, plte=None, trns=None, ihdr_size=None,
+              extra=()):
     if samples.ndim == 2:
         samples = samples[:, :, None]
     h, w = samples.shape[:2]
@@ -57,6 +58,8 @@ def write_png(path, samples, color_type, bit_depth, interlace=False, plte=None, 
     else:
         raw = pack_rows(samples, bit_depth)
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+    for kind, data in extra:
+        png += chunk(kind, data)
     if plte is not None:
         png += chunk(b"PLTE", plte.astype(np.uint8).tobytes())
     if trns is not None:
@@ -114,6 +117,10 @@ def main():
     gray2 = rng.integers(0, 4, (h, w), dtype=np.uint8)
     write_png("gray2bit_7x5.png", gray2, 0, 2)
     np.save("gray2bit_expected.npy", (gray2 * 85).astype(np.float32))
+
+    # Colour-space chunks do not change the numbers read: gAMA 1.0 on 8-bit, sRGB on 16-bit.
+    write_png("gray_gamma1_7x5.png", rgb[:, :, 0], 0, 8, extra=[(b"gAMA", struct.pack(">I", 100000))])
+    write_png("gray16_srgb_7x5.png", gray16, 0, 16, extra=[(b"sRGB", b"\x00")])
 
     # A valid header claiming 100000 x 100000 pixels and almost no image data: must be refused by the
     # pixel limit before anything is allocated.
