@@ -42,9 +42,11 @@ public struct DecodedImage: Sendable {
 
 /// PNG and JPEG decoding and encoding through the C target `CImageCodecs`.
 ///
-/// Policy (README "Images"): alpha is composited on white, `c * a/255 + 255 * (1 - a/255)`, so
-/// transparent areas read as white paper, then dropped; 16-bit samples are kept at full precision
-/// as `v / 257` (0...255 with fractions); palettes are expanded to RGB; CMYK JPEG is refused.
+/// Policy (README "Images"): the numbers stored in the file are read, colour-space chunks
+/// ignored; alpha is composited on white, `c * a/255 + 255 * (1 - a/255)`, so transparent areas
+/// read as white paper, then dropped; 16-bit samples are kept at full precision as `v / 257`
+/// (0...255 with fractions); palettes are expanded to RGB; CMYK JPEG and JPEG with missing or
+/// damaged data are refused.
 public enum ImageCodec {
   /// 100 megapixels: far above any photo of the course, far below what would exhaust memory.
   public static let defaultMaxPixels = 100_000_000
