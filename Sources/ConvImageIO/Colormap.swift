@@ -2,8 +2,8 @@
 /// one channel of a photo (`plt.imshow(img[:, :, 0], cmap='Reds')`).
 ///
 /// Each map runs through the nine ColorBrewer colours of the same name (colorbrewer2.org, by
-/// Cynthia Brewer, Apache 2.0 licence), evenly spaced, light for
-/// 0 and dark for 255, linearly interpolated into a 256-entry table as matplotlib builds it.
+/// Cynthia Brewer, Apache 2.0 licence), evenly spaced, light for 0 and dark for 255, linearly
+/// interpolated into a 256-entry table as matplotlib builds it.
 /// Unlike `imshow`, which stretches each channel's own min...max, convplay maps 0...255 itself,
 /// so channels can be compared with each other.
 public enum Colormap: String, CaseIterable, Sendable {
