@@ -35,16 +35,25 @@ let package = Package(
     .target(name: "ConvKit", swiftSettings: hostTuning),
     // What convplay keeps about its user (quiz progress), in the XDG data directory.
     .target(name: "ConvUserData", dependencies: ["ConvKit"]),
+    // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
+    .target(
+      name: "CImageCodecs",
+      linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
+    // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
+    .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
         "ConvUserData",
+        "ConvImageIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay"]),
     .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO"]),
+    .testTarget(
+      name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
   ]
 )
