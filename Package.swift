@@ -38,16 +38,29 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
     .target(name: "ConvData", dependencies: ["ConvKit", "CZlib"], swiftSettings: hostTuning),
+    // What convplay keeps about its user (quiz progress), in the XDG data directory.
+    .target(name: "ConvUserData", dependencies: ["ConvKit"]),
+    // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
+    .target(
+      name: "CImageCodecs",
+      linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
+    // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
+    .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
         "ConvData",
+        "ConvUserData",
+        "ConvImageIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay"]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
+    .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO", "ConvData"]),
+    .testTarget(
+      name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
   ]
 )
