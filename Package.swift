@@ -26,6 +26,7 @@ let package = Package(
   products: [
     .executable(name: "convplay", targets: ["convplay"]),
     .library(name: "ConvKit", targets: ["ConvKit"]),
+    .library(name: "ConvData", targets: ["ConvData"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,12 +42,17 @@ let package = Package(
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
     // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
     .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
+    // zlib for gzipped IDX files (Foundation on Linux has no gzip).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
+    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib"], swiftSettings: hostTuning),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
         "ConvUserData",
         "ConvImageIO",
+        "ConvData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
@@ -55,5 +61,6 @@ let package = Package(
     .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
   ]
 )

@@ -20,6 +20,7 @@ struct Convplay: ParsableCommand {
       ConvCommand.self, StepCommand.self, PoolCommand.self, KernelsCommand.self,
       SummaryCommand.self, QuizCommand.self,
       GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
+      TrainCommand.self, EvaluateCommand.self, DataCommand.self,
     ]
   )
 
