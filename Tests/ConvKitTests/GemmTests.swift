@@ -107,6 +107,9 @@ final class GemmTests: XCTestCase {
     check(Case(m: 301, n: 211, k: 1100, transA: true, transB: true, alpha: 0.5, beta: 1.5))
     check(Case(m: 64, n: 1025, k: 288, transB: true, padC: 3))
     check(Case(m: 500, n: 10, k: 777, transA: true, beta: 1))
+    // One tile of C, a long sum: split over k across threads (a first layer's kernel gradient).
+    check(Case(m: 9, n: 32, k: 20_000, transA: true, beta: 1))
+    check(Case(m: 5, n: 3, k: 70_001, alpha: -0.5, beta: 0.5, padA: 2, padB: 1, padC: 4))
     // More columns than one packed slice of B holds (4096).
     check(Case(m: 7, n: 4100, k: 40, padB: 1))
   }

@@ -33,7 +33,14 @@ public enum Gemm {
     let problem = Problem(
       transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
       ldb: ldb, beta: beta, c: c, ldc: ldc)
-    blocked(problem, parallel: m * n * k >= parallelThreshold)
+    let parallel = m * n * k >= parallelThreshold
+    if parallel && m <= mc && n <= nr && k >= 4 * kc {
+      // Too few tiles of C to share out (a small layer's weight gradient, summed over a whole
+      // batch): split the sum over k instead.
+      splitK(problem)
+    } else {
+      blocked(problem, parallel: parallel)
+    }
   }
 
   /// The obviously-correct version: one dot product per output element, accumulated in Double.
@@ -158,6 +165,38 @@ public enum Gemm {
         } else {
           for t in 0..<tasks { task(t) }
         }
+      }
+    }
+  }
+
+  /// C = alpha * sum over k slices + beta * C, the slices computed concurrently: the first one
+  /// straight into C (it applies beta), the others into scratch matrices added on at the end.
+  static func splitK(_ p: Problem) {
+    let parts = 4
+    let slice = roundUp((p.k + parts - 1) / parts, kc)
+    let count = (p.k + slice - 1) / slice
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, (count - 1) * p.m * p.n))
+    defer { scratch.deallocate() }
+    let shared = Shared(pointer: scratch)
+    DispatchQueue.concurrentPerform(iterations: count) { part in
+      var q = p
+      let start = part * slice
+      q.k = min(slice, p.k - start)
+      q.a = p.transA ? p.a + start * p.lda : p.a + start
+      q.b = p.transB ? p.b + start : p.b + start * p.ldb
+      if part > 0 {
+        q.c = shared.pointer + (part - 1) * p.m * p.n
+        q.ldc = p.n
+        q.beta = 0
+      }
+      blocked(q, parallel: false)
+    }
+    for part in 1..<count {
+      let partial = scratch + (part - 1) * p.m * p.n
+      for i in 0..<p.m {
+        let row = p.c + i * p.ldc
+        let add = partial + i * p.n
+        for j in 0..<p.n { row[j] += add[j] }
       }
     }
   }
