@@ -41,6 +41,7 @@ final class Im2colTests: XCTestCase {
       strideRows: 3, strideCols: 3, dilation: 2, padding: .same),
     Layer(height: 13, width: 13, channels: 32, filters: 3, kernelRows: 3, kernelCols: 3),
     // Big enough to be spread over the cores.
+    Layer(images: 5, height: 28, width: 28, channels: 2, filters: 32, kernelRows: 3, kernelCols: 3),
     Layer(images: 40, height: 28, width: 28, channels: 1, filters: 32, kernelRows: 3, kernelCols: 3),
   ]
 
@@ -149,6 +150,54 @@ final class Im2colTests: XCTestCase {
     }
   }
 
+  /// The implicit-GEMM forward, kernel gradient and input gradient against the reference
+  /// convolution, the gradient test below and the adjoint of `patches`.
+  func testConvGemmMatchesReference() {
+    for l in Self.layers {
+      let g = l.geometry
+      let pixels = g.outputRows * g.outputCols
+      let x = values(l.images * l.height * l.width * l.channels, seed: 14)
+      let kernel = values(l.patchLength * l.filters, seed: 15)
+      let bias = values(l.filters, seed: 16)
+      var out = [Float](repeating: .nan, count: l.images * pixels * l.filters)
+      ConvGemm.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out)
+      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "conv gemm \(l)")
+
+      // Kernel gradient: the same sums as the direct kernel (checked against the reference).
+      let dOut = values(l.images * pixels * l.filters, seed: 17)
+      var viaGemm = values(l.patchLength * l.filters, seed: 18)
+      var direct = viaGemm
+      ConvGemm.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &viaGemm)
+      DirectConv.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &direct)
+      assertClose(viaGemm, direct, "conv gemm kernel gradient \(l)")
+
+      // Input gradient: <forward(x) without bias, dOut> = <x, dx> for the linear map x -> out.
+      var dx = [Float](repeating: .nan, count: x.count)
+      var scratch = [Float](repeating: 0, count: 2 * pixels * l.patchLength)
+      ConvGemm.inputGradient(
+        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dInput: &dx, scratch: &scratch,
+        chunk: 2)
+      let plain = referenceForward(
+        l, x: x, kernel: kernel, bias: [Float](repeating: 0, count: l.filters))
+      var lhs = 0.0
+      var scale = 0.0
+      for i in 0..<plain.count {
+        lhs += Double(plain[i]) * Double(dOut[i])
+        scale += abs(Double(plain[i]) * Double(dOut[i]))
+      }
+      var rhs = 0.0
+      for i in 0..<x.count { rhs += Double(x[i]) * Double(dx[i]) }
+      XCTAssertEqual(lhs, rhs, accuracy: 1e-5 * max(scale, 1), "conv gemm input gradient \(l)")
+    }
+  }
+
   /// col2im is the adjoint of im2col: <patches(x), y> == <x, accumulate(y)> for any x, y.
   /// Together with the test above (patches is right) this pins accumulate down.
   func testAccumulateIsTheAdjointOfPatches() {
@@ -218,6 +267,28 @@ final class Im2colTests: XCTestCase {
         }
       }
       assertClose(dKernel, expected, "kernel gradient \(l)")
+    }
+  }
+
+  /// A photo filter on one plane against the reference, strides, dilation and padding included.
+  func testFilterPlaneMatchesReference() throws {
+    let cases: [(h: Int, w: Int, kh: Int, kw: Int, sr: Int, sc: Int, d: Int, pad: Padding)] = [
+      (7, 9, 3, 3, 1, 1, 1, .same), (7, 9, 3, 3, 1, 1, 1, .valid), (40, 37, 5, 3, 1, 1, 1, .explicit(4)),
+      (31, 45, 3, 3, 2, 2, 1, .same), (12, 17, 3, 3, 1, 3, 2, .same), (5, 6, 5, 6, 1, 1, 1, .valid),
+      (1, 1, 3, 3, 1, 1, 1, .same), (300, 301, 3, 3, 1, 1, 1, .same), (64, 64, 7, 7, 2, 1, 1, .same),
+    ]
+    for c in cases {
+      let g = try WindowGeometry(
+        inputRows: c.h, inputCols: c.w, kernelRows: c.kh, kernelCols: c.kw, strideRows: c.sr,
+        strideCols: c.sc, dilation: c.d, padding: c.pad)
+      let x = values(c.h * c.w, seed: 12)
+      let k = values(c.kh * c.kw, seed: 13)
+      var out = [Float](repeating: .nan, count: g.outputRows * g.outputCols)
+      DirectConv.filterPlane(x, kernel: k, geometry: g, bias: 0.25, into: &out)
+      let expected = ReferenceKernels.convolve(
+        input: Tensor(shape: [1, c.h, c.w], scalars: x),
+        kernel: Tensor(shape: [1, c.kh, c.kw], scalars: k), geometry: g, bias: 0.25)
+      assertClose(out, expected.scalars, "filter \(c)")
     }
   }
 

@@ -2,6 +2,8 @@
 // and against the machine's fp32 peak.
 //
 //   swift run -c release convplay-bench [--quick] [--sizes 1024x1024x1024,64x576x288]
+//   swift run -c release convplay-bench --conv      the convnet's conv layers, direct vs im2col
+//   swift run -c release convplay-bench --filter    a 3x3 filter on a 12-megapixel plane
 //
 // The peak is measured, not assumed: one and two threads run independent vector FMA chains
 // that never touch memory (the most a core can do), and the figure from /proc/cpuinfo
@@ -27,15 +29,24 @@ func parseSizes(_ text: String) -> [Size]? {
   return out
 }
 
+/// CONVPLAY_BENCH_CPU=1 times with the process's CPU time instead of the wall clock: the work
+/// done, whatever else the machine runs (for tuning on a busy machine; not a throughput).
+let cpuTimed = ProcessInfo.processInfo.environment["CONVPLAY_BENCH_CPU"] == "1"
+
 /// Seconds of the fastest of `repeats` runs (after one warm-up).
 func bestTime(repeats: Int, _ body: () -> Void) -> Double {
   body()
   var best = Double.infinity
-  let clock = ContinuousClock()
+  let wall = ContinuousClock()
   for _ in 0..<repeats {
-    let d = clock.measure(body)
-    let s = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    best = min(best, s)
+    if cpuTimed {
+      let start = clock_t(clock())
+      body()
+      best = min(best, Double(clock() - start) / Double(CLOCKS_PER_SEC))
+    } else {
+      let d = wall.measure(body)
+      best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    }
   }
   return best
 }
@@ -131,8 +142,79 @@ func run(_ s: Size, reference: Bool, repeats: Int, peak: Double) {
 
 func fmt(_ x: Double) -> String { String(format: x >= 100 ? "%.0f" : "%.1f", x) }
 
+/// A 3x3 filter (same padding) on a 4000x3000 float32 plane: megapixels per second.
+func filterBenchmark() {
+  let g = try! WindowGeometry(
+    inputRows: 3000, inputCols: 4000, kernelRows: 3, kernelCols: 3, padding: .same)
+  let x = fill(3000 * 4000, seed: 3)
+  let k: [Float] = [0, -1, 0, -1, 5, -1, 0, -1, 0]
+  var out = [Float](repeating: 0, count: x.count)
+  let seconds = bestTime(repeats: 5) {
+    DirectConv.filterPlane(x, kernel: k, geometry: g, into: &out)
+  }
+  print("convplay DirectConv.filterPlane megapixels/s: \(fmt(12 / seconds))  (3x3, same, 4000x3000)")
+}
+
+/// The Keras convnet's conv layers on a batch of 128, each way they can be computed.
+func convBenchmark() {
+  func geometry(_ size: Int) -> WindowGeometry {
+    try! WindowGeometry(inputRows: size, inputCols: size, kernelRows: 3, kernelCols: 3, padding: .valid)
+  }
+  func ms(_ body: () -> Void) -> String { fmt(1000 * bestTime(repeats: 10, body)) + " ms" }
+  let n = 128
+  for (size, cin, cout) in [(28, 1, 32), (13, 32, 64)] {
+    let g = geometry(size)
+    let pixels = g.outputRows * g.outputCols
+    let k = 9 * cin
+    let x = fill(n * size * size * cin, seed: 4)
+    let w = fill(k * cout, seed: 5)
+    let dOut = fill(n * pixels * cout, seed: 6)
+    var out = [Float](repeating: 0, count: n * pixels * cout)
+    var cols = [Float](repeating: 0, count: n * pixels * k)
+    var dK = [Float](repeating: 0, count: k * cout)
+    let viaGemm = ms {
+      Im2col.patches(batch: x, images: n, height: size, width: size, channels: cin, geometry: g, into: &cols)
+      Gemm.sgemm(transA: false, transB: false, m: n * pixels, n: cout, k: k, a: cols, lda: k, b: w,
+        ldb: cout, c: &out, ldc: cout)
+    }
+    let direct = ms {
+      DirectConv.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w,
+        bias: nil, filters: cout, geometry: g, output: &out)
+    }
+    let implicit = ms {
+      ConvGemm.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w,
+        bias: nil, filters: cout, geometry: g, output: &out)
+    }
+    let gradImplicit = ms {
+      ConvGemm.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size,
+        channels: cin, filters: cout, geometry: g, dKernel: &dK)
+    }
+    let gradGemm = ms {
+      Im2col.patches(batch: x, images: n, height: size, width: size, channels: cin, geometry: g, into: &cols)
+      Gemm.sgemm(transA: true, transB: false, m: k, n: cout, k: n * pixels, a: cols, lda: k, b: dOut,
+        ldb: cout, beta: 1, c: &dK, ldc: cout)
+    }
+    let gradDirect = ms {
+      DirectConv.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size,
+        channels: cin, filters: cout, geometry: g, dKernel: &dK)
+    }
+    let label = "conv \(size)x\(size)x\(cin) -> \(cout), batch 128:"
+    print(label)
+    print("  forward:         im2col+sgemm \(viaGemm), implicit sgemm \(implicit), direct \(direct)")
+    print("  kernel gradient: im2col+sgemm \(gradGemm), implicit sgemm \(gradImplicit), direct \(gradDirect)")
+  }
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 let quick = args.contains("--quick")
+if args.contains("--filter") {
+  filterBenchmark()
+  exit(0)
+}
+if args.contains("--conv") {
+  convBenchmark()
+  exit(0)
+}
 var sizes: [Size] = [
   Size(m: 1024, n: 1024, k: 1024, label: "1024x1024x1024"),
   Size(m: 1024, n: 1024, k: 1024, transA: true, transB: true, label: "1024^3 (A^T B^T)"),

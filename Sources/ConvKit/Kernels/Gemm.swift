@@ -25,14 +25,20 @@ public enum Gemm {
     precondition(ldc >= n, "ldc must be at least n (C is m x n, row-major)")
     precondition(lda >= (transA ? m : k), "lda must be at least the width of A as stored")
     precondition(ldb >= (transB ? k : n), "ldb must be at least the width of B as stored")
+    run(
+      Problem(
+        transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+        ldb: ldb, beta: beta, c: c, ldc: ldc))
+  }
+
+  /// The fast path for a checked problem (also used by products whose A is gathered on the fly).
+  static func run(_ problem: Problem) {
+    let (m, n, k) = (problem.m, problem.n, problem.k)
     if m == 0 || n == 0 { return }
-    if k == 0 || alpha == 0 {
-      scaleC(m: m, n: n, beta: beta, c: c, ldc: ldc)
+    if k == 0 || problem.alpha == 0 {
+      scaleC(m: m, n: n, beta: problem.beta, c: problem.c, ldc: problem.ldc)
       return
     }
-    let problem = Problem(
-      transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
-      ldb: ldb, beta: beta, c: c, ldc: ldc)
     let parallel = m * n * k >= parallelThreshold
     if parallel && m <= mc && n <= nr && k >= 4 * kc {
       // Too few tiles of C to share out (a small layer's weight gradient, summed over a whole
@@ -106,6 +112,18 @@ public enum Gemm {
     var beta: Float
     var c: UnsafeMutablePointer<Float>
     var ldc: Int
+    /// Packs A instead of `packA` when A is not stored (see `APacker`); `a` is then unused.
+    var aPacker: APacker? = nil
+    /// Where this problem's k range starts in the packer's A (split-k problems start later).
+    var aDepth = 0
+  }
+
+  /// Fills packed A panels exactly as `packA` lays them out, from wherever A's values come
+  /// from: `pack(rows, mcur, depth, kc, dst)` packs op(A)[rows ..< rows+mcur, depth ..<
+  /// depth+kc] as ceil(mcur / mr) panels of kc x mr values, zero past row mcur. A convolution
+  /// gathers its patch matrix this way, block by block in cache, instead of writing it out.
+  struct APacker: Sendable {
+    var pack: @Sendable (Int, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void
   }
 
   /// A raw buffer handed to concurrent tasks (each task writes only its own part).
@@ -155,7 +173,11 @@ public enum Gemm {
           let rows = min(mcur, p.m - ic)
           let packedA = UnsafeMutablePointer<Float>.allocate(capacity: roundUp(rows, mr) * kcur)
           defer { packedA.deallocate() }
-          packA(p, rows: ic, mcur: rows, depth: pc, kc: kcur, into: packedA)
+          if let packer = p.aPacker {
+            packer.pack(ic, rows, pc + p.aDepth, kcur, packedA)
+          } else {
+            packA(p, rows: ic, mcur: rows, depth: pc, kc: kcur, into: packedA)
+          }
           macroKernel(
             p, packedA: packedA, packedB: sharedB.pointer, ic: ic, mcur: rows, jc: jc,
             ncur: ncur, panels: panels, kc: kcur, beta: beta)
@@ -183,6 +205,7 @@ public enum Gemm {
       let start = part * slice
       q.k = min(slice, p.k - start)
       q.a = p.transA ? p.a + start * p.lda : p.a + start
+      q.aDepth = p.aDepth + start
       q.b = p.transB ? p.b + start : p.b + start * p.ldb
       if part > 0 {
         q.c = shared.pointer + (part - 1) * p.m * p.n

@@ -243,7 +243,7 @@ public enum DirectConv {
       withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { buffer in
         let patch = buffer.baseAddress!
         let acc = args.out + gi * k * cout
-        for image in (gi * perGroup)..<min(n, (gi + 1) * perGroup) {
+        for image in min(n, gi * perGroup)..<min(n, (gi + 1) * perGroup) {
           let xi = args.x + image * inStride
           var d = args.w + image * pixels * cout
           for orow in 0..<g.outputRows {
@@ -267,6 +267,55 @@ public enum DirectConv {
     }
     for gi in 0..<groups {
       Im2col.addRun(scratch + gi * k * cout, into: dKernel, count: k * cout)
+    }
+  }
+
+  /// Cross-correlation of one plane `x` `[H, W]` (H, W: the geometry's input sizes) with
+  /// `kernel` `[KH, KW]`, plus `bias`, into `out` `[OH, OW]`: a photo filter, one channel at a
+  /// time, what `ReferenceKernels.convolve` computes for `[1, H, W]` tensors.
+  ///
+  /// Each output row is built in place by one pass per tap, `out[r, ocol] += k[i, j] *
+  /// x[row, ocol*s + j*d - pad]` over exactly the columns that tap sees inside the image (so
+  /// padding costs nothing); with stride 1 these passes are contiguous vector loops. Bands of
+  /// rows run on all cores.
+  public static func filterPlane(
+    _ x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, geometry g: WindowGeometry,
+    bias: Float = 0, into out: UnsafeMutablePointer<Float>
+  ) {
+    let oh = g.outputRows
+    let ow = g.outputCols
+    let args = Pointers(x: x, w: kernel, bias: nil, out: out)
+    let bands = oh * ow * g.rows.kernel * g.cols.kernel >= 1 << 18 ? min(oh, 32) : 1
+    let rowsPerBand = (oh + bands - 1) / bands
+    let band = { @Sendable (b: Int) in
+      for orow in min(oh, b * rowsPerBand)..<min(oh, (b + 1) * rowsPerBand) {
+        let o = args.out + orow * ow
+        o.update(repeating: bias, count: ow)
+        for i in 0..<g.rows.kernel {
+          let r = g.rows.inputIndex(window: orow, tap: i)
+          guard r >= 0 && r < g.rows.input else { continue }
+          let xr = args.x + r * g.cols.input
+          for j in 0..<g.cols.kernel {
+            let weight = args.w[i * g.cols.kernel + j]
+            // Output columns whose tap j falls inside the row: 0 <= ocol*s + j*d - pad < W.
+            let offset = j * g.cols.dilation - g.cols.padBefore
+            let s = g.cols.stride
+            let first = offset >= 0 ? 0 : (-offset + s - 1) / s
+            let last = min(ow - 1, (g.cols.input - 1 - offset) >= 0 ? (g.cols.input - 1 - offset) / s : -1)
+            guard first <= last else { continue }
+            if s == 1 {
+              axpy(weight, xr + first + offset, into: o + first, count: last - first + 1)
+            } else {
+              for ocol in first...last { o[ocol] += weight * xr[ocol * s + offset] }
+            }
+          }
+        }
+      }
+    }
+    if bands > 1 {
+      DispatchQueue.concurrentPerform(iterations: bands, execute: band)
+    } else {
+      band(0)
     }
   }
 
@@ -335,5 +384,147 @@ public enum DirectConv {
     var w: UnsafePointer<Float>
     var bias: UnsafePointer<Float>?
     var out: UnsafeMutablePointer<Float>
+  }
+}
+
+/// Conv2D as matrix products whose patch matrix is never written out ("implicit GEMM"): the
+/// GEMM's A-packing step gathers each block of patches straight from the images, so the
+/// patches live only in cache. Same layouts as `Im2col`: `x` `[N, H, W, Cin]`, kernel
+/// `[KH, KW, Cin, Cout]`, output and `dOut` `[N, OH, OW, Cout]`.
+public enum ConvGemm {
+  /// Pre-activation `[N, OH, OW, Cout]` = patches `[N*OH*OW, K]` x kernel `[K, Cout]` + bias.
+  /// `out` is overwritten.
+  public static func forward(
+    input x: UnsafePointer<Float>, batch n: Int, height: Int, width: Int, channels cin: Int,
+    kernel w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters cout: Int,
+    geometry g: WindowGeometry, output out: UnsafeMutablePointer<Float>
+  ) {
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let rows = n * g.outputRows * g.outputCols
+    if let bias {
+      for r in 0..<rows { (out + r * cout).update(from: bias, count: cout) }
+    }
+    let source = PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
+    let packer = Gemm.APacker { first, count, depth, kc, dst in
+      source.packRows(first: first, count: count, depth: depth, kc: kc, into: dst)
+    }
+    Gemm.run(
+      Gemm.Problem(
+        transA: false, transB: false, m: rows, n: cout, k: k, alpha: 1, a: w, lda: k, b: w,
+        ldb: cout, beta: bias == nil ? 0 : 1, c: out, ldc: cout, aPacker: packer))
+  }
+
+  /// Adds the kernel gradient patches^T `[K, N*OH*OW]` x dOut `[N*OH*OW, Cout]` into `dKernel`
+  /// `[KH, KW, Cin, Cout]` (`dOut`: the gradient of the pre-activation).
+  public static func kernelGradient(
+    input x: UnsafePointer<Float>, dOut: UnsafePointer<Float>, batch n: Int, height: Int,
+    width: Int, channels cin: Int, filters cout: Int, geometry g: WindowGeometry,
+    dKernel: UnsafeMutablePointer<Float>
+  ) {
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let pixels = n * g.outputRows * g.outputCols
+    let source = PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
+    let packer = Gemm.APacker { first, count, depth, kc, dst in
+      source.packColumns(first: first, count: count, depth: depth, kc: kc, into: dst)
+    }
+    Gemm.run(
+      Gemm.Problem(
+        transA: true, transB: false, m: k, n: cout, k: pixels, alpha: 1, a: dOut, lda: k,
+        b: dOut, ldb: cout, beta: 1, c: dKernel, ldc: cout, aPacker: packer))
+  }
+
+  /// The gradient of the input, `dx` `[N, H, W, Cin]` (overwritten): dCols = dOut x kernel^T,
+  /// scattered back by col2im. `scratch` holds the dCols of `chunk` images at a time
+  /// (`chunk * OH*OW * K` floats); bigger chunks make fewer, larger products.
+  public static func inputGradient(
+    dOut: UnsafePointer<Float>, kernel w: UnsafePointer<Float>, batch n: Int, height: Int,
+    width: Int, channels cin: Int, filters cout: Int, geometry g: WindowGeometry,
+    dInput dx: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, chunk: Int
+  ) {
+    precondition(chunk >= 1, "inputGradient needs room for at least one image's patches")
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let pixels = g.outputRows * g.outputCols
+    dx.update(repeating: 0, count: n * height * width * cin)
+    var start = 0
+    while start < n {
+      let count = min(chunk, n - start)
+      Gemm.sgemm(
+        transA: false, transB: true, m: count * pixels, n: k, k: cout, a: dOut + start * pixels * cout,
+        lda: cout, b: w, ldb: cout, c: scratch, ldc: k)
+      Im2col.accumulate(
+        batch: scratch, images: count, height: height, width: width, channels: cin, geometry: g,
+        into: dx + start * height * width * cin)
+      start += count
+    }
+  }
+
+  /// Where the patch matrix's values come from: row i is output pixel i of the batch (image,
+  /// then row, then column), column t is tap (kh, kw, cin) of its window.
+  struct PatchSource: @unchecked Sendable {
+    var x: UnsafePointer<Float>
+    var height: Int
+    var width: Int
+    var channels: Int
+    var geometry: WindowGeometry
+
+    var length: Int { geometry.rows.kernel * geometry.cols.kernel * channels }
+
+    /// Gathers the patch of batch pixel `i` into `patch` (`length` floats).
+    @inline(__always)
+    func gather(pixel i: Int, into patch: UnsafeMutablePointer<Float>) {
+      let ow = geometry.outputCols
+      let perImage = geometry.outputRows * ow
+      let image = i / perImage
+      let p = i - image * perImage
+      Im2col.gatherPatch(
+        x + image * height * width * channels, height: height, width: width, channels: channels,
+        geometry: geometry, orow: p / ow, ocol: p % ow, into: patch)
+    }
+
+    /// Packs patches[first ..< first+count, depth ..< depth+kc] as Gemm's A panels (forward).
+    func packRows(
+      first: Int, count: Int, depth: Int, kc: Int, into dst: UnsafeMutablePointer<Float>
+    ) {
+      let mr = Gemm.mr
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: length) { buffer in
+        let patch = buffer.baseAddress!
+        let panels = (count + mr - 1) / mr
+        for ip in 0..<panels {
+          let out = dst + ip * kc * mr
+          for r in 0..<mr {
+            let row = ip * mr + r
+            if row < count {
+              gather(pixel: first + row, into: patch)
+              let src = patch + depth
+              for c in 0..<kc { out[c * mr + r] = src[c] }
+            } else {
+              for c in 0..<kc { out[c * mr + r] = 0 }
+            }
+          }
+        }
+      }
+    }
+
+    /// Packs patches^T[first ..< first+count, depth ..< depth+kc] as Gemm's A panels (kernel
+    /// gradient: rows are taps, the depth runs over pixels).
+    func packColumns(
+      first: Int, count: Int, depth: Int, kc: Int, into dst: UnsafeMutablePointer<Float>
+    ) {
+      let mr = Gemm.mr
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: length) { buffer in
+        let patch = buffer.baseAddress!
+        let panels = (count + mr - 1) / mr
+        for c in 0..<kc {
+          gather(pixel: depth + c, into: patch)
+          for ip in 0..<panels {
+            let out = dst + ip * kc * mr + c * mr
+            let t0 = first + ip * mr
+            let valid = min(mr, first + count - t0)
+            for r in 0..<valid { out[r] = patch[t0 + r] }
+            for r in valid..<mr { out[r] = 0 }
+          }
+        }
+      }
+    }
   }
 }
