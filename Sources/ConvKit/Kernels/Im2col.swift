@@ -287,29 +287,63 @@ public enum DirectConv {
     let args = Pointers(x: x, w: kernel, bias: nil, out: out)
     let bands = oh * ow * g.rows.kernel * g.cols.kernel >= 1 << 18 ? min(oh, 32) : 1
     let rowsPerBand = (oh + bands - 1) / bands
+    let kh = g.rows.kernel
+    let kw = g.cols.kernel
+    let s = g.cols.stride
+    let d = g.cols.dilation
+    let pad = g.cols.padBefore
+    // Columns every tap of a row sees inside the image: the vector loop's range (stride 1).
+    let innerLo = max(0, pad)
+    let innerHi = s == 1 ? min(ow - 1, g.cols.input - 1 - ((kw - 1) * d - pad)) : -1
+    /// One pass per tap over output columns `lo...hi` of row `orow` (onto `o`).
+    @Sendable func tapPasses(_ orow: Int, _ o: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
+      guard lo <= hi else { return }
+      for i in 0..<kh {
+        let r = g.rows.inputIndex(window: orow, tap: i)
+        guard r >= 0 && r < g.rows.input else { continue }
+        let xr = args.x + r * g.cols.input
+        for j in 0..<kw {
+          let weight = args.w[i * kw + j]
+          // Output columns whose tap j falls inside the row: 0 <= ocol*s + j*d - pad < W.
+          let offset = j * d - pad
+          let first = max(lo, offset >= 0 ? 0 : (-offset + s - 1) / s)
+          let last = min(hi, (g.cols.input - 1 - offset) >= 0 ? (g.cols.input - 1 - offset) / s : -1)
+          guard first <= last else { continue }
+          if s == 1 {
+            axpy(weight, xr + first + offset, into: o + first, count: last - first + 1)
+          } else {
+            for ocol in first...last { o[ocol] += weight * xr[ocol * s + offset] }
+          }
+        }
+      }
+    }
     let band = { @Sendable (b: Int) in
       for orow in min(oh, b * rowsPerBand)..<min(oh, (b + 1) * rowsPerBand) {
         let o = args.out + orow * ow
         o.update(repeating: bias, count: ow)
-        for i in 0..<g.rows.kernel {
-          let r = g.rows.inputIndex(window: orow, tap: i)
-          guard r >= 0 && r < g.rows.input else { continue }
-          let xr = args.x + r * g.cols.input
-          for j in 0..<g.cols.kernel {
-            let weight = args.w[i * g.cols.kernel + j]
-            // Output columns whose tap j falls inside the row: 0 <= ocol*s + j*d - pad < W.
-            let offset = j * g.cols.dilation - g.cols.padBefore
-            let s = g.cols.stride
-            let first = offset >= 0 ? 0 : (-offset + s - 1) / s
-            let last = min(ow - 1, (g.cols.input - 1 - offset) >= 0 ? (g.cols.input - 1 - offset) / s : -1)
-            guard first <= last else { continue }
-            if s == 1 {
-              axpy(weight, xr + first + offset, into: o + first, count: last - first + 1)
-            } else {
-              for ocol in first...last { o[ocol] += weight * xr[ocol * s + offset] }
+        if innerLo > innerHi {
+          tapPasses(orow, o, 0, ow - 1)
+          continue
+        }
+        tapPasses(orow, o, 0, innerLo - 1)
+        tapPasses(orow, o, innerHi + 1, ow - 1)
+        // Inside: all taps of a vector of outputs summed in a register, one store.
+        let lw = Gemm.Lane.scalarCount
+        var c = innerLo
+        while c + lw - 1 <= innerHi {
+          var acc = Gemm.Lane(repeating: bias)
+          for i in 0..<kh {
+            let r = g.rows.inputIndex(window: orow, tap: i)
+            guard r >= 0 && r < g.rows.input else { continue }
+            let xr = args.x + r * g.cols.input + c - pad
+            for j in 0..<kw {
+              acc = Gemm.fma(acc, Gemm.Lane(repeating: args.w[i * kw + j]), Gemm.loadLane(xr + j * d))
             }
           }
+          Gemm.storeLane(o + c, acc)
+          c += lw
         }
+        tapPasses(orow, o, c, innerHi)
       }
     }
     if bands > 1 {
