@@ -33,14 +33,24 @@ let package = Package(
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
     .target(name: "ConvKit", swiftSettings: hostTuning),
+    // Wide-character ncurses (system library: module.modulemap + shim.h, linked directly).
+    .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+    // The only code that calls ncurses: Terminal, Key, Canvas.
+    .target(name: "ConvTerminal", dependencies: ["CNcursesw"]),
+    // The playground's screens (model / update / view), app loop and strings (en, es).
+    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
+        "ConvPlayground",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "convplayTests", dependencies: ["convplay"]),
+    .testTarget(
+      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit"],
+      exclude: ["Snapshots"]),
   ]
 )
