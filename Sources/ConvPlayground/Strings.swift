@@ -37,7 +37,7 @@ public enum T: String, CaseIterable, Sendable {
   case keyLanguage, keyMoveCell, keyType, keyStore, keyDoneEditing, keyPoolMode, keyPoolSize
   case keyFilters, keyBias
   case stepOf, playingAt, stepHeader, poolStepHeader, rgbStepHeader
-  case inputTitle, kernelTitle, outputTitle, windowTitle, paddedTo, flippedTag
+  case productsTitle, inputTitle, kernelTitle, outputTitle, windowTitle, paddedTo, flippedTag
   case inputWord, kernelWord, outputWord, rowsWord, colsWord, onWord, custom, parameters
   case crossCorrelation, trueConvolution, outputSize, paddingSides, floorWhy, sameAsymmetric
   case kernelTooLarge, notANumber, inputLimits, kernelLimits, poolLimits, filterLimits
@@ -147,6 +147,7 @@ public enum T: String, CaseIterable, Sendable {
     case .poolStepHeader: return ("Step {0}/{1}: output[{2},{3}] = {4}", "Paso {0}/{1}: Salida[{2},{3}] = {4}")
     case .rgbStepHeader: return ("Step {0}/{1}: filter {2}, output[{3},{4}] = {5}",
                                  "Paso {0}/{1}: filtro {2}, Salida[{3},{4}] = {5}")
+    case .productsTitle: return ("Products", "Productos")
     case .inputTitle: return ("Input {0}", "Entrada {0}")
     case .kernelTitle: return ("Kernel {0}", "Kernel {0}")
     case .outputTitle: return ("Output {0}", "Salida {0}")

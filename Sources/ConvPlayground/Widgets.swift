@@ -35,11 +35,17 @@ struct MatrixPanel {
     let r0 = offset(rows, visibleRows, focus?.row)
     let c0 = offset(cols, visibleCols, focus?.col)
     for r in 0..<visibleRows {
+      var previous: Style?
       for c in 0..<visibleCols {
         let (text, style) = cell(r0 + r, c0 + c)
         let padded = String(repeating: " ", count: max(0, cellWidth - text.count)) + text
-        canvas.put(padded, x: inner.x + c * (cellWidth + 1), y: inner.y + r, style: style,
-                   maxWidth: cellWidth)
+        let x = inner.x + c * (cellWidth + 1)
+        canvas.put(padded, x: x, y: inner.y + r, style: style, maxWidth: cellWidth)
+        // Neighbouring highlighted cells join into one block (the window reads as a shape).
+        if c > 0, style == previous, style.bg != nil || style.reverse {
+          canvas.put(" ", x: x - 1, y: inner.y + r, style: style)
+        }
+        previous = style
       }
     }
     if visibleRows < rows || visibleCols < cols {

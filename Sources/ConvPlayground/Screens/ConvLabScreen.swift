@@ -318,9 +318,24 @@ public struct ConvLabScreen: Screen {
       },
       focus: step.map { ($0.outputRow, $0.outputCol) })
 
-    let panels = [inputPanel, kernelPanel, outputPanel]
+    // The window's products, tap by tap (StepTerm.product): shown when the terminal is wide
+    // enough; their sum (plus bias) is the output cell.
+    let terms = step?.terms ?? []
+    let kc = kernel.shape[2]
+    let productsPanel = MatrixPanel(
+      title: env.t(T.productsTitle), rows: kernel.shape[0] == 1 ? kernel.shape[1] : 0, cols: kc,
+      cellWidth: cellWidth(terms.map(\.product)),
+      cell: { r, c in
+        let i = r * kc + c
+        guard i < terms.count else { return ("", theme.text) }
+        return (NumberText.format(terms[i].product), terms[i].isPadding ? theme.padding : theme.text)
+      })
+    var panels = [inputPanel, kernelPanel, outputPanel]
+    if step != nil && panels.reduce(0, { $0 + $1.natural.width + 1 }) + productsPanel.natural.width <= area.width {
+      panels.insert(productsPanel, at: 2)
+    }
     let sizes = panels.map { p in (width: p.natural.width, height: min(p.natural.height, area.height)) }
-    if sizes.reduce(0, { $0 + $1.width }) + 2 <= area.width {
+    if sizes.reduce(0, { $0 + $1.width }) + panels.count - 1 <= area.width {
       var x = area.x
       for (p, s) in zip(panels, sizes) {
         p.draw(in: Rect(x: x, y: area.y, width: s.width, height: s.height), canvas: &canvas, env: env)
@@ -329,20 +344,23 @@ public struct ConvLabScreen: Screen {
       return sizes.map(\.height).max() ?? 0
     }
     // Not enough width: input on the left, kernel above output on the right.
-    let rightWidth = min(max(sizes[1].width, sizes[2].width), area.width / 2)
-    let leftWidth = min(sizes[0].width, area.width - rightWidth - 1)
-    inputPanel.draw(in: Rect(x: area.x, y: area.y, width: leftWidth, height: sizes[0].height),
+    let stacked = [inputPanel, kernelPanel, outputPanel].map { p in
+      (width: p.natural.width, height: min(p.natural.height, area.height))
+    }
+    let rightWidth = min(max(stacked[1].width, stacked[2].width), area.width / 2)
+    let leftWidth = min(stacked[0].width, area.width - rightWidth - 1)
+    inputPanel.draw(in: Rect(x: area.x, y: area.y, width: leftWidth, height: stacked[0].height),
                     canvas: &canvas, env: env)
     let rx = area.x + leftWidth + 1
-    let kh = min(sizes[1].height, area.height)
-    kernelPanel.draw(in: Rect(x: rx, y: area.y, width: min(sizes[1].width, area.maxX - rx), height: kh),
+    let kh = min(stacked[1].height, area.height)
+    kernelPanel.draw(in: Rect(x: rx, y: area.y, width: min(stacked[1].width, area.maxX - rx), height: kh),
                      canvas: &canvas, env: env)
-    let oh = min(sizes[2].height, area.height - kh)
+    let oh = min(stacked[2].height, area.height - kh)
     if oh >= 3 {
-      outputPanel.draw(in: Rect(x: rx, y: area.y + kh, width: min(sizes[2].width, area.maxX - rx), height: oh),
+      outputPanel.draw(in: Rect(x: rx, y: area.y + kh, width: min(stacked[2].width, area.maxX - rx), height: oh),
                        canvas: &canvas, env: env)
     }
-    return max(sizes[0].height, kh + max(oh, 0))
+    return max(stacked[0].height, kh + max(oh, 0))
   }
 
   /// The lines under the panels: the step and its equation, then the lesson's notes.
