@@ -38,7 +38,7 @@ public enum T: String, CaseIterable, Sendable {
   case keyFilters, keyBias
   case stepOf, playingAt, stepHeader, poolStepHeader, rgbStepHeader
   case productsTitle, inputTitle, kernelTitle, outputTitle, windowTitle, paddedTo, flippedTag
-  case inputWord, kernelWord, outputWord, rowsWord, colsWord, onWord, custom, parameters
+  case inputWord, kernelWord, outputWord, rowsWord, colsWord, onWord, custom, parameters, settings
   case crossCorrelation, trueConvolution, outputSize, paddingSides, floorWhy, sameAsymmetric
   case kernelTooLarge, notANumber, inputLimits, kernelLimits, poolLimits, filterLimits
   case editingCell, inputKernelTargets, channelTargets
@@ -162,6 +162,7 @@ public enum T: String, CaseIterable, Sendable {
     case .onWord: return ("on", "sobre")
     case .custom: return ("custom", "propio")
     case .parameters: return ("Parameters", "Parámetros")
+    case .settings: return ("Settings", "Ajustes")
     case .crossCorrelation: return ("cross-correlation, as Keras (f: flip)",
                                     "correlación cruzada, como Keras (f: voltear)")
     case .trueConvolution: return ("true convolution: kernel turned 180°",
@@ -192,8 +193,8 @@ public enum T: String, CaseIterable, Sendable {
     case .courseShrink: return ("In the course's model {0}, MaxPooling2D turns {1} = {2} values into {3} = {4} ({5} % fewer): the Dense(15) after it needs {6} -> {7} parameters.",
                                 "En el modelo {0} del curso, MaxPooling2D convierte {1} = {2} valores en {3} = {4} ({5} % menos): la Dense(15) que sigue pasa de {6} a {7} parámetros.")
     case .rgbInputLabel: return ("Input {0}: channels R, G, B", "Entrada {0}: canales R, G, B")
-    case .rgbFilterLabel: return ("Filter {0}/{1}: one kernel per channel, bias {2}",
-                                  "Filtro {0}/{1}: un kernel por canal, bias {2}")
+    case .rgbFilterLabel: return ("Filter {0}/{1}, bias {2}: one kernel per channel",
+                                  "Filtro {0}/{1}, bias {2}: un kernel por canal")
     case .rgbOutputLabel: return ("Output {0}: one channel per filter (depth = {1} filters)",
                                   "Salida {0}: un canal por filtro (profundidad = {1} filtros)")
     case .helpConv1: return ("The kernel window (highlighted) slides over the input. Each step multiplies every input cell under the window by the kernel weight above it and adds the products: that sum is one output cell, written as the course writes it.",

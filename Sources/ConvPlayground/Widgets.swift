@@ -173,3 +173,74 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
 
 /// Speeds of the play key, in steps per second.
 let playSpeeds: [Double] = [0.5, 1, 2, 4, 8, 16]
+
+/// Panels placed with `flow` and drawn; panels with no room for a row of cells are skipped.
+/// Returns the height used.
+func drawPanels(_ panels: [MatrixPanel], in area: Rect, canvas: inout Canvas, env: Env) -> Int {
+  let (rects, used) = flow(
+    panels.map { (width: $0.natural.width, height: min($0.natural.height, area.height)) }, in: area)
+  for (p, r) in zip(panels, rects) where r.height >= 3 { p.draw(in: r, canvas: &canvas, env: env) }
+  return used
+}
+
+/// Lines of text from row `y` down to the bottom of `area`; returns the next free row.
+@discardableResult
+func drawLines(_ lines: [(String, Style)], from y: Int, in area: Rect, canvas: inout Canvas) -> Int {
+  var y = y
+  for (text, style) in lines where y < area.maxY {
+    canvas.put(text, x: area.x + 1, y: y, style: style, maxWidth: area.width - 1)
+    y += 1
+  }
+  return y
+}
+
+/// The output matrix filling in: cells before `current` computed, `current` highlighted, the
+/// rest a dot. `first` is the step index of cell [0, 0] (RGB: one block of steps per filter).
+func progressPanel(
+  title: String, output: Tensor, current: Int, first: Int = 0, cellWidth: Int? = nil,
+  titleStyle: Style? = nil, margin: Int = 1, unicode: Bool, theme: Theme
+) -> MatrixPanel {
+  let oh = output.shape[1]
+  let ow = output.shape[2]
+  let pending = unicode ? "·" : "."
+  return MatrixPanel(
+    title: title, rows: oh, cols: ow, cellWidth: cellWidth ?? ConvPlayground.cellWidth(output.scalars),
+    cell: { r, c in
+      let i = first + r * ow + c
+      let text = NumberText.format(output[0, r, c])
+      if i == current { return (text, theme.current) }
+      return i < current ? (text, theme.done) : (pending, theme.pending)
+    },
+    focus: current >= first && current < first + oh * ow ? ((current - first) / ow, (current - first) % ow) : nil,
+    titleStyle: titleStyle, margin: margin)
+}
+
+/// The notice and geometry error that head a lesson's text, in the current language.
+func problemLines(notice: Tr?, error: GeometryError?, env: Env) -> [(String, Style)] {
+  var lines: [(String, Style)] = []
+  if let notice { lines.append((env.t(notice), env.theme.error)) }
+  if let error { lines.append((geometryMessage(error, env), env.theme.error)) }
+  return lines
+}
+
+extension Tensor {
+  /// The same channels cut or grown to rows x cols; new cells come from `fill`.
+  func resized(rows: Int, cols: Int, fill: () -> Float) -> Tensor {
+    var t = Tensor(zeros: [shape[0], rows, cols])
+    for ch in 0..<shape[0] {
+      for r in 0..<rows {
+        for c in 0..<cols {
+          t[ch, r, c] = r < shape[1] && c < shape[2] ? self[ch, r, c] : fill()
+        }
+      }
+    }
+    return t
+  }
+
+  /// Whole numbers drawn from `range`, same shape.
+  func randomized(in range: ClosedRange<Int>, using rng: inout SplitMix64) -> Tensor {
+    var values: [Float] = []
+    for _ in scalars { values.append(Float(Int.random(in: range, using: &rng))) }
+    return Tensor(shape: shape, scalars: values)
+  }
+}

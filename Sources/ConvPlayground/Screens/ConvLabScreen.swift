@@ -101,8 +101,7 @@ public struct ConvLabScreen: Screen {
       let focus = currentStep.flatMap { s in s.terms.first { !$0.isPadding } }
       editor = CellEditor(target: 0, row: focus?.inputRow ?? 0, col: focus?.inputCol ?? 0)
     case .char("r"):
-      input = Tensor(
-        shape: input.shape, scalars: input.scalars.map { _ in Float(Int.random(in: 0...255, using: &rng)) })
+      input = input.randomized(in: 0...255, using: &rng)
       rebuild()
     case .char("["): resizeInput(rows: -1, cols: -1)
     case .char("]"): resizeInput(rows: 1, cols: 1)
@@ -173,13 +172,7 @@ public struct ConvLabScreen: Screen {
       notice = T.inputLimits
       return
     }
-    var t = Tensor(zeros: [1, h, w])
-    for r in 0..<h {
-      for c in 0..<w {
-        t[0, r, c] = r < input.shape[1] && c < input.shape[2]
-          ? input[0, r, c] : Float(Int.random(in: 0...255, using: &rng))
-      }
-    }
+    let t = input.resized(rows: h, cols: w) { Float(Int.random(in: 0...255, using: &rng)) }
     input = t
     rebuild()
   }
@@ -191,10 +184,7 @@ public struct ConvLabScreen: Screen {
       notice = T.kernelLimits
       return
     }
-    var t = Tensor(zeros: [1, h, w])
-    for r in 0..<min(h, kernel.shape[1]) {
-      for c in 0..<min(w, kernel.shape[2]) { t[0, r, c] = kernel[0, r, c] }
-    }
+    let t = kernel.resized(rows: h, cols: w) { 0 }
     kernel = t
     presetIndex = nil
     rebuild()
@@ -243,6 +233,7 @@ public struct ConvLabScreen: Screen {
     var y = area.y + used
     for (text, style) in info where y < area.maxY {
       canvas.put(text, x: area.x + 1, y: y, style: style, maxWidth: area.width - 1)
+      // The result after the last '=' of an equation stands out.
       if style == theme.text, let eq = text.lastIndex(of: "="), text.contains("*") {
         let col = text.distance(from: text.startIndex, to: eq)
         canvas.put(String(text[eq...]), x: area.x + 1 + col, y: y, style: theme.emphasis,
@@ -305,18 +296,10 @@ public struct ConvLabScreen: Screen {
 
     let outRows = g?.outputRows ?? 0
     let outCols = g?.outputCols ?? 0
-    let pendingMark = canvas.unicode ? "·" : "."
-    let outputPanel = MatrixPanel(
-      title: env.t(T.outputTitle, "\(outRows)x\(outCols)"), rows: outRows, cols: outCols,
-      cellWidth: cellWidth(trace?.output.scalars ?? []),
-      cell: { r, c in
-        guard let trace else { return ("", theme.text) }
-        let i = r * outCols + c
-        if i == stepIndex { return (NumberText.format(trace.output[0, r, c]), theme.current) }
-        if i < stepIndex { return (NumberText.format(trace.output[0, r, c]), theme.done) }
-        return (pendingMark, theme.pending)
-      },
-      focus: step.map { ($0.outputRow, $0.outputCol) })
+    let outputPanel = progressPanel(
+      title: env.t(T.outputTitle, "\(outRows)x\(outCols)"),
+      output: trace?.output ?? Tensor(zeros: [1, 0, 0]), current: stepIndex,
+      unicode: canvas.unicode, theme: theme)
 
     // The window's products, tap by tap (StepTerm.product): shown when the terminal is wide
     // enough; their sum (plus bias) is the output cell.
@@ -366,14 +349,10 @@ public struct ConvLabScreen: Screen {
   /// The lines under the panels: the step and its equation, then the lesson's notes.
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines: [(String, Style)] = []
-    if let notice { lines.append((env.t(notice), theme.error)) }
+    var lines = problemLines(notice: notice, error: geometryError, env: env)
     if let e = editor {
       lines.append((env.t(T.editingCell, env.t(e.target == 0 ? T.inputWord : T.kernelWord),
                           e.row, e.col), theme.emphasis))
-    }
-    if let err = geometryError {
-      lines.append((geometryMessage(err, env), theme.error))
     }
     if let trace, let step = currentStep {
       let header = env.t(

@@ -94,19 +94,11 @@ public struct PoolingScreen: Screen {
       let focus = currentStep.flatMap { s in s.terms.first { !$0.isPadding } }
       editor = CellEditor(target: 0, row: focus?.inputRow ?? 0, col: focus?.inputCol ?? 0)
     case .char("r"):
-      input = Tensor(
-        shape: input.shape, scalars: input.scalars.map { _ in Float(Int.random(in: 0...255, using: &rng)) })
+      input = input.randomized(in: 0...255, using: &rng)
     case .char("["), .char("]"):
       let n = input.shape[1] + (key == .char("]") ? 1 : -1)
       guard (3...12).contains(n) else { notice = T.inputLimits; return .none }
-      var t = Tensor(zeros: [1, n, n])
-      for r in 0..<n {
-        for c in 0..<n {
-          t[0, r, c] = r < input.shape[1] && c < input.shape[2]
-            ? input[0, r, c] : Float(Int.random(in: 0...255, using: &rng))
-        }
-      }
-      input = t
+      input = input.resized(rows: n, cols: n) { Float(Int.random(in: 0...255, using: &rng)) }
     default:
       return .ignored
     }
@@ -180,39 +172,21 @@ public struct PoolingScreen: Screen {
 
     let oh = g?.outputRows ?? 0
     let ow = g?.outputCols ?? 0
-    let pending = canvas.unicode ? "·" : "."
-    let index = clock.index
-    let outputPanel = MatrixPanel(
-      title: env.t(T.outputTitle, "\(oh)x\(ow)"), rows: oh, cols: ow,
-      cellWidth: cellWidth(trace?.output.scalars ?? []),
-      cell: { r, c in
-        guard let trace else { return ("", theme.text) }
-        let i = r * ow + c
-        let text = NumberText.format(trace.output[0, r, c])
-        if i == index { return (text, theme.current) }
-        return i < index ? (text, theme.done) : (pending, theme.pending)
-      },
-      focus: step.map { ($0.outputRow, $0.outputCol) })
+    let outputPanel = progressPanel(
+      title: env.t(T.outputTitle, "\(oh)x\(ow)"), output: trace?.output ?? Tensor(zeros: [1, 0, 0]),
+      current: clock.index, unicode: canvas.unicode, theme: theme)
 
     let info = infoLines(env, width: area.width)
     let panelsHeight = max(5, area.height - min(info.count, max(4, area.height / 3)))
-    let panels = [inputPanel, windowPanel, outputPanel]
-    let (rects, used) = flow(
-      panels.map { (width: $0.natural.width, height: min($0.natural.height, panelsHeight)) },
-      in: Rect(x: area.x, y: area.y, width: area.width, height: panelsHeight))
-    for (p, r) in zip(panels, rects) where r.height >= 3 { p.draw(in: r, canvas: &canvas, env: env) }
-    var y = area.y + used
-    for (text, style) in info where y < area.maxY {
-      canvas.put(text, x: area.x + 1, y: y, style: style, maxWidth: area.width - 1)
-      y += 1
-    }
+    let used = drawPanels(
+      [inputPanel, windowPanel, outputPanel],
+      in: Rect(x: area.x, y: area.y, width: area.width, height: panelsHeight), canvas: &canvas, env: env)
+    drawLines(info, from: area.y + used, in: area, canvas: &canvas)
   }
 
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines: [(String, Style)] = []
-    if let notice { lines.append((env.t(notice), theme.error)) }
-    if let err = geometryError { lines.append((geometryMessage(err, env), theme.error)) }
+    var lines = problemLines(notice: notice, error: geometryError, env: env)
     if let trace, let step = currentStep {
       lines.append((env.t(
         T.poolStepHeader, clock.index + 1, trace.steps.count, step.outputRow, step.outputCol,
@@ -224,7 +198,7 @@ public struct PoolingScreen: Screen {
       lines.append((env.t(T.outputSize) + ": \(g.rows.formula)  ->  \(g.outputRows) x \(g.outputCols)", theme.text))
     }
     let strideText = stride.map(String.init) ?? "\(size) (= pool_size)"
-    lines.append((env.t(T.parameters) + ": " + env.t(T.poolSettings, mode.rawValue, "\(size)x\(size)", strideText, padding.description), theme.muted))
+    lines.append((env.t(T.settings) + ": " + env.t(T.poolSettings, mode.rawValue, "\(size)x\(size)", strideText, padding.description), theme.muted))
     for l in wrapText(env.t(T.noParameters), width: width - 2) { lines.append((l, theme.text)) }
     if let shrink = PoolingScreen.courseShrink() {
       let pct = NumberText.format((1 - Double(shrink.after) / Double(shrink.before)) * 100)

@@ -119,7 +119,7 @@ public struct RGBScreen: Screen {
       let f = current?.filter ?? 0
       biases[f] += key == .char("b") ? 1 : -1
     case .char("r"):
-      input = Tensor(shape: input.shape, scalars: input.scalars.map { _ in Float(Int.random(in: 0...9, using: &rng)) })
+      input = input.randomized(in: 0...9, using: &rng)
     case .char("e"):
       let t = current?.step.terms.first { !$0.isPadding }
       editor = CellEditor(target: 0, row: t?.inputRow ?? 0, col: t?.inputCol ?? 0)
@@ -196,21 +196,13 @@ public struct RGBScreen: Screen {
         },
         titleStyle: theme.channels[c], margin: 0))
     }
-    let pending = canvas.unicode ? "·" : "."
-    let index = clock.index
     let perFilter = cellsPerFilter
     let outCW = traces.reduce(1) { max($0, cellWidth($1.output.scalars)) }
     for (fi, trace) in traces.enumerated() {
-      let oh = trace.output.shape[1]
-      let ow = trace.output.shape[2]
-      panels.append(MatrixPanel(
-        title: env.t(T.outputWord) + " \(fi + 1)", rows: oh, cols: ow, cellWidth: outCW,
-        cell: { r, c in
-          let i = fi * perFilter + r * ow + c
-          let text = NumberText.format(trace.output[0, r, c])
-          if i == index { return (text, theme.current) }
-          return i < index ? (text, theme.done) : (pending, theme.pending)
-        }, titleStyle: fi == f ? theme.emphasis : nil, margin: 0))
+      panels.append(progressPanel(
+        title: env.t(T.outputWord) + " \(fi + 1)", output: trace.output, current: clock.index,
+        first: fi * perFilter, cellWidth: outCW, titleStyle: fi == f ? theme.emphasis : nil, margin: 0,
+        unicode: canvas.unicode, theme: theme))
     }
     // Row 1: the three input channels and the current filter; row 2: the outputs (depth F).
     var y = area.y
@@ -219,31 +211,24 @@ public struct RGBScreen: Screen {
     canvas.put(env.t(T.rgbFilterLabel, f + 1, filterCount, NumberText.format(biases[f])),
                x: filterLabelX, y: y, style: theme.muted)
     y += 1
-    let row1 = Array(panels[0..<6])
-    let (r1, h1) = flow(row1.map { $0.natural }, in: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
-    for (p, r) in zip(row1, r1) where r.height >= 3 { p.draw(in: r, canvas: &canvas, env: env) }
-    y += h1
+    y += drawPanels(
+      Array(panels[0..<6]), in: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y),
+      canvas: &canvas, env: env)
     if !traces.isEmpty {
       let g = traces[0].geometry
       canvas.put(env.t(T.rgbOutputLabel, "\(g.outputRows)x\(g.outputCols)x\(filterCount)", filterCount),
                  x: area.x + 1, y: y, style: theme.muted)
       y += 1
-      let row2 = Array(panels[6...])
-      let (r2, h2) = flow(row2.map { $0.natural }, in: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y))
-      for (p, r) in zip(row2, r2) where r.height >= 3 { p.draw(in: r, canvas: &canvas, env: env) }
-      y += h2
+      y += drawPanels(
+        Array(panels[6...]), in: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y),
+        canvas: &canvas, env: env)
     }
-    for (text, style) in infoLines(env, width: area.width) where y < area.maxY {
-      canvas.put(text, x: area.x + 1, y: y, style: style, maxWidth: area.width - 1)
-      y += 1
-    }
+    drawLines(infoLines(env, width: area.width), from: y, in: area, canvas: &canvas)
   }
 
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines: [(String, Style)] = []
-    if let notice { lines.append((env.t(notice), theme.error)) }
-    if let err = geometryError { lines.append((geometryMessage(err, env), theme.error)) }
+    var lines = problemLines(notice: notice, error: geometryError, env: env)
     if let e = editor {
       let names = ["R", "G", "B"].map { env.t(T.inputWord) + " " + $0 } + ["R", "G", "B"].map { "K \($0)" }
       lines.append((env.t(T.editingCell, names[e.target], e.row, e.col), theme.emphasis))
