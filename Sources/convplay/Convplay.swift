@@ -1,5 +1,7 @@
 import ArgumentParser
 import ConvKit
+import ConvPlayground
+import ConvTerminal
 
 /// The `convplay` command: every feature of the playground, scriptable.
 @main
@@ -21,10 +23,27 @@ struct Convplay: ParsableCommand {
       SummaryCommand.self, QuizCommand.self,
       GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
       TrainCommand.self, EvaluateCommand.self, DataCommand.self,
+      TuiCommand.self,
     ]
   )
 
+  @OptionGroup var language: LanguageOption
+
+  /// On a terminal, no subcommand opens the playground; elsewhere, say what to run instead.
   func run() throws {
-    print(Convplay.helpMessage())
+    try reportingErrors {
+      let language = try resolveLanguage(language.lang)
+      guard standardStreamsAreTerminals() else {
+        print(Convplay.helpMessage())
+        print("""
+
+          The playground needs a terminal (stdin and stdout). Without one, run for example:
+            convplay step --plain                  every step of the course's 5x5 convolution
+            convplay tui --screen conv --print 80x24   one frame of the playground as text
+          """)
+        return
+      }
+      try runInTerminal(PlaygroundApp.home(env: Env(lang: language, theme: Theme(colored: true))))
+    }
   }
 }
