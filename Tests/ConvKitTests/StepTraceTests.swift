@@ -1,0 +1,62 @@
+import ConvKit
+import XCTest
+
+/// The step trace is what the screens animate: its steps must be the course's own.
+final class StepTraceTests: XCTestCase {
+  func courseTrace(padding: Padding = .valid) throws -> StepTrace {
+    let g = try WindowGeometry(inputRows: 5, inputCols: 5, kernelRows: 3, kernelCols: 3, padding: padding)
+    return StepTrace.convolution(input: CourseExample.matrix, kernel: CourseExample.kernel, geometry: g)
+  }
+
+  func testCourseStepsAndEquations() throws {
+    let t = try courseTrace()
+    XCTAssertEqual(t.steps.count, 9)
+    XCTAssertEqual(t.steps.map(\.value), [266, -61, -30, 116, -47, 295, -135, 256, -128])
+    XCTAssertEqual(
+      t.steps[0].equationLines(operation: t.operation),
+      ["60*0 + 113*(-1) + 56*0 + 73*(-1) + 121*5 + 54*(-1) + 131*0 + 99*(-1) + 70*0 = 266"])
+    XCTAssertEqual(
+      t.steps[8].equationLines(operation: t.operation),
+      ["70*0 + 129*(-1) + 127*0 + 115*(-1) + 69*5 + 134*(-1) + 123*0 + 95*(-1) + 130*0 = -128"])
+    XCTAssertEqual(t.steps[4].paddedRows, 1...3)
+    XCTAssertEqual(t.steps[4].paddedCols, 1...3)
+    XCTAssertEqual(t.steps[3].terms.map(\.product).reduce(0, +), 116)
+  }
+
+  func testTraceEqualsReference() throws {
+    for padding in [Padding.valid, .same, .explicit(2)] {
+      let t = try courseTrace(padding: padding)
+      XCTAssertEqual(t.output, ReferenceKernels.convolve(input: CourseExample.matrix, kernel: CourseExample.kernel, geometry: t.geometry))
+    }
+  }
+
+  func testPaddedCornerUsesZeros() throws {
+    // First cell of the padded table: 114 = -0*... only 60*5 - 113 - 73 = 114.
+    let t = try courseTrace(padding: .same)
+    let first = t.steps[0]
+    XCTAssertEqual(first.value, 114)
+    XCTAssertEqual(first.terms.filter(\.isPadding).count, 5)
+    XCTAssertEqual(first.paddedRows, 0...2)
+  }
+
+  func testMaxPoolingWinner() throws {
+    let g = try WindowGeometry(inputRows: 5, inputCols: 5, kernelRows: 2, kernelCols: 2, strideRows: 2, strideCols: 2, padding: .valid)
+    let t = StepTrace.pooling(input: CourseExample.matrix, geometry: g, mode: .max)
+    XCTAssertEqual(t.steps.count, 4)
+    let s = t.steps[0]
+    XCTAssertEqual(s.terms[s.winner!].value, 121)
+    XCTAssertEqual(s.equationLines(operation: t.operation), ["max(60, 113, 73, 121) = 121"])
+    let avg = StepTrace.pooling(input: CourseExample.matrix, geometry: g, mode: .avg)
+    XCTAssertEqual(avg.steps[0].equationLines(operation: avg.operation), ["(60 + 113 + 73 + 121)/4 = 91.75"])
+  }
+
+  func testRGBEquationShowsChannelSumsAndBias() throws {
+    let x = Tensor(shape: [3, 1, 1], scalars: [1, 2, 3])
+    let k = Tensor(shape: [3, 1, 1], scalars: [2, -1, 1])
+    let g = try WindowGeometry(inputRows: 1, inputCols: 1, kernelRows: 1, kernelCols: 1, padding: .valid)
+    let t = StepTrace.convolution(input: x, kernel: k, geometry: g, bias: 1)
+    XCTAssertEqual(
+      t.steps[0].equationLines(operation: t.operation, channelNames: ["R", "G", "B"]),
+      ["R: 1*2 = 2", "G: 2*(-1) = -2", "B: 3*1 = 3", "2 + (-2) + 3 + 1 (bias) = 4"])
+  }
+}

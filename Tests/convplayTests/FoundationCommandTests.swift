@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+
+/// `conv`, `step`, `pool` and `kernels` as the foundation issue's contract states them.
+final class FoundationCommandTests: XCTestCase {
+  let course = CommandRunner.example("matrices/course-5x5.txt")
+
+  func testConvValid() throws {
+    let r = try CommandRunner.run(["conv", "--matrix", course, "--kernel", "sharpen"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertEqual(r.stdout, "266 -61 -30\n116 -47 295\n-135 256 -128\n")
+    XCTAssertEqual(r.stderr, "")
+  }
+
+  func testConvSame() throws {
+    let r = try CommandRunner.run(["conv", "--matrix", course, "--kernel", "sharpen", "--padding", "same"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertEqual(r.stdout, """
+      114 328 -26 470 158
+      53 266 -61 -30 344
+      403 116 -47 295 244
+      108 -135 256 -128 344
+      314 346 279 153 421
+
+      """)
+  }
+
+  func testKernelFromFileAndStdin() throws {
+    let r = try CommandRunner.run(["conv", "--matrix", "-", "--kernel", CommandRunner.example("kernels/sharpen.txt")],
+                                  stdin: try String(contentsOfFile: course, encoding: .utf8))
+    XCTAssertEqual(r.stdout, "266 -61 -30\n116 -47 295\n-135 256 -128\n")
+  }
+
+  func testStepPlain() throws {
+    let r = try CommandRunner.run(["step", "--matrix", course, "--kernel", "sharpen", "--plain"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    XCTAssertEqual(lines[0], "step 1/9: output[0,0], window rows 0-2, cols 0-2")
+    XCTAssertEqual(lines[1], "60*0 + 113*(-1) + 56*0 + 73*(-1) + 121*5 + 54*(-1) + 131*0 + 99*(-1) + 70*0 = 266")
+    XCTAssertTrue(lines.contains("step 9/9: output[2,2], window rows 2-4, cols 2-4"))
+    XCTAssertTrue(lines.contains("70*0 + 129*(-1) + 127*0 + 115*(-1) + 69*5 + 134*(-1) + 123*0 + 95*(-1) + 130*0 = -128"))
+    XCTAssertEqual(lines.last(where: { !$0.isEmpty }), "output size: (5 + 2*0 - 3)/1 + 1 = 3  ->  3 x 3")
+    XCTAssertFalse(r.stdout.contains("\u{1B}"), "plain output has no escape codes")
+  }
+
+  func testStepWithPaddingNamesThePaddedInput() throws {
+    let r = try CommandRunner.run(["step", "--matrix", course, "--padding", "1", "--plain", "--only", "1"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("padding '1': 1 above, 1 below, 1 left, 1 right; padded input 7 x 7"))
+    XCTAssertTrue(r.stdout.contains("= 114\n"))
+    XCTAssertTrue(r.stdout.hasSuffix("output size: (5 + 2*1 - 3)/1 + 1 = 5  ->  5 x 5\n"))
+  }
+
+  func testKerasSameStrideTwoInStep() throws {
+    let r = try CommandRunner.run(["step", "--matrix", course, "--padding", "same", "--stride", "2", "--plain", "--only", "1"])
+    // n=5, k=3, s=2: out 3, total pad = 2*2 + 3 - 5 = 2: one zero on each side.
+    XCTAssertTrue(r.stdout.contains("output size: (5 + 2*1 - 3)/2 + 1 = 3  ->  3 x 3"), r.stdout)
+    let four = try CommandRunner.run(["step", "--matrix", "-", "--kernel", "identity", "--padding", "same", "--stride", "2", "--plain", "--only", "1"],
+                                     stdin: "1 2 3 4\n5 6 7 8\n9 10 11 12\n13 14 15 16\n")
+    // n=4, k=3, s=2: out 2, total = 2 + 3 - 4 = 1: 0 above/left, 1 below/right.
+    XCTAssertTrue(four.stdout.contains("padding 'same': 0 above, 1 below, 0 left, 1 right"), four.stdout)
+  }
+
+  func testPoolMaxAndAvg() throws {
+    let max = try CommandRunner.run(["pool", "--matrix", course, "--size", "2", "--mode", "max"])
+    XCTAssertEqual(max.status, 0, max.stderr)
+    XCTAssertEqual(max.stdout, "121 139\n131 129\n")
+    XCTAssertTrue(max.stderr.hasPrefix("note: (5 + 2*0 - 2)/2 + 1 = floor(2.5) = 2"), max.stderr)
+    let avg = try CommandRunner.run(["pool", "--matrix", course, "--size", "2", "--mode", "avg", "--padding", "same"])
+    XCTAssertEqual(avg.stdout, "91.75 83.25 106.5\n91.75 95.75 130.5\n115 109 130\n")
+    let steps = try CommandRunner.run(["pool", "--matrix", course, "--size", "2", "--steps", "--plain"])
+    XCTAssertTrue(steps.stdout.contains("max(60, 113, 73, 121) = 121"))
+  }
+
+  func testRGBWithBias() throws {
+    let r = try CommandRunner.run(["conv", "--matrix", CommandRunner.example("matrices/rgb-5x5.txt"),
+                                   "--kernel", CommandRunner.example("kernels/rgb-3x3x3.txt"), "--bias", "1"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    // Hand-worked first cell: R -2, G 5, B 1, bias 1 -> 5 (see StepTraceTests for the terms).
+    XCTAssertEqual(r.stdout.split(separator: "\n").first, "5 1 1")
+  }
+
+  func testKernelsListsPresetsWithValues() throws {
+    let r = try CommandRunner.run(["kernels"])
+    XCTAssertEqual(r.status, 0)
+    for name in ["identity", "sharpen", "edge (also: laplacian8)", "edge-horizontal", "edge-vertical",
+                 "roberts-diagonal", "roberts-antidiagonal", "sobel-x", "sobel-y", "prewitt-x", "prewitt-y",
+                 "box-blur", "gaussian-3x3", "gaussian-5x5", "emboss"] {
+      XCTAssertTrue(r.stdout.contains(name), name)
+    }
+    XCTAssertTrue(r.stdout.contains("-1  5 -1"))
+  }
+
+  /// Every kind of bad input: one line on stderr naming the problem, exit status 1.
+  func testBadInputIsOneLineAndNonZero() throws {
+    let cases: [([String], String?, String)] = [
+      (["conv", "--matrix", "-"], "1 2 3\n4 5\n", "ragged rows"),
+      (["conv", "--matrix", "-"], "1 two 3\n", "'two' is not a number"),
+      (["conv", "--matrix", "-"], "# empty\n", "no numbers found"),
+      (["conv", "--matrix", "/nonexistent/m.txt"], nil, "no such file"),
+      (["conv", "--kernel", "nope"], nil, "unknown kernel 'nope'"),
+      (["conv", "--matrix", "-", "--kernel", "gaussian-5x5"], "1 2\n3 4\n", "the kernel spans 5 rows"),
+      (["conv", "--stride", "0"], nil, "--stride must be at least 1"),
+      (["conv", "--stride", "2x"], nil, "--stride must be N or RxC"),
+      (["conv", "--padding", "full"], nil, "--padding must be valid, same or a whole number"),
+      (["conv", "--dilation", "0"], nil, "dilation must be at least 1"),
+      (["conv", "--padding", "0", "--stride", "2", "--kernel", "roberts-diagonal"], nil, "is not a whole number"),
+      (["pool", "--mode", "median"], nil, "--mode must be max or avg"),
+      (["step", "--only", "10"], nil, "--only must be between 1 and 9"),
+      (["conv", "--matrix", CommandRunner.example("matrices/rgb-5x5.txt"), "--kernel", "-"], "1 2\n3 4\n\n1 2\n3 4\n", "the kernel has 2 channels but the input has 3"),
+    ]
+    for (args, stdin, expected) in cases {
+      let r = try CommandRunner.run(args, stdin: stdin)
+      XCTAssertEqual(r.status, 1, "\(args): \(r.stderr)")
+      XCTAssertTrue(r.stderr.contains(expected), "\(args): expected '\(expected)' in '\(r.stderr)'")
+      XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(args): one line, got '\(r.stderr)'")
+      XCTAssertTrue(r.stderr.hasPrefix("convplay: "), r.stderr)
+      XCTAssertEqual(r.stdout, "")
+    }
+  }
+}
