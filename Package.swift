@@ -3,6 +3,7 @@
 //
 // The arrows point one way: convplay (CLI) -> ConvKit (engine, Swift standard library only).
 // Image, terminal and playground modules join as they land; only they may import C.
+import Foundation
 import PackageDescription
 
 /// Release builds target the build machine's own vector unit: without an FMA-capable target,
@@ -12,7 +13,13 @@ import PackageDescription
 let hostTuning: [SwiftSetting] = {
   if Context.environment["CONVPLAY_PORTABLE"] == "1" { return [] }
   #if arch(x86_64)
-  return [.unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release))]
+  // Swift has no compile-time test for CPU features, so the manifest tells the kernels what the
+  // host has (Gemm.Lane: 16-float vectors with AVX-512; fused multiply-add only with FMA).
+  let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+  let defines: [SwiftSetting] = [("fma", "CONVKIT_FMA"), ("avx512f", "CONVKIT_AVX512")]
+    .filter { cpu.contains(" \($0.0) ") || cpu.contains(" \($0.0)\n") }
+    .map { .define($0.1, .when(configuration: .release)) }
+  return [.unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release))] + defines
   #elseif arch(arm64)
   return [.unsafeFlags(["-Xcc", "-mcpu=native"], .when(configuration: .release))]
   #else
@@ -62,6 +69,10 @@ let package = Package(
         "ConvData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
+      swiftSettings: hostTuning),
+    // Micro benchmark of the kernels: swift run -c release convplay-bench
+    .executableTarget(
+      name: "convplay-bench", dependencies: ["ConvKit"], path: "benchmarks/gemm",
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(
