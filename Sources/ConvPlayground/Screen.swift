@@ -83,29 +83,51 @@ public struct Lesson: Sendable {
   public var title: Tr
   public var blurb: Tr
   public var make: (@Sendable (Env) -> any Screen)?
+  /// A command that does the same on the command line, shown on Home (for lessons still to
+  /// come, what to use meanwhile).
+  public var command: String?
 
-  public init(id: String, title: Tr, blurb: Tr, make: (@Sendable (Env) -> any Screen)?) {
+  public init(
+    id: String, title: Tr, blurb: Tr, command: String? = nil,
+    make: (@Sendable (Env) -> any Screen)?
+  ) {
     self.id = id
     self.title = title
     self.blurb = blurb
+    self.command = command
     self.make = make
   }
 
   /// The lessons in the order of the course. Screens built elsewhere replace a `make: nil`.
   public static let standard: [Lesson] = [
-    Lesson(id: "conv", title: T.lessonConv, blurb: T.lessonConvBlurb) { _ in
+    Lesson(id: "conv", title: T.lessonConv, blurb: T.lessonConvBlurb, command: "convplay step --plain") { _ in
       ConvLabScreen(variant: .convolution)
     },
-    Lesson(id: "padding", title: T.lessonPadding, blurb: T.lessonPaddingBlurb) { _ in
+    Lesson(
+      id: "padding", title: T.lessonPadding, blurb: T.lessonPaddingBlurb,
+      command: "convplay conv --padding same --stride 2"
+    ) { _ in
       ConvLabScreen(variant: .padding)
     },
-    Lesson(id: "pooling", title: T.lessonPooling, blurb: T.lessonPoolingBlurb) { _ in
+    Lesson(
+      id: "pooling", title: T.lessonPooling, blurb: T.lessonPoolingBlurb,
+      command: "convplay pool --size 2 --mode max"
+    ) { _ in
       PoolingScreen()
     },
-    Lesson(id: "rgb", title: T.lessonRGB, blurb: T.lessonRGBBlurb) { _ in RGBScreen() },
-    Lesson(id: "image", title: T.lessonImage, blurb: T.lessonImageBlurb, make: nil),
-    Lesson(id: "training", title: T.lessonTraining, blurb: T.lessonTrainingBlurb, make: nil),
-    Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, make: nil),
-    Lesson(id: "summary", title: T.lessonSummary, blurb: T.lessonSummaryBlurb, make: nil),
+    Lesson(
+      id: "rgb", title: T.lessonRGB, blurb: T.lessonRGBBlurb,
+      command: "convplay step --matrix examples/matrices/rgb-5x5.txt --kernel examples/kernels/rgb-3x3x3.txt --bias 1"
+    ) { _ in RGBScreen() },
+    Lesson(
+      id: "image", title: T.lessonImage, blurb: T.lessonImageBlurb,
+      command: "convplay filter photo.jpg --kernel edge --out edges.png", make: nil),
+    Lesson(
+      id: "training", title: T.lessonTraining, blurb: T.lessonTrainingBlurb,
+      command: "convplay train --model course1", make: nil),
+    Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, command: "convplay quiz", make: nil),
+    Lesson(
+      id: "summary", title: T.lessonSummary, blurb: T.lessonSummaryBlurb,
+      command: "convplay summary --model course3", make: nil),
   ]
 }

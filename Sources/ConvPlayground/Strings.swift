@@ -26,7 +26,7 @@ public typealias Tr = T
 /// Kernel, Salida, Parámetros; Keras's names (padding, stride, filters) stay as Keras writes them.
 public enum T: String, CaseIterable, Sendable {
   case homeTitle, homeIntro, lessonsHeading, comingTag, comingSoon, comingExplain, pressEnter
-  case languageLine, helpHome, tooSmall, helpTitle, keysHeading, closeHelp
+  case meanwhile, onCommandLine, languageLine, helpHome, tooSmall, helpTitle, keysHeading, closeHelp
   case lessonConv, lessonConvBlurb, lessonPadding, lessonPaddingBlurb, lessonPooling
   case lessonPoolingBlurb, lessonRGB, lessonRGBBlurb, lessonImage, lessonImageBlurb
   case lessonTraining, lessonTrainingBlurb, lessonQuiz, lessonQuizBlurb, lessonSummary
@@ -73,6 +73,8 @@ public enum T: String, CaseIterable, Sendable {
     case .comingExplain: return ("Coming in a later version of convplay.",
                                  "Llegará en una próxima versión de convplay.")
     case .pressEnter: return ("Press Enter to open.", "Pulsa Enter para abrir.")
+    case .meanwhile: return ("Meanwhile, on the command line:", "Mientras tanto, en la línea de órdenes:")
+    case .onCommandLine: return ("The same on the command line:", "Lo mismo en la línea de órdenes:")
     case .languageLine: return ("Language: {0}   (l: {1})", "Idioma: {0}   (l: {1})")
     case .helpHome: return ("Choose a lesson with the arrows (or its number) and press Enter. In every lesson the bottom lines list its keys; ? explains the screen, q or Esc comes back here.",
                             "Elige una lección con las flechas (o su número) y pulsa Enter. En cada lección las líneas de abajo muestran sus teclas; ? explica la pantalla, q o Esc vuelve aquí.")

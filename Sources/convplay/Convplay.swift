@@ -20,19 +20,19 @@ struct Convplay: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ConvCommand.self, StepCommand.self, PoolCommand.self, KernelsCommand.self,
+      TuiCommand.self,
       SummaryCommand.self, QuizCommand.self,
       GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
       TrainCommand.self, EvaluateCommand.self, DataCommand.self,
-      TuiCommand.self,
     ]
   )
 
-  @OptionGroup var language: LanguageOption
-
-  /// On a terminal, no subcommand opens the playground; elsewhere, say what to run instead.
+  /// On a terminal, no subcommand opens the playground (language from LANG; `convplay tui
+  /// --lang es` chooses it); elsewhere, say what to run instead. No options here: an option
+  /// of the root command would take `--lang` away from the subcommands that have their own.
   func run() throws {
     try reportingErrors {
-      let language = try resolveLanguage(language.lang)
+      let language = try resolveLanguage(nil)
       guard standardStreamsAreTerminals() else {
         print(Convplay.helpMessage())
         print("""

@@ -93,14 +93,30 @@ final class PlaygroundEndToEndTests: XCTestCase {
       return s
     }
 
-    /// Waits for the program to exit; returns its status.
+    /// Waits for the program to exit; returns its status, which the wrapping shell prints as
+    /// `EXIT=n` and then keeps the pane alive (tmux 3.3 can lose a dead pane's text and its
+    /// #{pane_dead_status}).
     func waitForExit(timeout: Double = 10) -> Int? {
       let end = Date().addingTimeInterval(timeout)
       while Date() < end {
-        if display("#{pane_dead}") == "1" { return Int(display("#{pane_dead_status}")) }
+        let s = screen()
+        if let r = s.range(of: "EXIT=") {
+          let digits = s[r.upperBound...].prefix { $0.isNumber }
+          if let n = Int(digits) { return n }
+        }
         usleep(30_000)
       }
       return nil
+    }
+
+    /// (The shell catches SIGINT with `trap : INT`, as an interactive shell would survive a
+    /// Ctrl-C meant for its program; the program starts with the default disposition.)
+    /// The pid of the program the pane's shell is running (Linux /proc).
+    func programPID() -> pid_t? {
+      guard let shell = Int32(display("#{pane_pid}")),
+        let children = try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+      else { return nil }
+      return children.split(separator: " ").first.flatMap { Int32($0) }
     }
   }
 
@@ -111,7 +127,7 @@ final class PlaygroundEndToEndTests: XCTestCase {
     let binary = try XCTUnwrap(PlaygroundEndToEndTests.binary, "convplay binary not found beside the tests")
     return try Tmux(
       tmux: tmux, width: width, height: height,
-      command: "exec env TERM=tmux-256color LANG=C.UTF-8 LC_ALL= \(env) \(binary.path) \(args)")
+      command: "sh -c 'trap : INT; env TERM=tmux-256color LANG=C.UTF-8 LC_ALL= \(env) \(binary.path) \(args); echo EXIT=$?; sleep 60'")
   }
 
   func testHomeConvolutionPaddingAndQuitAt100x30() throws {
@@ -171,7 +187,7 @@ final class PlaygroundEndToEndTests: XCTestCase {
 
     let u = try session(100, 30, "tui --screen pooling")
     u.waitFor("max(60, 113, 73, 121) = 121")
-    let pid = try XCTUnwrap(Int32(u.display("#{pane_pid}")))
+    let pid = try XCTUnwrap(u.programPID())
     kill(pid, SIGTERM)
     XCTAssertEqual(u.waitForExit(), 143)
     XCTAssertEqual(u.display("#{alternate_on}"), "0")

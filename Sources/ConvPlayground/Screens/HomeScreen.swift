@@ -90,6 +90,14 @@ public struct HomeScreen: Screen {
       canvas.put(l, x: dx, y: y, style: lesson.make == nil ? theme.muted : theme.emphasis, maxWidth: dw)
       y += 1
     }
+    if let command = lesson.command, y + 2 < area.maxY {
+      y += 1
+      canvas.put(env.t(lesson.make == nil ? T.meanwhile : T.onCommandLine), x: dx, y: y, style: theme.muted, maxWidth: dw)
+      for l in wrapText(command, width: dw - 2) where y + 1 < area.maxY {
+        y += 1
+        canvas.put("  " + l, x: dx, y: y, style: theme.text, maxWidth: dw)
+      }
+    }
     var by = listRect.maxY + 1
     if let notice {
       canvas.put(env.t(notice), x: area.x + 2, y: by, style: theme.error, maxWidth: area.width - 4)

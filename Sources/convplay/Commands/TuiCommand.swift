@@ -147,7 +147,7 @@ struct TuiCommand: ParsableCommand {
   }
 }
 
-/// `--lang`, accepted before or after `tui` (the root command shares the option group).
+/// `--lang` of `tui`.
 struct LanguageOption: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Playground language: en or es (default: from LANG).", valueName: "en|es"))
   var lang: String?
