@@ -63,3 +63,13 @@ final class SummaryApplicationsCommandTests: XCTestCase {
     XCTAssertTrue(list.stdout.contains("course1"))
   }
 }
+
+final class SummaryGraphCommandTests: XCTestCase {
+  func testBranchingApplications() throws {
+    for (name, total) in [("resnet50", "25,636,712"), ("mobilenet", "4,253,864"), ("xception", "22,910,480"), ("inceptionv3", "23,851,784")] {
+      let run = try CommandRunner.run(["summary", "--model", name])
+      XCTAssertEqual(run.status, 0, run.stderr)
+      XCTAssertTrue(run.stdout.contains("\nTotal params: \(total)\n"), name)
+    }
+  }
+}

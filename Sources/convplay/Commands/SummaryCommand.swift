@@ -34,11 +34,15 @@ struct SummaryCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       if list {
-        let width = (ModelZoo.all.map(\.name.count) + KerasApplications.all.map(\.name.count)).max() ?? 0
+        let width = (ModelZoo.all.map(\.name.count) + KerasApplications.all.map(\.name.count)
+          + ApplicationGraphs.all.map(\.name.count)).max() ?? 0
         for entry in ModelZoo.all {
           print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
         }
         for entry in KerasApplications.all {
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+        }
+        for entry in ApplicationGraphs.all {
           print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
         }
         return
@@ -61,6 +65,10 @@ struct SummaryCommand: ParsableCommand {
         }
         print(try SummaryText.render(parsed), terminator: "")
       case (nil, .some(let name)):
+        if let graph = ApplicationGraphs.named(name) {
+          print(try SummaryText.render(graph.make()), terminator: "")
+          return
+        }
         if let app = KerasApplications.named(name) {
           print(try SummaryText.render(app.spec, name: app.name, inputLayer: app.inputLayerName), terminator: "")
           return
@@ -68,7 +76,8 @@ struct SummaryCommand: ParsableCommand {
         guard let entry = ModelZoo.named(name) else {
           throw CLIFailure(
             "unknown model '\(name)'; known models: "
-              + (ModelZoo.all.map(\.name) + KerasApplications.all.map(\.name)).joined(separator: ", "))
+              + (ModelZoo.all.map(\.name) + KerasApplications.all.map(\.name) + ApplicationGraphs.all.map(\.name))
+                .joined(separator: ", "))
         }
         print(try SummaryText.render(entry.spec, name: entry.name), terminator: "")
       }
