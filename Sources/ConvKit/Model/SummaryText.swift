@@ -122,3 +122,20 @@ extension SummaryText {
     return out.joined(separator: "\n") + "\n"
   }
 }
+
+extension SummaryText {
+  /// Why each row of the summary says what it says, the course's way:
+  /// `conv2d (Conv2D): (28 + 2*0 - 3)/1 + 1 = 26 -> (None, 26, 26, 64); 64*3*3*1 + 64 = 640 parameters`.
+  public static func explain(_ spec: SequentialSpec) throws -> [String] {
+    try spec.rows().map { r in
+      var line = "\(r.layer.name) (\(r.layer.kind.kerasClass)): "
+      if let f = r.layer.shapeFormula(for: r.inputShape) { line += f + " -> " }
+      line += ShapeText.batched(r.outputShape)
+      if r.parameters.total > 0 {
+        line += "; " + r.layer.parameterFormula(for: r.inputShape) + " parameters"
+        if r.parameters.nonTrainable > 0 { line += " (\(NumberText.grouped(r.parameters.nonTrainable)) non-trainable)" }
+      }
+      return line
+    }
+  }
+}

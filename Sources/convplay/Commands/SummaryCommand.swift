@@ -31,6 +31,9 @@ struct SummaryCommand: ParsableCommand {
   @Flag(name: .long, help: "List the named models.")
   var list = false
 
+  @Flag(name: .long, help: "After the table, explain each row: the output-size formula and the parameter count.")
+  var explain = false
+
   func run() throws {
     try reportingErrors {
       if list {
@@ -64,6 +67,7 @@ struct SummaryCommand: ParsableCommand {
           throw CLIFailure((source.map { $0 + ": " } ?? "") + e.description)
         }
         print(try SummaryText.render(parsed), terminator: "")
+        if explain { try printExplanation(parsed) }
       case (nil, .some(let name)):
         if let graph = ApplicationGraphs.named(name) {
           print(try SummaryText.render(graph.make()), terminator: "")
@@ -71,6 +75,7 @@ struct SummaryCommand: ParsableCommand {
         }
         if let app = KerasApplications.named(name) {
           print(try SummaryText.render(app.spec, name: app.name, inputLayer: app.inputLayerName), terminator: "")
+          if explain { try printExplanation(app.spec) }
           return
         }
         guard let entry = ModelZoo.named(name) else {
@@ -80,8 +85,14 @@ struct SummaryCommand: ParsableCommand {
                 .joined(separator: ", "))
         }
         print(try SummaryText.render(entry.spec, name: entry.name), terminator: "")
+        if explain { try printExplanation(entry.spec) }
       }
     }
+  }
+
+  func printExplanation(_ spec: SequentialSpec) throws {
+    print("")
+    for line in try SummaryText.explain(spec) { print(line) }
   }
 
   /// A spec is read from a file when one exists at that path (a file name never contains the
