@@ -121,10 +121,10 @@ public enum QuizCatalog {
       lines.append((es ? "filas: " : "rows: ") + g.rows.formula)
       lines.append((es ? "columnas: " : "columns: ") + g.cols.formula)
     }
-    var seen = Set<String>()
-    for (axis, name) in [(g.rows, es ? "filas" : "rows"), (g.cols, es ? "columnas" : "columns")] {
-      let key = "\(axis.padBefore),\(axis.padAfter),\(axis.dilation),\(axis.remainder),\(axis.output)"
-      guard seen.insert(key).inserted else { continue }
+    let axes = g.rows == g.cols
+      ? [(g.rows, es ? "filas y columnas" : "rows and columns")]
+      : [(g.rows, es ? "filas" : "rows"), (g.cols, es ? "columnas" : "columns")]
+    for (axis, name) in axes {
       if axis.padding == .same {
         lines.append(es
           ? "padding='same' (\(name)): \(axis.padBefore + axis.padAfter) ceros en total, \(axis.padBefore) antes y \(axis.padAfter) después, para que la salida sea ceil(\(axis.input)/\(axis.stride)) = \(axis.output)"
