@@ -66,6 +66,9 @@ struct QuizCommand: ParsableCommand {
       if let answers {
         var lines = try readText(answers).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true { lines.removeLast() }
+        // An answer key (--answer-key's output) is graded by its 'answer:' lines alone.
+        let keyLines = lines.filter { $0.lowercased().hasPrefix("answer:") }
+        if !keyLines.isEmpty { lines = keyLines }
         var next = lines.makeIterator()
         _ = runSession(seed: seed, selection: selection, language: language, style: style,
                        progress: QuizProgress(), answer: { next.next() })
