@@ -70,6 +70,9 @@ struct SummaryCommand: ParsableCommand {
         if explain { try printExplanation(parsed) }
       case (nil, .some(let name)):
         if let graph = ApplicationGraphs.named(name) {
+          if explain {
+            throw CLIFailure("--explain covers sequential models (the course's, vgg16, vgg19, --spec); \(graph.name) is a graph")
+          }
           print(try SummaryText.render(graph.make()), terminator: "")
           return
         }
