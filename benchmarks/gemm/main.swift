@@ -125,7 +125,9 @@ func run(_ s: Size, reference: Bool, repeats: Int, peak: Double) {
   }
   var line =
     "\(s.label.padding(toLength: 22, withPad: " ", startingAt: 0))"
-    + " fast \(fmt(s.flops / fast / 1e9)) GFLOP/s (\(fmt(100 * s.flops / fast / peak)) % of peak)"
+    + (cpuTimed
+      ? " fast \(fmt(s.flops / fast / 1e9)) GFLOP per CPU-second"
+      : " fast \(fmt(s.flops / fast / 1e9)) GFLOP/s (\(fmt(100 * s.flops / fast / peak)) % of peak)")
   if reference {
     let ref = bestTime(repeats: 1) {
       Gemm.referenceSgemm(
