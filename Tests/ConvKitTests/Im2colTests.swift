@@ -39,7 +39,7 @@ final class Im2colTests: XCTestCase {
     Layer(
       images: 1, height: 12, width: 10, channels: 1, filters: 64, kernelRows: 3, kernelCols: 3,
       strideRows: 3, strideCols: 3, dilation: 2, padding: .same),
-    Layer(height: 13, width: 13, channels: 32, filters: 3, kernelRows: 3, kernelCols: 3),
+    Layer(images: 5, height: 13, width: 13, channels: 32, filters: 3, kernelRows: 3, kernelCols: 3),
     // Big enough to be spread over the cores.
     Layer(images: 5, height: 28, width: 28, channels: 2, filters: 32, kernelRows: 3, kernelCols: 3),
     Layer(images: 40, height: 28, width: 28, channels: 1, filters: 32, kernelRows: 3, kernelCols: 3),
@@ -195,6 +195,57 @@ final class Im2colTests: XCTestCase {
       var rhs = 0.0
       for i in 0..<x.count { rhs += Double(x[i]) * Double(dx[i]) }
       XCTAssertEqual(lhs, rhs, accuracy: 1e-5 * max(scale, 1), "conv gemm input gradient \(l)")
+    }
+  }
+
+  /// The per-shape choice (direct for thin patches, stored patches + sgemm otherwise) against
+  /// the reference forward and the implicit-GEMM gradients checked above.
+  func testFastConvMatchesReference() {
+    for l in Self.layers {
+      let g = l.geometry
+      let pixels = g.outputRows * g.outputCols
+      let x = values(l.images * l.height * l.width * l.channels, seed: 19)
+      let kernel = values(l.patchLength * l.filters, seed: 20)
+      let bias = values(l.filters, seed: 21)
+      // A patch budget of two images makes the batches go in chunks (the last one shorter).
+      let budget = 2 * pixels * l.patchLength
+      var out = [Float](repeating: .nan, count: l.images * pixels * l.filters)
+      FastConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out,
+        patchBudget: budget)
+      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "fast conv \(l)")
+      var noBias = [Float](repeating: .nan, count: out.count)
+      FastConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: nil, filters: l.filters, geometry: g, output: &noBias)
+      assertClose(
+        noBias, referenceForward(l, x: x, kernel: kernel, bias: .init(repeating: 0, count: l.filters)),
+        "fast conv without bias \(l)")
+
+      let dOut = values(l.images * pixels * l.filters, seed: 22)
+      var fast = values(l.patchLength * l.filters, seed: 23)
+      var implicit = fast
+      FastConv.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &fast,
+        patchBudget: budget)
+      ConvGemm.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &implicit)
+      assertClose(fast, implicit, "fast conv kernel gradient \(l)")
+
+      var dx = [Float](repeating: .nan, count: x.count)
+      var dxImplicit = [Float](repeating: .nan, count: x.count)
+      var scratch = [Float](repeating: 0, count: pixels * l.patchLength)
+      FastConv.inputGradient(
+        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dInput: &dx, patchBudget: budget)
+      ConvGemm.inputGradient(
+        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dInput: &dxImplicit,
+        scratch: &scratch, chunk: 1)
+      assertClose(dx, dxImplicit, "fast conv input gradient \(l)")
     }
   }
 

@@ -562,3 +562,103 @@ public enum ConvGemm {
     }
   }
 }
+
+/// The fastest way this file knows to run each part of a Conv2D layer on a batch, chosen per
+/// layer shape: what a network layer should call. Same layouts as `Im2col`: `x`
+/// `[N, H, W, Cin]`, kernel `[KH, KW, Cin, Cout]`, output and `dOut` `[N, OH, OW, Cout]`.
+///
+/// Thin patches (K = KH*KW*Cin <= 32, a first layer) go through `DirectConv`; others store the
+/// patches of a chunk of images (`Im2col.patches`, at most `maxPatchFloats` at a time) and
+/// multiply them with `Gemm.sgemm`, which measured faster than gathering them inside the GEMM
+/// (`ConvGemm`), at the cost of that scratch memory.
+public enum FastConv {
+  /// Largest patch matrix stored at once (floats, 16 MB) unless a call gives its own
+  /// `patchBudget`; bigger batches go in chunks of images.
+  public static let maxPatchFloats = 4 << 20
+
+  /// Pre-activation `[N, OH, OW, Cout]` (overwritten) = patches x kernel + bias.
+  public static func forward(
+    input x: UnsafePointer<Float>, batch n: Int, height: Int, width: Int, channels cin: Int,
+    kernel w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters cout: Int,
+    geometry g: WindowGeometry, output out: UnsafeMutablePointer<Float>,
+    patchBudget: Int = maxPatchFloats
+  ) {
+    if DirectConv.isFaster(kernelRows: g.rows.kernel, kernelCols: g.cols.kernel, channels: cin) {
+      DirectConv.forward(
+        input: x, batch: n, height: height, width: width, channels: cin, kernel: w, bias: bias,
+        filters: cout, geometry: g, output: out)
+      return
+    }
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let pixels = g.outputRows * g.outputCols
+    forEachChunk(n, patchFloats: pixels * k, budget: patchBudget) { start, count, cols in
+      Im2col.patches(
+        batch: x + start * height * width * cin, images: count, height: height, width: width,
+        channels: cin, geometry: g, into: cols)
+      let o = out + start * pixels * cout
+      if let bias {
+        for r in 0..<(count * pixels) { (o + r * cout).update(from: bias, count: cout) }
+      }
+      Gemm.sgemm(
+        transA: false, transB: false, m: count * pixels, n: cout, k: k, a: cols, lda: k, b: w,
+        ldb: cout, beta: bias == nil ? 0 : 1, c: o, ldc: cout)
+    }
+  }
+
+  /// Adds patches^T x dOut into `dKernel` `[KH, KW, Cin, Cout]`.
+  public static func kernelGradient(
+    input x: UnsafePointer<Float>, dOut: UnsafePointer<Float>, batch n: Int, height: Int,
+    width: Int, channels cin: Int, filters cout: Int, geometry g: WindowGeometry,
+    dKernel: UnsafeMutablePointer<Float>, patchBudget: Int = maxPatchFloats
+  ) {
+    if DirectConv.isFaster(kernelRows: g.rows.kernel, kernelCols: g.cols.kernel, channels: cin) {
+      DirectConv.kernelGradient(
+        input: x, dOut: dOut, batch: n, height: height, width: width, channels: cin,
+        filters: cout, geometry: g, dKernel: dKernel)
+      return
+    }
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let pixels = g.outputRows * g.outputCols
+    forEachChunk(n, patchFloats: pixels * k, budget: patchBudget) { start, count, cols in
+      Im2col.patches(
+        batch: x + start * height * width * cin, images: count, height: height, width: width,
+        channels: cin, geometry: g, into: cols)
+      Gemm.sgemm(
+        transA: true, transB: false, m: k, n: cout, k: count * pixels, a: cols, lda: k,
+        b: dOut + start * pixels * cout, ldb: cout, beta: 1, c: dKernel, ldc: cout)
+    }
+  }
+
+  /// The input gradient `dx` `[N, H, W, Cin]` (overwritten): dOut x kernel^T, then col2im.
+  public static func inputGradient(
+    dOut: UnsafePointer<Float>, kernel w: UnsafePointer<Float>, batch n: Int, height: Int,
+    width: Int, channels cin: Int, filters cout: Int, geometry g: WindowGeometry,
+    dInput dx: UnsafeMutablePointer<Float>, patchBudget: Int = maxPatchFloats
+  ) {
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let pixels = g.outputRows * g.outputCols
+    let chunk = max(1, min(n, patchBudget / max(1, pixels * k)))
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: chunk * pixels * k)
+    defer { scratch.deallocate() }
+    ConvGemm.inputGradient(
+      dOut: dOut, kernel: w, batch: n, height: height, width: width, channels: cin,
+      filters: cout, geometry: g, dInput: dx, scratch: scratch, chunk: chunk)
+  }
+
+  /// Calls `body(firstImage, images, patchBuffer)` for chunks of images whose patch matrix
+  /// (`patchFloats` per image) fits in `budget` floats (one image at least).
+  static func forEachChunk(
+    _ n: Int, patchFloats: Int, budget: Int,
+    _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void
+  ) {
+    let chunk = max(1, min(n, budget / max(1, patchFloats)))
+    let cols = UnsafeMutablePointer<Float>.allocate(capacity: chunk * patchFloats)
+    defer { cols.deallocate() }
+    var start = 0
+    while start < n {
+      let count = min(chunk, n - start)
+      body(start, count, cols)
+      start += count
+    }
+  }
+}
