@@ -2,7 +2,8 @@
 // and against the machine's fp32 peak.
 //
 //   swift run -c release convplay-bench [--quick] [--sizes 1024x1024x1024,64x576x288]
-//   swift run -c release convplay-bench --conv      the convnet's conv layers, direct vs im2col
+//   swift run -c release convplay-bench --conv      the convnet's conv layers (direct, im2col,
+//                                                   implicit GEMM) and its pooling layers
 //   swift run -c release convplay-bench --filter    a 3x3 filter on a 12-megapixel plane
 //
 // The peak is measured, not assumed: one and two threads run independent vector FMA chains
@@ -207,6 +208,29 @@ func convBenchmark() {
   }
 }
 
+/// The convnet's 2x2 max pooling layers on a batch of 128.
+func poolBenchmark() {
+  for (size, channels) in [(26, 32), (11, 64)] {
+    let g = try! WindowGeometry(
+      inputRows: size, inputCols: size, kernelRows: 2, kernelCols: 2, strideRows: 2, strideCols: 2,
+      padding: .valid)
+    let x = fill(128 * size * size * channels, seed: 7)
+    let outCount = 128 * g.outputRows * g.outputCols * channels
+    var out = [Float](repeating: 0, count: outCount)
+    var argmax = [Int32](repeating: 0, count: outCount)
+    var dx = [Float](repeating: 0, count: x.count)
+    let forward = 1000 * bestTime(repeats: 10) {
+      FastPool.maxForward(input: x, batch: 128, height: size, width: size, channels: channels,
+        geometry: g, output: &out, argmax: &argmax)
+    }
+    let backward = 1000 * bestTime(repeats: 10) {
+      FastPool.maxBackward(dOut: out, argmax: argmax, batch: 128, height: size, width: size,
+        channels: channels, geometry: g, dInput: &dx)
+    }
+    print("max pool 2x2 on 128x\(size)x\(size)x\(channels): forward \(fmt(forward)) ms, backward \(fmt(backward)) ms")
+  }
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 let quick = args.contains("--quick")
 if args.contains("--filter") {
@@ -215,6 +239,7 @@ if args.contains("--filter") {
 }
 if args.contains("--conv") {
   convBenchmark()
+  poolBenchmark()
   exit(0)
 }
 var sizes: [Size] = [
