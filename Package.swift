@@ -33,6 +33,7 @@ let package = Package(
   products: [
     .executable(name: "convplay", targets: ["convplay"]),
     .library(name: "ConvKit", targets: ["ConvKit"]),
+    .library(name: "ConvData", targets: ["ConvData"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,10 +41,25 @@ let package = Package(
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
     .target(name: "ConvKit", swiftSettings: hostTuning),
+    // What convplay keeps about its user (quiz progress), in the XDG data directory.
+    .target(name: "ConvUserData", dependencies: ["ConvKit"]),
+    // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
+    .target(
+      name: "CImageCodecs",
+      linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
+    // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
+    .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
+    // zlib for gzipped IDX files (Foundation on Linux has no gzip).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
+    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib"], swiftSettings: hostTuning),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
+        "ConvUserData",
+        "ConvImageIO",
+        "ConvData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
@@ -52,6 +68,10 @@ let package = Package(
       name: "convplay-bench", dependencies: ["ConvKit"], path: "benchmarks/gemm",
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay"]),
+    .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO"]),
+    .testTarget(
+      name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
   ]
 )

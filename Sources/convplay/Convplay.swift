@@ -13,10 +13,14 @@ struct Convplay: ParsableCommand {
         convplay conv --matrix examples/matrices/course-5x5.txt --kernel sharpen --padding same
         convplay pool --matrix examples/matrices/course-5x5.txt --size 2 --mode max
         convplay kernels
+        convplay filter photo.jpg --kernel edge --out edges.png
       """,
     version: "0.1.0",
     subcommands: [
       ConvCommand.self, StepCommand.self, PoolCommand.self, KernelsCommand.self,
+      SummaryCommand.self, QuizCommand.self,
+      GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
+      TrainCommand.self, EvaluateCommand.self, DataCommand.self,
     ]
   )
 

@@ -59,7 +59,29 @@ struct WindowOptions: ParsableArguments {
 
   @Option(name: .long, help: "Gap between kernel taps (1 = dense kernel).")
   var dilation: Int = 1
+}
 
+/// `--padding`, `--stride`, `--dilation` as `filter` takes them: the same options as
+/// `WindowOptions`, but padding defaults to 'same' so a filtered photo keeps its size.
+struct ImageWindowOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("valid, same (Keras rule, output the size of the input), or N zeros on every side.", valueName: "valid|same|N"))
+  var padding: String = "same"
+
+  @Option(name: .long, help: ArgumentHelp("Step of the window: N, or RxC for rows x columns.", valueName: "N|RxC"))
+  var stride: String = "1"
+
+  @Option(name: .long, help: "Gap between kernel taps (1 = dense kernel).")
+  var dilation: Int = 1
+}
+
+/// The parsing both window option groups share (only their defaults differ).
+protocol WindowOptionFields {
+  var padding: String { get }
+  var stride: String { get }
+  var dilation: Int { get }
+}
+
+extension WindowOptionFields {
   func parsedPadding() throws -> Padding {
     guard let p = Padding(parsing: padding) else {
       throw CLIFailure("--padding must be valid, same or a whole number of zeros (got '\(padding)')")
@@ -71,6 +93,9 @@ struct WindowOptions: ParsableArguments {
     try parsePair(stride, option: "--stride")
   }
 }
+
+extension WindowOptions: WindowOptionFields {}
+extension ImageWindowOptions: WindowOptionFields {}
 
 /// Parses `N` or `RxC` into a pair of whole numbers >= 1.
 func parsePair(_ text: String, option: String) throws -> (rows: Int, cols: Int) {

@@ -1,0 +1,38 @@
+import ArgumentParser
+import ConvImageIO
+import ConvKit
+
+/// `convplay gray`: one gray matrix from a colour photo.
+struct GrayCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gray",
+    abstract: "Convert a photo to gray (one matrix) and write it as PNG, JPEG or .npy.",
+    discussion: """
+      Methods (on 0-255 values, in float32, not rounded before writing .npy):
+        average     (R + G + B) / 3
+        luminance   0.3 R + 0.59 G + 0.11 B   (the course's weights; the default)
+        bt601       0.299 R + 0.587 G + 0.114 B
+      Example:
+        convplay gray photo.jpg --method luminance --out gray.png
+      """)
+
+  @OptionGroup var input: ImageInputOptions
+
+  @Option(name: .long, help: ArgumentHelp("average, luminance or bt601.", valueName: "method"))
+  var method: String = "luminance"
+
+  @Option(name: .long, help: ArgumentHelp("Output file: .png, .jpg or .npy (raw float32).", valueName: "file"))
+  var out: String
+
+  func run() throws {
+    try reportingErrors {
+      let gray = try parseGray(method, option: "--method", allowNone: false)
+      _ = try checkOutputPath(out)
+      let decoded = try input.load()
+      let result = gray.convert(decoded.image)
+      try ImageFile.write(result, to: out, normalization: .clip)
+      let note = decoded.image.channels == 1 ? " (the input was already gray)" : ""
+      print("\(out): \(result.summary), \(gray.rawValue)\(note)")
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import ConvImageIO
+import ConvKit
+import Foundation
+
+/// `--max-pixels`: the size limit every command that reads images takes.
+struct PixelLimitOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Refuse images with more pixels than this (checked from the header, before decoding).",
+      valueName: "n"))
+  var maxPixels: Int = ImageCodec.defaultMaxPixels
+
+  func validate() throws {
+    if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
+  }
+
+  func read(_ path: String) throws -> DecodedImage {
+    try ImageFile.read(path, maxPixels: maxPixels)
+  }
+}
+
+/// The input photo and the pixel limit, shared by `gray`, `channels` and `filter`.
+struct ImageInputOptions: ParsableArguments {
+  @Argument(help: ArgumentHelp("A PNG, JPEG or NumPy .npy image.", valueName: "image"))
+  var image: String
+
+  @OptionGroup var limit: PixelLimitOptions
+
+  func load() throws -> DecodedImage {
+    try limit.read(image)
+  }
+}
+
+/// `--gray average|luminance|bt601|none` parsed, with the choices in the message.
+func parseGray(_ text: String, option: String, allowNone: Bool = true) throws -> GrayMethod {
+  let choices = GrayMethod.allCases.filter { allowNone || $0 != .none }
+  guard let m = GrayMethod(rawValue: text.lowercased()), choices.contains(m) else {
+    throw CLIFailure(
+      "\(option) must be one of \(choices.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
+  }
+  return m
+}
+
+/// Refuses an output path before any work is done: unknown extension or missing directory.
+func checkOutputPath(_ path: String) throws -> ImageFile.OutputKind {
+  guard let kind = ImageFile.OutputKind(path: path) else {
+    throw CLIFailure("\(path): output name must end in .png, .jpg, .jpeg or .npy")
+  }
+  let dir = (path as NSString).deletingLastPathComponent
+  var isDir: ObjCBool = false
+  if !dir.isEmpty, !(FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) && isDir.boolValue) {
+    throw CLIFailure("\(path): the directory '\(dir)' does not exist")
+  }
+  return kind
+}
+
+/// `0.14 MP` or `12.0 MP`.
+func megapixels(_ pixels: Int) -> String {
+  String(format: pixels < 1_000_000 ? "%.2f MP" : "%.1f MP", Double(pixels) / 1e6)
+}
