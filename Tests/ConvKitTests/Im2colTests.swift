@@ -321,28 +321,6 @@ final class Im2colTests: XCTestCase {
     }
   }
 
-  /// A photo filter on one plane against the reference, strides, dilation and padding included.
-  func testFilterPlaneMatchesReference() throws {
-    let cases: [(h: Int, w: Int, kh: Int, kw: Int, sr: Int, sc: Int, d: Int, pad: Padding)] = [
-      (7, 9, 3, 3, 1, 1, 1, .same), (7, 9, 3, 3, 1, 1, 1, .valid), (40, 37, 5, 3, 1, 1, 1, .explicit(4)),
-      (31, 45, 3, 3, 2, 2, 1, .same), (12, 17, 3, 3, 1, 3, 2, .same), (5, 6, 5, 6, 1, 1, 1, .valid),
-      (1, 1, 3, 3, 1, 1, 1, .same), (300, 301, 3, 3, 1, 1, 1, .same), (64, 64, 7, 7, 2, 1, 1, .same),
-    ]
-    for c in cases {
-      let g = try WindowGeometry(
-        inputRows: c.h, inputCols: c.w, kernelRows: c.kh, kernelCols: c.kw, strideRows: c.sr,
-        strideCols: c.sc, dilation: c.d, padding: c.pad)
-      let x = values(c.h * c.w, seed: 12)
-      let k = values(c.kh * c.kw, seed: 13)
-      var out = [Float](repeating: .nan, count: g.outputRows * g.outputCols)
-      DirectConv.filterPlane(x, kernel: k, geometry: g, bias: 0.25, into: &out)
-      let expected = ReferenceKernels.convolve(
-        input: Tensor(shape: [1, c.h, c.w], scalars: x),
-        kernel: Tensor(shape: [1, c.kh, c.kw], scalars: k), geometry: g, bias: 0.25)
-      assertClose(out, expected.scalars, "filter \(c)")
-    }
-  }
-
   func testDirectIsChosenForThinPatchesOnly() {
     XCTAssertTrue(DirectConv.isFaster(kernelRows: 3, kernelCols: 3, channels: 1))
     XCTAssertFalse(DirectConv.isFaster(kernelRows: 3, kernelCols: 3, channels: 32))
