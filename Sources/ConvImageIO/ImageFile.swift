@@ -107,7 +107,7 @@ public enum ImageFile {
       if n == 0 { break }  // the file shrank while being read
       done += n
     }
-    return Array(bytes[0..<done])
+    return done == size ? bytes : Array(bytes[0..<done])
   }
 
   /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
