@@ -39,11 +39,14 @@ let package = Package(
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
     // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
     .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
+    // What convplay keeps about its user (quiz progress), in the XDG data directory.
+    .target(name: "ConvUserData", dependencies: ["ConvKit"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
         "ConvImageIO",
+        "ConvUserData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
@@ -51,5 +54,6 @@ let package = Package(
     .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
   ]
 )

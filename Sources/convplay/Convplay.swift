@@ -19,6 +19,7 @@ struct Convplay: ParsableCommand {
     subcommands: [
       ConvCommand.self, StepCommand.self, PoolCommand.self, KernelsCommand.self,
       GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
+      SummaryCommand.self, QuizCommand.self,
     ]
   )
 

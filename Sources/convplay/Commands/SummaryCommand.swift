@@ -1,0 +1,87 @@
+import ArgumentParser
+import ConvKit
+import Foundation
+
+/// `convplay summary`: Keras's `model.summary()` for a spec text, a spec file or a named model.
+struct SummaryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "summary",
+    abstract: "Print a model's layers, output shapes and parameter counts, as Keras's model.summary().",
+    discussion: """
+      Examples:
+        convplay summary --spec "conv2d(64,3,relu) -> flatten -> dense(10,softmax)" --input 28x28x1
+        convplay summary --spec model.txt          (one layer per line, # comments)
+        convplay summary --model course3
+        convplay summary --list
+      Layers: \(ModelSpecParser.layerNames.map(\.name).joined(separator: ", ")).
+      Arguments are Keras's, positional or named: conv2d(32, kernel_size=3, strides=2,
+      padding=same, activation=relu), maxpool(2), dense(15, tanh), dropout(0.5), batchnorm,
+      trainable=false on any layer.
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("A model spec, or a file that holds one.", valueName: "text|file"))
+  var spec: String?
+
+  @Option(name: .long, help: ArgumentHelp("A named model (see --list).", valueName: "name"))
+  var model: String?
+
+  @Option(name: .long, help: ArgumentHelp("Input shape for --spec: HxWxC or a flat size.", valueName: "HxWxC"))
+  var input: String = "28x28x1"
+
+  @Flag(name: .long, help: "List the named models.")
+  var list = false
+
+  func run() throws {
+    try reportingErrors {
+      if list {
+        let width = (ModelZoo.all.map(\.name.count) + KerasApplications.all.map(\.name.count)).max() ?? 0
+        for entry in ModelZoo.all {
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+        }
+        for entry in KerasApplications.all {
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+        }
+        return
+      }
+      switch (spec, model) {
+      case (nil, nil):
+        throw CLIFailure("give --spec TEXT|FILE or --model NAME (see 'convplay summary --help')")
+      case (.some, .some):
+        throw CLIFailure("give either --spec or --model, not both")
+      case (.some(let spec), nil):
+        guard let shape = ShapeText.parse(input) else {
+          throw CLIFailure("--input must be a shape such as 28x28x1 or 784 (got '\(input)')")
+        }
+        let (text, source) = try specText(spec)
+        let parsed: SequentialSpec
+        do {
+          parsed = try ModelSpecParser.parse(text, inputShape: shape)
+        } catch let e as ModelSpecParseError {
+          throw CLIFailure((source.map { $0 + ": " } ?? "") + e.description)
+        }
+        print(try SummaryText.render(parsed), terminator: "")
+      case (nil, .some(let name)):
+        if let app = KerasApplications.named(name) {
+          print(try SummaryText.render(app.spec, name: app.name, inputLayer: app.inputLayerName), terminator: "")
+          return
+        }
+        guard let entry = ModelZoo.named(name) else {
+          throw CLIFailure(
+            "unknown model '\(name)'; known models: "
+              + (ModelZoo.all.map(\.name) + KerasApplications.all.map(\.name)).joined(separator: ", "))
+        }
+        print(try SummaryText.render(entry.spec, name: entry.name), terminator: "")
+      }
+    }
+  }
+
+  /// A spec is read from a file when one exists at that path (a file name never contains the
+  /// parentheses or arrows of a spec); otherwise the text is the spec.
+  func specText(_ spec: String) throws -> (String, String?) {
+    var isDir: ObjCBool = false
+    if spec == "-" || (FileManager.default.fileExists(atPath: spec, isDirectory: &isDir) && !isDir.boolValue) {
+      return (try readText(spec), spec == "-" ? "stdin" : spec)
+    }
+    return (spec, nil)
+  }
+}
