@@ -10,9 +10,10 @@ struct ChannelsCommand: ParsableCommand {
     abstract: "Split a colour photo into its R, G and B matrices and write each as an image.",
     discussion: """
       Writes into the output directory (created if missing):
-        red.png green.png blue.png                  each channel tinted like matplotlib's
-                                                    Reds / Greens / Blues maps (0 light, 255 dark)
-        red-gray.png green-gray.png blue-gray.png   each channel as a plain gray image
+        red.png green.png blue.png      each channel tinted like matplotlib's
+                                        Reds / Greens / Blues maps (0 light, 255 dark)
+        red-gray.png green-gray.png     each channel as a plain gray image
+        blue-gray.png
       Example:
         convplay channels photo.jpg --out-dir channels/
       """)
