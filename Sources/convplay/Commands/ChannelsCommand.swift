@@ -11,7 +11,7 @@ struct ChannelsCommand: ParsableCommand {
     discussion: """
       Writes into the output directory (created if missing):
         red.png green.png blue.png      each channel tinted like matplotlib's
-                                        Reds / Greens / Blues maps (0 light, 255 dark)
+                                        Reds / Greens / Blues (0 light, 255 dark)
         red-gray.png green-gray.png     each channel as a plain gray image
         blue-gray.png
       Example:
