@@ -3,6 +3,7 @@
 //
 // The arrows point one way: convplay (CLI) -> ConvKit (engine, Swift standard library only).
 // Image, terminal and playground modules join as they land; only they may import C.
+import Foundation
 import PackageDescription
 
 /// Release builds target the build machine's own vector unit: without an FMA-capable target,
@@ -12,7 +13,13 @@ import PackageDescription
 let hostTuning: [SwiftSetting] = {
   if Context.environment["CONVPLAY_PORTABLE"] == "1" { return [] }
   #if arch(x86_64)
-  return [.unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release))]
+  // Swift has no compile-time test for CPU features, so the manifest tells the kernels what the
+  // host has (Gemm.Lane: 16-float vectors with AVX-512; fused multiply-add only with FMA).
+  let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+  let defines: [SwiftSetting] = [("fma", "CONVKIT_FMA"), ("avx512f", "CONVKIT_AVX512")]
+    .filter { cpu.contains(" \($0.0) ") || cpu.contains(" \($0.0)\n") }
+    .map { .define($0.1, .when(configuration: .release)) }
+  return [.unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release))] + defines
   #elseif arch(arm64)
   return [.unsafeFlags(["-Xcc", "-mcpu=native"], .when(configuration: .release))]
   #else
@@ -26,6 +33,7 @@ let package = Package(
   products: [
     .executable(name: "convplay", targets: ["convplay"]),
     .library(name: "ConvKit", targets: ["ConvKit"]),
+    .library(name: "ConvData", targets: ["ConvData"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,27 +41,37 @@ let package = Package(
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
     .target(name: "ConvKit", swiftSettings: hostTuning),
+    // What convplay keeps about its user (quiz progress), in the XDG data directory.
+    .target(name: "ConvUserData", dependencies: ["ConvKit"]),
     // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
     .target(
       name: "CImageCodecs",
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
     // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
     .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
-    // What convplay keeps about its user (quiz progress), in the XDG data directory.
-    .target(name: "ConvUserData", dependencies: ["ConvKit"]),
+    // zlib for gzipped IDX files (Foundation on Linux has no gzip).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
+    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib"], swiftSettings: hostTuning),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
-        "ConvImageIO",
         "ConvUserData",
+        "ConvImageIO",
+        "ConvData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
+    // Micro benchmark of the kernels: swift run -c release convplay-bench
+    .executableTarget(
+      name: "convplay-bench", dependencies: ["ConvKit"], path: "benchmarks/gemm",
+      swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
     .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
+    .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
   ]
 )

@@ -18,8 +18,9 @@ struct Convplay: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ConvCommand.self, StepCommand.self, PoolCommand.self, KernelsCommand.self,
-      GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
       SummaryCommand.self, QuizCommand.self,
+      GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
+      TrainCommand.self, EvaluateCommand.self, DataCommand.self,
     ]
   )
 

@@ -1,0 +1,1 @@
+extension DefaultModel { static let safetensorsBase64 = "" }

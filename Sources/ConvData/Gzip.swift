@@ -1,0 +1,58 @@
+import CZlib
+import Foundation
+
+/// Errors of the gzip reader.
+public struct GzipError: Error, CustomStringConvertible, Equatable {
+  public var description: String
+}
+
+/// gzip decompression through zlib.
+public enum Gzip {
+  /// True when `data` starts with gzip's magic bytes 1f 8b.
+  public static func isGzip(_ data: Data) -> Bool {
+    data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
+  }
+
+  /// Inflates a gzip stream (several concatenated members are read one after another).
+  /// Wraps zlib's `inflateInit2_` (the `inflateInit2` macro, window 16 + MAX_WBITS for the gzip
+  /// header), `inflate` and `inflateEnd`; a cut or corrupt stream throws.
+  public static func decompress(_ data: Data) throws -> Data {
+    var output = Data()
+    output.reserveCapacity(data.count * 4)
+    let chunk = 1 << 20
+    var buffer = [UInt8](repeating: 0, count: chunk)
+    try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+      guard let base = raw.bindMemory(to: UInt8.self).baseAddress else {
+        throw GzipError(description: "empty gzip file")
+      }
+      var offset = 0
+      repeat {
+        var stream = z_stream()
+        var status = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw GzipError(description: "zlib could not start (code \(status))") }
+        defer { inflateEnd(&stream) }
+        stream.next_in = UnsafeMutablePointer(mutating: base + offset)
+        stream.avail_in = uInt(raw.count - offset)
+        repeat {
+          status = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
+            stream.next_out = out.baseAddress
+            stream.avail_out = uInt(chunk)
+            return inflate(&stream, Z_NO_FLUSH)
+          }
+          guard status == Z_OK || status == Z_STREAM_END else {
+            if status == Z_BUF_ERROR && stream.avail_in == 0 {
+              throw GzipError(description: "the gzip data is truncated")
+            }
+            let why = stream.msg.map { String(cString: $0) } ?? "code \(status)"
+            throw GzipError(description: "corrupt gzip data (\(why))")
+          }
+          output.append(buffer, count: chunk - Int(stream.avail_out))
+        } while status != Z_STREAM_END
+        offset = raw.count - Int(stream.avail_in)
+        // Skip zero padding some tools leave after the last member.
+        while offset < raw.count && base[offset] == 0 { offset += 1 }
+      } while offset + 1 < raw.count && base[offset] == 0x1f && base[offset + 1] == 0x8b
+    }
+    return output
+  }
+}

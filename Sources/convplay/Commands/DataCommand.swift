@@ -1,0 +1,117 @@
+import ArgumentParser
+import ConvData
+import Foundation
+
+/// `convplay data`: download and locate the data sets.
+struct DataCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "data",
+    abstract: "Download and locate the MNIST and Fashion-MNIST data sets.",
+    subcommands: [Fetch.self, List.self])
+
+  /// `convplay data fetch mnist`: like `keras.datasets.mnist.load_data()`'s first run.
+  struct Fetch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Download a data set, verify the published checksums and cache it.",
+      discussion: """
+        Example:
+          convplay data fetch mnist
+        Files go to ~/.cache/convplay/datasets/NAME (or --dir); each is retried up to 3 times and
+        written only once its checksum matches.
+        """)
+
+    @Argument(help: ArgumentHelp("mnist or fashion-mnist.", valueName: "NAME"))
+    var name: String
+
+    @Option(name: .long, help: ArgumentHelp("Base URL of a mirror holding the four .gz files.", valueName: "URL"))
+    var url: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where to store the files.", valueName: "DIR"))
+    var dir: String?
+
+    func run() throws {
+      try reportingErrors {
+        guard let dataset = Dataset(rawValue: name.lowercased()) else {
+          throw CLIFailure("unknown data set '\(name)': choose " + Dataset.allCases.map(\.rawValue).joined(separator: " or "))
+        }
+        var base: URL?
+        if let url {
+          guard let u = URL(string: url.hasSuffix("/") ? url : url + "/"), u.scheme == "http" || u.scheme == "https" else {
+            throw CLIFailure("--url must be an http or https URL (got \(url))")
+          }
+          base = u
+        }
+        let destination = dir.map { URL(fileURLWithPath: $0) } ?? DatasetLocator().cacheDirectory(for: dataset)
+        var fetcher = DatasetFetcher(dataset: dataset, baseURL: base, destination: destination)
+        let meter = DownloadMeter(interactive: isatty(STDERR_FILENO) == 1)
+        fetcher.progress = { name, got, total in meter.update(name, got, total) }
+        fetcher.note = { message in meter.note(message) }
+        print("downloading \(dataset.displayName) from \(fetcher.baseURL.absoluteString)")
+        try fetcher.run()
+        meter.finish()
+        print("\(dataset.displayName): checksums OK, stored in \(destination.path)")
+      }
+    }
+  }
+
+  /// `convplay data list`: where each data set is found, if anywhere.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show where each data set is found.")
+
+    @Option(name: .long, help: ArgumentHelp("A folder to look in first.", valueName: "DIR"))
+    var data: String?
+
+    func run() throws {
+      let locator = DatasetLocator(explicitDirectory: data)
+      for d in Dataset.allCases {
+        if let dir = try? locator.locate(d) {
+          print("\(d.rawValue): \(dir.path)")
+        } else {
+          print("\(d.rawValue): not found (convplay data fetch \(d.rawValue))")
+        }
+      }
+    }
+  }
+}
+
+/// Download progress on stderr: redrawn in place on a terminal, one line per file otherwise.
+final class DownloadMeter: @unchecked Sendable {
+  let interactive: Bool
+  private let lock = NSLock()
+  private var current = ""
+  private var lastPercent = -1
+
+  init(interactive: Bool) { self.interactive = interactive }
+
+  func update(_ name: String, _ got: Int64, _ total: Int64?) {
+    lock.lock()
+    defer { lock.unlock() }
+    if name != current {
+      if interactive && !current.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+      current = name
+      lastPercent = -1
+    }
+    let percent = total.map { $0 > 0 ? Int(got * 100 / $0) : 100 } ?? -1
+    guard percent != lastPercent else { return }
+    lastPercent = percent
+    let mb = String(format: "%.1f", Double(got) / 1_048_576)
+    let text = total.map { "\(name)  \(mb) / \(String(format: "%.1f", Double($0) / 1_048_576)) MB  \(percent)%" } ?? "\(name)  \(mb) MB"
+    if interactive {
+      FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+    } else if percent == 100 {
+      FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+  }
+
+  func note(_ message: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    if interactive && !current.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+    current = ""
+    FileHandle.standardError.write(Data(("note: " + message + "\n").utf8))
+  }
+
+  func finish() {
+    if interactive && !current.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import ConvData
+import ConvKit
+import Foundation
+
+/// `convplay train`: Keras's `model.fit` on MNIST or Fashion-MNIST, then `model.evaluate` on
+/// the test set.
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train a network on MNIST or Fashion-MNIST and report its test accuracy.",
+    discussion: """
+      Examples:
+        convplay train --model cnn --epochs 3 --save digits.safetensors --metrics history.json
+        convplay train --model softmax --optimizer sgd --lr 0.1 --plain
+      Models: \(ModelZoo.all.map(\.name).joined(separator: ", ")) (see `convplay summary --model NAME`).
+      The last validation_split of the training images is held out, as Keras's fit does.
+      The last two lines are `test accuracy: ...` and `test loss: ...`.
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("A model name.", valueName: "NAME"))
+  var model = "cnn"
+
+  @OptionGroup var data: DatasetOptions
+
+  @Option(name: .long, help: "Passes over the training images.")
+  var epochs = 5
+
+  @Option(name: .long, help: ArgumentHelp("Images per optimizer step.", valueName: "N"))
+  var batch = 128
+
+  @Option(name: .long, help: ArgumentHelp("adam, sgd or rmsprop (Keras's defaults).", valueName: "NAME"))
+  var optimizer = "adam"
+
+  @Option(name: .long, help: ArgumentHelp("Learning rate (default: adam/rmsprop 0.001, sgd 0.01).", valueName: "X"))
+  var lr: Float?
+
+  @Option(name: .long, help: ArgumentHelp("Momentum for sgd and rmsprop.", valueName: "X"))
+  var momentum: Float = 0
+
+  @Option(name: .long, help: "Seed for the initial weights, shuffling and dropout: same seed, same result.")
+  var seed: UInt64 = 0
+
+  @Option(name: .long, help: ArgumentHelp("Fraction of the training images held out for validation.", valueName: "F"))
+  var validationSplit: Double = 0.1
+
+  @Option(name: .long, help: ArgumentHelp("Save the trained weights (safetensors).", valueName: "FILE"))
+  var save: String?
+
+  @Option(name: .long, help: ArgumentHelp("Write the per-epoch history as JSON.", valueName: "FILE"))
+  var metrics: String?
+
+  @Flag(name: .long, help: "One line per epoch instead of a progress bar.")
+  var plain = false
+
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+    guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    guard validationSplit >= 0 && validationSplit < 1 else {
+      throw ValidationError("--validation-split must be in [0, 1)")
+    }
+    if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+    guard momentum >= 0 && momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      guard let kind = OptimizerKind(rawValue: optimizer.lowercased()) else {
+        throw CLIFailure("unknown optimizer '\(optimizer)': choose adam, sgd or rmsprop")
+      }
+      let (modelName, spec) = try resolveModel(model)
+      let dataset = try data.resolveDataset()
+      let network = try Network(spec: spec, seed: seed)
+      let splits = try data.load(dataset)
+      let (training, validation) = splits.training.split(validationFraction: validationSplit)
+      let opt = kind.make(learningRate: lr, momentum: momentum)
+      let params = try spec.parameterCount()
+      print(
+        "\(modelName) on \(dataset.displayName): \(training.count) training, \(validation?.count ?? 0) validation, "
+          + "\(splits.test.count) test images; \(NumberText.grouped(params.total)) parameters; "
+          + "\(kind.rawValue) lr \(NumberText.format(Double(opt.learningRate))), batch \(batch), seed \(seed)")
+      let progress = TrainingProgress(plain: plain)
+      let history = try network.fit(
+        training, validation: validation, epochs: epochs, batchSize: batch, optimizer: opt,
+        onEvent: progress.handle)
+      let test = try network.evaluate(splits.test)
+      let seconds = history.reduce(0) { $0 + $1.seconds }
+      let images = history.reduce(0) { $0 + $1.images }
+      let rate = seconds > 0 ? Double(images) / seconds : 0
+      if let save {
+        let meta: [String: String] = [
+          "dataset": dataset.rawValue, "model": modelName, "epochs": String(epochs),
+          "optimizer": kind.rawValue, "learning_rate": "\(opt.learningRate)", "batch": String(batch),
+          "seed": String(seed), "training_images": String(training.count),
+          "test_accuracy": fixed(test.accuracy), "test_loss": fixed(test.loss),
+        ]
+        try ModelFile.save(network, metadata: meta, to: URL(fileURLWithPath: save))
+      }
+      if let metrics {
+        let epochsJSON = history.map { m in
+          "{\"epoch\": \(m.epoch), \"loss\": \(jsonNumber(m.loss)), \"accuracy\": \(jsonNumber(m.accuracy)), "
+            + "\"val_loss\": \(jsonNumber(m.validationLoss)), \"val_accuracy\": \(jsonNumber(m.validationAccuracy)), "
+            + "\"seconds\": \(jsonNumber(m.seconds))}"
+        }
+        let json = "{\"epochs\": [" + epochsJSON.joined(separator: ", ") + "], "
+          + "\"test_accuracy\": \(jsonNumber(test.accuracy)), \"test_loss\": \(jsonNumber(test.loss)), "
+          + "\"images_per_second\": \(jsonNumber(rate))}\n"
+        try AtomicFile.write(Data(json.utf8), to: URL(fileURLWithPath: metrics))
+      }
+      print("training: \(images) images in \(String(format: "%.1f", seconds))s (\(Int(rate.rounded())) images/s)")
+      print("test accuracy: \(fixed(test.accuracy))")
+      print("test loss: \(fixed(test.loss))")
+    }
+  }
+}

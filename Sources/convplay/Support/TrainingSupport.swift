@@ -1,0 +1,108 @@
+import ArgumentParser
+import ConvData
+import ConvKit
+import Foundation
+
+/// `--dataset`, `--data`, `--limit`: which images a command trains or evaluates on.
+struct DatasetOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("mnist or fashion-mnist.", valueName: "NAME"))
+  var dataset: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Folder with the four IDX files (default: $CONVPLAY_DATA, then ~/.cache/convplay/datasets/NAME).",
+      valueName: "DIR"))
+  var data: String?
+
+  @Option(name: .long, help: ArgumentHelp("Use only the first N training and N test images.", valueName: "N"))
+  var limit: Int?
+
+  func resolveDataset(default fallback: String = "mnist") throws -> Dataset {
+    let name = dataset ?? fallback
+    guard let d = Dataset(rawValue: name.lowercased()) else {
+      throw CLIFailure("unknown data set '\(name)': choose " + Dataset.allCases.map(\.rawValue).joined(separator: " or "))
+    }
+    return d
+  }
+
+  /// Loads the data set (limited if asked).
+  func load(_ dataset: Dataset) throws -> DatasetSplits {
+    if let limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
+    var splits = try DatasetLocator(explicitDirectory: data).load(dataset)
+    if let limit {
+      splits.training = splits.training.prefix(limit)
+      splits.test = splits.test.prefix(limit)
+    }
+    return splits
+  }
+}
+
+/// Resolves `--model`: a name from the model zoo.
+func resolveModel(_ text: String) throws -> (name: String, spec: SequentialSpec) {
+  if let entry = ModelZoo.named(text) { return (entry.name, entry.spec) }
+  let names = ModelZoo.all.map(\.name).joined(separator: ", ")
+  throw CLIFailure("unknown model '\(text)': choose one of \(names)")
+}
+
+/// Keras-like progress on a terminal (a bar per epoch, redrawn in place) or one line per epoch.
+final class TrainingProgress {
+  let interactive: Bool
+  private var lastDraw: ContinuousClock.Instant?
+  private let clock = ContinuousClock()
+  private var batches = 0
+
+  init(plain: Bool) {
+    interactive = !plain && isatty(STDOUT_FILENO) == 1
+  }
+
+  func handle(_ event: TrainingEvent) {
+    switch event {
+    case .epochStarted(let epoch, let epochs, let batches):
+      if interactive { print("Epoch \(epoch)/\(epochs)") }
+      lastDraw = nil
+      self.batches = batches
+    case .batchEnded(_, let batch, let batches, let loss, let accuracy, let seconds):
+      guard interactive else { return }
+      let now = clock.now
+      if batch < batches, let last = lastDraw, now - last < .milliseconds(100) { return }
+      lastDraw = now
+      let width = 30
+      let filled = batches == 0 ? width : width * batch / batches
+      let bar = String(repeating: "=", count: max(0, filled - 1)) + (filled > 0 ? (batch == batches ? "=" : ">") : "")
+        + String(repeating: ".", count: width - filled)
+      let eta = batch > 0 ? seconds / Double(batch) * Double(batches - batch) : 0
+      let digits = String(batches).count
+      let steps = String(repeating: " ", count: max(0, digits - String(batch).count)) + "\(batch)/\(batches)"
+      let time = batch == batches ? "\(Int(seconds.rounded()))s" : "ETA: \(Int(eta.rounded()))s"
+      let line = "\(steps) [\(bar)] - \(time) - loss: \(fixed(loss)) - accuracy: \(fixed(accuracy))"
+      print("\r" + line, terminator: "")
+      fflush(nil)
+    case .epochEnded(let m):
+      var parts: [String] = []
+      if interactive {
+        // Keras's closing line: the full bar, the epoch's time and the time per step.
+        let perStep = m.seconds / Double(max(batches, 1)) * 1000
+        parts.append(
+          "\r\u{1B}[K\(batches)/\(batches) [\(String(repeating: "=", count: 30))] - \(Int(m.seconds.rounded()))s \(Int(perStep.rounded()))ms/step")
+      } else {
+        parts.append("epoch \(m.epoch) - \(String(format: "%.1f", m.seconds))s")
+      }
+      parts.append("loss: \(fixed(m.loss))")
+      parts.append("accuracy: \(fixed(m.accuracy))")
+      if let v = m.validationLoss { parts.append("val_loss: \(fixed(v))") }
+      if let v = m.validationAccuracy { parts.append("val_accuracy: \(fixed(v))") }
+      print(parts.joined(separator: " - "))
+      fflush(nil)
+    }
+  }
+}
+
+/// Four decimals, as Keras prints metrics.
+func fixed(_ x: Double) -> String { String(format: "%.4f", x) }
+
+/// A Double as JSON (shortest round-trip text; null when not finite).
+func jsonNumber(_ x: Double?) -> String {
+  guard let x, x.isFinite else { return "null" }
+  return "\(x)"
+}

@@ -1,0 +1,299 @@
+import ConvKit
+import XCTest
+
+/// The NHWC patch-matrix builders and direct convolution against `ReferenceKernels.convolve`
+/// (one image, one filter, `[C, H, W]`, Double sums), on odd sizes, strides, padding and
+/// dilation; results equal to 1e-4 relative.
+final class Im2colTests: XCTestCase {
+  struct Layer: CustomStringConvertible {
+    var images = 2
+    var height: Int, width: Int, channels: Int, filters: Int
+    var kernelRows: Int, kernelCols: Int
+    var strideRows = 1, strideCols = 1, dilation = 1
+    var padding: Padding = .valid
+
+    var geometry: WindowGeometry {
+      try! WindowGeometry(
+        inputRows: height, inputCols: width, kernelRows: kernelRows, kernelCols: kernelCols,
+        strideRows: strideRows, strideCols: strideCols, dilation: dilation, padding: padding)
+    }
+    var patchLength: Int { kernelRows * kernelCols * channels }
+    var description: String {
+      "\(images)x\(height)x\(width)x\(channels) -> \(filters) filters \(kernelRows)x\(kernelCols)"
+        + " stride \(strideRows),\(strideCols) dilation \(dilation) padding \(padding)"
+    }
+  }
+
+  static let layers: [Layer] = [
+    Layer(height: 7, width: 9, channels: 1, filters: 32, kernelRows: 3, kernelCols: 3),
+    Layer(
+      height: 8, width: 8, channels: 3, filters: 5, kernelRows: 3, kernelCols: 3, strideRows: 2,
+      strideCols: 2, padding: .same),
+    Layer(
+      height: 9, width: 7, channels: 2, filters: 33, kernelRows: 3, kernelCols: 2, dilation: 2,
+      padding: .same),
+    Layer(
+      images: 3, height: 6, width: 11, channels: 1, filters: 17, kernelRows: 5, kernelCols: 5,
+      strideRows: 1, strideCols: 2, padding: .explicit(2)),
+    Layer(height: 5, width: 5, channels: 4, filters: 16, kernelRows: 1, kernelCols: 1),
+    Layer(
+      images: 1, height: 12, width: 10, channels: 1, filters: 64, kernelRows: 3, kernelCols: 3,
+      strideRows: 3, strideCols: 3, dilation: 2, padding: .same),
+    Layer(height: 13, width: 13, channels: 32, filters: 3, kernelRows: 3, kernelCols: 3),
+    // Big enough to be spread over the cores.
+    Layer(images: 5, height: 28, width: 28, channels: 2, filters: 32, kernelRows: 3, kernelCols: 3),
+    Layer(images: 40, height: 28, width: 28, channels: 1, filters: 32, kernelRows: 3, kernelCols: 3),
+  ]
+
+  func values(_ count: Int, seed: UInt64) -> [Float] {
+    var state = seed
+    return (0..<count).map { _ in
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Float(Int(state >> 33) % 2001 - 1000) / 1000
+    }
+  }
+
+  /// The reference: every image and filter through `ReferenceKernels.convolve`, gathered into
+  /// an NHWC `[N, OH, OW, Cout]` array. Kernel layout `[KH, KW, Cin, Cout]`.
+  func referenceForward(_ l: Layer, x: [Float], kernel: [Float], bias: [Float]) -> [Float] {
+    let g = l.geometry
+    let pixels = g.outputRows * g.outputCols
+    var out = [Float](repeating: 0, count: l.images * pixels * l.filters)
+    for n in 0..<l.images {
+      var chw = [Float](repeating: 0, count: l.channels * l.height * l.width)
+      for r in 0..<l.height {
+        for c in 0..<l.width {
+          for ch in 0..<l.channels {
+            chw[(ch * l.height + r) * l.width + c] =
+              x[((n * l.height + r) * l.width + c) * l.channels + ch]
+          }
+        }
+      }
+      let input = Tensor(shape: [l.channels, l.height, l.width], scalars: chw)
+      for f in 0..<l.filters {
+        var k = [Float](repeating: 0, count: l.patchLength)
+        for i in 0..<l.kernelRows {
+          for j in 0..<l.kernelCols {
+            for ch in 0..<l.channels {
+              k[(ch * l.kernelRows + i) * l.kernelCols + j] =
+                kernel[((i * l.kernelCols + j) * l.channels + ch) * l.filters + f]
+            }
+          }
+        }
+        let filter = Tensor(shape: [l.channels, l.kernelRows, l.kernelCols], scalars: k)
+        let y = ReferenceKernels.convolve(input: input, kernel: filter, geometry: g, bias: bias[f])
+        for p in 0..<pixels { out[(n * pixels + p) * l.filters + f] = y.scalars[p] }
+      }
+    }
+    return out
+  }
+
+  func assertClose(
+    _ got: [Float], _ expected: [Float], _ what: String, file: StaticString = #filePath,
+    line: UInt = #line
+  ) {
+    XCTAssertEqual(got.count, expected.count, what, file: file, line: line)
+    let meanAbs = expected.reduce(0) { $0 + abs($1) } / Float(max(1, expected.count))
+    var bad = 0
+    for i in 0..<min(got.count, expected.count) {
+      if !(abs(got[i] - expected[i]) <= 1e-4 * max(abs(expected[i]), meanAbs)) {
+        bad += 1
+        if bad <= 3 {
+          XCTFail("\(what): [\(i)] got \(got[i]) expected \(expected[i])", file: file, line: line)
+        }
+      }
+    }
+    if bad > 3 { XCTFail("\(what): \(bad) values differ", file: file, line: line) }
+  }
+
+  func testDirectForwardMatchesReference() {
+    for l in Self.layers {
+      let g = l.geometry
+      let x = values(l.images * l.height * l.width * l.channels, seed: 1)
+      let kernel = values(l.patchLength * l.filters, seed: 2)
+      let bias = values(l.filters, seed: 3)
+      var out = [Float](repeating: .nan, count: l.images * g.outputRows * g.outputCols * l.filters)
+      DirectConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out)
+      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "direct \(l)")
+    }
+  }
+
+  /// Patch matrix times kernel matrix is the convolution: checks `patches` (batched and per
+  /// image) through the product the network computes.
+  func testPatchesTimesKernelMatchesReference() {
+    for l in Self.layers {
+      let g = l.geometry
+      let rows = l.images * g.outputRows * g.outputCols
+      let x = values(l.images * l.height * l.width * l.channels, seed: 4)
+      let kernel = values(l.patchLength * l.filters, seed: 5)
+      let bias = values(l.filters, seed: 6)
+      var cols = [Float](repeating: .nan, count: rows * l.patchLength)
+      Im2col.patches(
+        batch: x, images: l.images, height: l.height, width: l.width, channels: l.channels,
+        geometry: g, into: &cols)
+      var out = [Float](repeating: 0, count: rows * l.filters)
+      for r in 0..<rows {
+        for f in 0..<l.filters { out[r * l.filters + f] = bias[f] }
+      }
+      Gemm.sgemm(
+        transA: false, transB: false, m: rows, n: l.filters, k: l.patchLength, a: cols,
+        lda: l.patchLength, b: kernel, ldb: l.filters, beta: 1, c: &out, ldc: l.filters)
+      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "im2col \(l)")
+
+      // The single-image form writes the same rows.
+      var first = [Float](repeating: .nan, count: g.outputRows * g.outputCols * l.patchLength)
+      Im2col.patches(
+        x, height: l.height, width: l.width, channels: l.channels, geometry: g, into: &first)
+      XCTAssertEqual(first, Array(cols.prefix(first.count)), "single image \(l)")
+    }
+  }
+
+  /// The implicit-GEMM forward, kernel gradient and input gradient against the reference
+  /// convolution, the gradient test below and the adjoint of `patches`.
+  func testConvGemmMatchesReference() {
+    for l in Self.layers {
+      let g = l.geometry
+      let pixels = g.outputRows * g.outputCols
+      let x = values(l.images * l.height * l.width * l.channels, seed: 14)
+      let kernel = values(l.patchLength * l.filters, seed: 15)
+      let bias = values(l.filters, seed: 16)
+      var out = [Float](repeating: .nan, count: l.images * pixels * l.filters)
+      ConvGemm.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out)
+      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "conv gemm \(l)")
+
+      // Kernel gradient: the same sums as the direct kernel (checked against the reference).
+      let dOut = values(l.images * pixels * l.filters, seed: 17)
+      var viaGemm = values(l.patchLength * l.filters, seed: 18)
+      var direct = viaGemm
+      ConvGemm.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &viaGemm)
+      DirectConv.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &direct)
+      assertClose(viaGemm, direct, "conv gemm kernel gradient \(l)")
+
+      // Input gradient: <forward(x) without bias, dOut> = <x, dx> for the linear map x -> out.
+      var dx = [Float](repeating: .nan, count: x.count)
+      var scratch = [Float](repeating: 0, count: 2 * pixels * l.patchLength)
+      ConvGemm.inputGradient(
+        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dInput: &dx, scratch: &scratch,
+        chunk: 2)
+      let plain = referenceForward(
+        l, x: x, kernel: kernel, bias: [Float](repeating: 0, count: l.filters))
+      var lhs = 0.0
+      var scale = 0.0
+      for i in 0..<plain.count {
+        lhs += Double(plain[i]) * Double(dOut[i])
+        scale += abs(Double(plain[i]) * Double(dOut[i]))
+      }
+      var rhs = 0.0
+      for i in 0..<x.count { rhs += Double(x[i]) * Double(dx[i]) }
+      XCTAssertEqual(lhs, rhs, accuracy: 1e-5 * max(scale, 1), "conv gemm input gradient \(l)")
+    }
+  }
+
+  /// col2im is the adjoint of im2col: <patches(x), y> == <x, accumulate(y)> for any x, y.
+  /// Together with the test above (patches is right) this pins accumulate down.
+  func testAccumulateIsTheAdjointOfPatches() {
+    for l in Self.layers {
+      let g = l.geometry
+      let rows = l.images * g.outputRows * g.outputCols
+      let x = values(l.images * l.height * l.width * l.channels, seed: 7)
+      let y = values(rows * l.patchLength, seed: 8)
+      var cols = [Float](repeating: 0, count: y.count)
+      Im2col.patches(
+        batch: x, images: l.images, height: l.height, width: l.width, channels: l.channels,
+        geometry: g, into: &cols)
+      var dx = [Float](repeating: 0, count: x.count)
+      Im2col.accumulate(
+        batch: y, images: l.images, height: l.height, width: l.width, channels: l.channels,
+        geometry: g, into: &dx)
+      var lhs = 0.0
+      var rhs = 0.0
+      var scale = 0.0
+      for i in 0..<y.count {
+        lhs += Double(cols[i]) * Double(y[i])
+        scale += abs(Double(cols[i]) * Double(y[i]))
+      }
+      for i in 0..<x.count { rhs += Double(x[i]) * Double(dx[i]) }
+      XCTAssertEqual(lhs, rhs, accuracy: 1e-5 * max(scale, 1), "adjoint \(l)")
+
+      // It accumulates: a second call doubles the result.
+      let once = dx
+      Im2col.accumulate(
+        batch: y, images: l.images, height: l.height, width: l.width, channels: l.channels,
+        geometry: g, into: &dx)
+      assertClose(dx, once.map { 2 * $0 }, "accumulates \(l)")
+    }
+  }
+
+  /// The kernel gradient of L = sum(out * dOut) against the reference convolution: L is linear
+  /// in the kernel, so dL/dK at tap (i, j, c) of filter f is the reference convolution with a
+  /// kernel that is 1 at that tap and 0 elsewhere, dotted with dOut's channel f.
+  func testKernelGradientMatchesReference() {
+    for l in Self.layers {
+      let g = l.geometry
+      let pixels = g.outputRows * g.outputCols
+      let x = values(l.images * l.height * l.width * l.channels, seed: 9)
+      let dOut = values(l.images * pixels * l.filters, seed: 10)
+      var dKernel = values(l.patchLength * l.filters, seed: 11)
+      let start = dKernel
+      DirectConv.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &dKernel)
+      var expected = start
+      let zeroBias = [Float](repeating: 0, count: 1)
+      for t in 0..<l.patchLength {
+        var unit = [Float](repeating: 0, count: l.patchLength)
+        unit[t] = 1
+        // One filter whose only weight is tap t: its output is the input under that tap.
+        let single = Layer(
+          images: l.images, height: l.height, width: l.width, channels: l.channels, filters: 1,
+          kernelRows: l.kernelRows, kernelCols: l.kernelCols, strideRows: l.strideRows,
+          strideCols: l.strideCols, dilation: l.dilation, padding: l.padding)
+        let tapValues = referenceForward(single, x: x, kernel: unit, bias: zeroBias)
+        for f in 0..<l.filters {
+          var s = 0.0
+          for p in 0..<(l.images * pixels) {
+            s += Double(tapValues[p]) * Double(dOut[p * l.filters + f])
+          }
+          expected[t * l.filters + f] += Float(s)
+        }
+      }
+      assertClose(dKernel, expected, "kernel gradient \(l)")
+    }
+  }
+
+  /// A photo filter on one plane against the reference, strides, dilation and padding included.
+  func testFilterPlaneMatchesReference() throws {
+    let cases: [(h: Int, w: Int, kh: Int, kw: Int, sr: Int, sc: Int, d: Int, pad: Padding)] = [
+      (7, 9, 3, 3, 1, 1, 1, .same), (7, 9, 3, 3, 1, 1, 1, .valid), (40, 37, 5, 3, 1, 1, 1, .explicit(4)),
+      (31, 45, 3, 3, 2, 2, 1, .same), (12, 17, 3, 3, 1, 3, 2, .same), (5, 6, 5, 6, 1, 1, 1, .valid),
+      (1, 1, 3, 3, 1, 1, 1, .same), (300, 301, 3, 3, 1, 1, 1, .same), (64, 64, 7, 7, 2, 1, 1, .same),
+    ]
+    for c in cases {
+      let g = try WindowGeometry(
+        inputRows: c.h, inputCols: c.w, kernelRows: c.kh, kernelCols: c.kw, strideRows: c.sr,
+        strideCols: c.sc, dilation: c.d, padding: c.pad)
+      let x = values(c.h * c.w, seed: 12)
+      let k = values(c.kh * c.kw, seed: 13)
+      var out = [Float](repeating: .nan, count: g.outputRows * g.outputCols)
+      DirectConv.filterPlane(x, kernel: k, geometry: g, bias: 0.25, into: &out)
+      let expected = ReferenceKernels.convolve(
+        input: Tensor(shape: [1, c.h, c.w], scalars: x),
+        kernel: Tensor(shape: [1, c.kh, c.kw], scalars: k), geometry: g, bias: 0.25)
+      assertClose(out, expected.scalars, "filter \(c)")
+    }
+  }
+
+  func testDirectIsChosenForThinPatchesOnly() {
+    XCTAssertTrue(DirectConv.isFaster(kernelRows: 3, kernelCols: 3, channels: 1))
+    XCTAssertFalse(DirectConv.isFaster(kernelRows: 3, kernelCols: 3, channels: 32))
+  }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+
+/// `train`, `evaluate` and `data` as a user runs them.
+final class TrainCommandTests: XCTestCase {
+  var mnist: String? {
+    guard let shared = ProcessInfo.processInfo.environment["CONVPLAY_SHARED"] else { return nil }
+    let dir = shared + "/data/mnist"
+    return FileManager.default.fileExists(atPath: dir + "/t10k-images-idx3-ubyte.gz") ? dir : nil
+  }
+
+  func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("train-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+    return dir
+  }
+
+  func testTrainSavesMetricsAndEvaluateAgrees() throws {
+    guard let mnist else { throw XCTSkip("CONVPLAY_SHARED/data/mnist is absent") }
+    let dir = try temporaryDirectory()
+    let weights = dir.appendingPathComponent("w.safetensors").path
+    let metrics = dir.appendingPathComponent("history.json").path
+    let r = try CommandRunner.run([
+      "train", "--model", "softmax", "--data", mnist, "--limit", "1000", "--epochs", "2", "--seed", "3",
+      "--lr", "0.01", "--save", weights, "--metrics", metrics,
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    XCTAssertTrue(lines[lines.count - 2].hasPrefix("test accuracy: 0."), r.stdout)
+    XCTAssertTrue(lines[lines.count - 1].hasPrefix("test loss: "), r.stdout)
+    XCTAssertEqual(lines.filter { $0.hasPrefix("epoch ") }.count, 2, "one line per epoch when not on a terminal")
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metrics))) as? [String: Any])
+    XCTAssertEqual(Set(json.keys), ["epochs", "test_accuracy", "test_loss", "images_per_second"])
+    let epochs = try XCTUnwrap(json["epochs"] as? [[String: Any]])
+    XCTAssertEqual(epochs.count, 2)
+    XCTAssertEqual(Set(epochs[0].keys), ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"])
+    XCTAssertEqual(epochs[1]["epoch"] as? Int, 2)
+    let accuracy = try XCTUnwrap(json["test_accuracy"] as? Double)
+    XCTAssertGreaterThan(accuracy, 0.7)
+    XCTAssertTrue(r.stdout.contains(String(format: "test accuracy: %.4f", accuracy)))
+
+    let e = try CommandRunner.run(["evaluate", "--weights", weights, "--data", mnist, "--limit", "1000"])
+    XCTAssertEqual(e.status, 0, e.stderr)
+    XCTAssertTrue(e.stdout.contains(String(format: "test accuracy: %.4f", accuracy)), e.stdout)
+
+    // Same seed, same result.
+    let again = try CommandRunner.run(["train", "--model", "softmax", "--data", mnist, "--limit", "1000", "--epochs", "2", "--seed", "3", "--lr", "0.01"])
+    let againLines = again.stdout.split(separator: "\n").map(String.init)
+    XCTAssertEqual(Array(againLines.suffix(2)), Array(lines.suffix(2)))
+  }
+
+  func testBadInputIsOneLine() throws {
+    let dir = try temporaryDirectory()
+    func fails(_ args: [String], _ expected: String) throws {
+      let r = try CommandRunner.run(args)
+      XCTAssertEqual(r.status, 1, "\(args): \(r.stdout)")
+      XCTAssertTrue(r.stderr.contains(expected), "\(args): \(r.stderr)")
+      XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+    try fails(["train", "--model", "resnet", "--data", dir.path], "unknown model 'resnet'")
+    try fails(["train", "--model", "softmax", "--optimizer", "adagrad", "--data", dir.path], "unknown optimizer")
+    try fails(["train", "--model", "softmax", "--dataset", "cifar", "--data", dir.path], "unknown data set 'cifar'")
+    try fails(["train", "--model", "softmax", "--data", dir.path], "convplay data fetch mnist")
+    let cut = dir.appendingPathComponent("cut.safetensors")
+    try Data([16, 0, 0, 0, 0, 0, 0, 0, 123]).write(to: cut)
+    try fails(["evaluate", "--weights", cut.path, "--data", dir.path], "cut.safetensors")
+    try fails(["evaluate", "--weights", dir.appendingPathComponent("none").path], "cannot read")
+    try fails(["data", "fetch", "cifar"], "unknown data set")
+    let bad = try CommandRunner.run(["train", "--epochs", "0"])
+    XCTAssertNotEqual(bad.status, 0)
+  }
+
+  func testDivergenceSuggestsALowerRate() throws {
+    guard let mnist else { throw XCTSkip("CONVPLAY_SHARED/data/mnist is absent") }
+    let r = try CommandRunner.run([
+      "train", "--model", "mlp", "--data", mnist, "--limit", "300", "--epochs", "2", "--optimizer", "sgd", "--lr", "1e30",
+    ])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertTrue(r.stderr.contains("diverged"), r.stderr)
+    XCTAssertTrue(r.stderr.contains("--lr"), r.stderr)
+  }
+}

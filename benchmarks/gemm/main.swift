@@ -1,0 +1,258 @@
+// convplay-bench: how fast is Gemm.sgemm on this machine, against the reference triple loop
+// and against the machine's fp32 peak.
+//
+//   swift run -c release convplay-bench [--quick] [--sizes 1024x1024x1024,64x576x288]
+//   swift run -c release convplay-bench --conv      the convnet's conv layers, direct vs im2col
+//   swift run -c release convplay-bench --filter    a 3x3 filter on a 12-megapixel plane
+//
+// The peak is measured, not assumed: one and two threads run independent vector FMA chains
+// that never touch memory (the most a core can do), and the figure from /proc/cpuinfo
+// (cores x MHz x FLOPs per cycle) is printed beside it for comparison.
+import ConvKit
+import Dispatch
+import Foundation
+
+struct Size {
+  var m: Int, n: Int, k: Int
+  var transA = false, transB = false
+  var label: String
+  var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+}
+
+func parseSizes(_ text: String) -> [Size]? {
+  var out: [Size] = []
+  for item in text.split(separator: ",") {
+    let parts = item.split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { return nil }
+    out.append(Size(m: parts[0], n: parts[1], k: parts[2], label: String(item)))
+  }
+  return out
+}
+
+/// CONVPLAY_BENCH_CPU=1 times with the process's CPU time instead of the wall clock: the work
+/// done, whatever else the machine runs (for tuning on a busy machine; not a throughput).
+let cpuTimed = ProcessInfo.processInfo.environment["CONVPLAY_BENCH_CPU"] == "1"
+
+/// Seconds of the fastest of `repeats` runs (after one warm-up).
+func bestTime(repeats: Int, _ body: () -> Void) -> Double {
+  body()
+  var best = Double.infinity
+  let wall = ContinuousClock()
+  for _ in 0..<repeats {
+    if cpuTimed {
+      let start = clock_t(clock())
+      body()
+      best = min(best, Double(clock() - start) / Double(CLOCKS_PER_SEC))
+    } else {
+      let d = wall.measure(body)
+      best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    }
+  }
+  return best
+}
+
+/// FLOP/s of `threads` threads each running 12 independent vector FMA chains in registers.
+func measuredPeak(threads: Int) -> Double {
+  let iterations = 20_000_000
+  typealias V = Gemm.Lane
+  let lanes = Double(V.scalarCount)
+  let seconds = bestTime(repeats: 3) {
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      let x = V(repeating: 1.000001)
+      let y = V(repeating: Float(t) * 1e-9)
+      var a0 = V(repeating: 0), a1 = V(repeating: 1), a2 = V(repeating: 2), a3 = V(repeating: 3)
+      var a4 = V(repeating: 4), a5 = V(repeating: 5), a6 = V(repeating: 6), a7 = V(repeating: 7)
+      var a8 = V(repeating: 8), a9 = V(repeating: 9), a10 = V(repeating: 10), a11 = V(repeating: 11)
+      for _ in 0..<iterations {
+        #if arch(arm64) || CONVKIT_FMA
+        a0 = a0.addingProduct(x, y); a1 = a1.addingProduct(x, y); a2 = a2.addingProduct(x, y)
+        a3 = a3.addingProduct(x, y); a4 = a4.addingProduct(x, y); a5 = a5.addingProduct(x, y)
+        a6 = a6.addingProduct(x, y); a7 = a7.addingProduct(x, y); a8 = a8.addingProduct(x, y)
+        a9 = a9.addingProduct(x, y); a10 = a10.addingProduct(x, y); a11 = a11.addingProduct(x, y)
+        #else
+        a0 = a0 * x + y; a1 = a1 * x + y; a2 = a2 * x + y; a3 = a3 * x + y
+        a4 = a4 * x + y; a5 = a5 * x + y; a6 = a6 * x + y; a7 = a7 * x + y
+        a8 = a8 * x + y; a9 = a9 * x + y; a10 = a10 * x + y; a11 = a11 * x + y
+        #endif
+      }
+      let s = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11
+      if s.sum() == 42 { print("") }  // keeps the loop alive
+    }
+  }
+  return Double(threads) * Double(iterations) * 12 * lanes * 2 / seconds
+}
+
+/// cores x MHz x FLOPs per cycle from /proc/cpuinfo, with the assumption spelled out.
+func nominalPeak() -> (Double, String)? {
+  guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
+  let lines = info.split(separator: "\n")
+  let cores = lines.filter { $0.hasPrefix("processor") }.count
+  guard let mhzLine = lines.first(where: { $0.hasPrefix("cpu MHz") }),
+    let mhz = Double(mhzLine.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)),
+    let flags = lines.first(where: { $0.hasPrefix("flags") })
+  else { return nil }
+  let amd = info.contains("AuthenticAMD")
+  let avx512 = flags.contains(" avx512f")
+  let fma = flags.contains(" fma")
+  // FLOPs per cycle per core: 2 FMA pipes x vector width x 2. AMD Zen 4 runs AVX-512 on two
+  // 256-bit pipes, so it gets the AVX2 figure (32); Intel server cores with AVX-512 get 64.
+  let perCycle: Double = fma ? (avx512 && !amd ? 64 : 32) : 16
+  let note =
+    "\(cores) cores x \(Int(mhz)) MHz (nominal; turbo may be higher) x \(Int(perCycle)) FLOP/cycle"
+    + " (\(avx512 ? "AVX-512" : fma ? "AVX2" : "SSE")\(fma ? " FMA" : "")\(amd && avx512 ? ", double-pumped on AMD" : ""))"
+  return (Double(cores) * mhz * 1e6 * perCycle, note)
+}
+
+func fill(_ count: Int, seed: UInt64) -> [Float] {
+  var state = seed
+  return (0..<count).map { _ in
+    state = state &* 6364136223846793005 &+ 1442695040888963407
+    return Float(Int(state >> 40) % 2001 - 1000) / 1000
+  }
+}
+
+func run(_ s: Size, reference: Bool, repeats: Int, peak: Double) {
+  let lda = s.transA ? s.m : s.k
+  let ldb = s.transB ? s.k : s.n
+  let a = fill(s.m * s.k, seed: 1)
+  let b = fill(s.k * s.n, seed: 2)
+  var c = [Float](repeating: 0, count: s.m * s.n)
+  var r = c
+  let fast = bestTime(repeats: repeats) {
+    Gemm.sgemm(
+      transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, a: a, lda: lda, b: b,
+      ldb: ldb, c: &c, ldc: s.n)
+  }
+  var line =
+    "\(s.label.padding(toLength: 22, withPad: " ", startingAt: 0))"
+    + " fast \(fmt(s.flops / fast / 1e9)) GFLOP/s (\(fmt(100 * s.flops / fast / peak)) % of peak)"
+  if reference {
+    let ref = bestTime(repeats: 1) {
+      Gemm.referenceSgemm(
+        transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, a: a, lda: lda, b: b,
+        ldb: ldb, c: &r, ldc: s.n)
+    }
+    var worst: Float = 0
+    for i in 0..<c.count { worst = max(worst, abs(c[i] - r[i]) / max(1, abs(r[i]))) }
+    line += "   reference \(fmt(s.flops / ref / 1e9)) GFLOP/s   speed-up \(fmt(ref / fast))x"
+    line += "   max rel. diff \(String(format: "%.1e", worst))"
+  }
+  print(line)
+}
+
+func fmt(_ x: Double) -> String { String(format: x >= 100 ? "%.0f" : "%.1f", x) }
+
+/// A 3x3 filter (same padding) on a 4000x3000 float32 plane: megapixels per second.
+func filterBenchmark() {
+  let g = try! WindowGeometry(
+    inputRows: 3000, inputCols: 4000, kernelRows: 3, kernelCols: 3, padding: .same)
+  let x = fill(3000 * 4000, seed: 3)
+  let k: [Float] = [0, -1, 0, -1, 5, -1, 0, -1, 0]
+  var out = [Float](repeating: 0, count: x.count)
+  let seconds = bestTime(repeats: 5) {
+    DirectConv.filterPlane(x, kernel: k, geometry: g, into: &out)
+  }
+  print("convplay DirectConv.filterPlane megapixels/s: \(fmt(12 / seconds))  (3x3, same, 4000x3000)")
+}
+
+/// The Keras convnet's conv layers on a batch of 128, each way they can be computed.
+func convBenchmark() {
+  func geometry(_ size: Int) -> WindowGeometry {
+    try! WindowGeometry(inputRows: size, inputCols: size, kernelRows: 3, kernelCols: 3, padding: .valid)
+  }
+  func ms(_ body: () -> Void) -> String { fmt(1000 * bestTime(repeats: 10, body)) + " ms" }
+  let n = 128
+  for (size, cin, cout) in [(28, 1, 32), (13, 32, 64)] {
+    let g = geometry(size)
+    let pixels = g.outputRows * g.outputCols
+    let k = 9 * cin
+    let x = fill(n * size * size * cin, seed: 4)
+    let w = fill(k * cout, seed: 5)
+    let dOut = fill(n * pixels * cout, seed: 6)
+    var out = [Float](repeating: 0, count: n * pixels * cout)
+    var cols = [Float](repeating: 0, count: n * pixels * k)
+    var dK = [Float](repeating: 0, count: k * cout)
+    let viaGemm = ms {
+      Im2col.patches(batch: x, images: n, height: size, width: size, channels: cin, geometry: g, into: &cols)
+      Gemm.sgemm(transA: false, transB: false, m: n * pixels, n: cout, k: k, a: cols, lda: k, b: w,
+        ldb: cout, c: &out, ldc: cout)
+    }
+    let direct = ms {
+      DirectConv.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w,
+        bias: nil, filters: cout, geometry: g, output: &out)
+    }
+    let implicit = ms {
+      ConvGemm.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w,
+        bias: nil, filters: cout, geometry: g, output: &out)
+    }
+    let gradImplicit = ms {
+      ConvGemm.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size,
+        channels: cin, filters: cout, geometry: g, dKernel: &dK)
+    }
+    let gradGemm = ms {
+      Im2col.patches(batch: x, images: n, height: size, width: size, channels: cin, geometry: g, into: &cols)
+      Gemm.sgemm(transA: true, transB: false, m: k, n: cout, k: n * pixels, a: cols, lda: k, b: dOut,
+        ldb: cout, beta: 1, c: &dK, ldc: cout)
+    }
+    let gradDirect = ms {
+      DirectConv.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size,
+        channels: cin, filters: cout, geometry: g, dKernel: &dK)
+    }
+    let label = "conv \(size)x\(size)x\(cin) -> \(cout), batch 128:"
+    print(label)
+    print("  forward:         im2col+sgemm \(viaGemm), implicit sgemm \(implicit), direct \(direct)")
+    print("  kernel gradient: im2col+sgemm \(gradGemm), implicit sgemm \(gradImplicit), direct \(gradDirect)")
+  }
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+let quick = args.contains("--quick")
+if args.contains("--filter") {
+  filterBenchmark()
+  exit(0)
+}
+if args.contains("--conv") {
+  convBenchmark()
+  exit(0)
+}
+var sizes: [Size] = [
+  Size(m: 1024, n: 1024, k: 1024, label: "1024x1024x1024"),
+  Size(m: 1024, n: 1024, k: 1024, transA: true, transB: true, label: "1024^3 (A^T B^T)"),
+  Size(m: 512, n: 512, k: 512, label: "512x512x512"),
+  Size(m: 128, n: 128, k: 128, label: "128x128x128"),
+  // The Keras convnet's products on a batch of 128 (NHWC im2col: rows are output pixels).
+  Size(m: 86528, n: 32, k: 9, label: "conv1 forward"),
+  Size(m: 9, n: 32, k: 86528, transA: true, label: "conv1 dKernel (A^T)"),
+  Size(m: 15488, n: 64, k: 288, label: "conv2 forward"),
+  Size(m: 288, n: 64, k: 15488, transA: true, label: "conv2 dKernel (A^T)"),
+  Size(m: 15488, n: 288, k: 64, transB: true, label: "conv2 dInput (B^T)"),
+  Size(m: 128, n: 10, k: 1600, label: "dense10 forward"),
+]
+if let i = args.firstIndex(of: "--sizes") {
+  guard i + 1 < args.count, let custom = parseSizes(args[i + 1]) else {
+    FileHandle.standardError.write("convplay-bench: --sizes takes MxNxK[,MxNxK...]\n".data(using: .utf8)!)
+    exit(1)
+  }
+  sizes = custom
+}
+if quick { sizes = Array(sizes.prefix(1)) }
+
+print("sgemm on this machine (Gemm.Lane = \(Gemm.Lane.scalarCount) floats, tile \(Gemm.mr) x \(Gemm.nr))")
+let peak1 = measuredPeak(threads: 1)
+let peak2 = measuredPeak(threads: 2)
+print("measured FMA peak: 1 thread \(fmt(peak1 / 1e9)) GFLOP/s, 2 threads \(fmt(peak2 / 1e9)) GFLOP/s")
+if let (nominal, note) = nominalPeak() {
+  print("nominal peak: \(fmt(nominal / 1e9)) GFLOP/s = \(note)")
+}
+// What all cores can do: one core's measured peak times the cores. The two-thread measurement
+// falls short of it when other programs share the machine, and so will the figures below.
+let cores = ProcessInfo.processInfo.activeProcessorCount
+let peak = max(peak2, Double(cores) * peak1)
+if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
+  print("load average before the run: \(load.split(separator: " ").prefix(3).joined(separator: " "))"
+    + " (other programs on the \(cores) cores slow everything below)")
+}
+print("peak used below: \(fmt(peak / 1e9)) GFLOP/s (\(cores) x one thread's measured peak)")
+for s in sizes {
+  run(s, reference: !quick && s.flops <= 2.2e9, repeats: s.flops > 1e9 ? 5 : 20, peak: peak)
+}
