@@ -14,6 +14,8 @@ public struct DatasetFetcher {
   public var baseURL: URL
   public var destination: URL
   public var attempts = 3
+  /// Seconds to wait before the second attempt (then twice as long before the third, ...).
+  public var retryDelay: TimeInterval = 1
   /// Seconds without data before a transfer is abandoned.
   public var timeout: TimeInterval = 60
   /// Called with (file name, bytes received, bytes expected if known) as data arrives, and
@@ -60,7 +62,10 @@ public struct DatasetFetcher {
       var lastProblem = ""
       var done = false
       for attempt in 1...max(1, attempts) {
-        if attempt > 1 { note("\(file.name).gz: \(lastProblem); retrying (\(attempt)/\(attempts))") }
+        if attempt > 1 {
+          note("\(file.name).gz: \(lastProblem); retrying (\(attempt)/\(attempts))")
+          Thread.sleep(forTimeInterval: retryDelay * Double(attempt - 1))
+        }
         do {
           let data = try download(url, name: file.name + ".gz")
           if let problem = Self.verify(data, file: file) {
@@ -91,13 +96,13 @@ public struct DatasetFetcher {
     session.dataTask(with: url).resume()
     delegate.finished.wait()
     if let error = delegate.error {
-      throw DataError("\(url.absoluteString): \(error.localizedDescription)")
+      throw DataError(error.localizedDescription)
     }
     guard delegate.status == 200 else {
-      throw DataError("\(url.absoluteString): HTTP status \(delegate.status)")
+      throw DataError("HTTP status \(delegate.status)")
     }
     if let expected = delegate.expected, expected >= 0, Int64(delegate.data.count) != expected {
-      throw DataError("\(url.absoluteString): transfer cut after \(delegate.data.count) of \(expected) bytes")
+      throw DataError("transfer cut after \(delegate.data.count) of \(expected) bytes")
     }
     return delegate.data
   }

@@ -82,6 +82,7 @@ final class FetchTests: XCTestCase {
     let base = try serve(served)
     var fetcher = DatasetFetcher(dataset: .mnist, baseURL: base, destination: try temporaryDirectory())
     fetcher.attempts = 2
+    fetcher.retryDelay = 0
     XCTAssertThrowsError(try fetcher.run()) { error in
       let text = String(describing: error)
       XCTAssertTrue(text.contains("after 2 attempts"), text)

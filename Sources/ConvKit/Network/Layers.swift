@@ -469,12 +469,14 @@ public final class BatchNormLayer: NetworkLayer {
     var variance = [Double](repeating: 0, count: c)
     usedBatchStatistics = training && isTrainable
     if usedBatchStatistics {
-      for r in 0..<rows { for j in 0..<c { mean[j] += Double(x.scalars[r * c + j]) } }
-      for j in 0..<c { mean[j] /= Double(rows) }
-      for r in 0..<rows {
-        for j in 0..<c {
-          let d = Double(x.scalars[r * c + j]) - mean[j]
-          variance[j] += d * d
+      x.scalars.withUnsafeBufferPointer { xp in
+        for r in 0..<rows { for j in 0..<c { mean[j] += Double(xp[r * c + j]) } }
+        for j in 0..<c { mean[j] /= Double(rows) }
+        for r in 0..<rows {
+          for j in 0..<c {
+            let d = Double(xp[r * c + j]) - mean[j]
+            variance[j] += d * d
+          }
         }
       }
       for j in 0..<c {
@@ -488,30 +490,59 @@ public final class BatchNormLayer: NetworkLayer {
         variance[j] = Double(movingVariance.value[j])
       }
     }
-    inverseStd = (0..<c).map { Float(1 / (variance[$0] + Double(epsilon)).squareRoot()) }
-    normalized = [Float](repeating: 0, count: x.count)
-    var y = normalized
-    for r in 0..<rows {
-      for j in 0..<c {
-        let i = r * c + j
-        let h = (x.scalars[i] - Float(mean[j])) * inverseStd[j]
-        normalized[i] = h
-        y[i] = gamma.value[j] * h + beta.value[j]
+    let inv = (0..<c).map { Float(1 / (variance[$0] + Double(epsilon)).squareRoot()) }
+    let m = mean.map { Float($0) }
+    let g = gamma.value, b = beta.value
+    inverseStd = inv
+    var h = [Float](repeating: 0, count: x.count)
+    var y = [Float](repeating: 0, count: x.count)
+    x.scalars.withUnsafeBufferPointer { xp in
+      h.withUnsafeMutableBufferPointer { hp in
+        y.withUnsafeMutableBufferPointer { yp in
+          for r in 0..<rows {
+            for j in 0..<c {
+              let i = r * c + j
+              let v = (xp[i] - m[j]) * inv[j]
+              hp[i] = v
+              yp[i] = g[j] * v + b[j]
+            }
+          }
+        }
       }
     }
+    normalized = h
     return Tensor(shape: x.shape, scalars: y)
   }
 
   public func backward(_ dOutput: Tensor) -> Tensor {
     let c = inputShape.last ?? 1
     let rows = dOutput.count / c
-    let dy = dOutput.scalars
     var sumDy = [Float](repeating: 0, count: c)
     var sumDyH = [Float](repeating: 0, count: c)
-    for r in 0..<rows {
-      for j in 0..<c {
-        sumDy[j] += dy[r * c + j]
-        sumDyH[j] += dy[r * c + j] * normalized[r * c + j]
+    var dx = [Float](repeating: 0, count: dOutput.count)
+    let g = gamma.value, inv = inverseStd
+    dOutput.scalars.withUnsafeBufferPointer { dy in
+      normalized.withUnsafeBufferPointer { h in
+        for r in 0..<rows {
+          for j in 0..<c {
+            sumDy[j] += dy[r * c + j]
+            sumDyH[j] += dy[r * c + j] * h[r * c + j]
+          }
+        }
+        dx.withUnsafeMutableBufferPointer { dp in
+          if usedBatchStatistics {
+            // dx = gamma * invStd / m * (m*dy - sum(dy) - h * sum(dy*h))
+            let m = Float(rows)
+            for r in 0..<rows {
+              for j in 0..<c {
+                let i = r * c + j
+                dp[i] = g[j] * inv[j] / m * (m * dy[i] - sumDy[j] - h[i] * sumDyH[j])
+              }
+            }
+          } else {
+            for r in 0..<rows { for j in 0..<c { dp[r * c + j] = dy[r * c + j] * g[j] * inv[j] } }
+          }
+        }
       }
     }
     if isTrainable {
@@ -519,19 +550,6 @@ public final class BatchNormLayer: NetworkLayer {
         gamma.gradient[j] += sumDyH[j]
         beta.gradient[j] += sumDy[j]
       }
-    }
-    var dx = [Float](repeating: 0, count: dy.count)
-    if usedBatchStatistics {
-      // dx = gamma * invStd / m * (m*dy - sum(dy) - h * sum(dy*h))
-      let m = Float(rows)
-      for r in 0..<rows {
-        for j in 0..<c {
-          let i = r * c + j
-          dx[i] = gamma.value[j] * inverseStd[j] / m * (m * dy[i] - sumDy[j] - normalized[i] * sumDyH[j])
-        }
-      }
-    } else {
-      for r in 0..<rows { for j in 0..<c { dx[r * c + j] = dy[r * c + j] * gamma.value[j] * inverseStd[j] } }
     }
     return Tensor(shape: dOutput.shape, scalars: dx)
   }

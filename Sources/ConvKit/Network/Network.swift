@@ -112,8 +112,14 @@ public final class Network {
         throw ModelSpecError(layerIndex: i, e.message)
       }
     }
-    if let first = built.first as? Conv2DLayer { first.needsInputGradient = false }
-    if let first = built.first as? DenseLayer { first.needsInputGradient = false }
+    // dL/dinput is only needed when some earlier layer has weights that train: the first
+    // trainable layer (and anything under frozen layers, as in fine-tuning) skips that product.
+    var trainsBelow = false
+    for layer in built {
+      if let conv = layer as? Conv2DLayer { conv.needsInputGradient = trainsBelow }
+      if let dense = layer as? DenseLayer { dense.needsInputGradient = trainsBelow }
+      if layer.isTrainable && layer.parameters.contains(where: \.learnable) { trainsBelow = true }
+    }
     layers = built
     guard let last = built.last as? ActivatedLayer, last.activation == .softmax || last.activation == .linear else {
       throw TrainingError.outputNotClasses(
@@ -205,7 +211,9 @@ public final class Network {
       dz[r * c + label] -= scale
     }
     var grad = (layers.last as! ActivatedLayer).backward(preActivationGradient: Tensor(shape: probabilities.shape, scalars: dz))
-    for layer in layers.dropLast().reversed() { grad = layer.backward(grad) }
+    // Layers below the lowest one with trainable weights need no gradient at all.
+    let lowest = layers.firstIndex { $0.isTrainable && $0.parameters.contains(where: \.learnable) } ?? layers.count
+    for i in stride(from: layers.count - 2, through: lowest, by: -1) { grad = layers[i].backward(grad) }
     return result
   }
 

@@ -13,12 +13,14 @@ struct TrainCommand: ParsableCommand {
       Examples:
         convplay train --model cnn --epochs 3 --save digits.safetensors --metrics history.json
         convplay train --model softmax --optimizer sgd --lr 0.1 --plain
-      Models: \(ModelZoo.all.map(\.name).joined(separator: ", ")) (see `convplay summary --model NAME`).
+        convplay train --model "conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)"
+      Models: \(ModelZoo.all.map(\.name).joined(separator: ", ")) (see `convplay summary --model NAME`),
+      or a spec in `convplay summary --spec`'s language (text or a file); its input is 28x28x1.
       The last validation_split of the training images is held out, as Keras's fit does.
       The last two lines are `test accuracy: ...` and `test loss: ...`.
       """)
 
-  @Option(name: .long, help: ArgumentHelp("A model name.", valueName: "NAME"))
+  @Option(name: .long, help: ArgumentHelp("A model name, a model spec, or a file holding one.", valueName: "NAME|SPEC|FILE"))
   var model = "cnn"
 
   @OptionGroup var data: DatasetOptions
@@ -68,8 +70,8 @@ struct TrainCommand: ParsableCommand {
       guard let kind = OptimizerKind(rawValue: optimizer.lowercased()) else {
         throw CLIFailure("unknown optimizer '\(optimizer)': choose adam, sgd or rmsprop")
       }
-      let (modelName, spec) = try resolveModel(model)
       let dataset = try data.resolveDataset()
+      let (modelName, spec) = try resolveModel(model, inputShape: [28, 28, 1])
       let network = try Network(spec: spec, seed: seed)
       let splits = try data.load(dataset)
       let (training, validation) = splits.training.split(validationFraction: validationSplit)

@@ -38,11 +38,24 @@ struct DatasetOptions: ParsableArguments {
   }
 }
 
-/// Resolves `--model`: a name from the model zoo.
-func resolveModel(_ text: String) throws -> (name: String, spec: SequentialSpec) {
+/// Resolves `--model`: a name from the model zoo, a file holding a model spec, or spec text
+/// (`conv2d(32,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)`) on `inputShape`.
+func resolveModel(_ text: String, inputShape: FeatureShape) throws -> (name: String, spec: SequentialSpec) {
   if let entry = ModelZoo.named(text) { return (entry.name, entry.spec) }
-  let names = ModelZoo.all.map(\.name).joined(separator: ", ")
-  throw CLIFailure("unknown model '\(text)': choose one of \(names)")
+  var isDirectory: ObjCBool = false
+  let isFile = FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) && !isDirectory.boolValue
+  guard isFile || text.contains("(") || text.contains("->") || text.contains("\n") else {
+    let names = ModelZoo.all.map(\.name).joined(separator: ", ")
+    throw CLIFailure("unknown model '\(text)': choose one of \(names), or write a spec such as \"flatten -> dense(10, softmax)\"")
+  }
+  let source = isFile ? text : nil
+  let specText = isFile ? try readText(text) : text
+  do {
+    let spec = try ModelSpecParser.parse(specText, inputShape: inputShape)
+    return (source.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "model", spec)
+  } catch let e as ModelSpecParseError {
+    throw CLIFailure((source.map { $0 + ": " } ?? "model spec: ") + e.description)
+  }
 }
 
 /// Keras-like progress on a terminal (a bar per epoch, redrawn in place) or one line per epoch.

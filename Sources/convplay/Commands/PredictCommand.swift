@@ -1,0 +1,71 @@
+import ArgumentParser
+import ConvData
+import ConvImageIO
+import ConvKit
+import Foundation
+
+/// `convplay predict`: classify a user's photo of a digit, like Keras's `decode_predictions`.
+struct PredictCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Classify a photo or scan of one handwritten digit: the top 3 with probabilities.",
+    discussion: """
+      Example:
+        convplay predict my-digit.png
+        1. 7   0.9731
+        2. 1   0.0142
+        3. 9   0.0061
+      The image is prepared the way MNIST was made: gray, light digit on a dark background
+      (dark ink on paper is inverted), cropped to the digit, scaled to fit 20x20, centred by
+      mass in 28x28. --show prints that 28x28 input. Without --weights, the built-in model.
+      """)
+
+  @Argument(help: ArgumentHelp("A PNG, JPEG or .npy image.", valueName: "IMAGE"))
+  var image: String
+
+  @Option(name: .long, help: ArgumentHelp("Weights from `convplay train --save` (default: the built-in model).", valueName: "FILE"))
+  var weights: String?
+
+  @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
+  var top = 3
+
+  @Flag(name: .long, help: "Also print the 28x28 input the network sees.")
+  var show = false
+
+  func validate() throws {
+    guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let (network, meta) = try weights.map { try ModelFile.load(URL(fileURLWithPath: $0)) } ?? DefaultModel.load()
+      guard network.inputShape == [28, 28, 1] else {
+        throw CLIFailure("the model takes \(ShapeText.compact(network.inputShape)) inputs; predict prepares 28x28x1 digits")
+      }
+      let decoded = try ImageFile.read(image)
+      let gray = GrayMethod.luminance.convert(decoded.image)
+      guard gray.channels == 1 else {
+        throw CLIFailure("\(image): \(gray.channels) channels; predict needs a gray or RGB image")
+      }
+      let pixels: [Float]
+      do {
+        pixels = try DigitPreprocessing.mnistStyle(gray: gray.samples, width: gray.width, height: gray.height)
+      } catch let e as DigitPreprocessing.Failure {
+        throw CLIFailure("\(image): \(e.description)")
+      }
+      if show {
+        let ramp = Array(" .:-=+*#%@")
+        for y in 0..<28 {
+          print(String((0..<28).map { x in ramp[min(9, Int(pixels[y * 28 + x] * 9.99))] }))
+        }
+      }
+      let probabilities = network.predict(Tensor(shape: [1, 28, 28, 1], scalars: pixels)).scalars
+      let names = Dataset(rawValue: meta["dataset"] ?? "mnist")?.classNames ?? (0..<network.classes).map(String.init)
+      let width = names.map(\.count).max() ?? 1
+      for (rank, entry) in DigitPreprocessing.top(min(top, probabilities.count), of: probabilities).enumerated() {
+        let name = entry.label < names.count ? names[entry.label] : String(entry.label)
+        print("\(rank + 1). \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%.4f", entry.probability))")
+      }
+    }
+  }
+}
