@@ -53,6 +53,12 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
     .target(name: "ConvData", dependencies: ["ConvKit", "CZlib"], swiftSettings: hostTuning),
+    // Wide-character ncurses (system library: module.modulemap + shim.h, linked directly).
+    .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+    // The only code that calls ncurses: Terminal, Key, Canvas.
+    .target(name: "ConvTerminal", dependencies: ["CNcursesw"]),
+    // The playground's screens (model / update / view), app loop and strings (en, es).
+    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
@@ -60,6 +66,7 @@ let package = Package(
         "ConvUserData",
         "ConvImageIO",
         "ConvData",
+        "ConvPlayground",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
@@ -73,5 +80,8 @@ let package = Package(
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
+    .testTarget(
+      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit"],
+      exclude: ["Snapshots"]),
   ]
 )

@@ -128,6 +128,8 @@ public enum ImageCodec {
             let covered = premultiplied ? v : v * a / full
             o[c * n + p] = (covered + (full - a)) / divisor
           }
+        } else if divisor == 1 {
+          for c in 0..<colorChannels { o[c * n + p] = Float(px[c]) }
         } else {
           for c in 0..<colorChannels { o[c * n + p] = Float(px[c]) / divisor }
         }

@@ -107,11 +107,42 @@ public enum ImageFile {
       if n == 0 { break }  // the file shrank while being read
       done += n
     }
-    return Array(bytes[0..<done])
+    return done == size ? bytes : Array(bytes[0..<done])
   }
 
   /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
   public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ImageError) {
+    do {
+      try writeAllAtomically([(path, bytes)])
+    } catch {
+      throw error.error
+    }
+  }
+
+  /// Several files as a set (the six images of `channels`): every one is written to its
+  /// temporary file first, and only when all of them are complete are they renamed into place,
+  /// so a full disk or a bad directory leaves none of them. Errors name the file.
+  public static func writeAllAtomically(_ files: [(path: String, bytes: [UInt8])]) throws(LocatedImageError) {
+    var temporaries: [String] = []
+    do throws(LocatedImageError) {
+      for (path, bytes) in files {
+        do {
+          temporaries.append(try writeTemporary(bytes, beside: path))
+        } catch {
+          throw error.at(path)
+        }
+      }
+      for (tmp, file) in zip(temporaries, files) where rename(tmp, file.path) != 0 {
+        throw ImageError.io(systemMessage("cannot replace")).at(file.path)
+      }
+    } catch {
+      for tmp in temporaries { unlink(tmp) }
+      throw error
+    }
+  }
+
+  /// A complete temporary copy of `bytes` in the directory of `path`; returns its name.
+  private static func writeTemporary(_ bytes: [UInt8], beside path: String) throws(ImageError) -> String {
     let slash = path.lastIndex(of: "/")
     let dir = slash.map { String(path[...$0]) } ?? ""
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -135,11 +166,11 @@ public enum ImageFile {
     // mkstemp makes the file private (0600); an image is an ordinary document.
     if ok && fchmod(fd, 0o644) != 0 { ok = false; why = systemMessage("cannot set permissions") }
     if close(fd) != 0 && ok { ok = false; why = systemMessage("cannot write") }
-    if ok && rename(tmp, path) != 0 { ok = false; why = systemMessage("cannot replace") }
     if !ok {
       unlink(tmp)
       throw .io(why)
     }
+    return tmp
   }
 
   private static func systemMessage(_ what: String) -> String {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ConvKit
+import ConvPlayground
+import ConvTerminal
 
 /// The `convplay` command: every feature of the playground, scriptable.
 @main
@@ -18,13 +20,30 @@ struct Convplay: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ConvCommand.self, StepCommand.self, PoolCommand.self, KernelsCommand.self,
+      TuiCommand.self,
       SummaryCommand.self, QuizCommand.self,
       GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
       TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DataCommand.self,
     ]
   )
 
+  /// On a terminal, no subcommand opens the playground (language from LANG; `convplay tui
+  /// --lang es` chooses it); elsewhere, say what to run instead. No options here: an option
+  /// of the root command would take `--lang` away from the subcommands that have their own.
   func run() throws {
-    print(Convplay.helpMessage())
+    try reportingErrors {
+      let language = try resolveLanguage(nil)
+      guard standardStreamsAreTerminals() else {
+        print(Convplay.helpMessage())
+        print("""
+
+          The playground needs a terminal (stdin and stdout). Without one, run for example:
+            convplay step --plain                  every step of the course's 5x5 convolution
+            convplay tui --screen conv --print 80x24   one frame of the playground as text
+          """)
+        return
+      }
+      try runInTerminal(PlaygroundApp.home(env: Env(lang: language, theme: Theme(colored: true))))
+    }
   }
 }

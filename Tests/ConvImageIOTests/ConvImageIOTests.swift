@@ -370,6 +370,15 @@ final class RoundTripTests: ImageTestCase {
     XCTAssertNotNil(imageError { try ImageFile.write(image, to: dir + "/taken.png") })
     XCTAssertEqual(
       try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["out.png", "taken.png"])
+    // A set of files: one bad path, none written.
+    let set: [(path: String, bytes: [UInt8])] = [
+      (dir + "/a.png", [1, 2, 3]), (dir + "/missing/b.png", [4]),
+    ]
+    XCTAssertThrowsError(try ImageFile.writeAllAtomically(set)) {
+      XCTAssertTrue(String(describing: $0).hasPrefix(dir + "/missing/b.png: "), "\($0)")
+    }
+    XCTAssertEqual(
+      try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["out.png", "taken.png"])
     guard case .unsupported? = imageError({ try ImageFile.write(image, to: dir + "/out.bmp") }) else {
       return XCTFail(".bmp must be refused")
     }

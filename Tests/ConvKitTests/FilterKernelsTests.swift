@@ -77,14 +77,15 @@ final class FilterKernelsTests: XCTestCase {
     let input = randomTensor([3, 157, 203], &g, range: 0...255)
     for kernelChannels in [1, 3] {
       let kernel = randomTensor([kernelChannels, 3, 3], &g)
-      for flip in [false, true] {
+      for (flip, stride) in [(false, 1), (true, 1), (false, 2), (true, 2)] {
         let geometry = try! WindowGeometry(
-          inputRows: 157, inputCols: 203, kernelRows: 3, kernelCols: 3, padding: .same)
+          inputRows: 157, inputCols: 203, kernelRows: 3, kernelCols: 3, strideRows: stride,
+          strideCols: stride, padding: .same)
         let expected = ReferenceKernels.convolve(
           input: input, kernel: kernel, geometry: geometry, bias: -1, flip: flip)
         let got = FilterKernels.convolve(
           input: input, kernel: kernel, geometry: geometry, bias: -1, flip: flip)
-        assertClose(got, expected, "\(kernelChannels)-channel kernel, flip \(flip)")
+        assertClose(got, expected, "\(kernelChannels)-channel kernel, flip \(flip), stride \(stride)")
       }
     }
   }

@@ -39,7 +39,7 @@ final class Im2colTests: XCTestCase {
     Layer(
       images: 1, height: 12, width: 10, channels: 1, filters: 64, kernelRows: 3, kernelCols: 3,
       strideRows: 3, strideCols: 3, dilation: 2, padding: .same),
-    Layer(height: 13, width: 13, channels: 32, filters: 3, kernelRows: 3, kernelCols: 3),
+    Layer(images: 5, height: 13, width: 13, channels: 32, filters: 3, kernelRows: 3, kernelCols: 3),
     // Big enough to be spread over the cores.
     Layer(images: 5, height: 28, width: 28, channels: 2, filters: 32, kernelRows: 3, kernelCols: 3),
     Layer(images: 40, height: 28, width: 28, channels: 1, filters: 32, kernelRows: 3, kernelCols: 3),
@@ -198,6 +198,57 @@ final class Im2colTests: XCTestCase {
     }
   }
 
+  /// The per-shape choice (direct for thin patches, stored patches + sgemm otherwise) against
+  /// the reference forward and the implicit-GEMM gradients checked above.
+  func testFastConvMatchesReference() {
+    for l in Self.layers {
+      let g = l.geometry
+      let pixels = g.outputRows * g.outputCols
+      let x = values(l.images * l.height * l.width * l.channels, seed: 19)
+      let kernel = values(l.patchLength * l.filters, seed: 20)
+      let bias = values(l.filters, seed: 21)
+      // A patch budget of two images makes the batches go in chunks (the last one shorter).
+      let budget = 2 * pixels * l.patchLength
+      var out = [Float](repeating: .nan, count: l.images * pixels * l.filters)
+      FastConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out,
+        patchBudget: budget)
+      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "fast conv \(l)")
+      var noBias = [Float](repeating: .nan, count: out.count)
+      FastConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: nil, filters: l.filters, geometry: g, output: &noBias)
+      assertClose(
+        noBias, referenceForward(l, x: x, kernel: kernel, bias: .init(repeating: 0, count: l.filters)),
+        "fast conv without bias \(l)")
+
+      let dOut = values(l.images * pixels * l.filters, seed: 22)
+      var fast = values(l.patchLength * l.filters, seed: 23)
+      var implicit = fast
+      FastConv.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &fast,
+        patchBudget: budget)
+      ConvGemm.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &implicit)
+      assertClose(fast, implicit, "fast conv kernel gradient \(l)")
+
+      var dx = [Float](repeating: .nan, count: x.count)
+      var dxImplicit = [Float](repeating: .nan, count: x.count)
+      var scratch = [Float](repeating: 0, count: pixels * l.patchLength)
+      FastConv.inputGradient(
+        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dInput: &dx, patchBudget: budget)
+      ConvGemm.inputGradient(
+        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dInput: &dxImplicit,
+        scratch: &scratch, chunk: 1)
+      assertClose(dx, dxImplicit, "fast conv input gradient \(l)")
+    }
+  }
+
   /// col2im is the adjoint of im2col: <patches(x), y> == <x, accumulate(y)> for any x, y.
   /// Together with the test above (patches is right) this pins accumulate down.
   func testAccumulateIsTheAdjointOfPatches() {
@@ -267,28 +318,6 @@ final class Im2colTests: XCTestCase {
         }
       }
       assertClose(dKernel, expected, "kernel gradient \(l)")
-    }
-  }
-
-  /// A photo filter on one plane against the reference, strides, dilation and padding included.
-  func testFilterPlaneMatchesReference() throws {
-    let cases: [(h: Int, w: Int, kh: Int, kw: Int, sr: Int, sc: Int, d: Int, pad: Padding)] = [
-      (7, 9, 3, 3, 1, 1, 1, .same), (7, 9, 3, 3, 1, 1, 1, .valid), (40, 37, 5, 3, 1, 1, 1, .explicit(4)),
-      (31, 45, 3, 3, 2, 2, 1, .same), (12, 17, 3, 3, 1, 3, 2, .same), (5, 6, 5, 6, 1, 1, 1, .valid),
-      (1, 1, 3, 3, 1, 1, 1, .same), (300, 301, 3, 3, 1, 1, 1, .same), (64, 64, 7, 7, 2, 1, 1, .same),
-    ]
-    for c in cases {
-      let g = try WindowGeometry(
-        inputRows: c.h, inputCols: c.w, kernelRows: c.kh, kernelCols: c.kw, strideRows: c.sr,
-        strideCols: c.sc, dilation: c.d, padding: c.pad)
-      let x = values(c.h * c.w, seed: 12)
-      let k = values(c.kh * c.kw, seed: 13)
-      var out = [Float](repeating: .nan, count: g.outputRows * g.outputCols)
-      DirectConv.filterPlane(x, kernel: k, geometry: g, bias: 0.25, into: &out)
-      let expected = ReferenceKernels.convolve(
-        input: Tensor(shape: [1, c.h, c.w], scalars: x),
-        kernel: Tensor(shape: [1, c.kh, c.kw], scalars: k), geometry: g, bias: 0.25)
-      assertClose(out, expected.scalars, "filter \(c)")
     }
   }
 

@@ -62,4 +62,19 @@ final class SummaryTextTests: XCTestCase {
       SummaryText.totals(ParameterCount(total: 138_357_544, trainable: 138_357_544)),
       ["Total params: 138,357,544", "Trainable params: 138,357,544", "Non-trainable params: 0"])
   }
+
+  func testExplainShowsTheCoursesFormulas() throws {
+    XCTAssertEqual(try SummaryText.explain(ModelZoo.named("course3")!.spec), [
+      "conv2d (Conv2D): (28 + 2*0 - 3)/1 + 1 = 26 -> (None, 26, 26, 64); 64*3*3*1 + 64 = 640 parameters",
+      "max_pooling2d (MaxPooling2D): (26 + 2*0 - 2)/2 + 1 = 13 -> (None, 13, 13, 64)",
+      "flatten (Flatten): 13*13*64 = 10,816 -> (None, 10816)",
+      "dense (Dense): (None, 15); 10,816*15 + 15 = 162,255 parameters",
+      "dense_1 (Dense): (None, 10); 15*10 + 10 = 160 parameters",
+    ])
+    let bn = try ModelSpecParser.parse("conv2d(8, 3, padding=same, use_bias=false) -> batchnorm", inputShape: [5, 5, 2])
+    XCTAssertEqual(try SummaryText.explain(bn), [
+      "conv2d (Conv2D): (5 + 2*1 - 3)/1 + 1 = 5 -> (None, 5, 5, 8); 8*3*3*2 = 144 parameters",
+      "batch_normalization (BatchNormalization): (None, 5, 5, 8); 4*8 = 32 parameters (16 non-trainable)",
+    ])
+  }
 }

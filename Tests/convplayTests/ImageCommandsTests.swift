@@ -80,6 +80,32 @@ final class ImageCommandsTests: XCTestCase {
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [])
   }
 
+  /// The same without ../shared: bad files made here (empty, random bytes, a PNG and a JPEG cut
+  /// in half, a header only).
+  func testGeneratedBadFilesAreRefused() throws {
+    let dir = try temporaryDirectory()
+    let out = try temporaryDirectory()
+    var state: UInt64 = 1
+    let pixels = (0..<(64 * 48 * 3)).map { _ -> UInt8 in
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return UInt8(state >> 56)
+    }
+    let png = try ImageCodec.encodePNG(width: 64, height: 48, channels: 3, interleaved: pixels)
+    let jpeg = try ImageCodec.encodeJPEG(width: 64, height: 48, channels: 3, interleaved: pixels)
+    let files: [String: [UInt8]] = [
+      "empty.png": [], "random.jpg": Array(pixels.prefix(4096)),
+      "cut.png": Array(png.prefix(png.count / 2)), "cut.jpg": Array(jpeg.prefix(jpeg.count / 2)),
+      "header.png": Array(png.prefix(8)),
+    ]
+    for (name, bytes) in files {
+      let path = dir + "/" + name
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      assertRefused(try run(["filter", path, "--out", out + "/f.png"]), mentioning: name)
+      assertRefused(try run(["info", path]), mentioning: name)
+    }
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [])
+  }
+
   func testPixelLimitAndBadOptions() throws {
     let photo = try shared() + "/chelsea.png"
     let dir = try temporaryDirectory()

@@ -83,6 +83,12 @@ final class QuizCommandTests: XCTestCase {
     XCTAssertEqual(graded.status, 0, graded.stderr)
     XCTAssertTrue(graded.stdout.hasSuffix("\nscore: 8/8\n"), graded.stdout)
     XCTAssertFalse(FileManager.default.fileExists(atPath: home.appendingPathComponent("quiz-progress.json").path))
+    try key.stdout.write(to: file, atomically: true, encoding: .utf8)
+    let wholeKey = try quiz(["--seed", "4", "--count", "8", "--level", "3", "--answers", file.path, "--plain"])
+    XCTAssertTrue(wholeKey.stdout.hasSuffix("\nscore: 8/8\n"), wholeKey.stdout)
+    // Another seed's questions: the same answers mostly fail.
+    let otherSeed = try quiz(["--seed", "5", "--count", "8", "--level", "3", "--answers", file.path, "--plain"])
+    XCTAssertFalse(otherSeed.stdout.hasSuffix("\nscore: 8/8\n"), otherSeed.stdout)
   }
 
   func testCorruptProgressIsSetAside() throws {

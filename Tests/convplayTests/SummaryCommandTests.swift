@@ -63,3 +63,28 @@ final class SummaryApplicationsCommandTests: XCTestCase {
     XCTAssertTrue(list.stdout.contains("course1"))
   }
 }
+
+final class SummaryGraphCommandTests: XCTestCase {
+  func testBranchingApplications() throws {
+    for (name, total) in [("resnet50", "25,636,712"), ("mobilenet", "4,253,864"), ("xception", "22,910,480"), ("inceptionv3", "23,851,784")] {
+      let run = try CommandRunner.run(["summary", "--model", name])
+      XCTAssertEqual(run.status, 0, run.stderr)
+      XCTAssertTrue(run.stdout.contains("\nTotal params: \(total)\n"), name)
+    }
+  }
+}
+
+final class SummaryExplainCommandTests: XCTestCase {
+  func testExplain() throws {
+    let run = try CommandRunner.run(["summary", "--model", "course1", "--explain"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(run.stdout.hasSuffix(
+      "\nconv2d (Conv2D): (28 + 2*0 - 3)/1 + 1 = 26 -> (None, 26, 26, 64); 64*3*3*1 + 64 = 640 parameters\n"
+        + "flatten (Flatten): 26*26*64 = 43,264 -> (None, 43264)\n"
+        + "dense (Dense): (None, 10); 43,264*10 + 10 = 432,650 parameters\n"), run.stdout)
+    let graph = try CommandRunner.run(["summary", "--model", "resnet50", "--explain"])
+    XCTAssertEqual(graph.status, 1)
+    XCTAssertEqual(graph.stdout, "")
+    XCTAssertTrue(graph.stderr.hasPrefix("convplay: --explain covers sequential models"), graph.stderr)
+  }
+}

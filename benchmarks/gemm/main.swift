@@ -2,7 +2,8 @@
 // and against the machine's fp32 peak.
 //
 //   swift run -c release convplay-bench [--quick] [--sizes 1024x1024x1024,64x576x288]
-//   swift run -c release convplay-bench --conv      the convnet's conv layers, direct vs im2col
+//   swift run -c release convplay-bench --conv      the convnet's conv layers (direct, im2col,
+//                                                   implicit GEMM) and its pooling layers
 //   swift run -c release convplay-bench --filter    a 3x3 filter on a 12-megapixel plane
 //
 // The peak is measured, not assumed: one and two threads run independent vector FMA chains
@@ -125,7 +126,9 @@ func run(_ s: Size, reference: Bool, repeats: Int, peak: Double) {
   }
   var line =
     "\(s.label.padding(toLength: 22, withPad: " ", startingAt: 0))"
-    + " fast \(fmt(s.flops / fast / 1e9)) GFLOP/s (\(fmt(100 * s.flops / fast / peak)) % of peak)"
+    + (cpuTimed
+      ? " fast \(fmt(s.flops / fast / 1e9)) GFLOP per CPU-second"
+      : " fast \(fmt(s.flops / fast / 1e9)) GFLOP/s (\(fmt(100 * s.flops / fast / peak)) % of peak)")
   if reference {
     let ref = bestTime(repeats: 1) {
       Gemm.referenceSgemm(
@@ -142,17 +145,25 @@ func run(_ s: Size, reference: Bool, repeats: Int, peak: Double) {
 
 func fmt(_ x: Double) -> String { String(format: x >= 100 ? "%.0f" : "%.1f", x) }
 
-/// A 3x3 filter (same padding) on a 4000x3000 float32 plane: megapixels per second.
+/// A 3x3 filter (same padding) on a 4000x3000 float32 plane through `FilterKernels` (what
+/// `convplay filter` runs): megapixels per second, with a new output array per call (as the
+/// command and scipy.ndimage do) and with a reused one (the arithmetic alone).
 func filterBenchmark() {
   let g = try! WindowGeometry(
     inputRows: 3000, inputCols: 4000, kernelRows: 3, kernelCols: 3, padding: .same)
-  let x = fill(3000 * 4000, seed: 3)
-  let k: [Float] = [0, -1, 0, -1, 5, -1, 0, -1, 0]
-  var out = [Float](repeating: 0, count: x.count)
-  let seconds = bestTime(repeats: 5) {
-    DirectConv.filterPlane(x, kernel: k, geometry: g, into: &out)
+  let input = Tensor(shape: [1, 3000, 4000], scalars: fill(3000 * 4000, seed: 3))
+  let kernel = Tensor(shape: [1, 3, 3], scalars: [0, -1, 0, -1, 5, -1, 0, -1, 0])
+  var out = [Float](repeating: 0, count: 3000 * 4000)
+  let fresh = bestTime(repeats: 5) {
+    _ = FilterKernels.convolve(input: input, kernel: kernel, geometry: g)
   }
-  print("convplay DirectConv.filterPlane megapixels/s: \(fmt(12 / seconds))  (3x3, same, 4000x3000)")
+  let reused = bestTime(repeats: 5) {
+    out.withUnsafeMutableBufferPointer {
+      FilterKernels.convolve(input: input, kernel: kernel, geometry: g, into: $0)
+    }
+  }
+  print("convplay FilterKernels.convolve megapixels/s: \(fmt(12 / fresh))  (3x3, same, 4000x3000;"
+    + " \(fmt(12 / reused)) into a reused output)")
 }
 
 /// The Keras convnet's conv layers on a batch of 128, each way they can be computed.
@@ -205,6 +216,29 @@ func convBenchmark() {
   }
 }
 
+/// The convnet's 2x2 max pooling layers on a batch of 128.
+func poolBenchmark() {
+  for (size, channels) in [(26, 32), (11, 64)] {
+    let g = try! WindowGeometry(
+      inputRows: size, inputCols: size, kernelRows: 2, kernelCols: 2, strideRows: 2, strideCols: 2,
+      padding: .valid)
+    let x = fill(128 * size * size * channels, seed: 7)
+    let outCount = 128 * g.outputRows * g.outputCols * channels
+    var out = [Float](repeating: 0, count: outCount)
+    var argmax = [Int32](repeating: 0, count: outCount)
+    var dx = [Float](repeating: 0, count: x.count)
+    let forward = 1000 * bestTime(repeats: 10) {
+      FastPool.maxForward(input: x, batch: 128, height: size, width: size, channels: channels,
+        geometry: g, output: &out, argmax: &argmax)
+    }
+    let backward = 1000 * bestTime(repeats: 10) {
+      FastPool.maxBackward(dOut: out, argmax: argmax, batch: 128, height: size, width: size,
+        channels: channels, geometry: g, dInput: &dx)
+    }
+    print("max pool 2x2 on 128x\(size)x\(size)x\(channels): forward \(fmt(forward)) ms, backward \(fmt(backward)) ms")
+  }
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 let quick = args.contains("--quick")
 if args.contains("--filter") {
@@ -213,6 +247,7 @@ if args.contains("--filter") {
 }
 if args.contains("--conv") {
   convBenchmark()
+  poolBenchmark()
   exit(0)
 }
 var sizes: [Size] = [

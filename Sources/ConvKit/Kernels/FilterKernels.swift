@@ -10,7 +10,8 @@ import Dispatch
 /// (`DispatchQueue.concurrentPerform`); inside a row, the columns whose taps all fall inside
 /// the image (all but a few at each edge) are computed 32 at a time with `SIMD16<Float>`
 /// fused multiply-adds (`addingProduct`) over unaligned loads, so each output is written once and
-/// no padded copy of the image is made. Edge columns and strided columns take a scalar path.
+/// no padded copy of the image is made; stride 2 keeps the even lanes of 32 loaded inputs. Edge
+/// columns and other strides take a scalar path.
 /// Sums are in `Float` (the reference sums in `Double`; tests allow 1e-4 relative).
 public enum FilterKernels {
   /// See the type's comment. `parallel: false` keeps to the calling thread (tests compare both).
@@ -197,6 +198,22 @@ private struct PlaneJob: @unchecked Sendable {
                 x += 16
               }
               for ocol in x..<end { scalar(ocol) }
+            } else if sc == 2 {
+              // Stride 2 (the common downsampling step): 32 consecutive inputs, even lanes kept.
+              // The 32nd float is read but not used, so stop where it still lies in the row.
+              let lastRead = width - 2 - (kw - 1) * d + padLeft  // largest 2 * ocol allowed
+              let end2 = lastRead < 0 ? first : max(first, min(end, lastRead / 2 + 1))
+              var x = first
+              while x + 16 <= end2 {
+                var a0 = accumulate ? load16(out + x) : SIMD16(repeating: startValue)
+                for t in 0..<n {
+                  let p = rowsP[t] + (2 * x + colsP[t])
+                  a0 = a0.addingProduct(load32(p).evenHalf, SIMD16<Float>(repeating: weightsP[t]))
+                }
+                store16(a0, out + x)
+                x += 16
+              }
+              for ocol in x..<end { scalar(ocol) }
             } else {
               for ocol in first..<end {
                 var sum: Float = accumulate ? out[ocol] : startValue
@@ -216,6 +233,11 @@ private struct PlaneJob: @unchecked Sendable {
 @inline(__always)
 private func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+@inline(__always)
+private func load32(_ p: UnsafePointer<Float>) -> SIMD32<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD32<Float>.self)
 }
 
 @inline(__always)

@@ -92,6 +92,8 @@ public enum Gemm {
   static let mc = 144
   /// Columns of B packed at once (a multiple of `nr`); kc x nc is 4 MB at most.
   static let nc = 4096
+  /// Tasks with at most this many B panels read an untransposed A in place instead of packing.
+  static let directPanels = 4
   /// Below this many multiply-adds (m*n*k) a second thread costs more than it brings.
   static let parallelThreshold = 1 << 20
 
@@ -171,16 +173,26 @@ public enum Gemm {
           if panels.isEmpty { return }
           if ic >= p.m { return }
           let rows = min(mcur, p.m - ic)
-          let packedA = UnsafeMutablePointer<Float>.allocate(capacity: roundUp(rows, mr) * kcur)
+          // Few B panels reuse each A panel too little to pay for copying it: a stored,
+          // untransposed A is then read in place (a conv layer's patches times its few filters).
+          let direct = p.aPacker == nil && !p.transA && panels.count <= directPanels
+          let packedA = UnsafeMutablePointer<Float>.allocate(
+            capacity: (direct ? mr : roundUp(rows, mr)) * kcur)
           defer { packedA.deallocate() }
           if let packer = p.aPacker {
             packer.pack(ic, rows, pc + p.aDepth, kcur, packedA)
+          } else if direct {
+            // Only a last, partial panel is packed (zero rows keep the kernel inside A).
+            let full = rows / mr * mr
+            if full < rows {
+              packA(p, rows: ic + full, mcur: rows - full, depth: pc, kc: kcur, into: packedA)
+            }
           } else {
             packA(p, rows: ic, mcur: rows, depth: pc, kc: kcur, into: packedA)
           }
           macroKernel(
-            p, packedA: packedA, packedB: sharedB.pointer, ic: ic, mcur: rows, jc: jc,
-            ncur: ncur, panels: panels, kc: kcur, beta: beta)
+            p, packedA: packedA, direct: direct, depth: pc, packedB: sharedB.pointer, ic: ic,
+            mcur: rows, jc: jc, ncur: ncur, panels: panels, kc: kcur, beta: beta)
         }
         if parallel && tasks > 1 {
           DispatchQueue.concurrentPerform(iterations: tasks, execute: task)
@@ -228,8 +240,9 @@ public enum Gemm {
   /// computed into a scratch tile and only their valid part is merged into C.
   @inline(__always)
   static func macroKernel(
-    _ p: Problem, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
-    ic: Int, mcur: Int, jc: Int, ncur: Int, panels: Range<Int>, kc: Int, beta: Float
+    _ p: Problem, packedA: UnsafeMutablePointer<Float>, direct: Bool, depth: Int,
+    packedB: UnsafeMutablePointer<Float>, ic: Int, mcur: Int, jc: Int, ncur: Int,
+    panels: Range<Int>, kc: Int, beta: Float
   ) {
     let aPanels = (mcur + mr - 1) / mr
     var scratch = Tile()
@@ -238,16 +251,32 @@ public enum Gemm {
       let col = jc + jp * nr
       let cols = min(nr, jc + ncur - col)
       for ip in 0..<aPanels {
-        let a = UnsafePointer(packedA + ip * kc * mr)
         let row = ic + ip * mr
         let rows = min(mr, p.m - row)
+        // A panel: packed (step mr per k, rows adjacent) or in place (rows lda apart).
+        var a = UnsafePointer(packedA + ip * kc * mr)
+        var rowStep = 1
+        var kStep = mr
+        if direct {
+          if rows == mr {
+            a = p.a + row * p.lda + depth
+            rowStep = p.lda
+            kStep = 1
+          } else {
+            a = UnsafePointer(packedA)
+          }
+        }
         let cTile = p.c + row * p.ldc + col
         if rows == mr && cols == nr {
-          microKernel(kc: kc, a: a, b: b, c: cTile, ldc: p.ldc, alpha: p.alpha, beta: beta)
+          microKernel(
+            kc: kc, a: a, rowStep: rowStep, kStep: kStep, b: b, c: cTile, ldc: p.ldc,
+            alpha: p.alpha, beta: beta)
         } else {
           withUnsafeMutableBytes(of: &scratch) { raw in
             let t = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-            microKernel(kc: kc, a: a, b: b, c: t, ldc: nr, alpha: p.alpha, beta: 0)
+            microKernel(
+              kc: kc, a: a, rowStep: rowStep, kStep: kStep, b: b, c: t, ldc: nr, alpha: p.alpha,
+              beta: 0)
             for r in 0..<rows {
               for j in 0..<cols {
                 let dst = cTile + r * p.ldc + j
@@ -382,17 +411,20 @@ public enum Gemm {
   }
 
   /// `C[0..<6, 0..<nr] = alpha * (A panel * B panel) + beta * C` (C not read when beta is 0).
-  /// `a` is a packed A panel (kc x mr), `b` a packed B panel (kc x nr). The 12 accumulators
-  /// live in registers for the whole loop: 2 vector loads and 6 broadcasts feed 12 FMAs.
+  /// `b` is a packed B panel (kc x nr); A's element (r, p) is at `a[r * rowStep + p * kStep]`:
+  /// a packed panel has rowStep 1 and kStep mr, a row-major A read in place rowStep lda and
+  /// kStep 1. The 12 accumulators live in registers for the whole loop: 2 vector loads and 6
+  /// broadcasts feed 12 FMAs.
   @inline(__always)
   static func microKernel(
-    kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-    ldc: Int, alpha: Float, beta: Float
+    kc: Int, a: UnsafePointer<Float>, rowStep: Int, kStep: Int, b: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
   ) {
     let w = Lane.scalarCount
     var c00 = Lane(), c01 = Lane(), c10 = Lane(), c11 = Lane(), c20 = Lane(), c21 = Lane()
     var c30 = Lane(), c31 = Lane(), c40 = Lane(), c41 = Lane(), c50 = Lane(), c51 = Lane()
     var pa = a
+    let (r1, r2, r3, r4, r5) = (rowStep, 2 * rowStep, 3 * rowStep, 4 * rowStep, 5 * rowStep)
     var pb = b
     for _ in 0..<kc {
       let b0 = loadLane(pb)
@@ -400,22 +432,22 @@ public enum Gemm {
       var av = Lane(repeating: pa[0])
       c00 = fma(c00, av, b0)
       c01 = fma(c01, av, b1)
-      av = Lane(repeating: pa[1])
+      av = Lane(repeating: pa[r1])
       c10 = fma(c10, av, b0)
       c11 = fma(c11, av, b1)
-      av = Lane(repeating: pa[2])
+      av = Lane(repeating: pa[r2])
       c20 = fma(c20, av, b0)
       c21 = fma(c21, av, b1)
-      av = Lane(repeating: pa[3])
+      av = Lane(repeating: pa[r3])
       c30 = fma(c30, av, b0)
       c31 = fma(c31, av, b1)
-      av = Lane(repeating: pa[4])
+      av = Lane(repeating: pa[r4])
       c40 = fma(c40, av, b0)
       c41 = fma(c41, av, b1)
-      av = Lane(repeating: pa[5])
+      av = Lane(repeating: pa[r5])
       c50 = fma(c50, av, b0)
       c51 = fma(c51, av, b1)
-      pa += 6
+      pa += kStep
       pb += 2 * w
     }
     var row = c

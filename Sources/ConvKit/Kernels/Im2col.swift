@@ -270,89 +270,6 @@ public enum DirectConv {
     }
   }
 
-  /// Cross-correlation of one plane `x` `[H, W]` (H, W: the geometry's input sizes) with
-  /// `kernel` `[KH, KW]`, plus `bias`, into `out` `[OH, OW]`: a photo filter, one channel at a
-  /// time, what `ReferenceKernels.convolve` computes for `[1, H, W]` tensors.
-  ///
-  /// Each output row is built in place by one pass per tap, `out[r, ocol] += k[i, j] *
-  /// x[row, ocol*s + j*d - pad]` over exactly the columns that tap sees inside the image (so
-  /// padding costs nothing); with stride 1 these passes are contiguous vector loops. Bands of
-  /// rows run on all cores.
-  public static func filterPlane(
-    _ x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, geometry g: WindowGeometry,
-    bias: Float = 0, into out: UnsafeMutablePointer<Float>
-  ) {
-    let oh = g.outputRows
-    let ow = g.outputCols
-    let args = Pointers(x: x, w: kernel, bias: nil, out: out)
-    let bands = oh * ow * g.rows.kernel * g.cols.kernel >= 1 << 18 ? min(oh, 32) : 1
-    let rowsPerBand = (oh + bands - 1) / bands
-    let kh = g.rows.kernel
-    let kw = g.cols.kernel
-    let s = g.cols.stride
-    let d = g.cols.dilation
-    let pad = g.cols.padBefore
-    // Columns every tap of a row sees inside the image: the vector loop's range (stride 1).
-    let innerLo = max(0, pad)
-    let innerHi = s == 1 ? min(ow - 1, g.cols.input - 1 - ((kw - 1) * d - pad)) : -1
-    /// One pass per tap over output columns `lo...hi` of row `orow` (onto `o`).
-    @Sendable func tapPasses(_ orow: Int, _ o: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
-      guard lo <= hi else { return }
-      for i in 0..<kh {
-        let r = g.rows.inputIndex(window: orow, tap: i)
-        guard r >= 0 && r < g.rows.input else { continue }
-        let xr = args.x + r * g.cols.input
-        for j in 0..<kw {
-          let weight = args.w[i * kw + j]
-          // Output columns whose tap j falls inside the row: 0 <= ocol*s + j*d - pad < W.
-          let offset = j * d - pad
-          let first = max(lo, offset >= 0 ? 0 : (-offset + s - 1) / s)
-          let last = min(hi, (g.cols.input - 1 - offset) >= 0 ? (g.cols.input - 1 - offset) / s : -1)
-          guard first <= last else { continue }
-          if s == 1 {
-            axpy(weight, xr + first + offset, into: o + first, count: last - first + 1)
-          } else {
-            for ocol in first...last { o[ocol] += weight * xr[ocol * s + offset] }
-          }
-        }
-      }
-    }
-    let band = { @Sendable (b: Int) in
-      for orow in min(oh, b * rowsPerBand)..<min(oh, (b + 1) * rowsPerBand) {
-        let o = args.out + orow * ow
-        o.update(repeating: bias, count: ow)
-        if innerLo > innerHi {
-          tapPasses(orow, o, 0, ow - 1)
-          continue
-        }
-        tapPasses(orow, o, 0, innerLo - 1)
-        tapPasses(orow, o, innerHi + 1, ow - 1)
-        // Inside: all taps of a vector of outputs summed in a register, one store.
-        let lw = Gemm.Lane.scalarCount
-        var c = innerLo
-        while c + lw - 1 <= innerHi {
-          var acc = Gemm.Lane(repeating: bias)
-          for i in 0..<kh {
-            let r = g.rows.inputIndex(window: orow, tap: i)
-            guard r >= 0 && r < g.rows.input else { continue }
-            let xr = args.x + r * g.cols.input + c - pad
-            for j in 0..<kw {
-              acc = Gemm.fma(acc, Gemm.Lane(repeating: args.w[i * kw + j]), Gemm.loadLane(xr + j * d))
-            }
-          }
-          Gemm.storeLane(o + c, acc)
-          c += lw
-        }
-        tapPasses(orow, o, c, innerHi)
-      }
-    }
-    if bands > 1 {
-      DispatchQueue.concurrentPerform(iterations: bands, execute: band)
-    } else {
-      band(0)
-    }
-  }
-
   /// `out[f] = bias[f] + sum over t of patch[t] * kernel[t, f]` for one output pixel, two
   /// vectors of filters at a time.
   @inline(__always)
@@ -559,6 +476,106 @@ public enum ConvGemm {
           }
         }
       }
+    }
+  }
+}
+
+/// The fastest way this file knows to run each part of a Conv2D layer on a batch, chosen per
+/// layer shape: what a network layer should call. Same layouts as `Im2col`: `x`
+/// `[N, H, W, Cin]`, kernel `[KH, KW, Cin, Cout]`, output and `dOut` `[N, OH, OW, Cout]`.
+///
+/// Thin patches (K = KH*KW*Cin <= 32, a first layer) go through `DirectConv`; others store the
+/// patches of a chunk of images (`Im2col.patches`, at most `maxPatchFloats` at a time) and
+/// multiply them with `Gemm.sgemm`, which measured faster than gathering them inside the GEMM
+/// (`ConvGemm`), at the cost of that scratch memory.
+public enum FastConv {
+  /// Largest patch matrix stored at once (floats, 16 MB) unless a call gives its own
+  /// `patchBudget`; bigger batches go in chunks of images.
+  public static let maxPatchFloats = 4 << 20
+
+  /// Pre-activation `[N, OH, OW, Cout]` (overwritten) = patches x kernel + bias.
+  public static func forward(
+    input x: UnsafePointer<Float>, batch n: Int, height: Int, width: Int, channels cin: Int,
+    kernel w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters cout: Int,
+    geometry g: WindowGeometry, output out: UnsafeMutablePointer<Float>,
+    patchBudget: Int = maxPatchFloats
+  ) {
+    if DirectConv.isFaster(kernelRows: g.rows.kernel, kernelCols: g.cols.kernel, channels: cin) {
+      DirectConv.forward(
+        input: x, batch: n, height: height, width: width, channels: cin, kernel: w, bias: bias,
+        filters: cout, geometry: g, output: out)
+      return
+    }
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let pixels = g.outputRows * g.outputCols
+    forEachChunk(n, patchFloats: pixels * k, budget: patchBudget) { start, count, cols in
+      Im2col.patches(
+        batch: x + start * height * width * cin, images: count, height: height, width: width,
+        channels: cin, geometry: g, into: cols)
+      let o = out + start * pixels * cout
+      if let bias {
+        for r in 0..<(count * pixels) { (o + r * cout).update(from: bias, count: cout) }
+      }
+      Gemm.sgemm(
+        transA: false, transB: false, m: count * pixels, n: cout, k: k, a: cols, lda: k, b: w,
+        ldb: cout, beta: bias == nil ? 0 : 1, c: o, ldc: cout)
+    }
+  }
+
+  /// Adds patches^T x dOut into `dKernel` `[KH, KW, Cin, Cout]`.
+  public static func kernelGradient(
+    input x: UnsafePointer<Float>, dOut: UnsafePointer<Float>, batch n: Int, height: Int,
+    width: Int, channels cin: Int, filters cout: Int, geometry g: WindowGeometry,
+    dKernel: UnsafeMutablePointer<Float>, patchBudget: Int = maxPatchFloats
+  ) {
+    if DirectConv.isFaster(kernelRows: g.rows.kernel, kernelCols: g.cols.kernel, channels: cin) {
+      DirectConv.kernelGradient(
+        input: x, dOut: dOut, batch: n, height: height, width: width, channels: cin,
+        filters: cout, geometry: g, dKernel: dKernel)
+      return
+    }
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let pixels = g.outputRows * g.outputCols
+    forEachChunk(n, patchFloats: pixels * k, budget: patchBudget) { start, count, cols in
+      Im2col.patches(
+        batch: x + start * height * width * cin, images: count, height: height, width: width,
+        channels: cin, geometry: g, into: cols)
+      Gemm.sgemm(
+        transA: true, transB: false, m: k, n: cout, k: count * pixels, a: cols, lda: k,
+        b: dOut + start * pixels * cout, ldb: cout, beta: 1, c: dKernel, ldc: cout)
+    }
+  }
+
+  /// The input gradient `dx` `[N, H, W, Cin]` (overwritten): dOut x kernel^T, then col2im.
+  public static func inputGradient(
+    dOut: UnsafePointer<Float>, kernel w: UnsafePointer<Float>, batch n: Int, height: Int,
+    width: Int, channels cin: Int, filters cout: Int, geometry g: WindowGeometry,
+    dInput dx: UnsafeMutablePointer<Float>, patchBudget: Int = maxPatchFloats
+  ) {
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let pixels = g.outputRows * g.outputCols
+    let chunk = max(1, min(n, patchBudget / max(1, pixels * k)))
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: chunk * pixels * k)
+    defer { scratch.deallocate() }
+    ConvGemm.inputGradient(
+      dOut: dOut, kernel: w, batch: n, height: height, width: width, channels: cin,
+      filters: cout, geometry: g, dInput: dx, scratch: scratch, chunk: chunk)
+  }
+
+  /// Calls `body(firstImage, images, patchBuffer)` for chunks of images whose patch matrix
+  /// (`patchFloats` per image) fits in `budget` floats (one image at least).
+  static func forEachChunk(
+    _ n: Int, patchFloats: Int, budget: Int,
+    _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void
+  ) {
+    let chunk = max(1, min(n, budget / max(1, patchFloats)))
+    let cols = UnsafeMutablePointer<Float>.allocate(capacity: chunk * patchFloats)
+    defer { cols.deallocate() }
+    var start = 0
+    while start < n {
+      let count = min(chunk, n - start)
+      body(start, count, cols)
+      start += count
     }
   }
 }

@@ -45,7 +45,7 @@ public enum FastPool {
               }
             }
             Gemm.storeLane(args.out + o + c, best)
-            for t in 0..<lw { args.argmax[o + c + t] = at[t] }
+            UnsafeMutableRawPointer(args.argmax + o + c).storeBytes(of: at, as: Index.self)
             c += lw
           }
           while c < channels {

@@ -64,4 +64,17 @@ extension LayerSpec {
       return total
     }
   }
+
+  /// How the layer's output size is made, with the numbers: the window formula for conv and
+  /// pooling (`(28 + 2*0 - 3)/1 + 1 = 26`, one per axis when they differ), the product for
+  /// Flatten (`26*26*64 = 43,264`); nil for layers that keep or simply set the size.
+  public func shapeFormula(for input: FeatureShape) -> String? {
+    if let g = try? window(on: input) {
+      return g.rows.formula == g.cols.formula ? g.rows.formula : g.rows.formula + ", " + g.cols.formula
+    }
+    if kind == .flatten, let out = try? outputShape(for: input) {
+      return input.map(String.init).joined(separator: "*") + " = " + NumberText.grouped(out.reduce(1, *))
+    }
+    return nil
+  }
 }

@@ -74,3 +74,68 @@ public enum SummaryText {
     ]
   }
 }
+
+extension SummaryText {
+  /// Keras 2's layout for functional models: 98 characters, a fourth column `Connected to`
+  /// (`name[0][0]`, one line per input), columns ending at 33 %, 55 %, 67 % and 100 %.
+  public static let graphLineLength = 98
+  public static let graphPositions = [32, 53, 65, 98]
+
+  /// A chain prints like a Sequential model with its input row (Keras does the same for
+  /// MobileNet); a graph with branches gets the `Connected to` column, in Keras's layer order.
+  public static func render(_ graph: GraphSpec) throws -> String {
+    let rows = try graph.rows()
+    let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0.node.name, $0) })
+    let ordered = graph.kerasOrder.compactMap { byName[$0.name] }
+    let chain = graph.isChain
+    let w = chain ? lineLength : graphLineLength
+    let pos = chain ? positions : graphPositions
+    var out: [String] = []
+    out.append("Model: \"\(graph.name)\"")
+    out.append(String(repeating: "_", count: w))
+    out.append(row(chain ? ["Layer (type)", "Output Shape", "Param #"] : ["Layer (type)", "Output Shape", "Param #", "Connected to"], positions: pos))
+    out.append(String(repeating: "=", count: w))
+    var blocks: [String] = []
+    for r in ordered {
+      let shape: String
+      if case .input = r.node.op {
+        shape = "[" + ShapeText.batched(r.outputShape) + "]"
+      } else {
+        shape = ShapeText.batched(r.outputShape)
+      }
+      let label = "\(r.node.name) (\(r.node.op.kerasClass))"
+      if chain {
+        blocks.append(row([label, shape, String(r.parameters.total)], positions: pos))
+        continue
+      }
+      let connections = r.node.inputs.map { $0 + "[0][0]" }
+      var lines = [row([label, shape, String(r.parameters.total), connections.first ?? ""], positions: pos)]
+      for c in connections.dropFirst() {
+        lines.append(row(["", "", "", c], positions: pos))
+      }
+      blocks.append(lines.joined(separator: "\n"))
+    }
+    out.append(blocks.joined(separator: "\n" + String(repeating: "_", count: w) + "\n"))
+    out.append(String(repeating: "=", count: w))
+    out.append(contentsOf: totals(rows.reduce(.zero) { $0 + $1.parameters }))
+    out.append(String(repeating: "_", count: w))
+    return out.joined(separator: "\n") + "\n"
+  }
+}
+
+extension SummaryText {
+  /// Why each row of the summary says what it says, the course's way:
+  /// `conv2d (Conv2D): (28 + 2*0 - 3)/1 + 1 = 26 -> (None, 26, 26, 64); 64*3*3*1 + 64 = 640 parameters`.
+  public static func explain(_ spec: SequentialSpec) throws -> [String] {
+    try spec.rows().map { r in
+      var line = "\(r.layer.name) (\(r.layer.kind.kerasClass)): "
+      if let f = r.layer.shapeFormula(for: r.inputShape) { line += f + " -> " }
+      line += ShapeText.batched(r.outputShape)
+      if r.parameters.total > 0 {
+        line += "; " + r.layer.parameterFormula(for: r.inputShape) + " parameters"
+        if r.parameters.nonTrainable > 0 { line += " (\(NumberText.grouped(r.parameters.nonTrainable)) non-trainable)" }
+      }
+      return line
+    }
+  }
+}

@@ -7,13 +7,13 @@
 ///     cols  [N*OH*OW, KH*KW*Cin]   one row per output pixel, columns ordered (kh, kw, cin)
 ///     out   [N*OH*OW, Cout]      = cols x kernel  (+ bias)  -- exactly the NHWC output
 ///
-/// All matrix products go through `Gemm.sgemm`. Window positions, padding (including Keras's
-/// asymmetric `same`), strides and dilation come from `WindowGeometry`, the one shape arithmetic.
+/// Conv2D and max pooling run on the fast kernels of `Kernels/` (`FastConv`: a direct
+/// convolution for thin patches, batched im2col + `Gemm.sgemm` otherwise; `FastPool`); the
+/// plain `im2col`/`col2im` below stay as the readable version. Window positions, padding
+/// (including Keras's asymmetric `same`), strides and dilation come from `WindowGeometry`, the
+/// one shape arithmetic.
 /// The plain loops in `ReferenceKernels` are what these are tested against.
 public enum ConvKernels {
-  /// Largest patch matrix built at once (floats); bigger batches are done in chunks of images.
-  public static let maxPatchFloats = 4 << 20
-
   /// Patch matrix of one image. `x`: `[H, W, C]`; `cols`: `[OH*OW, KH*KW*C]`. Padding is zeros.
   public static func im2col(
     _ x: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
@@ -66,47 +66,22 @@ public enum ConvKernels {
     }
   }
 
-  /// Images per im2col chunk so that the patch matrix stays under `maxPatchFloats`.
-  static func chunkSize(images: Int, patchFloatsPerImage: Int) -> Int {
-    max(1, min(images, maxPatchFloats / max(1, patchFloatsPerImage)))
-  }
-
   /// Conv2D forward: `x` `[N, H, W, Cin]`, `kernel` `[KH, KW, Cin, Cout]`, `bias` `[Cout]` or
   /// nil; returns the pre-activation `[N, OH, OW, Cout]`.
   public static func conv2DForward(
     input x: [Float], batch n: Int, height: Int, width: Int, channels cin: Int,
     kernel: [Float], bias: [Float]?, filters cout: Int, geometry g: WindowGeometry
   ) -> [Float] {
-    let pixels = g.outputRows * g.outputCols
-    let k = g.rows.kernel * g.cols.kernel * cin
-    precondition(x.count == n * height * width * cin, "conv2DForward: input size does not match its shape")
-    precondition(kernel.count == k * cout, "conv2DForward: kernel size does not match its shape")
-    var out = [Float](repeating: 0, count: n * pixels * cout)
-    let chunk = chunkSize(images: n, patchFloatsPerImage: pixels * k)
-    var cols = [Float](repeating: 0, count: chunk * pixels * k)
-    x.withUnsafeBufferPointer { xp in
-      kernel.withUnsafeBufferPointer { wp in
-        out.withUnsafeMutableBufferPointer { op in
-          cols.withUnsafeMutableBufferPointer { cp in
-            var start = 0
-            while start < n {
-              let count = min(chunk, n - start)
-              for i in 0..<count {
-                im2col(
-                  xp.baseAddress! + (start + i) * height * width * cin, height: height, width: width,
-                  channels: cin, geometry: g, into: cp.baseAddress! + i * pixels * k)
-              }
-              let o = op.baseAddress! + start * pixels * cout
-              if let bias {
-                for r in 0..<(count * pixels) { (o + r * cout).update(from: bias, count: cout) }
-              }
-              Gemm.sgemm(
-                transA: false, transB: false, m: count * pixels, n: cout, k: k, a: cp.baseAddress!,
-                lda: k, b: wp.baseAddress!, ldb: cout, beta: bias == nil ? 0 : 1, c: o, ldc: cout)
-              start += count
-            }
-          }
-        }
+    var out = [Float](repeating: 0, count: n * g.outputRows * g.outputCols * cout)
+    out.withUnsafeMutableBufferPointer { op in
+      if let bias {
+        FastConv.forward(
+          input: x, batch: n, height: height, width: width, channels: cin, kernel: kernel,
+          bias: bias, filters: cout, geometry: g, output: op.baseAddress!)
+      } else {
+        FastConv.forward(
+          input: x, batch: n, height: height, width: width, channels: cin, kernel: kernel,
+          bias: nil, filters: cout, geometry: g, output: op.baseAddress!)
       }
     }
     return out
@@ -123,8 +98,6 @@ public enum ConvKernels {
     needInputGradient: Bool
   ) -> [Float]? {
     let pixels = g.outputRows * g.outputCols
-    let k = g.rows.kernel * g.cols.kernel * cin
-    precondition(dOut.count == n * pixels * cout, "conv2DBackward: gradient size does not match the output")
     if let dBias {
       dOut.withUnsafeBufferPointer { dp in
         for r in 0..<(n * pixels) {
@@ -133,49 +106,19 @@ public enum ConvKernels {
         }
       }
     }
-    guard dKernel != nil || needInputGradient else { return nil }
-    var dx = needInputGradient ? [Float](repeating: 0, count: x.count) : []
-    let chunk = chunkSize(images: n, patchFloatsPerImage: pixels * k)
-    var cols = [Float](repeating: 0, count: chunk * pixels * k)
-    x.withUnsafeBufferPointer { xp in
-      dOut.withUnsafeBufferPointer { dp in
-        kernel.withUnsafeBufferPointer { wp in
-          cols.withUnsafeMutableBufferPointer { cp in
-            dx.withUnsafeMutableBufferPointer { dxp in
-              var start = 0
-              while start < n {
-                let count = min(chunk, n - start)
-                let d = dp.baseAddress! + start * pixels * cout
-                if let dKernel {
-                  for i in 0..<count {
-                    im2col(
-                      xp.baseAddress! + (start + i) * height * width * cin, height: height,
-                      width: width, channels: cin, geometry: g, into: cp.baseAddress! + i * pixels * k)
-                  }
-                  // dKernel [k, cout] += cols^T [k, rows] x dOut [rows, cout]
-                  Gemm.sgemm(
-                    transA: true, transB: false, m: k, n: cout, k: count * pixels,
-                    a: cp.baseAddress!, lda: k, b: d, ldb: cout, beta: 1, c: dKernel, ldc: cout)
-                }
-                if needInputGradient {
-                  // dCols [rows, k] = dOut [rows, cout] x kernel^T [cout, k]
-                  Gemm.sgemm(
-                    transA: false, transB: true, m: count * pixels, n: k, k: cout, a: d, lda: cout,
-                    b: wp.baseAddress!, ldb: cout, beta: 0, c: cp.baseAddress!, ldc: k)
-                  for i in 0..<count {
-                    col2im(
-                      cp.baseAddress! + i * pixels * k, height: height, width: width, channels: cin,
-                      geometry: g, into: dxp.baseAddress! + (start + i) * height * width * cin)
-                  }
-                }
-                start += count
-              }
-            }
-          }
-        }
-      }
+    if let dKernel {
+      FastConv.kernelGradient(
+        input: x, dOut: dOut, batch: n, height: height, width: width, channels: cin,
+        filters: cout, geometry: g, dKernel: dKernel)
     }
-    return needInputGradient ? dx : nil
+    guard needInputGradient else { return nil }
+    var dx = [Float](repeating: 0, count: x.count)
+    dx.withUnsafeMutableBufferPointer { dxp in
+      FastConv.inputGradient(
+        dOut: dOut, kernel: kernel, batch: n, height: height, width: width, channels: cin,
+        filters: cout, geometry: g, dInput: dxp.baseAddress!)
+    }
+    return dx
   }
 
   /// Max pooling of `x` `[N, H, W, C]`. Returns the output `[N, OH, OW, C]` and, for the
@@ -185,45 +128,11 @@ public enum ConvKernels {
   public static func maxPoolForward(
     input x: [Float], batch n: Int, height: Int, width: Int, channels: Int, geometry g: WindowGeometry
   ) -> (output: [Float], argmax: [Int32]) {
-    let oh = g.outputRows, ow = g.outputCols
-    var out = [Float](repeating: 0, count: n * oh * ow * channels)
-    var arg = [Int32](repeating: -1, count: out.count)
-    x.withUnsafeBufferPointer { xp in
-      out.withUnsafeMutableBufferPointer { op in
-        arg.withUnsafeMutableBufferPointer { ap in
-          for b in 0..<n {
-            let base = b * height * width * channels
-            for orow in 0..<oh {
-              for ocol in 0..<ow {
-                let o = ((b * oh + orow) * ow + ocol) * channels
-                var first = true
-                for i in 0..<g.rows.kernel {
-                  let r = g.rows.inputIndex(window: orow, tap: i)
-                  guard r >= 0 && r < height else { continue }
-                  for j in 0..<g.cols.kernel {
-                    let c = g.cols.inputIndex(window: ocol, tap: j)
-                    guard c >= 0 && c < width else { continue }
-                    let src = base + (r * width + c) * channels
-                    if first {
-                      for ch in 0..<channels {
-                        op[o + ch] = xp[src + ch]
-                        ap[o + ch] = Int32(src + ch)
-                      }
-                      first = false
-                    } else {
-                      for ch in 0..<channels where xp[src + ch] > op[o + ch] {
-                        op[o + ch] = xp[src + ch]
-                        ap[o + ch] = Int32(src + ch)
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+    var out = [Float](repeating: 0, count: n * g.outputRows * g.outputCols * channels)
+    var arg = [Int32](repeating: 0, count: out.count)
+    FastPool.maxForward(
+      input: x, batch: n, height: height, width: width, channels: channels, geometry: g,
+      output: &out, argmax: &arg)
     return (out, arg)
   }
 

@@ -121,10 +121,10 @@ public enum QuizCatalog {
       lines.append((es ? "filas: " : "rows: ") + g.rows.formula)
       lines.append((es ? "columnas: " : "columns: ") + g.cols.formula)
     }
-    var seen = Set<String>()
-    for (axis, name) in [(g.rows, es ? "filas" : "rows"), (g.cols, es ? "columnas" : "columns")] {
-      let key = "\(axis.padBefore),\(axis.padAfter),\(axis.dilation),\(axis.remainder),\(axis.output)"
-      guard seen.insert(key).inserted else { continue }
+    let axes = g.rows == g.cols
+      ? [(g.rows, es ? "filas y columnas" : "rows and columns")]
+      : [(g.rows, es ? "filas" : "rows"), (g.cols, es ? "columnas" : "columns")]
+    for (axis, name) in axes {
       if axis.padding == .same {
         lines.append(es
           ? "padding='same' (\(name)): \(axis.padBefore + axis.padAfter) ceros en total, \(axis.padBefore) antes y \(axis.padAfter) después, para que la salida sea ceil(\(axis.input)/\(axis.stride)) = \(axis.output)"
@@ -224,9 +224,9 @@ public enum QuizCatalog {
       var lines: [String] = []
       lines.append((es ? "sin pooling: Flatten da " : "without pooling: Flatten gives ") + product(flatBefore))
       lines.append("  Dense: " + before.layer.parameterFormula(for: before.inputShape))
-      if let geo = try? pooling.window(on: poolRow.inputShape) {
-        lines.append((es ? "con \(pooling.kerasClassShort): " : "with \(pooling.kerasClassShort): ") + geo.rows.formula
-          + (geo.rows.formula == geo.cols.formula ? "" : ", " + geo.cols.formula) + " -> " + ShapeText.batched(poolRow.outputShape))
+      if let formula = pooling.shapeFormula(for: poolRow.inputShape) {
+        lines.append((es ? "con \(pooling.kerasClassShort): " : "with \(pooling.kerasClassShort): ") + formula
+          + " -> " + ShapeText.batched(poolRow.outputShape))
       }
       lines.append((es ? "  Flatten da " : "  Flatten gives ") + product(flatAfter))
       lines.append("  Dense: " + withPool.layer.parameterFormula(for: withPool.inputShape))
@@ -235,9 +235,9 @@ public enum QuizCatalog {
     }
   }
 
-  /// `26*26*64 = 43,264` for a Flatten row (the product of its input, and the engine's size).
+  /// `26*26*64 = 43,264` for a Flatten row.
   static func product(_ row: SequentialSpec.Row) -> String {
-    row.inputShape.map(String.init).joined(separator: "*") + " = " + NumberText.grouped(row.outputShape.reduce(1, *))
+    row.layer.shapeFormula(for: row.inputShape) ?? ""
   }
 
   /// The shapes layer by layer up to layer `last`, with the window formula for conv and pooling.
@@ -246,10 +246,8 @@ public enum QuizCatalog {
     var lines = [(l == .es ? "entrada: " : "input: ") + ShapeText.batched(model.inputShape)]
     for r in rows.prefix(last + 1) {
       var line = "\(r.layer.name) (\(r.layer.kind.kerasClass)): "
-      if let geo = try? r.layer.window(on: r.inputShape) {
-        line += geo.rows.formula + (geo.rows.formula == geo.cols.formula ? "" : ", " + geo.cols.formula) + " -> "
-      } else if r.layer.kind == .flatten {
-        line += product(r) + " -> "
+      if let formula = r.layer.shapeFormula(for: r.inputShape) {
+        line += formula + " -> "
       } else if case .dense = r.layer.kind {
         line += (l == .es ? "unidades" : "units") + " -> "
       } else if r.layer.kind == .globalAveragePool2D {

@@ -10,9 +10,10 @@ struct ChannelsCommand: ParsableCommand {
     abstract: "Split a colour photo into its R, G and B matrices and write each as an image.",
     discussion: """
       Writes into the output directory (created if missing):
-        red.png green.png blue.png                  each channel tinted like matplotlib's
-                                                    Reds / Greens / Blues maps (0 light, 255 dark)
-        red-gray.png green-gray.png blue-gray.png   each channel as a plain gray image
+        red.png green.png blue.png      each channel tinted like matplotlib's
+                                        Reds / Greens / Blues (0 light, 255 dark)
+        red-gray.png green-gray.png     each channel as a plain gray image
+        blue-gray.png
       Example:
         convplay channels photo.jpg --out-dir channels/
       """)
@@ -40,22 +41,17 @@ struct ChannelsCommand: ParsableCommand {
           throw CLIFailure("\(outDir): cannot create the directory")
         }
       }
-      // Encode all six first, then write: a failure in one leaves no half-written set.
-      var files: [(String, [UInt8])] = []
+      // All six are written as a set: a failure in one leaves none of them.
+      var files: [(path: String, bytes: [UInt8])] = []
       for (c, (name, map)) in [("red", Colormap.reds), ("green", .greens), ("blue", .blues)].enumerated() {
         let plane = image.channel(c)
-        files.append(("\(name).png", try ImageFile.encoded(map.tint(plane), as: .png)))
-        files.append(("\(name)-gray.png", try ImageFile.encoded(plane, as: .png)))
+        let base = (outDir as NSString).appendingPathComponent(name)
+        files.append((base + ".png", try ImageFile.encoded(map.tint(plane), as: .png)))
+        files.append((base + "-gray.png", try ImageFile.encoded(plane, as: .png)))
       }
-      for (name, bytes) in files {
-        let path = (outDir as NSString).appendingPathComponent(name)
-        do {
-          try ImageFile.writeAtomically(bytes, to: path)
-        } catch let error as ImageError {
-          throw error.at(path)
-        }
-      }
-      print("\(outDir): \(files.map(\.0).joined(separator: " ")) (\(image.width)x\(image.height))")
+      try ImageFile.writeAllAtomically(files)
+      let names = files.map { ($0.path as NSString).lastPathComponent }
+      print("\(outDir): \(names.joined(separator: " ")) (\(image.width)x\(image.height))")
     }
   }
 }

@@ -9,20 +9,21 @@ struct FilterCommand: ParsableCommand {
     commandName: "filter",
     abstract: "Filter a photo with a kernel (cross-correlation, as Keras computes) and write the result.",
     discussion: """
-      The same kernels and window options as 'convplay conv', but padding defaults to 'same'
-      (the output has the size of the input). The photo is made gray first (--gray, default
-      luminance); --gray none filters R, G and B each on its own, or, with a kernel of three
-      blocks, sums them as one Conv2D filter does.
-      --out X.npy writes the raw float32 result (numpy.load reads it); --out X.png or .jpg
-      writes 8-bit pixels made by --normalize:
-        clip     clamp to 0-255                    (default for blur, sharpen, identity)
-        abs      |x|, then clamp                   (default for edge kernels)
+      The kernels and window options of 'convplay conv', but padding defaults to
+      'same' (the output has the size of the input). The photo is made gray first
+      (--gray, default luminance); --gray none filters R, G and B each on its own,
+      or, with a kernel of three blocks, sums them as one Conv2D filter does.
+      --out X.npy writes the raw float32 result (numpy.load reads it); --out X.png
+      or X.jpg writes 8-bit pixels made by --normalize:
+        clip     clamp to 0-255        (default for blur, sharpen, identity)
+        abs      |x|, then clamp       (default for edge kernels)
         minmax   the result's min-max onto 0-255
-        offset   128 + x, clamped: zero is mid-gray, negative edges stay visible
+        offset   128 + x, clamped: zero is mid-gray, negative values stay visible
       Examples:
         convplay filter photo.jpg --kernel edge --out edges.png
         convplay filter photo.jpg --kernel sobel-x --normalize offset --out sobel.png
-        convplay filter photo.png --kernel my-kernel.txt --stride 2 --padding valid --out small.png
+        convplay filter photo.png --kernel k.txt --stride 2 --padding valid \\
+          --out small.png
         convplay filter photo.png --kernel edge-horizontal --out result.npy
       """)
 

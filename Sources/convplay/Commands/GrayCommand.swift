@@ -10,7 +10,7 @@ struct GrayCommand: ParsableCommand {
     discussion: """
       Methods (on 0-255 values, in float32, not rounded before writing .npy):
         average     (R + G + B) / 3
-        luminance   0.3 R + 0.59 G + 0.11 B   (the course's weights; the default)
+        luminance   0.3 R + 0.59 G + 0.11 B   (the course's; the default)
         bt601       0.299 R + 0.587 G + 0.114 B
       Example:
         convplay gray photo.jpg --method luminance --out gray.png

@@ -66,6 +66,9 @@ struct QuizCommand: ParsableCommand {
       if let answers {
         var lines = try readText(answers).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true { lines.removeLast() }
+        // An answer key (--answer-key's output) is graded by its 'answer:' lines alone.
+        let keyLines = lines.filter { $0.lowercased().hasPrefix("answer:") }
+        if !keyLines.isEmpty { lines = keyLines }
         var next = lines.makeIterator()
         _ = runSession(seed: seed, selection: selection, language: language, style: style,
                        progress: QuizProgress(), answer: { next.next() })
@@ -120,6 +123,8 @@ struct QuizCommand: ParsableCommand {
     answer: () -> String?
   ) -> QuizProgress {
     var session = QuizSession(seed: seed, selection: selection, level: level, language: language, progress: progress)
+    // A person at a terminal gets a prompt; pipes and answer files do not.
+    let interactive = answers == nil && isatty(STDIN_FILENO) == 1
     var unanswered = 0
     for i in 1...count {
       if i > 1 {
@@ -131,12 +136,18 @@ struct QuizCommand: ParsableCommand {
         + QuizCatalog.text(.topicName(q.topic), language) + ", " + QuizCatalog.text(.levelName(q.level), language) + ")"
       print(style.bold(header))
       print(q.prompt(language))
+      if interactive {
+        print("> ", terminator: "")
+        fflush(nil)  // all C streams: naming `stdout` is not concurrency-safe in Swift 6
+      }
       guard let text = answer() else {
         unanswered = count - i + 1
         print(QuizCatalog.text(.noAnswer, language))
         break
       }
-      print(QuizCatalog.text(.yourAnswer(text.trimmingCharacters(in: .whitespaces)), language))
+      if !interactive {  // at a terminal the answer is already on the screen
+        print(QuizCatalog.text(.yourAnswer(text.trimmingCharacters(in: .whitespaces)), language))
+      }
       let f = session.submit(text)
       let verdictLines = f.verdict.split(separator: "\n").map(String.init)
       print(f.correct ? style.good(verdictLines[0]) : style.bad(verdictLines[0]))

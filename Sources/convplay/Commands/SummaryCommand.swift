@@ -31,14 +31,21 @@ struct SummaryCommand: ParsableCommand {
   @Flag(name: .long, help: "List the named models.")
   var list = false
 
+  @Flag(name: .long, help: "After the table, explain each row: the output-size formula and the parameter count.")
+  var explain = false
+
   func run() throws {
     try reportingErrors {
       if list {
-        let width = (ModelZoo.all.map(\.name.count) + KerasApplications.all.map(\.name.count)).max() ?? 0
+        let width = (ModelZoo.all.map(\.name.count) + KerasApplications.all.map(\.name.count)
+          + ApplicationGraphs.all.map(\.name.count)).max() ?? 0
         for entry in ModelZoo.all {
           print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
         }
         for entry in KerasApplications.all {
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+        }
+        for entry in ApplicationGraphs.all {
           print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
         }
         return
@@ -60,19 +67,35 @@ struct SummaryCommand: ParsableCommand {
           throw CLIFailure((source.map { $0 + ": " } ?? "") + e.description)
         }
         print(try SummaryText.render(parsed), terminator: "")
+        if explain { try printExplanation(parsed) }
       case (nil, .some(let name)):
+        if let graph = ApplicationGraphs.named(name) {
+          if explain {
+            throw CLIFailure("--explain covers sequential models (the course's, vgg16, vgg19, --spec); \(graph.name) is a graph")
+          }
+          print(try SummaryText.render(graph.make()), terminator: "")
+          return
+        }
         if let app = KerasApplications.named(name) {
           print(try SummaryText.render(app.spec, name: app.name, inputLayer: app.inputLayerName), terminator: "")
+          if explain { try printExplanation(app.spec) }
           return
         }
         guard let entry = ModelZoo.named(name) else {
           throw CLIFailure(
             "unknown model '\(name)'; known models: "
-              + (ModelZoo.all.map(\.name) + KerasApplications.all.map(\.name)).joined(separator: ", "))
+              + (ModelZoo.all.map(\.name) + KerasApplications.all.map(\.name) + ApplicationGraphs.all.map(\.name))
+                .joined(separator: ", "))
         }
         print(try SummaryText.render(entry.spec, name: entry.name), terminator: "")
+        if explain { try printExplanation(entry.spec) }
       }
     }
+  }
+
+  func printExplanation(_ spec: SequentialSpec) throws {
+    print("")
+    for line in try SummaryText.explain(spec) { print(line) }
   }
 
   /// A spec is read from a file when one exists at that path (a file name never contains the

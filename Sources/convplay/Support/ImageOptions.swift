@@ -12,12 +12,9 @@ struct PixelLimitOptions: ParsableArguments {
       valueName: "n"))
   var maxPixels: Int = ImageCodec.defaultMaxPixels
 
-  func validate() throws {
-    if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
-  }
-
   func read(_ path: String) throws -> DecodedImage {
-    try ImageFile.read(path, maxPixels: maxPixels)
+    if maxPixels < 1 { throw CLIFailure("--max-pixels must be at least 1 (got \(maxPixels))") }
+    return try ImageFile.read(path, maxPixels: maxPixels)
   }
 }
 

@@ -1,0 +1,57 @@
+import ConvTerminal
+
+/// Editing one cell of a matrix on screen: arrows move, Tab changes matrix, digits type a
+/// number, Enter stores it, Esc leaves editing. The screen owns the matrices; the editor only
+/// says what the user asked for.
+struct CellEditor: Equatable, Sendable {
+  /// Which of the screen's editable matrices (0 = input, 1 = kernel, ...).
+  var target: Int
+  var row: Int
+  var col: Int
+  var buffer = ""
+
+  enum Action: Equatable {
+    case none
+    case store(Float)
+    case invalid
+    case exit
+  }
+
+  /// `shapes` are the (rows, cols) of each editable matrix.
+  mutating func handle(_ key: Key, shapes: [(rows: Int, cols: Int)]) -> Action {
+    let shape = shapes[target]
+    switch key {
+    case .left: col = max(0, col - 1); buffer = ""
+    case .right: col = min(shape.cols - 1, col + 1); buffer = ""
+    case .up: row = max(0, row - 1); buffer = ""
+    case .down: row = min(shape.rows - 1, row + 1); buffer = ""
+    case .tab, .backTab:
+      let n = shapes.count
+      target = (target + (key == .tab ? 1 : n - 1)) % n
+      row = min(row, shapes[target].rows - 1)
+      col = min(col, shapes[target].cols - 1)
+      buffer = ""
+    case .backspace, .delete:
+      if !buffer.isEmpty { buffer.removeLast() }
+    case .escape:
+      return .exit
+    case .enter:
+      if buffer.isEmpty { return .exit }
+      guard let v = Float(buffer), v.isFinite else {
+        buffer = ""
+        return .invalid
+      }
+      buffer = ""
+      return .store(v)
+    case .char(let c):
+      if c.isNumber || c == "-" || c == "." {
+        if buffer.count < 9 { buffer.append(c) }
+      } else if c == "e" {
+        return .exit
+      }
+    default:
+      break
+    }
+    return .none
+  }
+}

@@ -1,0 +1,272 @@
+/// The playground's languages.
+public enum Lang: String, CaseIterable, Sendable {
+  case en, es
+
+  public var code: String { rawValue }
+  /// The language's name in itself.
+  public var name: String { self == .en ? "English" : "Español" }
+
+  /// `--lang` when given, else LC_ALL, LC_MESSAGES, LANG (in POSIX order): "es_ES.UTF-8" -> es.
+  /// Anything not Spanish is English.
+  public static func fromEnvironment(_ env: [String: String]) -> Lang {
+    for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+      if let v = env[key], !v.isEmpty {
+        return v.lowercased().hasPrefix("es") ? .es : .en
+      }
+    }
+    return .en
+  }
+}
+
+public typealias Tr = T
+
+/// Every string the playground shows, in English and Spanish: one catalog, checked by the
+/// compiler (the switch is exhaustive) and by a test (placeholders match in both languages).
+/// `{0}`, `{1}`... are filled by `Env.t`. The Spanish follows the course's own words: Entrada,
+/// Kernel, Salida, Parámetros; Keras's names (padding, stride, filters) stay as Keras writes them.
+public enum T: String, CaseIterable, Sendable {
+  case homeTitle, homeIntro, lessonsHeading, comingTag, comingSoon, comingExplain, pressEnter
+  case meanwhile, onCommandLine, languageLine, helpHome, tooSmall, helpTitle, keysHeading, closeHelp
+  case lessonConv, lessonConvBlurb, lessonPadding, lessonPaddingBlurb, lessonPooling
+  case lessonPoolingBlurb, lessonRGB, lessonRGBBlurb, lessonImage, lessonImageBlurb
+  case lessonTraining, lessonTrainingBlurb, lessonQuiz, lessonQuizBlurb, lessonSummary
+  case lessonSummaryBlurb
+  case keyNext, keyPrev, keyFirstLast, keyPlay, keySpeed, keyKernel, keyEdit, keyRandom, keyFlip
+  case keyInputSize, keyKernelSize, keyInputCols, keyKernelCols, keyPadding, keyStride
+  case keyStrideCols, keyDilation, keyHelp, keyQuit, keyBack, keyChoose, keyOpen, keyOpenNumber
+  case keyLanguage, keyMoveCell, keyType, keyStore, keyDoneEditing, keyPoolMode, keyPoolSize
+  case keyFilters, keyBias
+  case stepOf, playingAt, stepHeader, poolStepHeader, rgbStepHeader
+  case productsTitle, inputTitle, kernelTitle, outputTitle, windowTitle, paddedTo, flippedTag
+  case inputWord, kernelWord, outputWord, rowsWord, colsWord, onWord, custom, parameters, settings
+  case crossCorrelation, trueConvolution, outputSize, paddingSides, floorWhy, sameAsymmetric
+  case kernelTooLarge, notANumber, inputLimits, kernelLimits, poolLimits, filterLimits
+  case editingCell, inputKernelTargets, channelTargets
+  case poolSettings, noParameters, courseShrink
+  case rgbInputLabel, rgbFilterLabel, rgbOutputLabel
+  case helpConv1, helpConv2, helpPadding1, helpPadding2, helpPooling1, helpPooling2
+  case helpRGB1, helpRGB2
+  case presetIdentity, presetSharpen, presetEdge, presetLaplacian4, presetEdgeHorizontal
+  case presetEdgeVertical, presetRobertsDiagonal, presetRobertsAntidiagonal, presetSobelX
+  case presetSobelY, presetPrewittX, presetPrewittY, presetBoxBlur, presetGaussian3
+  case presetGaussian5, presetEmboss
+
+  /// The entry in `lang` with `{n}` replaced by `args[n]`.
+  public func text(_ lang: Lang, _ args: [String] = []) -> String {
+    var s = lang == .en ? pair.en : pair.es
+    for (i, a) in args.enumerated() {
+      s = s.components(separatedBy: "{\(i)}").joined(separator: a)
+    }
+    return s
+  }
+
+  // swift-format-ignore
+  public var pair: (en: String, es: String) {
+    switch self {
+    case .homeTitle: return ("Home", "Inicio")
+    case .homeIntro: return ("How a convolutional network sees an image, one number at a time.",
+                             "Cómo ve una imagen una red convolucional, número a número.")
+    case .lessonsHeading: return ("Lessons", "Lecciones")
+    case .comingTag: return ("(coming)", "(pronto)")
+    case .comingSoon: return ("This lesson is not in this version yet: see what it will show on the right.",
+                              "Esta lección aún no está en esta versión: a la derecha, lo que mostrará.")
+    case .comingExplain: return ("Coming in a later version of convplay.",
+                                 "Llegará en una próxima versión de convplay.")
+    case .pressEnter: return ("Press Enter to open.", "Pulsa Enter para abrir.")
+    case .meanwhile: return ("Meanwhile, on the command line:", "Mientras tanto, en la línea de órdenes:")
+    case .onCommandLine: return ("The same on the command line:", "Lo mismo en la línea de órdenes:")
+    case .languageLine: return ("Language: {0}   (l: {1})", "Idioma: {0}   (l: {1})")
+    case .helpHome: return ("Choose a lesson with the arrows (or its number) and press Enter. In every lesson the bottom lines list its keys; ? explains the screen, q or Esc comes back here.",
+                            "Elige una lección con las flechas (o su número) y pulsa Enter. En cada lección las líneas de abajo muestran sus teclas; ? explica la pantalla, q o Esc vuelve aquí.")
+    case .tooSmall: return ("convplay needs a terminal of at least {0}x{1} (this one is {2}x{3}). Enlarge the window, or press q to quit.",
+                            "convplay necesita un terminal de al menos {0}x{1} (este mide {2}x{3}). Agranda la ventana o pulsa q para salir.")
+    case .helpTitle: return ("Help: {0}", "Ayuda: {0}")
+    case .keysHeading: return ("Keys", "Teclas")
+    case .closeHelp: return ("Press any key to close this help.", "Pulsa cualquier tecla para cerrar la ayuda.")
+
+    case .lessonConv: return ("Convolution, cell by cell", "Convolución, celda a celda")
+    case .lessonConvBlurb: return ("The kernel slides over the input; each output cell is the sum of the products under the window. Starts on the course's 5x5 example with the sharpen kernel: the first cell is 266.",
+                                   "El kernel se desliza sobre la entrada; cada celda de la salida es la suma de los productos bajo la ventana. Empieza con el ejemplo 5x5 del curso y el kernel de enfoque: la primera celda es 266.")
+    case .lessonPadding: return ("Padding and stride", "Padding y stride")
+    case .lessonPaddingBlurb: return ("A ring of zeros (valid, same, N), the stride and the dilation, and the output size formula (N + 2P - K)/S + 1 with the numbers filled in.",
+                                      "Un anillo de ceros (valid, same, N), el stride y la dilatación, y la fórmula del tamaño de salida (N + 2P - K)/S + 1 con los números.")
+    case .lessonPooling: return ("Pooling", "Pooling")
+    case .lessonPoolingBlurb: return ("Max and average pooling: the winning cell of each window, why pooling has no parameters, and how much it shrinks the next layer.",
+                                      "Max y average pooling: la celda ganadora de cada ventana, por qué el pooling no tiene parámetros y cuánto reduce la capa siguiente.")
+    case .lessonRGB: return ("RGB convolution", "Convolución RGB")
+    case .lessonRGBBlurb: return ("Three colour channels, a filter with one kernel per channel, the partial sums plus the bias, several filters giving an output of depth F, and the parameter count.",
+                                  "Tres canales de color, un filtro con un kernel por canal, las sumas parciales más el bias, varios filtros que dan una salida de profundidad F, y el número de parámetros.")
+    case .lessonImage: return ("Image lab", "Laboratorio de imágenes")
+    case .lessonImageBlurb: return ("Apply kernels to real photos and see the feature maps.",
+                                    "Aplica kernels a fotos reales y mira los mapas de características.")
+    case .lessonTraining: return ("Training", "Entrenamiento")
+    case .lessonTrainingBlurb: return ("Train the course's models on MNIST and watch loss and accuracy live.",
+                                       "Entrena los modelos del curso con MNIST y sigue la pérdida y la precisión en vivo.")
+    case .lessonQuiz: return ("Quiz", "Cuestionario")
+    case .lessonQuizBlurb: return ("Output sizes and parameter counts to work out, checked at once.",
+                                   "Tamaños de salida y números de parámetros para calcular, corregidos al momento.")
+    case .lessonSummary: return ("Model summary", "Resumen del modelo")
+    case .lessonSummaryBlurb: return ("A model layer by layer, as Keras's model.summary() prints it.",
+                                      "Un modelo capa a capa, como lo imprime model.summary() de Keras.")
+
+    case .keyNext: return ("next", "siguiente")
+    case .keyPrev: return ("previous", "anterior")
+    case .keyFirstLast: return ("first/last", "primero/último")
+    case .keyPlay: return ("play", "reproducir")
+    case .keySpeed: return ("speed", "velocidad")
+    case .keyKernel: return ("kernel", "kernel")
+    case .keyEdit: return ("edit", "editar")
+    case .keyRandom: return ("random", "aleatorio")
+    case .keyFlip: return ("flip", "voltear")
+    case .keyInputSize: return ("input size", "tamaño entrada")
+    case .keyKernelSize: return ("kernel size", "tamaño kernel")
+    case .keyInputCols: return ("input columns", "columnas entrada")
+    case .keyKernelCols: return ("kernel columns", "columnas kernel")
+    case .keyPadding: return ("padding", "padding")
+    case .keyStride: return ("stride", "stride")
+    case .keyStrideCols: return ("column stride", "stride columnas")
+    case .keyDilation: return ("dilation", "dilatación")
+    case .keyHelp: return ("help", "ayuda")
+    case .keyQuit: return ("quit", "salir")
+    case .keyBack: return ("back", "volver")
+    case .keyChoose: return ("choose", "elegir")
+    case .keyOpen: return ("open", "abrir")
+    case .keyOpenNumber: return ("open by number", "abrir por número")
+    case .keyLanguage: return ("español", "english")
+    case .keyMoveCell: return ("move", "mover")
+    case .keyType: return ("type a number", "escribe un número")
+    case .keyStore: return ("store", "guardar")
+    case .keyDoneEditing: return ("stop editing", "terminar")
+    case .keyPoolMode: return ("max/avg", "max/avg")
+    case .keyPoolSize: return ("pool size", "tamaño pool")
+    case .keyFilters: return ("filters", "filtros")
+    case .keyBias: return ("bias +/-", "bias +/-")
+
+    case .stepOf: return ("step {0}/{1}", "paso {0}/{1}")
+    case .playingAt: return ("playing {0}/s", "reproduciendo {0}/s")
+    case .stepHeader: return ("Step {0}/{1}: output[{2},{3}] = {4}   window rows {5}, columns {6}",
+                              "Paso {0}/{1}: Salida[{2},{3}] = {4}   ventana filas {5}, columnas {6}")
+    case .poolStepHeader: return ("Step {0}/{1}: output[{2},{3}] = {4}", "Paso {0}/{1}: Salida[{2},{3}] = {4}")
+    case .rgbStepHeader: return ("Step {0}/{1}: filter {2}, output[{3},{4}] = {5}",
+                                 "Paso {0}/{1}: filtro {2}, Salida[{3},{4}] = {5}")
+    case .productsTitle: return ("Products", "Productos")
+    case .inputTitle: return ("Input {0}", "Entrada {0}")
+    case .kernelTitle: return ("Kernel {0}", "Kernel {0}")
+    case .outputTitle: return ("Output {0}", "Salida {0}")
+    case .windowTitle: return ("Window {0}", "Ventana {0}")
+    case .paddedTo: return ("-> {0}", "-> {0}")
+    case .flippedTag: return ("(flipped)", "(volteado)")
+    case .inputWord: return ("Input", "Entrada")
+    case .kernelWord: return ("Kernel", "Kernel")
+    case .outputWord: return ("Output", "Salida")
+    case .rowsWord: return ("rows", "filas")
+    case .colsWord: return ("columns", "columnas")
+    case .onWord: return ("on", "sobre")
+    case .custom: return ("custom", "propio")
+    case .parameters: return ("Parameters", "Parámetros")
+    case .settings: return ("Settings", "Ajustes")
+    case .crossCorrelation: return ("cross-correlation, as Keras (f: flip)",
+                                    "correlación cruzada, como Keras (f: voltear)")
+    case .trueConvolution: return ("true convolution: kernel turned 180°",
+                                   "convolución verdadera: kernel girado 180°")
+    case .outputSize: return ("Output size", "Tamaño de salida")
+    case .paddingSides: return ("{0} above, {1} below, {2} left, {3} right",
+                                "{0} arriba, {1} abajo, {2} a la izquierda, {3} a la derecha")
+    case .floorWhy: return ("{0}: ({1} - {2}) is not a multiple of the stride {3}, so the window fits {4} times and the last {5} never take part: Keras rounds down.",
+                            "{0}: ({1} - {2}) no es múltiplo del stride {3}, así que la ventana cabe {4} veces y las últimas {5} no participan: Keras redondea hacia abajo.")
+    case .sameAsymmetric: return ("{0}: 'same' pads {1} in total, an odd number: Keras puts {2} before and {3} after (the extra zero goes bottom/right).",
+                                  "{0}: 'same' rellena {1} en total, un número impar: Keras pone {2} antes y {3} después (el cero de más va abajo/a la derecha).")
+    case .kernelTooLarge: return ("{0}: the kernel spans {1} but the padded input has only {2}: make the kernel smaller (<) or the input larger (]).",
+                                  "{0}: el kernel abarca {1} pero la entrada con padding solo tiene {2}: reduce el kernel (<) o agranda la entrada (]).")
+    case .notANumber: return ("That is not a number: type digits, '-' or '.'.",
+                              "Eso no es un número: escribe dígitos, '-' o '.'.")
+    case .inputLimits: return ("The input has 3 to 12 rows and columns.", "La entrada tiene de 3 a 12 filas y columnas.")
+    case .kernelLimits: return ("The kernel has 1 to 5 rows and columns.", "El kernel tiene de 1 a 5 filas y columnas.")
+    case .poolLimits: return ("The pool size goes from 1 to 5.", "El tamaño del pool va de 1 a 5.")
+    case .filterLimits: return ("From 1 to 4 filters here.", "Aquí, de 1 a 4 filtros.")
+    case .editingCell: return ("Editing {0} [{1},{2}]: type a number, Enter stores it.",
+                               "Editando {0} [{1},{2}]: escribe un número, Enter lo guarda.")
+    case .inputKernelTargets: return ("input/kernel", "entrada/kernel")
+    case .channelTargets: return ("channel", "canal")
+    case .poolSettings: return ("pooling {0} {1}, stride {2}, padding {3}",
+                                "pooling {0} {1}, stride {2}, padding {3}")
+    case .noParameters: return ("Pooling has no parameters: nothing to learn, it only keeps the largest (max) or the mean (avg) of each window.",
+                                "El pooling no tiene parámetros: no aprende nada, solo se queda con el mayor (max) o la media (avg) de cada ventana.")
+    case .courseShrink: return ("In the course's model {0}, MaxPooling2D turns {1} = {2} values into {3} = {4} ({5} % fewer): the Dense(15) after it needs {6} -> {7} parameters.",
+                                "En el modelo {0} del curso, MaxPooling2D convierte {1} = {2} valores en {3} = {4} ({5} % menos): la Dense(15) que sigue pasa de {6} a {7} parámetros.")
+    case .rgbInputLabel: return ("Input {0}: channels R, G, B", "Entrada {0}: canales R, G, B")
+    case .rgbFilterLabel: return ("Filter {0}/{1}, bias {2}: one kernel per channel",
+                                  "Filtro {0}/{1}, bias {2}: un kernel por canal")
+    case .rgbOutputLabel: return ("Output {0}: one channel per filter (depth = {1} filters)",
+                                  "Salida {0}: un canal por filtro (profundidad = {1} filtros)")
+    case .helpConv1: return ("The kernel window (highlighted) slides over the input. Each step multiplies every input cell under the window by the kernel weight above it and adds the products: that sum is one output cell, written as the course writes it.",
+                             "La ventana del kernel (resaltada) se desliza sobre la entrada. En cada paso se multiplica cada celda bajo la ventana por el peso del kernel y se suman los productos: esa suma es una celda de la salida, escrita como en el curso.")
+    case .helpConv2: return ("Keras computes cross-correlation; f turns the kernel 180° (true convolution). e edits any cell of the input or kernel; [ ] and { } resize the input, < > and ( ) the kernel.",
+                             "Keras calcula la correlación cruzada; f gira el kernel 180° (convolución verdadera). e edita cualquier celda de la entrada o del kernel; [ ] y { } cambian el tamaño de la entrada, < > y ( ) el del kernel.")
+    case .helpPadding1: return ("Padding adds a ring of zeros (in its own colour) so the window can centre on border cells: 'same' keeps the size at stride 1. The stride moves the window more than one cell at a time; dilation spreads the kernel taps apart.",
+                                "El padding añade un anillo de ceros (en su propio color) para que la ventana pueda centrarse en los bordes: 'same' mantiene el tamaño con stride 1. El stride mueve la ventana más de una celda; la dilatación separa los pesos del kernel.")
+    case .helpPadding2: return ("Output size per axis: (N + 2P - K)/S + 1, rounded down when it does not divide. With 'same' and stride 2 the zeros can be odd: Keras puts the extra one bottom/right.",
+                                "Tamaño de salida por eje: (N + 2P - K)/S + 1, redondeado hacia abajo si no es exacto. Con 'same' y stride 2 los ceros pueden ser impares: Keras pone el de más abajo/a la derecha.")
+    case .helpPooling1: return ("Pooling slides a window like a convolution but has no kernel: max keeps the largest value (the winning cell is marked), avg the mean. Keras's default stride is the pool size.",
+                                "El pooling desliza una ventana como la convolución pero no tiene kernel: max se queda con el mayor valor (la celda ganadora se marca), avg con la media. El stride por defecto en Keras es el tamaño del pool.")
+    case .helpPooling2: return ("Nothing is learned in a pooling layer (0 parameters), but it divides the number of values by four with 2x2 windows, and with them the weights of the Dense layer that follows.",
+                                "Una capa de pooling no aprende nada (0 parámetros), pero con ventanas 2x2 divide por cuatro el número de valores y, con ellos, los pesos de la capa Dense siguiente.")
+    case .helpRGB1: return ("A colour image has three channels. A filter has one kernel per channel: each kernel gives a partial sum over its channel, and the three partial sums plus the bias make one output cell.",
+                            "Una imagen en color tiene tres canales. Un filtro tiene un kernel por canal: cada kernel da una suma parcial sobre su canal, y las tres sumas parciales más el bias forman una celda de la salida.")
+    case .helpRGB2: return ("Each filter makes one output channel, so F filters give an output of depth F. Parameters: Nf*K*K*Nc weights plus Nf biases.",
+                            "Cada filtro produce un canal de salida, así que F filtros dan una salida de profundidad F. Parámetros: Nf*K*K*Nc pesos más Nf bias.")
+    case .presetIdentity: return ("leaves the image as it is", "deja la imagen como está")
+    case .presetSharpen: return ("the course's worked example: boosts a pixel against its four neighbours",
+                                 "el ejemplo resuelto del curso: realza un píxel frente a sus cuatro vecinos")
+    case .presetEdge: return ("edges in every direction (8-neighbour Laplacian)",
+                              "bordes en todas las direcciones (laplaciano de 8 vecinos)")
+    case .presetLaplacian4: return ("edges in every direction (4-neighbour Laplacian)",
+                                    "bordes en todas las direcciones (laplaciano de 4 vecinos)")
+    case .presetEdgeHorizontal: return ("horizontal edges: bright above, dark below",
+                                        "bordes horizontales: claro arriba, oscuro abajo")
+    case .presetEdgeVertical: return ("vertical edges: bright left, dark right",
+                                      "bordes verticales: claro a la izquierda, oscuro a la derecha")
+    case .presetRobertsDiagonal: return ("diagonal edges (Roberts cross, the course's first 2x2)",
+                                         "bordes diagonales (cruz de Roberts, el primer 2x2 del curso)")
+    case .presetRobertsAntidiagonal: return ("anti-diagonal edges (Roberts cross, the course's second 2x2)",
+                                             "bordes antidiagonales (cruz de Roberts, el segundo 2x2 del curso)")
+    case .presetSobelX: return ("horizontal gradient: vertical edges, smoothed (Sobel)",
+                                "gradiente horizontal: bordes verticales, suavizados (Sobel)")
+    case .presetSobelY: return ("vertical gradient: horizontal edges, smoothed (Sobel)",
+                                "gradiente vertical: bordes horizontales, suavizados (Sobel)")
+    case .presetPrewittX: return ("horizontal gradient: vertical edges (Prewitt)",
+                                  "gradiente horizontal: bordes verticales (Prewitt)")
+    case .presetPrewittY: return ("vertical gradient: horizontal edges (Prewitt)",
+                                  "gradiente vertical: bordes horizontales (Prewitt)")
+    case .presetBoxBlur: return ("mean of the 3x3 neighbourhood", "media del vecindario 3x3")
+    case .presetGaussian3: return ("gentle blur weighted towards the centre",
+                                   "desenfoque suave con más peso en el centro")
+    case .presetGaussian5: return ("stronger Gaussian blur (binomial 1 4 6 4 1)",
+                                   "desenfoque gaussiano más fuerte (binomial 1 4 6 4 1)")
+    case .presetEmboss: return ("relief lit from the top left", "relieve iluminado desde arriba a la izquierda")
+    }
+  }
+}
+
+/// The catalog entry describing a kernel preset, by the preset's name.
+func presetSummary(_ name: String) -> T {
+  switch name {
+  case "identity": return .presetIdentity
+  case "sharpen": return .presetSharpen
+  case "edge": return .presetEdge
+  case "laplacian4": return .presetLaplacian4
+  case "edge-horizontal": return .presetEdgeHorizontal
+  case "edge-vertical": return .presetEdgeVertical
+  case "roberts-diagonal": return .presetRobertsDiagonal
+  case "roberts-antidiagonal": return .presetRobertsAntidiagonal
+  case "sobel-x": return .presetSobelX
+  case "sobel-y": return .presetSobelY
+  case "prewitt-x": return .presetPrewittX
+  case "prewitt-y": return .presetPrewittY
+  case "box-blur": return .presetBoxBlur
+  case "gaussian-3x3": return .presetGaussian3
+  case "gaussian-5x5": return .presetGaussian5
+  case "emboss": return .presetEmboss
+  default: return .custom
+  }
+}

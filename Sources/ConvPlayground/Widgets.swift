@@ -1,0 +1,246 @@
+import ConvKit
+import ConvTerminal
+
+/// A matrix drawn in a framed panel: right-aligned cells, one space apart. When the panel is
+/// smaller than the matrix it shows the part around `focus` and says which rows and columns.
+struct MatrixPanel {
+  var title: String
+  var rows: Int
+  var cols: Int
+  var cellWidth: Int
+  /// Text and style of cell (row, col).
+  var cell: (Int, Int) -> (String, Style)
+  var focus: (row: Int, col: Int)?
+  var titleStyle: Style? = nil
+  /// Blank columns between the frame and the cells, each side.
+  var margin = 1
+
+  /// Width and height that show every cell (frame and margins included).
+  var natural: (width: Int, height: Int) {
+    (max(cols * (cellWidth + 1) - 1 + 2 + 2 * margin, title.count + 4), rows + 2)
+  }
+
+  func draw(in rect: Rect, canvas: inout Canvas, env: Env) {
+    canvas.box(rect, title: title, style: env.theme.border, titleStyle: titleStyle ?? env.theme.panelTitle)
+    let inner = Rect(
+      x: rect.x + 1 + margin, y: rect.y + 1, width: rect.width - 2 - 2 * margin,
+      height: rect.height - 2)
+    guard inner.width > 0, inner.height > 0 else { return }
+    let visibleCols = max(1, min(cols, (inner.width + 1) / (cellWidth + 1)))
+    let visibleRows = max(1, min(rows, inner.height))
+    func offset(_ total: Int, _ visible: Int, _ f: Int?) -> Int {
+      guard total > visible, let f else { return 0 }
+      return min(max(0, f - visible / 2), total - visible)
+    }
+    let r0 = offset(rows, visibleRows, focus?.row)
+    let c0 = offset(cols, visibleCols, focus?.col)
+    for r in 0..<visibleRows {
+      var previous: Style?
+      for c in 0..<visibleCols {
+        let (text, style) = cell(r0 + r, c0 + c)
+        let padded = String(repeating: " ", count: max(0, cellWidth - text.count)) + text
+        let x = inner.x + c * (cellWidth + 1)
+        canvas.put(padded, x: x, y: inner.y + r, style: style, maxWidth: cellWidth)
+        // Neighbouring highlighted cells join into one block (the window reads as a shape).
+        if c > 0, style == previous, style.bg != nil || style.reverse {
+          canvas.put(" ", x: x - 1, y: inner.y + r, style: style)
+        }
+        previous = style
+      }
+    }
+    if visibleRows < rows || visibleCols < cols {
+      let note = " \(r0 + 1)-\(r0 + visibleRows)/\(rows) x \(c0 + 1)-\(c0 + visibleCols)/\(cols) "
+      canvas.put(note, x: rect.x + max(1, rect.width - note.count - 1), y: rect.maxY - 1,
+                 style: env.theme.muted, maxWidth: rect.width - 2)
+    }
+  }
+}
+
+/// Places boxes left to right, starting a new row when the next does not fit.
+/// Returns one rect per size (clipped to `area`) and the height used.
+func flow(_ sizes: [(width: Int, height: Int)], in area: Rect, gap: Int = 1) -> ([Rect], Int) {
+  var rects: [Rect] = []
+  var x = area.x
+  var y = area.y
+  var rowHeight = 0
+  for s in sizes {
+    let w = min(s.width, area.width)
+    if x > area.x && x + w > area.maxX {
+      x = area.x
+      y += rowHeight
+      rowHeight = 0
+    }
+    let h = min(s.height, max(0, area.maxY - y))
+    rects.append(Rect(x: x, y: y, width: w, height: h))
+    x += w + gap
+    rowHeight = max(rowHeight, s.height)
+  }
+  return (rects, min(area.height, y + rowHeight - area.y))
+}
+
+/// Widest text of a set of values, as NumberText writes them.
+func cellWidth<S: Sequence>(_ values: S, minimum: Int = 1) -> Int where S.Element == Float {
+  values.reduce(minimum) { max($0, NumberText.format($1).count) }
+}
+
+/// Splits an equation at its " + " signs so that each line fits `width`; continuation lines
+/// start with "+ ". Nothing is dropped: the course's equation stays readable term by term.
+func wrapEquation(_ line: String, width: Int) -> [String] {
+  guard line.count > width, width > 10 else { return [line] }
+  let parts = line.components(separatedBy: " + ")
+  var lines: [String] = []
+  var current = ""
+  for (i, part) in parts.enumerated() {
+    let piece = i == 0 ? part : " + " + part
+    if !current.isEmpty && current.count + piece.count > width {
+      lines.append(current)
+      current = "  + " + part
+    } else {
+      current += piece
+    }
+  }
+  if !current.isEmpty { lines.append(current) }
+  return lines
+}
+
+/// Word-wraps prose to `width` columns.
+func wrapText(_ text: String, width: Int, indent: String = "") -> [String] {
+  guard width > 8 else { return [text] }
+  var lines: [String] = []
+  var current = ""
+  for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+    let w = String(word)
+    if current.isEmpty {
+      current = (lines.isEmpty ? "" : indent) + w
+    } else if current.count + 1 + w.count > width {
+      lines.append(current)
+      current = indent + w
+    } else {
+      current += " " + w
+    }
+  }
+  if !current.isEmpty { lines.append(current) }
+  return lines
+}
+
+extension String {
+  /// Splits at a separator string (the standard library's split takes one character).
+  func components(separatedBy separator: String) -> [String] {
+    var parts: [String] = []
+    var rest = self[...]
+    while let range = rest.range(of: separator) {
+      parts.append(String(rest[..<range.lowerBound]))
+      rest = rest[range.upperBound...]
+    }
+    parts.append(String(rest))
+    return parts
+  }
+}
+
+extension Substring {
+  /// First occurrence of `needle` (the standard library has no substring search without Foundation).
+  func range(of needle: String) -> Range<Index>? {
+    let n = Array(needle)
+    guard !n.isEmpty else { return nil }
+    var i = startIndex
+    while i < endIndex {
+      var j = i
+      var k = 0
+      while k < n.count && j < endIndex && self[j] == n[k] {
+        j = index(after: j)
+        k += 1
+      }
+      if k == n.count { return i..<j }
+      i = index(after: i)
+    }
+    return nil
+  }
+}
+
+/// A small deterministic generator (SplitMix64) for the "random input" key, so that scripted
+/// tests see the same numbers every run.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// Speeds of the play key, in steps per second.
+let playSpeeds: [Double] = [0.5, 1, 2, 4, 8, 16]
+
+/// Panels placed with `flow` and drawn; panels with no room for a row of cells are skipped.
+/// Returns the height used.
+func drawPanels(_ panels: [MatrixPanel], in area: Rect, canvas: inout Canvas, env: Env) -> Int {
+  let (rects, used) = flow(
+    panels.map { (width: $0.natural.width, height: min($0.natural.height, area.height)) }, in: area)
+  for (p, r) in zip(panels, rects) where r.height >= 3 { p.draw(in: r, canvas: &canvas, env: env) }
+  return used
+}
+
+/// Lines of text from row `y` down to the bottom of `area`; returns the next free row.
+@discardableResult
+func drawLines(_ lines: [(String, Style)], from y: Int, in area: Rect, canvas: inout Canvas) -> Int {
+  var y = y
+  for (text, style) in lines where y < area.maxY {
+    canvas.put(text, x: area.x + 1, y: y, style: style, maxWidth: area.width - 1)
+    y += 1
+  }
+  return y
+}
+
+/// The output matrix filling in: cells before `current` computed, `current` highlighted, the
+/// rest a dot. `first` is the step index of cell [0, 0] (RGB: one block of steps per filter).
+func progressPanel(
+  title: String, output: Tensor, current: Int, first: Int = 0, cellWidth: Int? = nil,
+  titleStyle: Style? = nil, margin: Int = 1, unicode: Bool, theme: Theme
+) -> MatrixPanel {
+  let oh = output.shape[1]
+  let ow = output.shape[2]
+  let pending = unicode ? "·" : "."
+  return MatrixPanel(
+    title: title, rows: oh, cols: ow, cellWidth: cellWidth ?? ConvPlayground.cellWidth(output.scalars),
+    cell: { r, c in
+      let i = first + r * ow + c
+      let text = NumberText.format(output[0, r, c])
+      if i == current { return (text, theme.current) }
+      return i < current ? (text, theme.done) : (pending, theme.pending)
+    },
+    focus: current >= first && current < first + oh * ow ? ((current - first) / ow, (current - first) % ow) : nil,
+    titleStyle: titleStyle, margin: margin)
+}
+
+/// The notice and geometry error that head a lesson's text, in the current language.
+func problemLines(notice: Tr?, error: GeometryError?, env: Env) -> [(String, Style)] {
+  var lines: [(String, Style)] = []
+  if let notice { lines.append((env.t(notice), env.theme.error)) }
+  if let error { lines.append((geometryMessage(error, env), env.theme.error)) }
+  return lines
+}
+
+extension Tensor {
+  /// The same channels cut or grown to rows x cols; new cells come from `fill`.
+  func resized(rows: Int, cols: Int, fill: () -> Float) -> Tensor {
+    var t = Tensor(zeros: [shape[0], rows, cols])
+    for ch in 0..<shape[0] {
+      for r in 0..<rows {
+        for c in 0..<cols {
+          t[ch, r, c] = r < shape[1] && c < shape[2] ? self[ch, r, c] : fill()
+        }
+      }
+    }
+    return t
+  }
+
+  /// Whole numbers drawn from `range`, same shape.
+  func randomized(in range: ClosedRange<Int>, using rng: inout SplitMix64) -> Tensor {
+    var values: [Float] = []
+    for _ in scalars { values.append(Float(Int.random(in: range, using: &rng))) }
+    return Tensor(shape: shape, scalars: values)
+  }
+}

@@ -1,0 +1,182 @@
+import ArgumentParser
+import ConvKit
+import ConvPlayground
+import ConvTerminal
+
+/// `convplay tui`: the playground, on Home or directly on one lesson.
+struct TuiCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tui",
+    abstract: "Open the playground (ncurses): Home, or one lesson with --screen.",
+    discussion: """
+      Examples:
+        convplay tui                                   Home: choose a lesson
+        convplay tui --screen conv                     the course's 5x5 matrix and sharpen kernel
+        convplay tui --screen padding --padding same --stride 2
+        convplay tui --screen pooling --mode avg
+        convplay tui --screen rgb --lang es
+        convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
+      In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
+      a lesson opened with --screen).
+      """)
+
+  enum ScreenName: String, ExpressibleByArgument, CaseIterable {
+    case home, conv, padding, pooling, rgb
+  }
+
+  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling or rgb.")
+  var screen: ScreenName = .home
+
+  @OptionGroup var matrix: MatrixOptions
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("A preset name or a matrix file (rgb: one 3-channel filter).", valueName: "name|file"))
+  var kernel: String?
+
+  @Flag(name: .long, help: "Start with the kernel turned 180 degrees (true convolution).")
+  var flip = false
+
+  @Option(name: .long, help: "The bias of the (first) filter.")
+  var bias: Float?
+
+  @OptionGroup var window: WindowOptions
+
+  @Option(name: .long, help: ArgumentHelp("Pooling: max or avg.", valueName: "max|avg"))
+  var mode: String = "max"
+
+  @Option(name: .long, help: ArgumentHelp("Pooling: window size.", valueName: "N"))
+  var size: Int = 2
+
+  @OptionGroup var language: LanguageOption
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Keys to send first, as tmux names them (\"Right Space End z\").", valueName: "keys"))
+  var keys: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Print one frame of this size as text instead of running (no terminal needed).", valueName: "WxH"))
+  var print: String?
+
+  func run() throws {
+    try reportingErrors {
+      let env = Env(lang: try resolveLanguage(language.lang), theme: Theme(colored: false))
+      var app = try makeApp(env: env)
+      if let keys {
+        var parsed: [Key] = []
+        for name in keys.split(separator: " ") {
+          guard let k = Key(name: String(name)) else {
+            throw CLIFailure("--keys: unknown key '\(name)' (use names such as Right, Left, Space, End, Enter, Escape, or one character)")
+          }
+          parsed.append(k)
+        }
+        app.send(keys: parsed)
+      }
+      if let print {
+        let (w, h) = try parsePair(print, option: "--print")
+        Swift.print(app.render(width: w, height: h, unicode: localeIsUTF8()).text)
+        return
+      }
+      try runInTerminal(app)
+    }
+  }
+
+  private func makeApp(env: Env) throws -> PlaygroundApp {
+    if screen == .home {
+      return PlaygroundApp.home(env: env)
+    }
+    let input = try matrix.matrix.map { _ in try matrix.load() }
+    let kernelTensor = try kernel.map { try KernelOptions.resolve($0) }
+    let stride = try window.parsedStride()
+    let padding = try window.parsedPadding()
+    func oneChannel(_ t: Tensor?, _ what: String) throws -> Tensor? {
+      guard let t else { return nil }
+      if t.shape[0] != 1 {
+        throw CLIFailure("--screen \(screen.rawValue) takes a one-channel \(what) (this one has \(t.shape[0]) channels); use --screen rgb for colour")
+      }
+      return t
+    }
+    func sized(_ t: Tensor?, _ what: String, _ range: ClosedRange<Int>) throws -> Tensor? {
+      guard let t else { return nil }
+      if !range.contains(t.shape[1]) || !range.contains(t.shape[2]) {
+        throw CLIFailure("the playground shows a \(what) of \(range.lowerBound) to \(range.upperBound) rows and columns (this one is \(t.shape[1])x\(t.shape[2])); use 'convplay step' for larger ones")
+      }
+      return t
+    }
+    let root: any Screen
+    switch screen {
+    case .home:
+      fatalError("handled above")
+    case .conv, .padding:
+      if screen == .conv && (padding != .valid || stride != (1, 1) || window.dilation != 1) {
+        throw CLIFailure("--padding, --stride and --dilation belong to --screen padding")
+      }
+      guard (1...3).contains(window.dilation) else {
+        throw CLIFailure("--dilation must be 1, 2 or 3 in the playground (got \(window.dilation))")
+      }
+      root = ConvLabScreen(
+        variant: screen == .conv ? .convolution : .padding,
+        input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix,
+        kernel: try sized(oneChannel(kernelTensor, "kernel"), "kernel", 1...5),
+        kernelName: kernel ?? "sharpen", padding: padding, stride: stride,
+        dilation: window.dilation, flip: flip, bias: bias ?? 0)
+    case .pooling:
+      guard let m = PoolMode(rawValue: mode) else { throw CLIFailure("--mode must be max or avg (got '\(mode)')") }
+      guard (1...5).contains(size) else { throw CLIFailure("--size must be between 1 and 5 (got \(size))") }
+      if stride.rows != stride.cols || stride.rows > 3 {
+        throw CLIFailure("the pooling screen takes one --stride from 1 to 3 (got '\(window.stride)')")
+      }
+      if case .explicit = padding { throw CLIFailure("pooling takes --padding valid or same (as Keras)") }
+      root = PoolingScreen(
+        input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix, mode: m, size: size,
+        stride: window.stride == "1" ? nil : stride.rows, padding: padding)
+    case .rgb:
+      if let input, input.shape[0] != 3 {
+        throw CLIFailure("--screen rgb needs a 3-channel matrix (three blocks separated by a blank line); this one has \(input.shape[0])")
+      }
+      if let k = kernelTensor, k.shape[0] != 3 {
+        throw CLIFailure("--screen rgb needs a 3-channel kernel (one block per channel); this one has \(k.shape[0])")
+      }
+      root = RGBScreen(
+        input: try sized(input, "matrix", 3...12) ?? RGBScreen.exampleInput,
+        firstFilter: try sized(kernelTensor, "kernel", 1...5), firstBias: bias)
+    }
+    return PlaygroundApp(root: root, env: env)
+  }
+}
+
+/// `--lang` of `tui`.
+struct LanguageOption: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("Playground language: en or es (default: from LANG).", valueName: "en|es"))
+  var lang: String?
+}
+
+/// `--lang`, else the locale variables.
+func resolveLanguage(_ flag: String?) throws -> Lang {
+  if let flag {
+    guard let l = Lang(rawValue: flag.lowercased()) else {
+      throw CLIFailure("--lang must be en or es (got '\(flag)')")
+    }
+    return l
+  }
+  return Lang.fromEnvironment(currentEnvironment())
+}
+
+/// Runs the playground on the terminal; a signal ends it with the conventional 128 + signal
+/// status, after the terminal has been restored.
+func runInTerminal(_ app: PlaygroundApp) throws {
+  guard standardStreamsAreTerminals() else {
+    throw CLIFailure("the playground needs a terminal (stdin and stdout); without one try 'convplay step --plain' or 'convplay tui --print 80x24'")
+  }
+  var app = app
+  let environment = currentEnvironment()
+  app.env.theme = Theme(colored: true)
+  do {
+    let exit = try PlaygroundRunner.run(app, environment: environment)
+    if case .signal(let s) = exit { throw ExitCode(128 + s) }
+  } catch let e as TerminalError {
+    throw CLIFailure(e.description)
+  }
+}

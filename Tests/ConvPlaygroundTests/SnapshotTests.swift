@@ -1,0 +1,80 @@
+import ConvKit
+import ConvPlayground
+import ConvTerminal
+import Foundation
+import XCTest
+
+/// Each screen's text at 80x24 and 120x40 after scripted keys, compared with the committed
+/// snapshots in Snapshots/. To re-record after a deliberate change:
+///   CONVPLAY_RECORD_SNAPSHOTS=1 swift test -c release --filter SnapshotTests
+/// then read the diff before committing.
+final class SnapshotTests: XCTestCase {
+  static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Snapshots")
+
+  struct Case {
+    var name: String
+    var screen: String
+    var keys: String
+    var lang: Lang = .en
+    var unicode = true
+  }
+
+  static let cases: [Case] = [
+    Case(name: "home", screen: "home", keys: ""),
+    Case(name: "home-es", screen: "home", keys: "l Down Down Down Down"),
+    Case(name: "conv-step2", screen: "conv", keys: "Right"),
+    Case(name: "conv-end", screen: "conv", keys: "End"),
+    Case(name: "conv-es", screen: "conv", keys: "Right Right", lang: .es),
+    Case(name: "conv-flip-edit", screen: "conv", keys: "f e Tab 2 Enter Escape"),
+    Case(name: "conv-ascii", screen: "conv", keys: "Right", unicode: false),
+    Case(name: "conv-resized", screen: "conv", keys: "] ] > ) k End"),
+    Case(name: "conv-help", screen: "conv", keys: "?"),
+    Case(name: "padding-same", screen: "padding", keys: "z"),
+    Case(name: "padding-stride2", screen: "padding", keys: "] z s Right"),
+    Case(name: "padding-floor", screen: "padding", keys: "] ] s End"),
+    Case(name: "pooling-max", screen: "pooling", keys: "Right"),
+    Case(name: "pooling-avg-es", screen: "pooling", keys: "m End", lang: .es),
+    Case(name: "rgb", screen: "rgb", keys: "Right"),
+    Case(name: "rgb-3filters", screen: "rgb", keys: "] End"),
+  ]
+
+  static func app(_ c: Case) -> PlaygroundApp {
+    let env = Env(lang: c.lang, theme: Theme(colored: true))
+    var app: PlaygroundApp
+    switch c.screen {
+    case "home": app = .home(env: env)
+    case "conv": app = PlaygroundApp(root: ConvLabScreen(variant: .convolution), env: env)
+    case "padding": app = PlaygroundApp(root: ConvLabScreen(variant: .padding), env: env)
+    case "pooling": app = PlaygroundApp(root: PoolingScreen(), env: env)
+    case "rgb": app = PlaygroundApp(root: RGBScreen(), env: env)
+    default: preconditionFailure("unknown screen \(c.screen)")
+    }
+    app.send(keys: Key.script(c.keys))
+    return app
+  }
+
+  func testSnapshots() throws {
+    let record = ProcessInfo.processInfo.environment["CONVPLAY_RECORD_SNAPSHOTS"] == "1"
+    var failures: [String] = []
+    for c in SnapshotTests.cases {
+      for (w, h) in [(80, 24), (120, 40)] {
+        let text = SnapshotTests.app(c).render(width: w, height: h, unicode: c.unicode).text + "\n"
+        let file = SnapshotTests.directory.appendingPathComponent("\(c.name)-\(w)x\(h).txt")
+        if record {
+          try FileManager.default.createDirectory(at: SnapshotTests.directory, withIntermediateDirectories: true)
+          try text.write(to: file, atomically: true, encoding: .utf8)
+          continue
+        }
+        guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
+          failures.append("\(file.lastPathComponent) missing (record with CONVPLAY_RECORD_SNAPSHOTS=1)")
+          continue
+        }
+        if expected != text {
+          failures.append("\(file.lastPathComponent) differs:\n\(text)")
+        }
+      }
+    }
+    XCTAssert(failures.isEmpty, failures.joined(separator: "\n"))
+  }
+}
