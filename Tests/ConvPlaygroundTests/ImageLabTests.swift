@@ -193,4 +193,29 @@ final class ImageLabTests: XCTestCase {
     XCTAssertEqual(lab(a).fileName, "b.png")
     XCTAssertEqual(lab(a).image, sample.image)
   }
+
+  /// A PNG whose header says 5000x4000 (20 megapixels) and holds no pixels: refused from the
+  /// header, before any pixel memory, and said on the screen.
+  func testTooLargeImageIsRefusedOnScreen() throws {
+    func crc32(_ bytes: [UInt8]) -> UInt32 {
+      var c: UInt32 = 0xFFFF_FFFF
+      for b in bytes {
+        c ^= UInt32(b)
+        for _ in 0..<8 { c = (c >> 1) ^ (c & 1 == 1 ? 0xEDB8_8320 : 0) }
+      }
+      return ~c
+    }
+    func be(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)] }
+    func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+      let body = Array(type.utf8) + data
+      return be(UInt32(data.count)) + body + be(crc32(body))
+    }
+    let png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", be(5000) + be(4000) + [8, 2, 0, 0, 0])
+      + chunk("IDAT", []) + chunk("IEND", [])
+    let path = try temporaryDirectory() + "/huge.png"
+    try Data(png).write(to: URL(fileURLWithPath: path))
+    let text = app(ImageLabScreen(path: path)).render(width: 120, height: 40).text
+    XCTAssertTrue(text.contains("huge.png is 5000x4000 pixels, over the lab's 16 megapixels"), text)
+    XCTAssertTrue(text.contains("built-in sample picture"), text)
+  }
 }

@@ -79,4 +79,29 @@ final class ImageLabEndToEndTests: XCTestCase {
     t.send("q")
     XCTAssertEqual(t.waitForExit(), 0)
   }
+
+  func testPrintedFrameAndImageOptionOnAnotherScreen() throws {
+    let binary = try XCTUnwrap(PlaygroundEndToEndTests.binary)
+    func run(_ args: [String]) throws -> (Int32, String, String) {
+      let p = Process()
+      p.executableURL = binary
+      p.arguments = args
+      let out = Pipe()
+      let err = Pipe()
+      p.standardOutput = out
+      p.standardError = err
+      try p.run()
+      let o = out.fileHandleForReading.readDataToEndOfFile()
+      let e = err.fileHandleForReading.readDataToEndOfFile()
+      p.waitUntilExit()
+      return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+    let (status, out, _) = try run(["tui", "--screen", "lab", "--keys", "4 n", "--print", "80x24"])
+    XCTAssertEqual(status, 0)
+    XCTAssertTrue(out.contains("Filtered: edge, minmax"), out)
+    XCTAssertTrue(out.contains("built-in sample picture  96x64 RGB"), out)
+    let bad = try run(["tui", "--screen", "conv", "--image", "x.png"])
+    XCTAssertEqual(bad.0, 1)
+    XCTAssertEqual(bad.2, "convplay: --image belongs to --screen lab\n")
+  }
 }
