@@ -447,9 +447,12 @@ public struct TrainingScreen: Screen {
     let perBatch = batch > 0 ? epochSeconds / Double(batch) : 0
     let remaining = Double(batches - batch) + Double(max(0, epochs - epoch)) * Double(batches)
     let seen = min(batch * config.batch, counts?.training ?? batch * config.batch)
-    let rate = epochSeconds > 0 ? Double(seen) / epochSeconds : 0
+    var rate = epochSeconds > 0 ? Double(seen) / epochSeconds : 0
     var tail = ""
     if phase == .finished || phase == .stopped {
+      // The whole run's rate, as `convplay train` reports it.
+      let total = history.reduce(0) { $0 + $1.seconds }
+      if total > 0 { rate = Double(history.reduce(0) { $0 + $1.images }) / total }
       tail = " " + durationText(history.reduce(0) { $0 + $1.seconds })
     } else if batch > 0 {
       tail = " " + env.t(T.trEta, durationText(perBatch * remaining))
