@@ -136,7 +136,8 @@ public struct Lesson: Sendable {
     ) { _ in ImageLabScreen() },
     Lesson(
       id: "training", title: T.lessonTraining, blurb: T.lessonTrainingBlurb,
-      command: "convplay train --model course1", make: nil),
+      command: "convplay train --model course1"
+    ) { _ in TrainingScreen() },
     Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, command: "convplay quiz", make: nil),
     Lesson(
       id: "summary", title: T.lessonSummary, blurb: T.lessonSummaryBlurb,

@@ -16,17 +16,19 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen pooling --mode avg
         convplay tui --screen rgb --lang es
         convplay tui --screen lab --image photo.jpg       the image lab (no --image: the sample)
+        convplay tui --screen train --model cnn --limit 1000 --epochs 2
+        convplay tui --screen digit                    draw a digit, see the top 3
         convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
       In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
       a lesson opened with --screen).
       """)
 
   enum ScreenName: String, ExpressibleByArgument, CaseIterable {
-    case home, conv, padding, pooling, rgb
+    case home, conv, padding, pooling, rgb, train, digit
     case lab
   }
 
-  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb or lab.")
+  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit or lab.")
   var screen: ScreenName = .home
 
   @OptionGroup var matrix: MatrixOptions
@@ -54,6 +56,8 @@ struct TuiCommand: ParsableCommand {
   var image: String?
 
   @OptionGroup var language: LanguageOption
+
+  @OptionGroup var training: TuiTrainingOptions
 
   @Option(
     name: .long,
@@ -144,6 +148,10 @@ struct TuiCommand: ParsableCommand {
       root = PoolingScreen(
         input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix, mode: m, size: size,
         stride: window.stride == "1" ? nil : stride.rows, padding: padding)
+    case .train:
+      root = try training.screen()
+    case .digit:
+      root = DigitScreen()
     case .rgb:
       if let input, input.shape[0] != 3 {
         throw CLIFailure("--screen rgb needs a 3-channel matrix (three blocks separated by a blank line); this one has \(input.shape[0])")
