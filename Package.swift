@@ -70,6 +70,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
+    // examples/: a Keras user's program against the library (built, so it stays in step with the API).
+    .executableTarget(
+      name: "keras-style-example", dependencies: ["ConvKit", "ConvData"], path: "examples/keras-style",
+      swiftSettings: hostTuning),
     // Micro benchmark of the kernels: swift run -c release convplay-bench
     .executableTarget(
       name: "convplay-bench", dependencies: ["ConvKit"], path: "benchmarks/gemm",
