@@ -279,7 +279,7 @@ public struct QuizScreen: Screen {
     }
     guard let submitted else { return }
     // The verdict stays; the explanation below it scrolls when it does not fit.
-    let (verdict, rest) = feedbackLines(submitted, env: env, width: width)
+    let (verdict, rest) = feedbackLines(submitted, env: env, width: width, unicode: canvas.unicode)
     let room = bottom - y
     guard room > 0 else { return }
     drawBlock(Array(verdict.prefix(room)), x: x, y: y, width: width, canvas: &canvas)
@@ -306,7 +306,7 @@ public struct QuizScreen: Screen {
   }
 
   /// The verdict, and the explanation with the link, wrapped to `width`.
-  func feedbackLines(_ answer: String, env: Env, width: Int) -> (verdict: [(String, Style)], rest: [(String, Style)]) {
+  func feedbackLines(_ answer: String, env: Env, width: Int, unicode: Bool) -> (verdict: [(String, Style)], rest: [(String, Style)]) {
     let theme = env.theme
     let lang = env.lang.quiz
     let f = QuizSession.grade(answer, for: session.current, language: lang)
@@ -314,7 +314,7 @@ public struct QuizScreen: Screen {
     var lines: [(String, Style)] = []
     let verdict = f.verdict.split(separator: "\n").map(String.init)
     for (i, v) in verdict.enumerated() {
-      let mark = i > 0 ? "  " : (f.correct ? "✓ " : "✗ ")
+      let mark = i > 0 ? "  " : (f.correct ? (unicode ? "✓ " : "+ ") : (unicode ? "✗ " : "x "))
       for l in fitted(mark + v, width: width) {
         lines.append((l, i == 0 ? (f.correct ? good : theme.error) : theme.text))
       }
