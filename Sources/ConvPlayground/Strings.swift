@@ -209,7 +209,7 @@ public enum T: String, CaseIterable, Sendable {
     case .quizOneChannel: return ("Quiz: input {0}, {1} filters: one channel and one filter shown.",
                                   "Cuestionario: entrada {0}, {1} filtros: se ve un canal y un filtro.")
     case .quizPoolChannels: return ("Quiz: input {0}: one channel shown (pooling treats each alike).",
-                                    "Cuestionario: entrada {0}: se ve un canal (el pooling trata igual cada uno).")
+                                    "Cuestionario: entrada {0}: se ve un canal (todos se tratan igual).")
     case .quizMore: return ("({0} more lines: PgDn)", "({0} líneas más: AvPág)")
     case .quizSeed: return ("seed {0}", "semilla {0}")
     case .quizSummaryLayer: return ("The question is about layer {0}, {1} (marked).", "La pregunta trata de la capa {0}, {1} (marcada).")
