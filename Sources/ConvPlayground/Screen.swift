@@ -127,7 +127,8 @@ public struct Lesson: Sendable {
       command: "convplay filter photo.jpg --kernel edge --out edges.png", make: nil),
     Lesson(
       id: "training", title: T.lessonTraining, blurb: T.lessonTrainingBlurb,
-      command: "convplay train --model course1", make: nil),
+      command: "convplay train --model course1"
+    ) { _ in TrainingScreen() },
     Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, command: "convplay quiz") { env in
       QuizScreen.practice(env: env)
     },

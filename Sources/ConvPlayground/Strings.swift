@@ -54,6 +54,17 @@ public enum T: String, CaseIterable, Sendable {
   case presetEdgeVertical, presetRobertsDiagonal, presetRobertsAntidiagonal, presetSobelX
   case presetSobelY, presetPrewittX, presetPrewittY, presetBoxBlur, presetGaussian3
   case presetGaussian5, presetEmboss
+  // Training dashboard and draw-a-digit.
+  case trModel, trDataset, trEpochs, trBatch, trOptimizer, trLearningRate, trImages, trAll, trSummaryTitle
+  case trLayerHeader, trOutputShape, trParamHeader, trTotalParams, trDataFound, trDataMissing, trOfferFetch
+  case trFetching, trFetched, trPressStart, trTypeSpec, trSpecExample, trEpochBar, trBatchBar, trEta
+  case trRate, trLoading, trRunning, trPaused, trFinished, trStopped, trFailed, trSplitCounts, trTestAccuracy
+  case trViewCurves, trViewConfusion, trViewErrors, trViewFilters, trLoss, trAccuracy, trLegend, trAfterEpoch
+  case trConfusionTitle, trErrorsTitle, trNoErrors, trFiltersTitle, trNoFilters, trMapsTitle, trNoMaps
+  case trSaved, trKeyStart, trKeyPause, trKeyStop, trKeyView, trKeyDigit, trKeySetting, trKeyChange
+  case trKeyTypeSpec, trKeyFetch, trKeySave, helpTraining1, helpTraining2, digitTitle, digitPrompt
+  case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
+  case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -281,6 +292,156 @@ public enum T: String, CaseIterable, Sendable {
     case .presetGaussian5: return ("stronger Gaussian blur (binomial 1 4 6 4 1)",
                                    "desenfoque gaussiano más fuerte (binomial 1 4 6 4 1)")
     case .presetEmboss: return ("relief lit from the top left", "relieve iluminado desde arriba a la izquierda")
+    case .trModel: return ("Model",
+                         "Modelo")
+    case .trDataset: return ("Data set",
+                           "Conjunto de datos")
+    case .trEpochs: return ("Epochs",
+                          "Épocas")
+    case .trBatch: return ("Batch",
+                         "Lote (batch)")
+    case .trOptimizer: return ("Optimizer",
+                             "Optimizador")
+    case .trLearningRate: return ("Learning rate",
+                                "Tasa de aprendizaje")
+    case .trImages: return ("Images",
+                          "Imágenes")
+    case .trAll: return ("all",
+                       "todas")
+    case .trSummaryTitle: return ("Summary: {0}",
+                                "Resumen: {0}")
+    case .trLayerHeader: return ("Layer (type)",
+                               "Capa (tipo)")
+    case .trOutputShape: return ("Output shape",
+                               "Forma de salida")
+    case .trParamHeader: return ("Param #",
+                               "Parám. #")
+    case .trTotalParams: return ("Total params: {0} (trainable: {1})",
+                               "Parámetros totales: {0} (entrenables: {1})")
+    case .trDataFound: return ("{0}: found on this computer.",
+                             "{0}: encontrado en este equipo.")
+    case .trDataMissing: return ("The {0} data set is not on this computer. Get it with:",
+                               "El conjunto {0} no está en este equipo. Descárgalo con:")
+    case .trOfferFetch: return ("Press f to download it now.",
+                              "Pulsa f para descargarlo ahora.")
+    case .trFetching: return ("Downloading {0}: file {1} of {2}",
+                            "Descargando {0}: archivo {1} de {2}")
+    case .trFetched: return ("Downloaded and checked: ready to train.",
+                           "Descargado y comprobado: listo para entrenar.")
+    case .trPressStart: return ("Enter starts training; ↑↓ choose a setting, ←→ change it.",
+                              "Enter empieza el entrenamiento; ↑↓ eligen un ajuste, ←→ lo cambian.")
+    case .trTypeSpec: return ("Type a model spec (Enter: use it, Esc: cancel):",
+                            "Escribe una especificación de modelo (Enter: usarla, Esc: cancelar):")
+    case .trSpecExample: return ("for example: conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)",
+                               "por ejemplo: conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)")
+    case .trEpochBar: return ("Epoch {0}/{1}",
+                            "Época {0}/{1}")
+    case .trBatchBar: return ("Batch {0}/{1}",
+                            "Lote {0}/{1}")
+    case .trEta: return ("ETA {0}",
+                       "quedan {0}")
+    case .trRate: return ("{0} images/s",
+                        "{0} imágenes/s")
+    case .trLoading: return ("Loading {0}...",
+                           "Cargando {0}...")
+    case .trRunning: return ("training",
+                           "entrenando")
+    case .trPaused: return ("paused (p resumes)",
+                          "en pausa (p continúa)")
+    case .trFinished: return ("finished",
+                            "terminado")
+    case .trStopped: return ("stopped",
+                           "detenido")
+    case .trFailed: return ("Error: {0}",
+                          "Error: {0}")
+    case .trSplitCounts: return ("{0} train / {1} val / {2} test",
+                               "{0} entren. / {1} valid. / {2} prueba")
+    case .trTestAccuracy: return ("test accuracy",
+                                "precisión en prueba")
+    case .trViewCurves: return ("Curves",
+                              "Curvas")
+    case .trViewConfusion: return ("Confusion",
+                                 "Confusión")
+    case .trViewErrors: return ("Errors",
+                              "Errores")
+    case .trViewFilters: return ("Filters",
+                               "Filtros")
+    case .trLoss: return ("Loss",
+                        "Pérdida (loss)")
+    case .trAccuracy: return ("Accuracy",
+                            "Precisión (accuracy)")
+    case .trLegend: return ("{0} train   {1} validation   {2} test",
+                          "{0} entrenamiento   {1} validación   {2} prueba")
+    case .trAfterEpoch: return ("Shown after the first epoch.",
+                              "Se muestra tras la primera época.")
+    case .trConfusionTitle: return ("Test set confusion matrix (rows: true, cols: predicted)",
+                                  "Matriz de confusión en prueba (filas: real, col.: predicha)")
+    case .trErrorsTitle: return ("Misclassified (true → predicted)",
+                               "Mal clasificados (real → predicho)")
+    case .trNoErrors: return ("No test image was misclassified.",
+                            "Ninguna imagen de prueba mal clasificada.")
+    case .trFiltersTitle: return ("First-layer filters: {0} of {1}",
+                                "Filtros de la primera capa: {0} de {1}")
+    case .trNoFilters: return ("The first layer has no weights to show.",
+                             "La primera capa no tiene pesos que mostrar.")
+    case .trMapsTitle: return ("Feature maps of a {0} (predicted {1}; [ ] choose the digit)",
+                             "Mapas de características de un {0} (predicho {1}; [ ] eligen el dígito)")
+    case .trNoMaps: return ("No convolution first: no feature maps (try cnn or convnet).",
+                          "Sin convolución al principio: no hay mapas de características (prueba cnn o convnet).")
+    case .trSaved: return ("Saved {0}: convplay predict IMAGE --weights {0}",
+                         "Guardado {0}: convplay predict IMAGEN --weights {0}")
+    case .trKeyStart: return ("start",
+                            "empezar")
+    case .trKeyPause: return ("pause",
+                            "pausa")
+    case .trKeyStop: return ("stop",
+                           "detener")
+    case .trKeyView: return ("view",
+                           "vista")
+    case .trKeyDigit: return ("digit",
+                            "dígito")
+    case .trKeySetting: return ("setting",
+                              "ajuste")
+    case .trKeyChange: return ("change",
+                             "cambiar")
+    case .trKeyTypeSpec: return ("type a spec",
+                               "escribir modelo")
+    case .trKeyFetch: return ("download data",
+                            "descargar datos")
+    case .trKeySave: return ("save",
+                           "guardar")
+    case .helpTraining1: return ("Train a network as Keras's model.fit does: the images go through the network in batches; after each batch the optimizer nudges the weights to lower the loss. After each epoch (one pass over the training images) the held-out validation images and the test set measure how well it generalizes.",
+                               "Entrena una red como model.fit de Keras: las imágenes pasan por la red en lotes; tras cada lote el optimizador ajusta los pesos para bajar la pérdida. Tras cada época (una pasada por las imágenes de entrenamiento) las imágenes de validación y el conjunto de prueba miden cuánto generaliza.")
+    case .helpTraining2: return ("Views: 1 curves of loss and accuracy, 2 the confusion matrix (which digits are taken for which), 3 misclassified test digits, 4 the first layer's filters and the feature maps they make of one digit. Training runs in the background: keys keep working.",
+                               "Vistas: 1 curvas de pérdida y precisión, 2 la matriz de confusión (qué dígitos se confunden con cuáles), 3 dígitos de prueba mal clasificados, 4 los filtros de la primera capa y los mapas de características que producen para un dígito. El entrenamiento corre en segundo plano: las teclas siguen respondiendo.")
+    case .digitTitle: return ("Draw a digit",
+                            "Dibuja un dígito")
+    case .digitPrompt: return ("Draw a digit with the keys: arrows move, Space paints, d puts the pen down (moving paints), e erases, c clears.",
+                             "Dibuja un dígito con las teclas: las flechas mueven, Espacio pinta, d baja el lápiz (al moverse pinta), e borra, c limpia.")
+    case .digitPosition: return ("x {0} y {1}",
+                               "x {0} y {1}")
+    case .digitPen: return ("pen: {0} ({1})",
+                          "lápiz: {0} ({1})")
+    case .digitOn: return ("down",
+                         "abajo")
+    case .digitOff: return ("up",
+                          "arriba")
+    case .digitTop: return ("Built-in model, top 3:",
+                          "Modelo incluido, 3 mejores:")
+    case .digitEmpty: return ("Draw something: the prediction updates as you draw.",
+                            "Dibuja algo: la predicción se actualiza mientras dibujas.")
+    case .digitKeyMove: return ("move",
+                              "mover")
+    case .digitKeyPaint: return ("paint",
+                               "pintar")
+    case .digitKeyPen: return ("pen",
+                             "lápiz")
+    case .digitKeyErase: return ("erase",
+                               "borrar")
+    case .digitKeyClear: return ("clear",
+                               "limpiar")
+    case .helpDigit1: return ("The drawing is prepared as MNIST was made (and as convplay predict prepares a photo): cropped to the digit, scaled to fit 20x20, centred by mass in 28x28. Then the built-in network (Keras's mnist_convnet) gives a probability for each digit.",
+                            "El dibujo se prepara como se hizo MNIST (y como convplay predict prepara una foto): recortado al dígito, escalado a 20x20 y centrado por masa en 28x28. Después la red incluida (mnist_convnet de Keras) da una probabilidad a cada dígito.")
     }
   }
 }

@@ -16,6 +16,8 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen padding --padding same --stride 2
         convplay tui --screen pooling --mode avg
         convplay tui --screen rgb --lang es
+        convplay tui --screen train --model cnn --limit 1000 --epochs 2
+        convplay tui --screen digit                    draw a digit, see the top 3
         convplay tui --screen quiz --seed 7 --topic params   the same questions as 'convplay quiz --seed 7 --topic params'
         convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
       In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
@@ -23,10 +25,10 @@ struct TuiCommand: ParsableCommand {
       """)
 
   enum ScreenName: String, ExpressibleByArgument, CaseIterable {
-    case home, conv, padding, pooling, rgb, quiz
+    case home, conv, padding, pooling, rgb, train, digit, quiz
   }
 
-  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb or quiz.")
+  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit or quiz.")
   var screen: ScreenName = .home
 
   @OptionGroup var matrix: MatrixOptions
@@ -60,6 +62,8 @@ struct TuiCommand: ParsableCommand {
   var level: Int?
 
   @OptionGroup var language: LanguageOption
+
+  @OptionGroup var training: TuiTrainingOptions
 
   @Option(
     name: .long,
@@ -157,6 +161,10 @@ struct TuiCommand: ParsableCommand {
       root = PoolingScreen(
         input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix, mode: m, size: size,
         stride: window.stride == "1" ? nil : stride.rows, padding: padding)
+    case .train:
+      root = try training.screen()
+    case .digit:
+      root = DigitScreen()
     case .rgb:
       if let input, input.shape[0] != 3 {
         throw CLIFailure("--screen rgb needs a 3-channel matrix (three blocks separated by a blank line); this one has \(input.shape[0])")
