@@ -54,6 +54,12 @@ public enum T: String, CaseIterable, Sendable {
   case presetEdgeVertical, presetRobertsDiagonal, presetRobertsAntidiagonal, presetSobelX
   case presetSobelY, presetPrewittX, presetPrewittY, presetBoxBlur, presetGaussian3
   case presetGaussian5, presetEmboss
+  // Image lab.
+  case labOriginal, labGray, labChannels, labFilter, labGrayAverage, labGrayLuminance, labFiltered
+  case labZoom, labSample, labValues, labPatch, labGrayValue, labFilterAt, labPatchHint, labSaved
+  case labSaveFailed, labOpenFailed, labTooLarge, labPickerTitle, labNoFiles, labNormClip, labNormAbs
+  case labNormMinmax, labNormOffset, keyLabView, keyLabNormalize, keyLabCursor, keyLabZoom
+  case keyLabPatch, keyLabSave, keyLabOpen, helpLab1, helpLab2, helpLab3
   // Training dashboard and draw-a-digit.
   case trModel, trDataset, trEpochs, trBatch, trOptimizer, trLearningRate, trImages, trAll, trSummaryTitle
   case trLayerHeader, trOutputShape, trParamHeader, trTotalParams, trDataFound, trDataMissing, trOfferFetch
@@ -292,6 +298,45 @@ public enum T: String, CaseIterable, Sendable {
     case .presetGaussian5: return ("stronger Gaussian blur (binomial 1 4 6 4 1)",
                                    "desenfoque gaussiano más fuerte (binomial 1 4 6 4 1)")
     case .presetEmboss: return ("relief lit from the top left", "relieve iluminado desde arriba a la izquierda")
+
+    case .labOriginal: return ("Original", "Original")
+    case .labGray: return ("gray", "gris")
+    case .labChannels: return ("R, G, B", "R, G, B")
+    case .labFilter: return ("filter", "filtro")
+    case .labGrayAverage: return ("Gray (R+G+B)/3", "Gris (R+G+B)/3")
+    case .labGrayLuminance: return ("Gray 0.3R+0.59G+0.11B", "Gris 0.3R+0.59G+0.11B")
+    case .labFiltered: return ("Filtered: {0}, {1}", "Filtrada: {0}, {1}")
+    case .labZoom: return ("zoom {0}x", "zoom {0}x")
+    case .labSample: return ("built-in sample picture", "imagen de ejemplo incorporada")
+    case .labValues: return ("result {0} ... {1}", "resultado {0} ... {1}")
+    case .labPatch: return ("Pixel ({0},{1}) gray", "Píxel ({0},{1}) gris")
+    case .labGrayValue: return ("gray {0}", "gris {0}")
+    case .labFilterAt: return ("filter {0} -> pixel {1}", "filtro {0} -> píxel {1}")
+    case .labPatchHint: return ("c: step the kernel over this patch", "c: pasa el kernel por este trozo")
+    case .labSaved: return ("Saved {0} ({1})", "Guardado {0} ({1})")
+    case .labSaveFailed: return ("Cannot save: {0}", "No se puede guardar: {0}")
+    case .labOpenFailed: return ("Cannot open {0}", "No se puede abrir {0}")
+    case .labTooLarge: return ("{0} is {1}x{2} pixels, over the lab's {3} megapixels: make it smaller first.",
+                               "{0} tiene {1}x{2} píxeles, más que los {3} megapíxeles del laboratorio: redúcela antes.")
+    case .labPickerTitle: return ("Open an image from {0}", "Abrir una imagen de {0}")
+    case .labNoFiles: return ("No PNG or JPEG files in this folder.", "No hay archivos PNG ni JPEG en esta carpeta.")
+    case .labNormClip: return ("(clamp to 0-255)", "(recorta a 0-255)")
+    case .labNormAbs: return ("(|x|: negative edges show bright too)", "(|x|: los bordes negativos también se ven claros)")
+    case .labNormMinmax: return ("(own min-max onto 0-255)", "(su mín-máx a 0-255)")
+    case .labNormOffset: return ("(128 + x: zero is mid-gray, negatives dark)", "(128 + x: el cero es gris medio, los negativos oscuros)")
+    case .keyLabView: return ("view", "vista")
+    case .keyLabNormalize: return ("normalize", "normalizar")
+    case .keyLabCursor: return ("cursor", "cursor")
+    case .keyLabZoom: return ("zoom/fit", "zoom/ajustar")
+    case .keyLabPatch: return ("patch in conv", "trozo en conv")
+    case .keyLabSave: return ("save PNG", "guardar PNG")
+    case .keyLabOpen: return ("open file", "abrir archivo")
+    case .helpLab1: return ("A picture is a matrix of numbers per channel (0 black ... 255 white). Views: 1 original; 2 gray by the mean (R+G+B)/3 and by the eye's weights 0.3R+0.59G+0.11B; 3 the R, G and B channels drawn with the Reds, Greens and Blues colour maps; 4 a kernel slid over the gray picture (padding 'same'), beside the original.",
+                            "Una imagen es una matriz de números por canal (0 negro ... 255 blanco). Vistas: 1 original; 2 gris por la media (R+G+B)/3 y por los pesos del ojo 0.3R+0.59G+0.11B; 3 los canales R, G y B con los mapas de color Reds, Greens y Blues; 4 un kernel deslizado sobre la imagen gris (padding 'same'), junto al original.")
+    case .helpLab2: return ("A filter gives any real numbers, negative ones too; n chooses how they become pixels: clip, abs (edges of both signs bright), minmax (the result's own range) or offset (128 + x, zero is mid-gray). k cycles the presets, e edits the kernel's weights.",
+                            "Un filtro da números reales cualesquiera, también negativos; n elige cómo se convierten en píxeles: clip, abs (bordes de ambos signos claros), minmax (el rango del propio resultado) u offset (128 + x, el cero es gris medio). k recorre los kernels, e edita sus pesos.")
+    case .helpLab3: return ("The arrows move the inspector's cursor: the panel shows the gray values of the 5x5 patch around it, as the course's 'pixel value' slide, and c opens that patch in the convolution screen. + and - zoom, 0 fits; s saves what is shown as lab-<view>.png in the current folder; o opens another PNG or JPEG.",
+                            "Las flechas mueven el cursor del inspector: el panel muestra los valores de gris del trozo 5x5 que lo rodea, como la diapositiva del curso sobre el valor de un píxel, y c abre ese trozo en la pantalla de convolución. + y - hacen zoom, 0 ajusta; s guarda lo que se ve como lab-<vista>.png en la carpeta actual; o abre otro PNG o JPEG.")
     case .trModel: return ("Model",
                          "Modelo")
     case .trDataset: return ("Data set",

@@ -16,6 +16,7 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen padding --padding same --stride 2
         convplay tui --screen pooling --mode avg
         convplay tui --screen rgb --lang es
+        convplay tui --screen lab --image photo.jpg       the image lab (no --image: the sample)
         convplay tui --screen train --model cnn --limit 1000 --epochs 2
         convplay tui --screen digit                    draw a digit, see the top 3
         convplay tui --screen quiz --seed 7 --topic params   the same questions as 'convplay quiz --seed 7 --topic params'
@@ -26,9 +27,10 @@ struct TuiCommand: ParsableCommand {
 
   enum ScreenName: String, ExpressibleByArgument, CaseIterable {
     case home, conv, padding, pooling, rgb, train, digit, quiz
+    case lab
   }
 
-  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit or quiz.")
+  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab or quiz.")
   var screen: ScreenName = .home
 
   @OptionGroup var matrix: MatrixOptions
@@ -60,6 +62,9 @@ struct TuiCommand: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("Quiz: difficulty 1, 2 or 3.", valueName: "n"))
   var level: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Image lab: a PNG or JPEG to open (default: the built-in sample).", valueName: "file"))
+  var image: String?
 
   @OptionGroup var language: LanguageOption
 
@@ -105,8 +110,15 @@ struct TuiCommand: ParsableCommand {
     if screen != .quiz && (seed != nil || topic != nil || level != nil) {
       throw CLIFailure("--seed, --topic and --level belong to --screen quiz")
     }
+    if image != nil && screen != .lab {
+      throw CLIFailure("--image belongs to --screen lab")
+    }
     if screen == .home {
       return PlaygroundApp.home(env: env)
+    }
+    if screen == .lab {
+      // A file that cannot be read is reported on the lab's screen (the sample is shown).
+      return PlaygroundApp(root: image.map { ImageLabScreen(path: $0) } ?? ImageLabScreen(), env: env)
     }
     let input = try matrix.matrix.map { _ in try matrix.load() }
     let kernelTensor = try kernel.map { try KernelOptions.resolve($0) }
@@ -128,7 +140,7 @@ struct TuiCommand: ParsableCommand {
     }
     let root: any Screen
     switch screen {
-    case .home:
+    case .home, .lab:
       fatalError("handled above")
     case .quiz:
       guard let selection = QuizSelection(topic ?? "mixed") else {
