@@ -60,6 +60,8 @@ final class TrainingEndToEndTests: XCTestCase {
     for _ in 0..<8 { t.send("Down") }
     t.send("d")
     for _ in 0..<8 { t.send("Down") }
+    // The pen position shows that every key was handled; only then is the prediction final.
+    t.waitFor("x 14 y 22")
     let s = t.waitFor("1. 1  0.9")
     XCTAssertTrue(s.contains("x 14 y 22"), s)
     t.send("c")
