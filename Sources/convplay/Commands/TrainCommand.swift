@@ -71,9 +71,9 @@ struct TrainCommand: ParsableCommand {
         throw CLIFailure("unknown optimizer '\(optimizer)': choose adam, sgd or rmsprop")
       }
       let dataset = try data.resolveDataset()
-      let (modelName, spec) = try resolveModel(model, inputShape: [28, 28, 1])
-      let network = try Network(spec: spec, seed: seed)
       let splits = try data.load(dataset)
+      let (modelName, spec) = try resolveModel(model, inputShape: splits.training.imageShape)
+      let network = try Network(spec: spec, seed: seed)
       let (training, validation) = splits.training.split(validationFraction: validationSplit)
       let opt = kind.make(learningRate: lr, momentum: momentum)
       let params = try spec.parameterCount()
