@@ -5,17 +5,8 @@ import XCTest
 /// FilterKernels (the fast, threaded, SIMD filter) against the plain reference and against
 /// SciPy fixtures made by Fixtures/make_filter_fixtures.py.
 final class FilterKernelsTests: XCTestCase {
-  /// A deterministic generator so failures reproduce (SplitMix64).
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
+  /// A deterministic generator so failures reproduce.
+  typealias Generator = SplitMix64
 
   func randomTensor(_ shape: [Int], _ g: inout Generator, range: ClosedRange<Float> = -2...2) -> Tensor {
     Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float.random(in: range, using: &g) })
@@ -37,7 +28,7 @@ final class FilterKernelsTests: XCTestCase {
   /// Every combination of odd sizes, kernel sizes, strides, dilation and padding the CLI can ask
   /// for, single- and multi-threaded, against ReferenceKernels.convolve.
   func testMatchesReferenceOnManyGeometries() throws {
-    var g = Generator(state: 42)
+    var g = Generator(seed: 42)
     var checked = 0
     for (h, w) in [(1, 1), (5, 7), (13, 61), (9, 33), (40, 70)] {
       for (kh, kw) in [(1, 1), (2, 2), (3, 3), (5, 3)] {
@@ -73,7 +64,7 @@ final class FilterKernelsTests: XCTestCase {
   /// Large enough to be split into bands over threads, with flip, multi-channel sums and the
   /// per-channel case.
   func testChannelsFlipAndThreads() {
-    var g = Generator(state: 7)
+    var g = Generator(seed: 7)
     let input = randomTensor([3, 157, 203], &g, range: 0...255)
     for kernelChannels in [1, 3] {
       let kernel = randomTensor([kernelChannels, 3, 3], &g)
@@ -92,7 +83,7 @@ final class FilterKernelsTests: XCTestCase {
 
   /// The in-place variant writes every element even into memory that held garbage.
   func testIntoBufferOverwritesEverything() {
-    var g = Generator(state: 9)
+    var g = Generator(seed: 9)
     let input = randomTensor([1, 31, 45], &g)
     let kernel = randomTensor([1, 3, 3], &g)
     let geometry = try! WindowGeometry(

@@ -1,6 +1,7 @@
-/// A small, fast, seedable random generator (SplitMix64, Steele, Lea and Flood 2014), so that
-/// `--seed 7` gives the same quiz on every machine and Swift version: the system generator
-/// cannot be seeded, and the standard library's algorithms for random choices may change.
+/// A small, fast, seedable random generator (SplitMix64, Steele, Lea and Flood 2014): the one
+/// generator of convplay, so that a seed gives the same quiz, the same weights, shuffles and
+/// dropout masks, and the same "random input" on every machine and Swift version. The system
+/// generator cannot be seeded, and the standard library's algorithms for random choices may change.
 public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
   public private(set) var state: UInt64
 
@@ -35,4 +36,18 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
   public mutating func chance(_ numerator: Int, in denominator: Int) -> Bool {
     int(in: 1...denominator) <= numerator
   }
+
+  /// A uniform Float in [0, 1) with 24 random bits.
+  public mutating func nextUnitFloat() -> Float {
+    Float(next() >> 40) * (1.0 / 16_777_216.0)
+  }
+
+  /// A uniform Float in [-limit, limit).
+  public mutating func nextSymmetric(_ limit: Float) -> Float {
+    (nextUnitFloat() * 2 - 1) * limit
+  }
+
+  /// An independent stream for another purpose (weights, shuffling, dropout), derived from this
+  /// one so that one user-facing seed fixes them all.
+  public mutating func split() -> SplitMix64 { SplitMix64(seed: next()) }
 }
