@@ -73,6 +73,28 @@ struct DatasetOptions: ParsableArguments {
     return .idx(d)
   }
 
+  /// `[H, W, C]` of the data set's images, known before loading them (so a bad model is
+  /// reported before a missing data set).
+  func imageShape(_ dataset: DataSource) throws -> FeatureShape {
+    switch dataset {
+    case .idx: return [28, 28, 1]
+    case .cifar10: return [CIFAR10.side, CIFAR10.side, 3]
+    case .folder:
+      let size = try folderSize()
+      return [size.height, size.width, color == "gray" ? 1 : 3]
+    }
+  }
+
+  /// `--image-size HxW` and `--color`, checked.
+  func folderSize() throws -> (height: Int, width: Int) {
+    let parts = imageSize.lowercased().split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 2, parts.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
+      throw CLIFailure("--image-size must be HxW with sides 1-4096, e.g. 128x128 (got \(imageSize))")
+    }
+    guard color == "rgb" || color == "gray" else { throw CLIFailure("--color must be rgb or gray (got \(color))") }
+    return (parts[0], parts[1])
+  }
+
   /// Loads the data set (limited if asked).
   func load(_ dataset: DataSource) throws -> DatasetSplits {
     if let limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
@@ -94,16 +116,12 @@ struct DatasetOptions: ParsableArguments {
   /// `folder:PATH` as Keras's image_dataset_from_directory reads it; warns on stderr about
   /// files it had to skip.
   func loadFolder(_ path: String) throws -> ImageFolderDataset {
-    let parts = imageSize.lowercased().split(separator: "x").compactMap { Int($0) }
-    guard parts.count == 2, parts.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
-      throw CLIFailure("--image-size must be HxW with sides 1-4096, e.g. 128x128 (got \(imageSize))")
-    }
-    guard color == "rgb" || color == "gray" else { throw CLIFailure("--color must be rgb or gray (got \(color))") }
+    let size = try folderSize()
     guard folderSplit >= 0 && folderSplit < 1 else { throw CLIFailure("--folder-split must be in [0, 1)") }
     let folder: ImageFolderDataset
     do {
       folder = try ImageFolderDataset.load(
-        path, height: parts[0], width: parts[1], gray: color == "gray", validationSplit: folderSplit, seed: folderSeed)
+        path, height: size.height, width: size.width, gray: color == "gray", validationSplit: folderSplit, seed: folderSeed)
     } catch {
       throw CLIFailure(error.description)
     }
