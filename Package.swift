@@ -58,7 +58,7 @@ let package = Package(
     // The only code that calls ncurses: Terminal, Key, Canvas.
     .target(name: "ConvTerminal", dependencies: ["CNcursesw"]),
     // The playground's screens (model / update / view), app loop and strings (en, es).
-    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal"]),
+    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal", "ConvData", "ConvImageIO"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
@@ -69,6 +69,10 @@ let package = Package(
         "ConvPlayground",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
+      swiftSettings: hostTuning),
+    // examples/: a Keras user's program against the library (built, so it stays in step with the API).
+    .executableTarget(
+      name: "keras-style-example", dependencies: ["ConvKit", "ConvData"], path: "examples/keras-style",
       swiftSettings: hostTuning),
     // Micro benchmark of the kernels: swift run -c release convplay-bench
     .executableTarget(
@@ -81,7 +85,7 @@ let package = Package(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
     .testTarget(
-      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit"],
+      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit", "ConvData", "ConvImageIO"],
       exclude: ["Snapshots"]),
   ]
 )

@@ -55,6 +55,8 @@ public struct PlaygroundApp: Sendable {
       }
     case .setLanguage(let lang):
       env.lang = lang
+    case .push(let pushed):
+      stack.append(pushed.screen)
     }
   }
 

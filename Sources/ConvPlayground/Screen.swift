@@ -17,6 +17,17 @@ public enum Effect: Equatable, Sendable {
   /// Open the lesson with this id (see `Lesson`).
   case open(String)
   case setLanguage(Lang)
+  /// Open this screen on top of the current one (the image lab hands a patch to the
+  /// convolution screen); q or Esc there comes back.
+  case push(PushedScreen)
+}
+
+/// A screen carried by `Effect.push`. Effects compare by the screen's lesson id only: two
+/// screens are not otherwise comparable.
+public struct PushedScreen: Equatable, Sendable {
+  public let screen: any Screen
+  public init(_ screen: any Screen) { self.screen = screen }
+  public static func == (a: PushedScreen, b: PushedScreen) -> Bool { a.screen.id == b.screen.id }
 }
 
 /// One entry of the help bar and of the help overlay: the key as written on screen and what it does.
@@ -121,10 +132,12 @@ public struct Lesson: Sendable {
     ) { _ in RGBScreen() },
     Lesson(
       id: "image", title: T.lessonImage, blurb: T.lessonImageBlurb,
-      command: "convplay filter photo.jpg --kernel edge --out edges.png", make: nil),
+      command: "convplay filter photo.jpg --kernel edge --out edges.png"
+    ) { _ in ImageLabScreen() },
     Lesson(
       id: "training", title: T.lessonTraining, blurb: T.lessonTrainingBlurb,
-      command: "convplay train --model course1", make: nil),
+      command: "convplay train --model course1"
+    ) { _ in TrainingScreen() },
     Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, command: "convplay quiz", make: nil),
     Lesson(
       id: "summary", title: T.lessonSummary, blurb: T.lessonSummaryBlurb,

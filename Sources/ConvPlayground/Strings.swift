@@ -50,6 +50,23 @@ public enum T: String, CaseIterable, Sendable {
   case presetEdgeVertical, presetRobertsDiagonal, presetRobertsAntidiagonal, presetSobelX
   case presetSobelY, presetPrewittX, presetPrewittY, presetBoxBlur, presetGaussian3
   case presetGaussian5, presetEmboss
+  // Image lab.
+  case labOriginal, labGray, labChannels, labFilter, labGrayAverage, labGrayLuminance, labFiltered
+  case labZoom, labSample, labValues, labPatch, labGrayValue, labFilterAt, labPatchHint, labSaved
+  case labSaveFailed, labOpenFailed, labTooLarge, labPickerTitle, labNoFiles, labNormClip, labNormAbs
+  case labNormMinmax, labNormOffset, keyLabView, keyLabNormalize, keyLabCursor, keyLabZoom
+  case keyLabPatch, keyLabSave, keyLabOpen, helpLab1, helpLab2, helpLab3
+  // Training dashboard and draw-a-digit.
+  case trModel, trDataset, trEpochs, trBatch, trOptimizer, trLearningRate, trImages, trAll, trSummaryTitle
+  case trLayerHeader, trOutputShape, trParamHeader, trTotalParams, trDataFound, trDataMissing, trOfferFetch
+  case trFetching, trFetched, trPressStart, trTypeSpec, trSpecExample, trEpochBar, trBatchBar, trEta
+  case trRate, trLoading, trRunning, trPaused, trFinished, trStopped, trFailed, trSplitCounts, trTestAccuracy
+  case trViewCurves, trViewConfusion, trViewErrors, trViewFilters, trLoss, trAccuracy, trLegend, trAfterEpoch
+  case trConfusionTitle, trErrorsTitle, trNoErrors, trFiltersTitle, trNoFilters, trMapsTitle, trNoMaps
+  case trSaved, trKeyStart, trKeyPause, trKeyStop, trKeyView, trKeyDigit, trKeySetting, trKeyChange
+  case trKeyTypeSpec, trKeyFetch, trKeySave, helpTraining1, helpTraining2, digitTitle, digitPrompt
+  case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
+  case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -244,6 +261,195 @@ public enum T: String, CaseIterable, Sendable {
     case .presetGaussian5: return ("stronger Gaussian blur (binomial 1 4 6 4 1)",
                                    "desenfoque gaussiano más fuerte (binomial 1 4 6 4 1)")
     case .presetEmboss: return ("relief lit from the top left", "relieve iluminado desde arriba a la izquierda")
+
+    case .labOriginal: return ("Original", "Original")
+    case .labGray: return ("gray", "gris")
+    case .labChannels: return ("R, G, B", "R, G, B")
+    case .labFilter: return ("filter", "filtro")
+    case .labGrayAverage: return ("Gray (R+G+B)/3", "Gris (R+G+B)/3")
+    case .labGrayLuminance: return ("Gray 0.3R+0.59G+0.11B", "Gris 0.3R+0.59G+0.11B")
+    case .labFiltered: return ("Filtered: {0}, {1}", "Filtrada: {0}, {1}")
+    case .labZoom: return ("zoom {0}x", "zoom {0}x")
+    case .labSample: return ("built-in sample picture", "imagen de ejemplo incorporada")
+    case .labValues: return ("result {0} ... {1}", "resultado {0} ... {1}")
+    case .labPatch: return ("Pixel ({0},{1}) gray", "Píxel ({0},{1}) gris")
+    case .labGrayValue: return ("gray {0}", "gris {0}")
+    case .labFilterAt: return ("filter {0} -> pixel {1}", "filtro {0} -> píxel {1}")
+    case .labPatchHint: return ("c: step the kernel over this patch", "c: pasa el kernel por este trozo")
+    case .labSaved: return ("Saved {0} ({1})", "Guardado {0} ({1})")
+    case .labSaveFailed: return ("Cannot save: {0}", "No se puede guardar: {0}")
+    case .labOpenFailed: return ("Cannot open {0}", "No se puede abrir {0}")
+    case .labTooLarge: return ("{0} is {1}x{2} pixels, over the lab's {3} megapixels: make it smaller first.",
+                               "{0} tiene {1}x{2} píxeles, más que los {3} megapíxeles del laboratorio: redúcela antes.")
+    case .labPickerTitle: return ("Open an image from {0}", "Abrir una imagen de {0}")
+    case .labNoFiles: return ("No PNG or JPEG files in this folder.", "No hay archivos PNG ni JPEG en esta carpeta.")
+    case .labNormClip: return ("(clamp to 0-255)", "(recorta a 0-255)")
+    case .labNormAbs: return ("(|x|: negative edges show bright too)", "(|x|: los bordes negativos también se ven claros)")
+    case .labNormMinmax: return ("(own min-max onto 0-255)", "(su mín-máx a 0-255)")
+    case .labNormOffset: return ("(128 + x: zero is mid-gray, negatives dark)", "(128 + x: el cero es gris medio, los negativos oscuros)")
+    case .keyLabView: return ("view", "vista")
+    case .keyLabNormalize: return ("normalize", "normalizar")
+    case .keyLabCursor: return ("cursor", "cursor")
+    case .keyLabZoom: return ("zoom/fit", "zoom/ajustar")
+    case .keyLabPatch: return ("patch in conv", "trozo en conv")
+    case .keyLabSave: return ("save PNG", "guardar PNG")
+    case .keyLabOpen: return ("open file", "abrir archivo")
+    case .helpLab1: return ("A picture is a matrix of numbers per channel (0 black ... 255 white). Views: 1 original; 2 gray by the mean (R+G+B)/3 and by the eye's weights 0.3R+0.59G+0.11B; 3 the R, G and B channels drawn with the Reds, Greens and Blues colour maps; 4 a kernel slid over the gray picture (padding 'same'), beside the original.",
+                            "Una imagen es una matriz de números por canal (0 negro ... 255 blanco). Vistas: 1 original; 2 gris por la media (R+G+B)/3 y por los pesos del ojo 0.3R+0.59G+0.11B; 3 los canales R, G y B con los mapas de color Reds, Greens y Blues; 4 un kernel deslizado sobre la imagen gris (padding 'same'), junto al original.")
+    case .helpLab2: return ("A filter gives any real numbers, negative ones too; n chooses how they become pixels: clip, abs (edges of both signs bright), minmax (the result's own range) or offset (128 + x, zero is mid-gray). k cycles the presets, e edits the kernel's weights.",
+                            "Un filtro da números reales cualesquiera, también negativos; n elige cómo se convierten en píxeles: clip, abs (bordes de ambos signos claros), minmax (el rango del propio resultado) u offset (128 + x, el cero es gris medio). k recorre los kernels, e edita sus pesos.")
+    case .helpLab3: return ("The arrows move the inspector's cursor: the panel shows the gray values of the 5x5 patch around it, as the course's 'pixel value' slide, and c opens that patch in the convolution screen. + and - zoom, 0 fits; s saves what is shown as lab-<view>.png in the current folder; o opens another PNG or JPEG.",
+                            "Las flechas mueven el cursor del inspector: el panel muestra los valores de gris del trozo 5x5 que lo rodea, como la diapositiva del curso sobre el valor de un píxel, y c abre ese trozo en la pantalla de convolución. + y - hacen zoom, 0 ajusta; s guarda lo que se ve como lab-<vista>.png en la carpeta actual; o abre otro PNG o JPEG.")
+    case .trModel: return ("Model",
+                         "Modelo")
+    case .trDataset: return ("Data set",
+                           "Conjunto de datos")
+    case .trEpochs: return ("Epochs",
+                          "Épocas")
+    case .trBatch: return ("Batch",
+                         "Lote (batch)")
+    case .trOptimizer: return ("Optimizer",
+                             "Optimizador")
+    case .trLearningRate: return ("Learning rate",
+                                "Tasa de aprendizaje")
+    case .trImages: return ("Images",
+                          "Imágenes")
+    case .trAll: return ("all",
+                       "todas")
+    case .trSummaryTitle: return ("Summary: {0}",
+                                "Resumen: {0}")
+    case .trLayerHeader: return ("Layer (type)",
+                               "Capa (tipo)")
+    case .trOutputShape: return ("Output shape",
+                               "Forma de salida")
+    case .trParamHeader: return ("Param #",
+                               "Parám. #")
+    case .trTotalParams: return ("Total params: {0} (trainable: {1})",
+                               "Parámetros totales: {0} (entrenables: {1})")
+    case .trDataFound: return ("{0}: found on this computer.",
+                             "{0}: encontrado en este equipo.")
+    case .trDataMissing: return ("The {0} data set is not on this computer. Get it with:",
+                               "El conjunto {0} no está en este equipo. Descárgalo con:")
+    case .trOfferFetch: return ("Press f to download it now.",
+                              "Pulsa f para descargarlo ahora.")
+    case .trFetching: return ("Downloading {0}: file {1} of {2}",
+                            "Descargando {0}: archivo {1} de {2}")
+    case .trFetched: return ("Downloaded and checked: ready to train.",
+                           "Descargado y comprobado: listo para entrenar.")
+    case .trPressStart: return ("Enter starts training; ↑↓ choose a setting, ←→ change it.",
+                              "Enter empieza el entrenamiento; ↑↓ eligen un ajuste, ←→ lo cambian.")
+    case .trTypeSpec: return ("Type a model spec (Enter: use it, Esc: cancel):",
+                            "Escribe una especificación de modelo (Enter: usarla, Esc: cancelar):")
+    case .trSpecExample: return ("for example: conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)",
+                               "por ejemplo: conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)")
+    case .trEpochBar: return ("Epoch {0}/{1}",
+                            "Época {0}/{1}")
+    case .trBatchBar: return ("Batch {0}/{1}",
+                            "Lote {0}/{1}")
+    case .trEta: return ("ETA {0}",
+                       "quedan {0}")
+    case .trRate: return ("{0} images/s",
+                        "{0} imágenes/s")
+    case .trLoading: return ("Loading {0}...",
+                           "Cargando {0}...")
+    case .trRunning: return ("training",
+                           "entrenando")
+    case .trPaused: return ("paused (p resumes)",
+                          "en pausa (p continúa)")
+    case .trFinished: return ("finished",
+                            "terminado")
+    case .trStopped: return ("stopped",
+                           "detenido")
+    case .trFailed: return ("Error: {0}",
+                          "Error: {0}")
+    case .trSplitCounts: return ("{0} train / {1} val / {2} test",
+                               "{0} entren. / {1} valid. / {2} prueba")
+    case .trTestAccuracy: return ("test accuracy",
+                                "precisión en prueba")
+    case .trViewCurves: return ("Curves",
+                              "Curvas")
+    case .trViewConfusion: return ("Confusion",
+                                 "Confusión")
+    case .trViewErrors: return ("Errors",
+                              "Errores")
+    case .trViewFilters: return ("Filters",
+                               "Filtros")
+    case .trLoss: return ("Loss",
+                        "Pérdida (loss)")
+    case .trAccuracy: return ("Accuracy",
+                            "Precisión (accuracy)")
+    case .trLegend: return ("{0} train   {1} validation   {2} test",
+                          "{0} entrenamiento   {1} validación   {2} prueba")
+    case .trAfterEpoch: return ("Shown after the first epoch.",
+                              "Se muestra tras la primera época.")
+    case .trConfusionTitle: return ("Test set confusion matrix (rows: true, cols: predicted)",
+                                  "Matriz de confusión en prueba (filas: real, col.: predicha)")
+    case .trErrorsTitle: return ("Misclassified (true → predicted)",
+                               "Mal clasificados (real → predicho)")
+    case .trNoErrors: return ("No test image was misclassified.",
+                            "Ninguna imagen de prueba mal clasificada.")
+    case .trFiltersTitle: return ("First-layer filters: {0} of {1}",
+                                "Filtros de la primera capa: {0} de {1}")
+    case .trNoFilters: return ("The first layer has no weights to show.",
+                             "La primera capa no tiene pesos que mostrar.")
+    case .trMapsTitle: return ("Feature maps of a {0} (predicted {1}; [ ] choose the digit)",
+                             "Mapas de características de un {0} (predicho {1}; [ ] eligen el dígito)")
+    case .trNoMaps: return ("No convolution first: no feature maps (try cnn or convnet).",
+                          "Sin convolución al principio: no hay mapas de características (prueba cnn o convnet).")
+    case .trSaved: return ("Saved {0}: convplay predict IMAGE --weights {0}",
+                         "Guardado {0}: convplay predict IMAGEN --weights {0}")
+    case .trKeyStart: return ("start",
+                            "empezar")
+    case .trKeyPause: return ("pause",
+                            "pausa")
+    case .trKeyStop: return ("stop",
+                           "detener")
+    case .trKeyView: return ("view",
+                           "vista")
+    case .trKeyDigit: return ("digit",
+                            "dígito")
+    case .trKeySetting: return ("setting",
+                              "ajuste")
+    case .trKeyChange: return ("change",
+                             "cambiar")
+    case .trKeyTypeSpec: return ("type a spec",
+                               "escribir modelo")
+    case .trKeyFetch: return ("download data",
+                            "descargar datos")
+    case .trKeySave: return ("save",
+                           "guardar")
+    case .helpTraining1: return ("Train a network as Keras's model.fit does: the images go through the network in batches; after each batch the optimizer nudges the weights to lower the loss. After each epoch (one pass over the training images) the held-out validation images and the test set measure how well it generalizes.",
+                               "Entrena una red como model.fit de Keras: las imágenes pasan por la red en lotes; tras cada lote el optimizador ajusta los pesos para bajar la pérdida. Tras cada época (una pasada por las imágenes de entrenamiento) las imágenes de validación y el conjunto de prueba miden cuánto generaliza.")
+    case .helpTraining2: return ("Views: 1 curves of loss and accuracy, 2 the confusion matrix (which digits are taken for which), 3 misclassified test digits, 4 the first layer's filters and the feature maps they make of one digit. Training runs in the background: keys keep working.",
+                               "Vistas: 1 curvas de pérdida y precisión, 2 la matriz de confusión (qué dígitos se confunden con cuáles), 3 dígitos de prueba mal clasificados, 4 los filtros de la primera capa y los mapas de características que producen para un dígito. El entrenamiento corre en segundo plano: las teclas siguen respondiendo.")
+    case .digitTitle: return ("Draw a digit",
+                            "Dibuja un dígito")
+    case .digitPrompt: return ("Draw a digit with the keys: arrows move, Space paints, d puts the pen down (moving paints), e erases, c clears.",
+                             "Dibuja un dígito con las teclas: las flechas mueven, Espacio pinta, d baja el lápiz (al moverse pinta), e borra, c limpia.")
+    case .digitPosition: return ("x {0} y {1}",
+                               "x {0} y {1}")
+    case .digitPen: return ("pen: {0} ({1})",
+                          "lápiz: {0} ({1})")
+    case .digitOn: return ("down",
+                         "abajo")
+    case .digitOff: return ("up",
+                          "arriba")
+    case .digitTop: return ("Built-in model, top 3:",
+                          "Modelo incluido, 3 mejores:")
+    case .digitEmpty: return ("Draw something: the prediction updates as you draw.",
+                            "Dibuja algo: la predicción se actualiza mientras dibujas.")
+    case .digitKeyMove: return ("move",
+                              "mover")
+    case .digitKeyPaint: return ("paint",
+                               "pintar")
+    case .digitKeyPen: return ("pen",
+                             "lápiz")
+    case .digitKeyErase: return ("erase",
+                               "borrar")
+    case .digitKeyClear: return ("clear",
+                               "limpiar")
+    case .helpDigit1: return ("The drawing is prepared as MNIST was made (and as convplay predict prepares a photo): cropped to the digit, scaled to fit 20x20, centred by mass in 28x28. Then the built-in network (Keras's mnist_convnet) gives a probability for each digit.",
+                            "El dibujo se prepara como se hizo MNIST (y como convplay predict prepara una foto): recortado al dígito, escalado a 20x20 y centrado por masa en 28x28. Después la red incluida (mnist_convnet de Keras) da una probabilidad a cada dígito.")
     }
   }
 }

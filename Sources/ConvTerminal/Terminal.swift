@@ -162,6 +162,14 @@ public final class Terminal {
   /// Copies the canvas to the screen: one attribute change per run of equal styles.
   public func draw(_ canvas: Canvas) {
     let (w, h) = size
+    // Pictures (the image lab) use many colour pairs and ncurses has a fixed number: when this
+    // frame might not fit in the pairs left, start the table again and repaint everything, so
+    // no cell keeps a pair that is being redefined.
+    if Int(nextPair) + w * h >= Int(min(cnc_color_pairs(), 32767)) && nextPair > 1 {
+      pairs.removeAll()
+      nextPair = 1
+      clearok(cnc_stdscr(), true)
+    }
     for y in 0..<min(h, canvas.height) {
       var x = 0
       let rowWidth = min(w, canvas.width)

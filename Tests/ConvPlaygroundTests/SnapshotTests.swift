@@ -37,6 +37,9 @@ final class SnapshotTests: XCTestCase {
     Case(name: "pooling-avg-es", screen: "pooling", keys: "m End", lang: .es),
     Case(name: "rgb", screen: "rgb", keys: "Right"),
     Case(name: "rgb-3filters", screen: "rgb", keys: "] End"),
+    Case(name: "lab", screen: "lab", keys: ""),
+    Case(name: "lab-filter", screen: "lab", keys: "4 Right Right"),
+    Case(name: "lab-gray-es", screen: "lab", keys: "2", lang: .es),
   ]
 
   static func app(_ c: Case) -> PlaygroundApp {
@@ -48,6 +51,7 @@ final class SnapshotTests: XCTestCase {
     case "padding": app = PlaygroundApp(root: ConvLabScreen(variant: .padding), env: env)
     case "pooling": app = PlaygroundApp(root: PoolingScreen(), env: env)
     case "rgb": app = PlaygroundApp(root: RGBScreen(), env: env)
+    case "lab": app = PlaygroundApp(root: ImageLabScreen(), env: env)
     default: preconditionFailure("unknown screen \(c.screen)")
     }
     app.send(keys: Key.script(c.keys))

@@ -15,16 +15,20 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen padding --padding same --stride 2
         convplay tui --screen pooling --mode avg
         convplay tui --screen rgb --lang es
+        convplay tui --screen lab --image photo.jpg       the image lab (no --image: the sample)
+        convplay tui --screen train --model cnn --limit 1000 --epochs 2
+        convplay tui --screen digit                    draw a digit, see the top 3
         convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
       In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
       a lesson opened with --screen).
       """)
 
   enum ScreenName: String, ExpressibleByArgument, CaseIterable {
-    case home, conv, padding, pooling, rgb
+    case home, conv, padding, pooling, rgb, train, digit
+    case lab
   }
 
-  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling or rgb.")
+  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit or lab.")
   var screen: ScreenName = .home
 
   @OptionGroup var matrix: MatrixOptions
@@ -48,7 +52,12 @@ struct TuiCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Pooling: window size.", valueName: "N"))
   var size: Int = 2
 
+  @Option(name: .long, help: ArgumentHelp("Image lab: a PNG or JPEG to open (default: the built-in sample).", valueName: "file"))
+  var image: String?
+
   @OptionGroup var language: LanguageOption
+
+  @OptionGroup var training: TuiTrainingOptions
 
   @Option(
     name: .long,
@@ -84,8 +93,15 @@ struct TuiCommand: ParsableCommand {
   }
 
   private func makeApp(env: Env) throws -> PlaygroundApp {
+    if image != nil && screen != .lab {
+      throw CLIFailure("--image belongs to --screen lab")
+    }
     if screen == .home {
       return PlaygroundApp.home(env: env)
+    }
+    if screen == .lab {
+      // A file that cannot be read is reported on the lab's screen (the sample is shown).
+      return PlaygroundApp(root: image.map { ImageLabScreen(path: $0) } ?? ImageLabScreen(), env: env)
     }
     let input = try matrix.matrix.map { _ in try matrix.load() }
     let kernelTensor = try kernel.map { try KernelOptions.resolve($0) }
@@ -107,7 +123,7 @@ struct TuiCommand: ParsableCommand {
     }
     let root: any Screen
     switch screen {
-    case .home:
+    case .home, .lab:
       fatalError("handled above")
     case .conv, .padding:
       if screen == .conv && (padding != .valid || stride != (1, 1) || window.dilation != 1) {
@@ -132,6 +148,10 @@ struct TuiCommand: ParsableCommand {
       root = PoolingScreen(
         input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix, mode: m, size: size,
         stride: window.stride == "1" ? nil : stride.rows, padding: padding)
+    case .train:
+      root = try training.screen()
+    case .digit:
+      root = DigitScreen()
     case .rgb:
       if let input, input.shape[0] != 3 {
         throw CLIFailure("--screen rgb needs a 3-channel matrix (three blocks separated by a blank line); this one has \(input.shape[0])")

@@ -1,0 +1,526 @@
+import ConvImageIO
+import ConvKit
+import ConvTerminal
+
+/// The image lab: a real photo (or the built-in sample) in the terminal, its gray versions and
+/// colour channels, and any kernel slid over it, with a pixel inspector that reads the numbers
+/// a network sees and can hand a 5x5 patch to the convolution screen.
+///
+/// Nothing is computed here that ConvImageIO or ConvKit already does: files are read with
+/// `ImageFile.read`, grays made by `GrayMethod`, channels tinted by `Colormap`, the filter is
+/// `FilterKernels.convolve` ('same' padding, as `convplay filter`), pixels come from
+/// `Normalization`, and `s` writes with `ImageFile.write` (atomic). Every result is computed in
+/// `update` and kept, so a frame only samples pictures.
+public struct ImageLabScreen: Screen {
+  public enum View: String, CaseIterable, Sendable {
+    case original, gray, rgb, filter
+  }
+
+  /// Images over this many pixels are refused with a message (the lab keeps several copies).
+  public static let maxPixels = 16_000_000
+
+  /// The picture as read: `[channels, height, width]`, 0...255.
+  public private(set) var image: Image
+  /// The file's name, or nil for the built-in sample.
+  public private(set) var fileName: String?
+  /// Gray by luminance (0.3 R + 0.59 G + 0.11 B), rounded to whole numbers as an 8-bit gray
+  /// file stores them: what the filter and the inspector read.
+  public private(set) var gray: Image
+  public private(set) var view: View = .original
+  /// `[1, KH, KW]`.
+  public private(set) var kernel: Tensor
+  /// Index in `KernelPreset.all` while the kernel is an unchanged preset.
+  public private(set) var presetIndex: Int?
+  public private(set) var normalization: Normalization
+  /// The filter's raw result (any real numbers), same size as the image.
+  public private(set) var filtered: Image
+  public private(set) var zoom = 1
+  public private(set) var cursor: (x: Int, y: Int)
+  /// Where `s` writes (the current folder by default).
+  public let saveDirectory: String
+  /// The path of the last saved file.
+  public private(set) var savedPath: String?
+
+  var normalizationChosen = false
+  var editor: CellEditor?
+  var picker: FilePicker?
+  var notice: LabNotice?
+  // Pictures ready to draw.
+  var original: Picture
+  var grays: [Picture] = []
+  var tints: [Picture] = []
+  var result: Picture
+  var resultRange: (low: Float, high: Float) = (0, 0)
+
+  static let zoomLevels = [1, 2, 4, 8, 16, 32]
+
+  /// The lab on the built-in sample picture.
+  public init(saveDirectory: String = ".") {
+    self.init(image: labSamplePicture(), fileName: nil, saveDirectory: saveDirectory)
+  }
+
+  /// The lab on `path`; when it cannot be read (missing, corrupt, too large) the sample is
+  /// shown with the reason.
+  public init(path: String, saveDirectory: String = ".") {
+    self.init(saveDirectory: saveDirectory)
+    open(path)
+  }
+
+  public init(image: Image, fileName: String?, saveDirectory: String = ".") {
+    self.image = image
+    self.fileName = fileName
+    self.saveDirectory = saveDirectory
+    let edge = KernelPreset.named("edge")!
+    kernel = edge.tensor
+    presetIndex = KernelPreset.all.firstIndex(of: edge)
+    normalization = Normalization.default(for: edge.family)
+    gray = image
+    filtered = image
+    original = Picture(image)
+    result = original
+    cursor = (image.width / 2, image.height / 2)
+    load(image, name: fileName)
+  }
+
+  public var id: String { "image" }
+  public var capturesAllKeys: Bool { editor != nil }
+
+  // MARK: model
+
+  /// Makes `image` the lab's picture: grays, tints and the filter are recomputed.
+  private mutating func load(_ image: Image, name: String?) {
+    self.image = image
+    fileName = name
+    let lum = GrayMethod.luminance.convert(image)
+    gray = Image(planes: Tensor(shape: lum.planes.shape, scalars: lum.samples.map { $0.rounded(.toNearestOrEven) }))
+    original = Picture(image)
+    grays = []
+    tints = []
+    cursor = (image.width / 2, image.height / 2)
+    zoom = 1
+    refilter()
+    prepareView()
+  }
+
+  /// Computes what the current view shows, once (tints of a large photo take a moment).
+  private mutating func prepareView() {
+    if view == .gray && grays.isEmpty {
+      grays = [Picture(GrayMethod.average.convert(image)), Picture(gray)]
+    }
+    if view == .rgb && tints.isEmpty {
+      let maps: [Colormap] = [.reds, .greens, .blues]
+      tints = maps.enumerated().map { i, m in
+        Picture(m.tint(image.channels == 3 ? image.channel(i) : image))
+      }
+    }
+  }
+
+  private mutating func refilter() {
+    do {
+      let g = try WindowGeometry(
+        inputRows: gray.height, inputCols: gray.width, kernelRows: kernel.shape[1],
+        kernelCols: kernel.shape[2], padding: .same)
+      filtered = Image(planes: FilterKernels.convolve(input: gray.planes, kernel: kernel, geometry: g))
+    } catch {
+      filtered = gray
+    }
+    renormalize()
+  }
+
+  private mutating func renormalize() {
+    result = Picture(filtered, normalization: normalization)
+    resultRange = filtered.samples.reduce((Float.infinity, -Float.infinity)) { (min($0.0, $1), max($0.1, $1)) }
+  }
+
+  /// Reads `path` and shows it; on failure keeps the current picture and says why.
+  mutating func open(_ path: String) {
+    do {
+      let decoded = try ImageFile.read(path, maxPixels: ImageLabScreen.maxPixels)
+      let name = path.split(separator: "/").last.map(String.init) ?? path
+      load(decoded.image, name: name)
+      notice = nil
+    } catch {
+      if case .tooLarge(let w, let h, _) = error.error {
+        notice = .tooLarge(path, w, h)
+      } else {
+        notice = .openFailed(error.description)
+      }
+    }
+  }
+
+  private mutating func setPreset(_ i: Int) {
+    presetIndex = i
+    kernel = KernelPreset.all[i].tensor
+    if !normalizationChosen { normalization = Normalization.default(for: KernelPreset.all[i].family) }
+    view = .filter
+    refilter()
+  }
+
+  /// The 5x5 gray patch around the cursor, kept inside the image (smaller for tiny images):
+  /// its top-left corner and the values, `[1, rows, cols]`.
+  public var patch: (x: Int, y: Int, values: Tensor) {
+    let rows = min(5, gray.height)
+    let cols = min(5, gray.width)
+    let x0 = min(max(0, cursor.x - 2), gray.width - cols)
+    let y0 = min(max(0, cursor.y - 2), gray.height - rows)
+    var t = Tensor(zeros: [1, rows, cols])
+    for r in 0..<rows {
+      for c in 0..<cols { t[0, r, c] = gray.planes[0, y0 + r, x0 + c] }
+    }
+    return (x0, y0, t)
+  }
+
+  /// What `s` writes for the current view: what is on screen, panes side by side.
+  func saveImage() -> (image: Image, normalization: Normalization) {
+    func sideBySide(_ parts: [Image]) -> Image {
+      let w = parts[0].width
+      let h = parts[0].height
+      let ch = parts[0].channels
+      var t = Tensor(zeros: [ch, h, w * parts.count])
+      for (k, p) in parts.enumerated() {
+        for c in 0..<ch {
+          for y in 0..<h {
+            for x in 0..<w { t[c, y, k * w + x] = p.planes[c, y, x] }
+          }
+        }
+      }
+      return Image(planes: t)
+    }
+    switch view {
+    case .original: return (image, .clip)
+    case .gray: return (sideBySide([GrayMethod.average.convert(image), gray]), .clip)
+    case .rgb:
+      let maps: [Colormap] = [.reds, .greens, .blues]
+      return (sideBySide(maps.enumerated().map { i, m in m.tint(image.channels == 3 ? image.channel(i) : image) }), .clip)
+    case .filter: return (filtered, normalization)
+    }
+  }
+
+  /// The file `s` writes: lab-<view>.png in `saveDirectory`.
+  public var savePath: String {
+    let name = "lab-\(view.rawValue).png"
+    return saveDirectory == "." ? name : saveDirectory + (saveDirectory.hasSuffix("/") ? "" : "/") + name
+  }
+
+  private mutating func save() {
+    let (img, norm) = saveImage()
+    let path = savePath
+    do {
+      try ImageFile.write(img, to: path, normalization: norm)
+      savedPath = path
+      notice = .saved(path, "\(img.width)x\(img.height)")
+    } catch {
+      notice = .saveFailed(error.description)
+    }
+  }
+
+  // MARK: update
+
+  public mutating func update(_ msg: Msg, env: Env) -> Effect {
+    guard case .key(let key) = msg else { return .none }
+    if editor != nil { return edit(key) }
+    if picker != nil { return pick(key) }
+    notice = nil
+    let n = KernelPreset.all.count
+    let step = max(1, max(image.width, image.height) / (48 * zoom))
+    switch key {
+    case .char("v"), .tab:
+      view = View.allCases[(View.allCases.firstIndex(of: view)! + 1) % View.allCases.count]
+    case .backTab:
+      view = View.allCases[(View.allCases.firstIndex(of: view)! + View.allCases.count - 1) % View.allCases.count]
+    case .char(let c) where ("1"..."4").contains(c):
+      view = View.allCases[c.wholeNumberValue! - 1]
+    case .char("k"):
+      setPreset(((presetIndex ?? n - 1) + 1) % n)
+    case .char("K"):
+      setPreset(((presetIndex ?? 0) + n - 1) % n)
+    case .char("n"):
+      let all = Normalization.allCases
+      normalization = all[(all.firstIndex(of: normalization)! + 1) % all.count]
+      normalizationChosen = true
+      view = .filter
+      renormalize()
+    case .char("e"):
+      view = .filter
+      editor = CellEditor(target: 0, row: kernel.shape[1] / 2, col: kernel.shape[2] / 2)
+    case .left: cursor.x = max(0, cursor.x - step)
+    case .right: cursor.x = min(image.width - 1, cursor.x + step)
+    case .up: cursor.y = max(0, cursor.y - step)
+    case .down: cursor.y = min(image.height - 1, cursor.y + step)
+    case .char("+"), .char("="):
+      zoom = ImageLabScreen.zoomLevels.first { $0 > zoom } ?? zoom
+    case .char("-"), .char("_"):
+      zoom = ImageLabScreen.zoomLevels.last { $0 < zoom } ?? zoom
+    case .char("0"):
+      zoom = 1
+    case .char("c"):
+      let p = patch
+      let name = presetIndex.map { KernelPreset.all[$0].name }
+      return .push(PushedScreen(ConvLabScreen(
+        variant: .convolution, input: p.values, kernel: kernel, kernelName: name)))
+    case .char("o"):
+      picker = FilePicker(directory: ".", files: imageFiles(in: "."))
+    case .char("s"):
+      save()
+    default:
+      return .ignored
+    }
+    prepareView()
+    return .none
+  }
+
+  private mutating func edit(_ key: Key) -> Effect {
+    guard var e = editor else { return .none }
+    notice = nil
+    switch e.handle(key, shapes: [(rows: kernel.shape[1], cols: kernel.shape[2])]) {
+    case .none: break
+    case .exit:
+      editor = nil
+      return .none
+    case .invalid:
+      notice = .text(T.notANumber)
+    case .store(let v):
+      kernel[0, e.row, e.col] = v
+      presetIndex = nil
+      if !normalizationChosen { normalization = Normalization.default(forWeights: kernel.scalars) }
+      refilter()
+    }
+    editor = e
+    return .none
+  }
+
+  private mutating func pick(_ key: Key) -> Effect {
+    guard var p = picker else { return .none }
+    let count = p.files.count + 1
+    switch key {
+    case .up, .char("k"): p.selected = (p.selected + count - 1) % count
+    case .down, .char("j"), .tab: p.selected = (p.selected + 1) % count
+    case .enter, .char(" "):
+      picker = nil
+      if p.selected == 0 {
+        load(labSamplePicture(), name: nil)
+        notice = nil
+      } else {
+        open(p.files[p.selected - 1])
+      }
+      prepareView()
+      return .none
+    case .escape, .char("o"), .char("q"):
+      picker = nil
+      return .none
+    default:
+      break
+    }
+    picker = p
+    return .none
+  }
+
+  // MARK: view
+
+  public func title(_ env: Env) -> String { env.t(T.lessonImage) }
+
+  public func status(_ env: Env) -> String {
+    env.t(viewName(view)) + "  " + env.t(T.labZoom, zoom)
+  }
+
+  private func viewName(_ v: View) -> T {
+    switch v {
+    case .original: return T.labOriginal
+    case .gray: return T.labGray
+    case .rgb: return T.labChannels
+    case .filter: return T.labFilter
+    }
+  }
+
+  public func hints(_ env: Env) -> [KeyHint] {
+    if editor != nil { return editorHints(env, tabTargets: env.t(T.kernelWord)) }
+    if picker != nil {
+      return [KeyHint("↑↓", env.t(T.keyChoose)), KeyHint("Enter", env.t(T.keyOpen)), KeyHint("Esc", env.t(T.keyBack))]
+    }
+    return [
+      KeyHint("v/1-4", env.t(T.keyLabView)), KeyHint("k/K", env.t(T.keyKernel)),
+      KeyHint("n", env.t(T.keyLabNormalize)), KeyHint("←↑↓→", env.t(T.keyLabCursor)),
+      KeyHint("+/-/0", env.t(T.keyLabZoom)), KeyHint("c", env.t(T.keyLabPatch)),
+      KeyHint("e", env.t(T.keyEdit)), KeyHint("s", env.t(T.keyLabSave)),
+      KeyHint("o", env.t(T.keyLabOpen)),
+    ]
+  }
+
+  public func helpText(_ env: Env) -> [String] {
+    [env.t(T.helpLab1), env.t(T.helpLab2), env.t(T.helpLab3)]
+  }
+
+  public func view(into canvas: inout Canvas, area: Rect, env: Env) {
+    let theme = env.theme
+    let sideWidth = area.width >= 110 ? 34 : 30
+    let left = Rect(x: area.x, y: area.y, width: area.width - sideWidth - 1, height: area.height)
+    let side = Rect(x: left.maxX + 1, y: area.y, width: sideWidth, height: area.height)
+
+    // Top line: what is shown.
+    let name = fileName ?? env.t(T.labSample)
+    canvas.put(" " + name + "  " + image.summary, x: left.x, y: left.y, style: theme.muted, maxWidth: left.width)
+    // Bottom line: the last save or problem.
+    if let notice {
+      let (text, style) = noticeLine(notice, env)
+      canvas.put(" " + text, x: area.x, y: area.maxY - 1, style: style, maxWidth: area.width)
+    }
+
+    let panes: [(String, Picture)]
+    switch view {
+    case .original: panes = [(env.t(T.labOriginal), original)]
+    case .gray:
+      panes = [(env.t(T.labGrayAverage), grays.first ?? original), (env.t(T.labGrayLuminance), grays.last ?? original)]
+    case .rgb:
+      let names = ["R (Reds)", "G (Greens)", "B (Blues)"]
+      panes = (0..<3).map { (names[$0], tints.count == 3 ? tints[$0] : original) }
+    case .filter:
+      let kname = presetIndex.map { KernelPreset.all[$0].name } ?? env.t(T.custom)
+      panes = [(env.t(T.labOriginal), original), (env.t(T.labFiltered, kname, normalization.rawValue), result)]
+    }
+    let paneTop = left.y + 1
+    let paneHeight = left.height - 2
+    if picker == nil {
+      // Panes side by side or one above the other, whichever shows the picture larger.
+      let n = panes.count
+      func viewport(_ cols: Int, _ rows: Int) -> Viewport {
+        Viewport(width: image.width, height: image.height, paneCols: cols, paneRows: rows - 1, zoom: zoom, cursor: cursor)
+      }
+      let across = (cols: (left.width - (n - 1)) / n, rows: paneHeight)
+      let down = (cols: left.width, rows: paneHeight / n)
+      let stacked = n > 1 && down.rows >= 3 && viewport(down.cols, down.rows).step < viewport(across.cols, across.rows).step
+      let size = stacked ? down : across
+      if size.rows >= 3, size.cols >= 4 {
+        let v = viewport(size.cols, size.rows)
+        for (i, (title, picture)) in panes.enumerated() {
+          let x = left.x + (stacked ? 0 : i * (size.cols + 1))
+          let y = paneTop + (stacked ? i * size.rows : 0)
+          let dx = (size.cols - v.cols) / 2
+          canvas.put(title, x: x + max(0, dx), y: y, style: theme.panelTitle, maxWidth: size.cols)
+          drawPicture(
+            picture, viewport: v, at: (x + dx, y + 1), cursor: cursor, canvas: &canvas,
+            colored: theme.colored)
+        }
+      }
+    }
+    if let picker { drawPicker(picker, in: Rect(x: left.x, y: paneTop, width: left.width, height: paneHeight), &canvas, env) }
+    drawSide(in: Rect(x: side.x, y: side.y, width: side.width, height: side.height - 1), &canvas, env)
+  }
+
+  private func noticeLine(_ n: LabNotice, _ env: Env) -> (String, Style) {
+    switch n {
+    case .saved(let path, let size): return (env.t(T.labSaved, path, size), env.theme.emphasis)
+    case .saveFailed(let why): return (env.t(T.labSaveFailed, why), env.theme.error)
+    case .openFailed(let why): return (env.t(T.labOpenFailed, why), env.theme.error)
+    case .tooLarge(let path, let w, let h):
+      return (env.t(T.labTooLarge, path, w, h, ImageLabScreen.maxPixels / 1_000_000), env.theme.error)
+    case .text(let t): return (env.t(t), env.theme.error)
+    }
+  }
+
+  private func drawPicker(_ p: FilePicker, in rect: Rect, _ canvas: inout Canvas, _ env: Env) {
+    let theme = env.theme
+    canvas.box(rect, title: env.t(T.labPickerTitle, p.directory), style: theme.border, titleStyle: theme.panelTitle)
+    let entries = ["* " + env.t(T.labSample)] + p.files
+    let rows = max(1, rect.height - 2)
+    let first = min(max(0, p.selected - rows / 2), max(0, entries.count - rows))
+    for (i, e) in entries.enumerated().dropFirst(first).prefix(rows) {
+      let style = i == p.selected ? theme.selected : theme.text
+      canvas.put(" " + e.padding(to: rect.width - 3), x: rect.x + 1, y: rect.y + 1 + i - first, style: style,
+                 maxWidth: rect.width - 2)
+    }
+    if p.files.isEmpty, rect.height > 4 {
+      canvas.put(env.t(T.labNoFiles), x: rect.x + 2, y: rect.y + 3, style: theme.muted, maxWidth: rect.width - 4)
+    }
+  }
+
+  /// The kernel, the normalization and the pixel inspector.
+  private func drawSide(in rect: Rect, _ canvas: inout Canvas, _ env: Env) {
+    let theme = env.theme
+    var y = rect.y
+    var kTitle = env.t(T.kernelTitle, "\(kernel.shape[1])x\(kernel.shape[2])")
+    kTitle += " " + (presetIndex.map { KernelPreset.all[$0].name } ?? env.t(T.custom))
+    let e = editor
+    let kernelPanel = MatrixPanel(
+      title: kTitle, rows: kernel.shape[1], cols: kernel.shape[2],
+      cellWidth: max(cellWidth(kernel.scalars), e.map { $0.buffer.count } ?? 0),
+      cell: { r, c in
+        if let e, e.row == r, e.col == c {
+          return (e.buffer.isEmpty ? NumberText.format(kernel[0, r, c]) : e.buffer, theme.cursor)
+        }
+        return (NumberText.format(kernel[0, r, c]), theme.emphasis)
+      },
+      focus: e.map { ($0.row, $0.col) })
+    let kh = min(kernelPanel.natural.height, rect.height)
+    kernelPanel.draw(in: Rect(x: rect.x, y: y, width: min(rect.width, kernelPanel.natural.width), height: kh),
+                     canvas: &canvas, env: env)
+    y += kh
+    var lines: [(String, Style)] = []
+    if let e {
+      lines.append((env.t(T.editingCell, env.t(T.kernelWord), e.row, e.col), theme.emphasis))
+    }
+    lines.append(("n: " + normalization.rawValue + " " + env.t(normalizationSummary(normalization)), theme.text))
+    lines.append(("  " + env.t(T.labValues, NumberText.format(resultRange.low), NumberText.format(resultRange.high)), theme.muted))
+    for (text, style) in lines where y < rect.maxY {
+      for l in wrapText(text, width: rect.width, indent: "  ") where y < rect.maxY {
+        canvas.put(l, x: rect.x, y: y, style: style, maxWidth: rect.width)
+        y += 1
+      }
+    }
+
+    // The inspector: the gray values around the cursor, the cursor's own cell highlighted.
+    let p = patch
+    let pr = p.values.shape[1]
+    let pc = p.values.shape[2]
+    let patchPanel = MatrixPanel(
+      title: env.t(T.labPatch, cursor.x, cursor.y), rows: pr, cols: pc, cellWidth: 3,
+      cell: { r, c in
+        let mine = p.y + r == cursor.y && p.x + c == cursor.x
+        return (NumberText.format(p.values[0, r, c]), mine ? theme.window : theme.text)
+      },
+      focus: nil)
+    let ph = min(patchPanel.natural.height, rect.maxY - y)
+    guard ph >= 3 else { return }
+    patchPanel.draw(in: Rect(x: rect.x, y: y, width: min(rect.width, patchPanel.natural.width), height: ph),
+                    canvas: &canvas, env: env)
+    y += ph
+    var below: [(String, Style)] = []
+    let (r, g, b) = original.rgb(cursor.x, cursor.y)
+    below.append(((image.channels == 3 ? "RGB \(r), \(g), \(b)  " : "") + env.t(T.labGrayValue, NumberText.format(gray.planes[0, cursor.y, cursor.x])), theme.text))
+    let raw = filtered.planes[0, cursor.y, cursor.x]
+    let shown = result.pixels[cursor.y * result.width + cursor.x]
+    below.append((env.t(T.labFilterAt, NumberText.format(raw), shown), theme.text))
+    below.append((env.t(T.labPatchHint), theme.muted))
+    for (text, style) in below where y < rect.maxY {
+      for l in wrapText(text, width: rect.width, indent: "  ") where y < rect.maxY {
+        canvas.put(l, x: rect.x, y: y, style: style, maxWidth: rect.width)
+        y += 1
+      }
+    }
+  }
+}
+
+/// The lab's file picker: the images of a folder (and the sample, always first).
+struct FilePicker: Equatable, Sendable {
+  var directory: String
+  var files: [String]
+  var selected = 0
+}
+
+/// A one-off line at the bottom of the lab, until the next key.
+enum LabNotice: Equatable, Sendable {
+  case saved(String, String)
+  case saveFailed(String)
+  case openFailed(String)
+  case tooLarge(String, Int, Int)
+  case text(T)
+}
+
+/// The catalog line saying what a normalization does.
+func normalizationSummary(_ n: Normalization) -> T {
+  switch n {
+  case .clip: return T.labNormClip
+  case .abs: return T.labNormAbs
+  case .minmax: return T.labNormMinmax
+  case .offset: return T.labNormOffset
+  }
+}

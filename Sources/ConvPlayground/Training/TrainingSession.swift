@@ -1,0 +1,309 @@
+import ConvData
+import ConvKit
+import Foundation
+
+/// What the training dashboard asks for: the same choices as `convplay train`.
+public struct TrainingConfig: Sendable, Equatable {
+  public var modelName: String
+  public var spec: SequentialSpec
+  public var dataset: Dataset
+  public var epochs: Int
+  public var batch: Int
+  public var optimizer: OptimizerKind
+  public var learningRate: Float
+  /// Use only the first N training and N test images (nil: all).
+  public var limit: Int?
+  /// `--data DIR`; nil searches $CONVPLAY_DATA and the user cache, as `train` does.
+  public var dataDirectory: String?
+  public var validationSplit: Double = 0.1
+  public var seed: UInt64 = 0
+
+  public init(
+    modelName: String, spec: SequentialSpec, dataset: Dataset = .mnist, epochs: Int = 3, batch: Int = 128,
+    optimizer: OptimizerKind = .adam, learningRate: Float? = nil, limit: Int? = nil, dataDirectory: String? = nil
+  ) {
+    self.modelName = modelName
+    self.spec = spec
+    self.dataset = dataset
+    self.epochs = epochs
+    self.batch = batch
+    self.optimizer = optimizer
+    self.learningRate = learningRate ?? optimizer.defaultLearningRate
+    self.limit = limit
+    self.dataDirectory = dataDirectory
+  }
+}
+
+/// One 28x28 image with its true and predicted class (misclassified gallery, chosen digit).
+public struct DigitSample: Sendable, Equatable {
+  public var pixels: [Float]
+  public var width: Int
+  public var height: Int
+  public var truth: Int
+  public var predicted: Int
+  public init(pixels: [Float], width: Int, height: Int, truth: Int, predicted: Int) {
+    self.pixels = pixels
+    self.width = width
+    self.height = height
+    self.truth = truth
+    self.predicted = predicted
+  }
+}
+
+/// A small gray picture (a filter or a feature map), row-major.
+public struct GrayPlane: Sendable, Equatable {
+  public var width: Int
+  public var height: Int
+  public var values: [Float]
+  public init(width: Int, height: Int, values: [Float]) {
+    self.width = width
+    self.height = height
+    self.values = values
+  }
+}
+
+/// What the worker measures on the test set after each epoch. Plain values: the UI thread never
+/// touches the network while it trains.
+public struct EpochEvaluation: Sendable, Equatable {
+  public var epoch: Int
+  public var testLoss: Double
+  public var testAccuracy: Double
+  /// `confusion[truth][predicted]` counts.
+  public var confusion: [[Int]]
+  public var misclassified: [DigitSample]
+  /// The first weighted layer's filters (conv: channel 0 of each kernel; dense on 784 inputs:
+  /// each unit's weights as a 28x28 template).
+  public var filters: [GrayPlane]
+  /// One test digit per class (index = class) and the first conv layer's maps for each.
+  public var digits: [DigitSample]
+  public var featureMaps: [[GrayPlane]]
+  public init(
+    epoch: Int, testLoss: Double, testAccuracy: Double, confusion: [[Int]], misclassified: [DigitSample] = [],
+    filters: [GrayPlane] = [], digits: [DigitSample] = [], featureMaps: [[GrayPlane]] = []
+  ) {
+    self.epoch = epoch
+    self.testLoss = testLoss
+    self.testAccuracy = testAccuracy
+    self.confusion = confusion
+    self.misclassified = misclassified
+    self.filters = filters
+    self.digits = digits
+    self.featureMaps = featureMaps
+  }
+}
+
+/// What the worker thread tells the screen, in order.
+public enum DashboardEvent: Sendable {
+  case loading
+  case loaded(training: Int, validation: Int, test: Int)
+  case training(TrainingEvent)
+  case evaluated(EpochEvaluation)
+  case finished
+  case stopped
+  case failed(String)
+  case fetchProgress(file: String, received: Int64, total: Int64?, fileIndex: Int, files: Int)
+  case fetched
+}
+
+/// The training run behind the dashboard: a background thread that trains with `Network.fit`
+/// and pushes events into a locked queue; the screen drains it on each tick of the app loop,
+/// so keys and redraws never wait for a batch. Consecutive batch events are merged (only the
+/// newest matters for the bars), so a slow screen never builds a backlog.
+public final class TrainingSession: @unchecked Sendable {
+  private let lock = NSLock()
+  private var queue: [DashboardEvent] = []
+  private var pausedFlag = false
+  private var stopFlag = false
+  private var runningFlag = false
+  private var network: Network?
+
+  public init() {}
+
+  public var isRunning: Bool { lock.withLock { runningFlag } }
+  public var isPaused: Bool { lock.withLock { pausedFlag } }
+
+  /// Events since the last call, oldest first.
+  public func drain() -> [DashboardEvent] {
+    lock.withLock {
+      let q = queue
+      queue.removeAll(keepingCapacity: true)
+      return q
+    }
+  }
+
+  func push(_ e: DashboardEvent) {
+    lock.withLock {
+      if case .training(.batchEnded) = e, let last = queue.last, case .training(.batchEnded) = last {
+        queue[queue.count - 1] = e
+      } else {
+        queue.append(e)
+      }
+    }
+  }
+
+  public func setPaused(_ paused: Bool) { lock.withLock { pausedFlag = paused } }
+  public func stop() { lock.withLock { stopFlag = true; pausedFlag = false } }
+
+  /// Waits (off the UI thread) while paused; true when asked to stop.
+  private func shouldStop() -> Bool {
+    while true {
+      let (paused, stop) = lock.withLock { (pausedFlag, stopFlag) }
+      if stop { return true }
+      if !paused { return false }
+      usleep(20_000)
+    }
+  }
+
+  /// Starts training on a new thread. Returns false if a run is already going.
+  @discardableResult
+  public func start(_ config: TrainingConfig) -> Bool {
+    let ok = lock.withLock {
+      if runningFlag { return false }
+      runningFlag = true
+      stopFlag = false
+      pausedFlag = false
+      network = nil
+      return true
+    }
+    guard ok else { return false }
+    let thread = Thread { [self] in
+      defer { lock.withLock { runningFlag = false } }
+      do {
+        try train(config)
+      } catch {
+        push(.failed(String(describing: error)))
+      }
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+    return true
+  }
+
+  private func train(_ config: TrainingConfig) throws {
+    push(.loading)
+    var splits = try DatasetLocator(explicitDirectory: config.dataDirectory).load(config.dataset)
+    if let limit = config.limit {
+      splits.training = splits.training.prefix(limit)
+      splits.test = splits.test.prefix(limit)
+    }
+    let (training, validation) = splits.training.split(validationFraction: config.validationSplit)
+    push(.loaded(training: training.count, validation: validation?.count ?? 0, test: splits.test.count))
+    let net = try Network(spec: config.spec, seed: config.seed)
+    let optimizer = config.optimizer.make(learningRate: config.learningRate)
+    let test = splits.test
+    let digitIndices = (0..<10).compactMap { c in test.labels.firstIndex(of: c) }
+    let history = try net.fit(
+      training, validation: validation, epochs: config.epochs, batchSize: config.batch, optimizer: optimizer,
+      shouldStop: { self.shouldStop() },
+      onEvent: { event in
+        self.push(.training(event))
+        if case .epochEnded(let m) = event {
+          self.push(.evaluated(Self.evaluate(net, on: test, epoch: m.epoch, digitIndices: digitIndices)))
+        }
+      })
+    lock.withLock { network = net }
+    let stopped = lock.withLock { stopFlag }
+    if stopped && history.count < config.epochs { push(.stopped) } else { push(.finished) }
+  }
+
+  /// Test loss and accuracy, confusion matrix, misclassified digits, first-layer filters and
+  /// feature maps, all from one `predict` over the test set.
+  public static func evaluate(_ net: Network, on test: LabeledImages, epoch: Int, digitIndices: [Int]) -> EpochEvaluation {
+    let classes = net.classes
+    let probabilities = net.predict(test.images).scalars
+    var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
+    var loss = 0.0
+    var correct = 0
+    var wrong: [DigitSample] = []
+    let shape = test.imageShape
+    let size = shape.reduce(1, *)
+    func pixels(_ i: Int) -> [Float] { Array(test.images.scalars[(i * size)..<((i + 1) * size)]) }
+    var predictions: [Int] = []
+    for (i, truth) in test.labels.enumerated() {
+      let row = probabilities[(i * classes)..<((i + 1) * classes)]
+      let predicted = row.indices.max { row[$0] < row[$1] }! - i * classes
+      predictions.append(predicted)
+      loss -= log(Double(max(row[i * classes + truth], 1e-7)))
+      if truth < classes { confusion[truth][predicted] += 1 }
+      if predicted == truth {
+        correct += 1
+      } else if wrong.count < 24 {
+        wrong.append(DigitSample(pixels: pixels(i), width: shape[1], height: shape[0], truth: truth, predicted: predicted))
+      }
+    }
+    let n = max(test.count, 1)
+    var filters: [GrayPlane] = []
+    var maps: [[GrayPlane]] = []
+    let digits = digitIndices.map {
+      DigitSample(pixels: pixels($0), width: shape[1], height: shape[0], truth: test.labels[$0], predicted: predictions[$0])
+    }
+    if let first = net.layers.first(where: { !$0.parameters.isEmpty }) {
+      if let conv = first as? Conv2DLayer {
+        let k = conv.kernel.shape  // [KH, KW, Cin, F]
+        let (kh, kw, cin, f) = (k[0], k[1], k[2], k[3])
+        for j in 0..<f {
+          var v: [Float] = []
+          for y in 0..<kh { for x in 0..<kw { v.append(conv.kernel.value[((y * kw + x) * cin) * f + j]) } }
+          filters.append(GrayPlane(width: kw, height: kh, values: v))
+        }
+        if conv === net.layers.first {
+          for i in digitIndices {
+            let out = conv.forward(Tensor(shape: [1] + shape, scalars: pixels(i)), training: false)
+            let (h, w, c) = (out.shape[1], out.shape[2], out.shape[3])
+            maps.append((0..<c).map { j in
+              GrayPlane(width: w, height: h, values: (0..<(h * w)).map { out.scalars[$0 * c + j] })
+            })
+          }
+        }
+      } else if let dense = first as? DenseLayer, dense.inputShape == [size], shape.count == 3, shape[2] == 1 {
+        let units = dense.units
+        for j in 0..<min(units, 64) {
+          filters.append(GrayPlane(
+            width: shape[1], height: shape[0], values: (0..<size).map { dense.kernel.value[$0 * units + j] }))
+        }
+      }
+    }
+    return EpochEvaluation(
+      epoch: epoch, testLoss: loss / Double(n), testAccuracy: Double(correct) / Double(n), confusion: confusion,
+      misclassified: wrong, filters: filters, digits: digits, featureMaps: maps)
+  }
+
+  /// Saves the trained network (safetensors, written atomically by ConvData). Only once the
+  /// run is over: the worker no longer touches the network then.
+  public func save(to path: String, metadata: [String: String]) throws {
+    let net: Network? = lock.withLock { runningFlag ? nil : network }
+    guard let net else { throw DataError("nothing to save yet: train a model first") }
+    try ModelFile.save(net, metadata: metadata, to: URL(fileURLWithPath: path))
+  }
+
+  public var hasTrainedModel: Bool { lock.withLock { !runningFlag && network != nil } }
+
+  /// Downloads a data set on a new thread (ConvData's fetcher), reporting progress.
+  public func fetch(_ dataset: Dataset, into directory: String?, environment: [String: String]) {
+    let ok = lock.withLock {
+      if runningFlag { return false }
+      runningFlag = true
+      return true
+    }
+    guard ok else { return }
+    let destination = directory.map { URL(fileURLWithPath: $0) }
+      ?? DatasetLocator(environment: environment).cacheDirectory(for: dataset)
+    let thread = Thread { [self] in
+      defer { lock.withLock { runningFlag = false } }
+      do {
+        try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
+        var fetcher = DatasetFetcher(dataset: dataset, destination: destination)
+        let names = dataset.files.map { $0.name + ".gz" }
+        fetcher.progress = { [self] name, received, total in
+          let index = names.firstIndex(of: name) ?? 0
+          push(.fetchProgress(file: name, received: received, total: total, fileIndex: index, files: names.count))
+        }
+        try fetcher.run()
+        push(.fetched)
+      } catch {
+        push(.failed(String(describing: error)))
+      }
+    }
+    thread.start()
+  }
+}

@@ -1,0 +1,107 @@
+import ConvImageIO
+import Foundation
+import XCTest
+
+/// The image lab in a real terminal (tmux): a photo from ../shared/images, the edge filter,
+/// `s`, and the PNG it wrote read back.
+final class ImageLabEndToEndTests: XCTestCase {
+  func sharedImage(_ name: String) throws -> String {
+    guard let shared = ProcessInfo.processInfo.environment["CONVPLAY_SHARED"] else {
+      throw XCTSkip("CONVPLAY_SHARED is not set (scripts/test sets it to ../shared)")
+    }
+    let path = shared + "/images/" + name
+    guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("\(path) is absent") }
+    return path
+  }
+
+  /// tmux running convplay in `directory` (where `s` saves), as PlaygroundEndToEndTests does.
+  func session(_ width: Int, _ height: Int, _ args: String, in directory: String, env: String = "") throws
+    -> PlaygroundEndToEndTests.Tmux
+  {
+    guard let tmux = PlaygroundEndToEndTests.tmuxPath else {
+      throw XCTSkip("tmux is not installed (scripts/setup installs it)")
+    }
+    let binary = try XCTUnwrap(PlaygroundEndToEndTests.binary, "convplay binary not found beside the tests")
+    return try PlaygroundEndToEndTests.Tmux(
+      tmux: tmux, width: width, height: height,
+      command: "sh -c 'trap : INT; cd \(directory) && env TERM=tmux-256color LANG=C.UTF-8 LC_ALL= \(env) \(binary.path) \(args); echo EXIT=$?; sleep 60'")
+  }
+
+  func temporaryDirectory() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-lab-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+    return dir.path
+  }
+
+  func testEdgeFilterOnAPhotoSavedAsPNGAt120x40() throws {
+    let photo = try sharedImage("chelsea.png")
+    let dir = try temporaryDirectory()
+    let log = dir + "/redraw.txt"
+    let t = try session(120, 40, "tui --screen lab --image \(photo)", in: dir, env: "CONVPLAY_REDRAW_LOG=\(log)")
+    t.waitFor("chelsea.png  451x300 RGB")
+    t.send("4")
+    t.send("k")
+    t.waitFor("Filtered: laplacian4, abs")
+    t.send("K")
+    t.waitFor("Filtered: edge, abs")
+    // A few more frames for the redraw log: views, cursor, zoom.
+    for key in ["1", "2", "3", "4", "Right", "Down", "+", "+", "0"] {
+      t.send(key)
+      usleep(60_000)
+    }
+    t.send("s")
+    let s = t.waitFor("Saved lab-filter.png (451x300)")
+    XCTAssertTrue(s.contains("Kernel 3x3 edge"), s)
+    t.send("q")
+    XCTAssertEqual(t.waitForExit(), 0)
+    XCTAssertEqual(t.display("#{alternate_on}"), "0")
+
+    let saved = try ImageFile.read(dir + "/lab-filter.png")
+    XCTAssertEqual(saved.info.format, .png)
+    XCTAssertEqual(saved.image.summary, "451x300 gray")
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    XCTAssertEqual(files, ["lab-filter.png", "redraw.txt"], "no temporary file is left")
+
+    let times = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap { Double($0) }
+    XCTAssertGreaterThan(times.count, 5)
+    let sorted = times.sorted()
+    print("image lab full redraw at 120x40 under tmux: median \(sorted[sorted.count / 2]) ms, max \(sorted.last!) ms over \(times.count) frames")
+    XCTAssertLessThan(sorted[sorted.count / 2], 10, "a full repaint of the lab must stay under 10 ms")
+  }
+
+  func testUnreadableImageIsReportedOnScreenAt80x24() throws {
+    let bad = try sharedImage("bad/truncated.png")
+    let dir = try temporaryDirectory()
+    let t = try session(80, 24, "tui --screen lab --image \(bad)", in: dir)
+    t.waitFor("Cannot open")
+    t.waitFor("built-in sample picture")
+    t.send("q")
+    XCTAssertEqual(t.waitForExit(), 0)
+  }
+
+  func testPrintedFrameAndImageOptionOnAnotherScreen() throws {
+    let binary = try XCTUnwrap(PlaygroundEndToEndTests.binary)
+    func run(_ args: [String]) throws -> (Int32, String, String) {
+      let p = Process()
+      p.executableURL = binary
+      p.arguments = args
+      let out = Pipe()
+      let err = Pipe()
+      p.standardOutput = out
+      p.standardError = err
+      try p.run()
+      let o = out.fileHandleForReading.readDataToEndOfFile()
+      let e = err.fileHandleForReading.readDataToEndOfFile()
+      p.waitUntilExit()
+      return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+    let (status, out, _) = try run(["tui", "--screen", "lab", "--keys", "4 n", "--print", "80x24"])
+    XCTAssertEqual(status, 0)
+    XCTAssertTrue(out.contains("Filtered: edge, minmax"), out)
+    XCTAssertTrue(out.contains("built-in sample picture  96x64 RGB"), out)
+    let bad = try run(["tui", "--screen", "conv", "--image", "x.png"])
+    XCTAssertEqual(bad.0, 1)
+    XCTAssertEqual(bad.2, "convplay: --image belongs to --screen lab\n")
+  }
+}
