@@ -101,30 +101,22 @@ public enum CIFAR10 {
       }
       return try decodeBatch(data, name: file)
     }
-    var parts: [LabeledImages] = []
-    var have = 0
-    for f in trainingFiles where have < (limit ?? Int.max) {
+    // Appended batch by batch: the peak is the training set (614 MB of floats) plus one batch.
+    var scalars: [Float] = []
+    scalars.reserveCapacity(min(limit ?? Int.max, 50_000) * 3 * side * side)
+    var labels: [Int] = []
+    for f in trainingFiles where labels.count < (limit ?? Int.max) {
       let b = try batch(f)
-      parts.append(b)
-      have += b.count
+      scalars += b.images.scalars
+      labels += b.labels
     }
-    var training = concatenate(parts)
+    var training = LabeledImages(images: Tensor(shape: [labels.count, side, side, 3], scalars: scalars), labels: labels)
     var test = try batch(testFile)
     if let limit {
       training = training.prefix(limit)
       test = test.prefix(limit)
     }
     return DatasetSplits(training: training, test: test)
-  }
-
-  /// Several sets of images of one shape as one.
-  static func concatenate(_ parts: [LabeledImages]) -> LabeledImages {
-    guard parts.count > 1, let first = parts.first else { return parts[0] }
-    var scalars = [Float]()
-    scalars.reserveCapacity(parts.reduce(0) { $0 + $1.images.scalars.count })
-    for p in parts { scalars += p.images.scalars }
-    let n = parts.reduce(0) { $0 + $1.count }
-    return LabeledImages(images: Tensor(shape: [n] + first.imageShape, scalars: scalars), labels: parts.flatMap(\.labels))
   }
 
   /// Checks the tarball's MD5, inflates it and writes the six batch files (atomically) into

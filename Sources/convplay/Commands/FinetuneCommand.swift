@@ -74,7 +74,8 @@ struct FinetuneCommand: ParsableCommand {
       guard shape.count == 3, shape[2] == loaded.network.inputShape[2] else {
         throw CLIFailure(
           "\(baseName) takes \(ShapeText.tuple(loaded.network.inputShape)) images but \(dataset.displayName) has "
-            + "\(ShapeText.tuple(shape)): the channels must match (try --color gray or rgb)")
+            + "\(ShapeText.tuple(shape)): the channels must match"
+            + (dataset.rawValue.hasPrefix("folder:") ? " (use --color gray or rgb)" : " (use a base trained on such images)"))
       }
       let start: Network
       do {
