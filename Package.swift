@@ -58,7 +58,7 @@ let package = Package(
     // The only code that calls ncurses: Terminal, Key, Canvas.
     .target(name: "ConvTerminal", dependencies: ["CNcursesw"]),
     // The playground's screens (model / update / view), app loop and strings (en, es).
-    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal", "ConvData", "ConvImageIO"]),
+    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal", "ConvUserData", "ConvData", "ConvImageIO"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
@@ -85,7 +85,7 @@ let package = Package(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
     .testTarget(
-      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit", "ConvData", "ConvImageIO"],
+      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO"],
       exclude: ["Snapshots"]),
   ]
 )

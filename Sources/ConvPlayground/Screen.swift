@@ -44,9 +44,12 @@ public struct KeyHint: Equatable, Sendable {
 public struct Env: Sendable {
   public var lang: Lang
   public var theme: Theme
-  public init(lang: Lang, theme: Theme) {
+  /// Quiz progress: saved by the quiz screen, read by Home's suggestion.
+  public var quizProgress: any QuizProgressKeeper
+  public init(lang: Lang, theme: Theme, quizProgress: any QuizProgressKeeper = MemoryProgressKeeper()) {
     self.lang = lang
     self.theme = theme
+    self.quizProgress = quizProgress
   }
 
   /// The text of a catalog entry in the current language, `{0}`, `{1}`... filled with `args`.
@@ -138,7 +141,9 @@ public struct Lesson: Sendable {
       id: "training", title: T.lessonTraining, blurb: T.lessonTrainingBlurb,
       command: "convplay train --model course1"
     ) { _ in TrainingScreen() },
-    Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, command: "convplay quiz", make: nil),
+    Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, command: "convplay quiz") { env in
+      QuizScreen.practice(env: env)
+    },
     Lesson(
       id: "summary", title: T.lessonSummary, blurb: T.lessonSummaryBlurb,
       command: "convplay summary --model course3", make: nil),

@@ -43,6 +43,10 @@ public enum T: String, CaseIterable, Sendable {
   case kernelTooLarge, notANumber, inputLimits, kernelLimits, poolLimits, filterLimits
   case editingCell, inputKernelTargets, channelTargets
   case poolSettings, noParameters, courseShrink
+  case quizSettings, quizScore, quizQuestion, quizAnswerLabel, quizTypeFirst, quizMixed, quizShowOn
+  case quizOneChannel, quizPoolChannels, quizMore, quizSeed, quizSummaryLayer, keyQuizSubmit, keyQuizErase, keyQuizTopic
+  case keyQuizLevel, keyQuizNext, keyQuizShow, keyQuizScroll, keyBackToQuiz, helpQuiz1, helpQuiz2
+  case helpQuizSummary, homeSuggest, homeSuggestNew
   case rgbInputLabel, rgbFilterLabel, rgbOutputLabel
   case helpConv1, helpConv2, helpPadding1, helpPadding2, helpPooling1, helpPooling2
   case helpRGB1, helpRGB2
@@ -211,6 +215,39 @@ public enum T: String, CaseIterable, Sendable {
                                 "El pooling no tiene parámetros: no aprende nada, solo se queda con el mayor (max) o la media (avg) de cada ventana.")
     case .courseShrink: return ("In the course's model {0}, MaxPooling2D turns {1} = {2} values into {3} = {4} ({5} % fewer): the Dense(15) after it needs {6} -> {7} parameters.",
                                 "En el modelo {0} del curso, MaxPooling2D convierte {1} = {2} valores en {3} = {4} ({5} % menos): la Dense(15) que sigue pasa de {6} a {7} parámetros.")
+    case .quizSettings: return ("Topic: {0}   Level: {1}", "Tema: {0}   Nivel: {1}")
+    case .quizScore: return ("Score {0}/{1}   Streak {2} (best {3})", "Aciertos {0}/{1}   Racha {2} (mejor {3})")
+    case .quizQuestion: return ("Question {0} · {1} · level {2}", "Pregunta {0} · {1} · nivel {2}")
+    case .quizAnswerLabel: return ("Your answer:", "Tu respuesta:")
+    case .quizTypeFirst: return ("Type an answer first (such as 26x26x64 or 640), then press Enter.",
+                                 "Escribe primero una respuesta (como 26x26x64 o 640) y pulsa Enter.")
+    case .quizMixed: return ("mixed", "mezcla")
+    case .quizShowOn: return ("g: see these numbers on the \"{0}\" screen", "g: mira estos números en la pantalla \"{0}\"")
+    case .quizOneChannel: return ("Quiz: input {0}, {1} filters: one channel and one filter shown.",
+                                  "Cuestionario: entrada {0}, {1} filtros: se ve un canal y un filtro.")
+    case .quizPoolChannels: return ("Quiz: input {0}: one channel shown (pooling treats each alike).",
+                                    "Cuestionario: entrada {0}: se ve un canal (todos se tratan igual).")
+    case .quizMore: return ("({0} more lines: PgDn)", "({0} líneas más: AvPág)")
+    case .quizSeed: return ("seed {0}", "semilla {0}")
+    case .quizSummaryLayer: return ("The question is about layer {0}, {1} (marked).", "La pregunta trata de la capa {0}, {1} (marcada).")
+    case .keyQuizSubmit: return ("answer", "responder")
+    case .keyQuizErase: return ("erase", "borrar")
+    case .keyQuizTopic: return ("topic", "tema")
+    case .keyQuizLevel: return ("level", "nivel")
+    case .keyQuizNext: return ("next question", "siguiente pregunta")
+    case .keyQuizShow: return ("show it", "verlo")
+    case .keyQuizScroll: return ("scroll", "desplazar")
+    case .keyBackToQuiz: return ("back to the quiz", "volver al cuestionario")
+    case .helpQuiz1: return ("Work out the answer and type it: a shape as 26x26x64, 26, 26, 64 or (None, 26, 26, 64); a count as 640 or 649,775. Enter checks it against the engine and explains it with the formula and the numbers filled in.",
+                             "Calcula la respuesta y escríbela: una forma como 26x26x64, 26, 26, 64 o (None, 26, 26, 64); un número como 640 o 649,775. Enter la comprueba con el motor y la explica con la fórmula y los números.")
+    case .helpQuiz2: return ("Tab chooses the topic, the arrows the level (1 to 3). After answering, g opens the screen that shows the question with its numbers loaded (q comes back), Enter asks the next one. Progress per topic is saved after each answer; Home suggests the weakest topic.",
+                             "Tab elige el tema, las flechas el nivel (1 a 3). Tras responder, g abre la pantalla que muestra la pregunta con sus números (q vuelve), Enter pasa a la siguiente. El progreso por tema se guarda tras cada respuesta; Inicio sugiere el tema más flojo.")
+    case .helpQuizSummary: return ("The model of the question as Keras's model.summary() prints it: the shapes and parameter counts come from the same engine that grades the quiz.",
+                                   "El modelo de la pregunta como lo imprime model.summary() de Keras: las formas y los parámetros vienen del mismo motor que corrige el cuestionario.")
+    case .homeSuggest: return ("Quiz: practise {0} next ({1} of {2} right so far).",
+                               "Cuestionario: practica {0} ahora ({1} de {2} aciertos hasta ahora).")
+    case .homeSuggestNew: return ("Quiz: start with {0}; your progress per topic is kept.",
+                                  "Cuestionario: empieza por {0}; se guarda tu progreso por tema.")
     case .rgbInputLabel: return ("Input {0}: channels R, G, B", "Entrada {0}: canales R, G, B")
     case .rgbFilterLabel: return ("Filter {0}/{1}, bias {2}: one kernel per channel",
                                   "Filtro {0}/{1}, bias {2}: un kernel por canal")

@@ -40,6 +40,11 @@ final class SnapshotTests: XCTestCase {
     Case(name: "lab", screen: "lab", keys: ""),
     Case(name: "lab-filter", screen: "lab", keys: "4 Right Right"),
     Case(name: "lab-gray-es", screen: "lab", keys: "2", lang: .es),
+    // The quiz with seed 7: question 1's answer is 6,464 and question 2's is 640.
+    Case(name: "quiz-typing", screen: "quiz", keys: "2 6 x"),
+    Case(name: "quiz-right", screen: "quiz", keys: "6 , 4 6 4 Enter"),
+    Case(name: "quiz-wrong-es", screen: "quiz", keys: "6 , 4 6 4 Enter Enter 6 4 1 Enter", lang: .es),
+    Case(name: "quiz-link", screen: "quiz", keys: "6 , 4 6 4 Enter Enter 6 4 1 Enter g"),
   ]
 
   static func app(_ c: Case) -> PlaygroundApp {
@@ -52,6 +57,7 @@ final class SnapshotTests: XCTestCase {
     case "pooling": app = PlaygroundApp(root: PoolingScreen(), env: env)
     case "rgb": app = PlaygroundApp(root: RGBScreen(), env: env)
     case "lab": app = PlaygroundApp(root: ImageLabScreen(), env: env)
+    case "quiz": app = PlaygroundApp(root: QuizScreen(seed: 7), env: env)
     default: preconditionFailure("unknown screen \(c.screen)")
     }
     app.send(keys: Key.script(c.keys))

@@ -1,3 +1,4 @@
+import ConvKit
 import ConvTerminal
 
 /// The lessons as a menu: arrows or numbers choose, Enter opens, l switches language.
@@ -106,6 +107,14 @@ public struct HomeScreen: Screen {
     let other: Lang = env.lang == .en ? .es : .en
     canvas.put(env.t(T.languageLine, env.lang.name, other.name), x: area.x + 2, y: by + 1,
                style: theme.muted, maxWidth: area.width - 4)
+    // The quiz's suggestion: the topic with the lowest share of right answers (ConvKit decides).
+    let progress = env.quizProgress.load().progress
+    let weakest = progress.weakestTopic
+    let stats = progress.stats(weakest)
+    let topic = QuizCatalog.text(.topicName(weakest), env.lang.quiz)
+    let suggestion = stats.asked == 0
+      ? env.t(T.homeSuggestNew, topic) : env.t(T.homeSuggest, topic, stats.correct, stats.asked)
+    canvas.put(suggestion, x: area.x + 2, y: by + 2, style: theme.muted, maxWidth: area.width - 4)
   }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import ConvKit
 import ConvPlayground
 import ConvTerminal
+import ConvUserData
 
 /// `convplay tui`: the playground, on Home or directly on one lesson.
 struct TuiCommand: ParsableCommand {
@@ -18,17 +19,18 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen lab --image photo.jpg       the image lab (no --image: the sample)
         convplay tui --screen train --model cnn --limit 1000 --epochs 2
         convplay tui --screen digit                    draw a digit, see the top 3
+        convplay tui --screen quiz --seed 7 --topic params   the same questions as 'convplay quiz --seed 7 --topic params'
         convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
       In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
       a lesson opened with --screen).
       """)
 
   enum ScreenName: String, ExpressibleByArgument, CaseIterable {
-    case home, conv, padding, pooling, rgb, train, digit
+    case home, conv, padding, pooling, rgb, train, digit, quiz
     case lab
   }
 
-  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit or lab.")
+  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab or quiz.")
   var screen: ScreenName = .home
 
   @OptionGroup var matrix: MatrixOptions
@@ -52,6 +54,15 @@ struct TuiCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Pooling: window size.", valueName: "N"))
   var size: Int = 2
 
+  @Option(name: .long, help: "Quiz: same seed, same questions (as 'convplay quiz --seed').")
+  var seed: UInt64?
+
+  @Option(name: .long, help: ArgumentHelp("Quiz: shapes, params, pooling, models or mixed.", valueName: "topic"))
+  var topic: String?
+
+  @Option(name: .long, help: ArgumentHelp("Quiz: difficulty 1, 2 or 3.", valueName: "n"))
+  var level: Int?
+
   @Option(name: .long, help: ArgumentHelp("Image lab: a PNG or JPEG to open (default: the built-in sample).", valueName: "file"))
   var image: String?
 
@@ -71,7 +82,10 @@ struct TuiCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let env = Env(lang: try resolveLanguage(language.lang), theme: Theme(colored: false))
+      // A printed frame never writes the user's progress; the playground saves after each answer.
+      let keeper: any QuizProgressKeeper =
+        print == nil ? FileProgressKeeper() : MemoryProgressKeeper(QuizProgressStore().load().progress)
+      let env = Env(lang: try resolveLanguage(language.lang), theme: Theme(colored: false), quizProgress: keeper)
       var app = try makeApp(env: env)
       if let keys {
         var parsed: [Key] = []
@@ -93,6 +107,9 @@ struct TuiCommand: ParsableCommand {
   }
 
   private func makeApp(env: Env) throws -> PlaygroundApp {
+    if screen != .quiz && (seed != nil || topic != nil || level != nil) {
+      throw CLIFailure("--seed, --topic and --level belong to --screen quiz")
+    }
     if image != nil && screen != .lab {
       throw CLIFailure("--image belongs to --screen lab")
     }
@@ -125,6 +142,14 @@ struct TuiCommand: ParsableCommand {
     switch screen {
     case .home, .lab:
       fatalError("handled above")
+    case .quiz:
+      guard let selection = QuizSelection(topic ?? "mixed") else {
+        throw CLIFailure("--topic must be shapes, params, pooling, models or mixed (got '\(topic ?? "")')")
+      }
+      if let level, !(1...3).contains(level) { throw CLIFailure("--level must be 1, 2 or 3 (got \(level))") }
+      root = QuizScreen(
+        seed: seed ?? UInt64.random(in: 1...999_999), selection: selection, level: level ?? 1,
+        keeper: env.quizProgress)
     case .conv, .padding:
       if screen == .conv && (padding != .valid || stride != (1, 1) || window.dilation != 1) {
         throw CLIFailure("--padding, --stride and --dilation belong to --screen padding")
