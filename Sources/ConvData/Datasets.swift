@@ -67,6 +67,11 @@ public enum Dataset: String, CaseIterable, Sendable {
 public struct DatasetSplits: Sendable {
   public var training: LabeledImages
   public var test: LabeledImages
+
+  public init(training: LabeledImages, test: LabeledImages) {
+    self.training = training
+    self.test = test
+  }
 }
 
 /// Errors finding, loading or downloading data, phrased with what to do next.
@@ -88,7 +93,10 @@ public struct DatasetLocator: Sendable {
   }
 
   /// `~/.cache/convplay/datasets/NAME`, where `data fetch` puts downloads.
-  public func cacheDirectory(for dataset: Dataset) -> URL {
+  public func cacheDirectory(for dataset: Dataset) -> URL { cacheDirectory(named: dataset.rawValue) }
+
+  /// `~/.cache/convplay/datasets/NAME` for any data set name (CIFAR-10 is not an IDX set).
+  public func cacheDirectory(named name: String) -> URL {
     let cache: URL
     if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
       cache = URL(fileURLWithPath: xdg)
@@ -96,7 +104,7 @@ public struct DatasetLocator: Sendable {
       let home = environment["HOME"] ?? NSHomeDirectory()
       cache = URL(fileURLWithPath: home).appendingPathComponent(".cache")
     }
-    return cache.appendingPathComponent("convplay/datasets/\(dataset.rawValue)")
+    return cache.appendingPathComponent("convplay/datasets/\(name)")
   }
 
   /// Folders searched, in order.

@@ -88,6 +88,13 @@ public struct DatasetFetcher {
 
   /// One HTTP GET into memory, reporting progress.
   private func download(_ url: URL, name: String) throws -> Data {
+    try Self.httpGet(url, name: name, timeout: timeout, progress: progress)
+  }
+
+  /// One HTTP GET into memory (status 200 and the announced length checked), for any fetcher.
+  static func httpGet(
+    _ url: URL, name: String, timeout: TimeInterval, progress: @escaping @Sendable (String, Int64, Int64?) -> Void
+  ) throws -> Data {
     let delegate = DownloadDelegate(name: name, progress: progress)
     let config = URLSessionConfiguration.ephemeral
     config.timeoutIntervalForRequest = timeout

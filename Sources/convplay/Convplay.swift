@@ -23,7 +23,7 @@ struct Convplay: ParsableCommand {
       TuiCommand.self,
       SummaryCommand.self, QuizCommand.self,
       GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
-      TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DataCommand.self,
+      TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DataCommand.self, FinetuneCommand.self,
     ]
   )
 

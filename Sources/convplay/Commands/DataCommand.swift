@@ -31,8 +31,9 @@ struct DataCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
+        if name.lowercased() == CIFAR10.name || name.lowercased() == "cifar-10" { return try fetchCIFAR10() }
         guard let dataset = Dataset(rawValue: name.lowercased()) else {
-          throw CLIFailure("unknown data set '\(name)': choose " + Dataset.allCases.map(\.rawValue).joined(separator: " or "))
+          throw CLIFailure("unknown data set '\(name)': choose " + (Dataset.allCases.map(\.rawValue) + [CIFAR10.name]).joined(separator: ", "))
         }
         var base: URL?
         if let url {
@@ -69,6 +70,11 @@ struct DataCommand: ParsableCommand {
         } else {
           print("\(d.rawValue): not found (convplay data fetch \(d.rawValue))")
         }
+      }
+      if let dir = try? CIFAR10.locate(locator) {
+        print("\(CIFAR10.name): \(dir.path)")
+      } else {
+        print("\(CIFAR10.name): not found (convplay data fetch \(CIFAR10.name))")
       }
     }
   }
@@ -113,5 +119,26 @@ final class DownloadMeter: @unchecked Sendable {
 
   func finish() {
     if interactive && !current.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
+}
+
+extension DataCommand.Fetch {
+  /// CIFAR-10: one tarball (MD5 checked), unpacked here into the six batch files.
+  func fetchCIFAR10() throws {
+    var source = URL(string: CIFAR10.tarballURL)!
+    if let url {
+      guard let u = URL(string: url), u.scheme == "http" || u.scheme == "https" else {
+        throw CLIFailure("--url must be an http or https URL (got \(url))")
+      }
+      source = u.hasDirectoryPath ? u.appendingPathComponent("cifar-10-binary.tar.gz") : u
+    }
+    let destination = dir.map { URL(fileURLWithPath: $0) } ?? DatasetLocator().cacheDirectory(named: CIFAR10.name)
+    let meter = DownloadMeter(interactive: isatty(STDERR_FILENO) == 1)
+    print("downloading CIFAR-10 from \(source.absoluteString)")
+    try CIFAR10.fetch(
+      to: destination, url: source, progress: { n, got, total in meter.update(n, got, total) },
+      note: { meter.note($0) })
+    meter.finish()
+    print("CIFAR-10: checksum OK, stored in \(destination.path)")
   }
 }

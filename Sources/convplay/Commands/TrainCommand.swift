@@ -15,7 +15,8 @@ struct TrainCommand: ParsableCommand {
         convplay train --model softmax --optimizer sgd --lr 0.1 --plain
         convplay train --model "conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)"
       Models: \(ModelZoo.all.map(\.name).joined(separator: ", ")) (see `convplay summary --model NAME`),
-      or a spec in `convplay summary --spec`'s language (text or a file); its input is 28x28x1.
+      or a spec in `convplay summary --spec`'s language (text or a file); its input is the data set's
+      image shape (28x28x1 for MNIST, 32x32x3 for CIFAR-10, --image-size for folders).
       The last validation_split of the training images is held out, as Keras's fit does.
       The last two lines are `test accuracy: ...` and `test loss: ...`.
       """)
@@ -71,7 +72,7 @@ struct TrainCommand: ParsableCommand {
         throw CLIFailure("unknown optimizer '\(optimizer)': choose adam, sgd or rmsprop")
       }
       let dataset = try data.resolveDataset()
-      let (modelName, spec) = try resolveModel(model, inputShape: [28, 28, 1])
+      let (modelName, spec) = try resolveModel(model, inputShape: try data.imageShape(dataset))
       let network = try Network(spec: spec, seed: seed)
       let splits = try data.load(dataset)
       let (training, validation) = splits.training.split(validationFraction: validationSplit)

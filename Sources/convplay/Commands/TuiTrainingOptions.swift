@@ -25,7 +25,9 @@ struct TuiTrainingOptions: ParsableArguments {
 
   func screen() throws -> TrainingScreen {
     let (name, spec) = try resolveModel(model ?? "cnn", inputShape: [28, 28, 1])
-    let set = try DatasetOptions.parse(dataset.map { ["--dataset", $0] } ?? []).resolveDataset()
+    guard case .idx(let set) = try DatasetOptions.parse(dataset.map { ["--dataset", $0] } ?? []).resolveDataset() else {
+      throw CLIFailure("the training screen reads mnist or fashion-mnist; train on \(dataset ?? "") with `convplay train --dataset \(dataset ?? "")`")
+    }
     if let limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
     if let epochs, !(1...50).contains(epochs) { throw CLIFailure("--epochs must be between 1 and 50 (got \(epochs))") }
     let config = TrainingConfig(

@@ -1,0 +1,161 @@
+import ArgumentParser
+import ConvData
+import ConvKit
+import Foundation
+
+/// `convplay finetune`: the course's transfer learning. A saved model's convolutional base gets
+/// a new classifier head; phase 1 trains the head with the base frozen, phase 2 unfreezes
+/// everything and trains jointly at a lower rate (Keras: `base.trainable = False`, fit,
+/// `base.trainable = True`, compile with a small rate, fit). `--scratch` trains the same
+/// architecture from random weights for the same training time, to compare.
+struct FinetuneCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "finetune",
+    abstract: "Reuse a trained model on a new data set: new head, frozen base, then joint training.",
+    discussion: """
+      Examples:
+        convplay finetune --dataset fashion-mnist --freeze-epochs 1 --finetune-epochs 1 --limit 6000
+        convplay finetune --base digits.safetensors --dataset folder:fingers --image-size 28x28 --color gray --scratch
+      --base default (or no --base) is the built-in digit model. The new head is a Dense layer with
+      one unit per class of the new data set; the base's input shape must fit the new images.
+      """)
+
+  @Option(name: .long, help: ArgumentHelp("A model saved by `train --save`, or `default` for the built-in one.", valueName: "FILE"))
+  var base = "default"
+
+  @OptionGroup var data: DatasetOptions
+
+  @Option(name: .long, help: ArgumentHelp("Epochs of phase 1 (base frozen, only the new head trains).", valueName: "N"))
+  var freezeEpochs = 2
+
+  @Option(name: .long, help: ArgumentHelp("Epochs of phase 2 (everything trains, at --finetune-lr).", valueName: "M"))
+  var finetuneEpochs = 2
+
+  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 1.", valueName: "X"))
+  var lr: Float = 0.001
+
+  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 2 (default: --lr / 10).", valueName: "X"))
+  var finetuneLr: Float?
+
+  @Option(name: .long, help: ArgumentHelp("Images per optimizer step.", valueName: "N"))
+  var batch = 128
+
+  @Option(name: .long, help: "Seed for the new head, shuffling and dropout.")
+  var seed: UInt64 = 0
+
+  @Option(name: .long, help: ArgumentHelp("Save the fine-tuned model (safetensors).", valueName: "FILE"))
+  var save: String?
+
+  @Flag(name: .long, help: "Also train the same architecture from scratch for the same training time.")
+  var scratch = false
+
+  @Flag(name: .long, help: "One line per epoch instead of a progress bar.")
+  var plain = false
+
+  func validate() throws {
+    guard freezeEpochs >= 0, finetuneEpochs >= 0, freezeEpochs + finetuneEpochs >= 1 else {
+      throw ValidationError("--freeze-epochs and --finetune-epochs must be 0 or more, and not both 0")
+    }
+    guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be a positive number") }
+    if let finetuneLr, !(finetuneLr > 0 && finetuneLr.isFinite) {
+      throw ValidationError("--finetune-lr must be a positive number")
+    }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let loaded = base == "default" ? try DefaultModel.load() : try ModelFile.load(URL(fileURLWithPath: base))
+      let baseName = base == "default" ? "built-in model" : URL(fileURLWithPath: base).lastPathComponent
+      let dataset = try data.resolveDataset()
+      let splits = try data.load(dataset)
+      let classes = (splits.training.labels + splits.test.labels).max()! + 1
+      let shape = splits.training.imageShape
+      guard shape.count == 3, shape[2] == loaded.network.inputShape[2] else {
+        throw CLIFailure(
+          "\(baseName) takes \(ShapeText.tuple(loaded.network.inputShape)) images but \(dataset.displayName) has "
+            + "\(ShapeText.tuple(shape)): the channels must match"
+            + (dataset.rawValue.hasPrefix("folder:") ? " (use --color gray or rgb)" : " (use a base trained on such images)"))
+      }
+      let start: Network
+      do {
+        start = try FineTuning.replacingHead(of: loaded.network, classes: classes, inputShape: shape, seed: seed)
+      } catch let e as ModelSpecError {
+        throw CLIFailure("\(baseName) on \(ShapeText.tuple(shape)) images: \(e.description)")
+      }
+      let head = FineTuning.headIndex(of: start.spec)!
+      print(
+        "\(baseName) on \(dataset.displayName): \(splits.training.count) training, \(splits.test.count) test images, "
+          + "\(classes) classes; new head \(start.spec.layers[head].name) (Dense \(classes)), batch \(batch), seed \(seed)")
+      let progress = TrainingProgress(plain: plain)
+      let phase2LR = finetuneLr ?? lr / 10
+      var network = start
+      var total = 0.0
+
+      // Phase 1: everything but the head is frozen.
+      if freezeEpochs > 0 {
+        network = try FineTuning.withTrainable(network) { $0 == head }
+        try phase(1, "base frozen", network, epochs: freezeEpochs, lr: lr, splits, progress, &total)
+      }
+      // Phase 2: all layers train, at the lower rate.
+      if finetuneEpochs > 0 {
+        network = try FineTuning.withTrainable(network) { _ in true }
+        try phase(2, "all layers", network, epochs: finetuneEpochs, lr: phase2LR, splits, progress, &total)
+      }
+      let tuned = try network.evaluate(splits.test)
+      if let save {
+        let meta: [String: String] = [
+          "dataset": dataset.rawValue, "model": "finetuned from \(baseName)", "base": baseName,
+          "freeze_epochs": String(freezeEpochs), "finetune_epochs": String(finetuneEpochs),
+          "learning_rate": "\(lr)", "finetune_learning_rate": "\(phase2LR)", "batch": String(batch),
+          "seed": String(seed), "training_images": String(splits.training.count), "test_accuracy": fixed(tuned.accuracy),
+        ]
+        try ModelFile.save(network, metadata: meta, to: URL(fileURLWithPath: save))
+      }
+      print("fine-tuned: test accuracy \(fixed(tuned.accuracy)) after \(String(format: "%.1f", total))s of training")
+
+      if scratch {
+        let fresh = try Network(spec: SequentialSpec(inputShape: shape, layers: network.spec.layers), seed: seed)
+        let counts = try fresh.spec.parameterCount()
+        print("from scratch: same architecture, random weights, adam lr \(NumberText.format(Double(lr))), \(String(format: "%.1f", total))s budget")
+        print(SummaryText.totals(counts).joined(separator: "\n"))
+        // The budget is training time (as the phases measure it), not wall time, so that data
+        // shuffling and test evaluation do not count against either side.
+        var finishedEpochs = 0.0
+        var used = 0.0
+        let history = try fresh.fit(
+          splits.training, epochs: 1000, batchSize: batch, optimizer: OptimizerKind.adam.make(learningRate: lr),
+          shouldStop: { used >= total },
+          onEvent: { event in
+            if case .batchEnded(_, _, _, _, _, let seconds) = event { used = finishedEpochs + seconds }
+            if case .epochEnded(let m) = event { finishedEpochs += m.seconds }
+            progress.handle(event)
+          })
+        let r = try fresh.evaluate(splits.test)
+        // fit returns only whole epochs; the budget usually ends inside one, which still trained.
+        let partial = used > history.reduce(0) { $0 + $1.seconds } + 1e-9
+        print(
+          "from scratch: test accuracy \(fixed(r.accuracy)) after \(String(format: "%.1f", used))s of training "
+            + "(\(history.count) epoch\(history.count == 1 ? "" : "s")\(partial ? " and part of the next" : ""))")
+      }
+    }
+  }
+
+  /// One training phase: its parameter counts (as `summary` prints them), the epochs, and the
+  /// test accuracy after it.
+  private func phase(
+    _ n: Int, _ what: String, _ network: Network, epochs: Int, lr: Float, _ splits: DatasetSplits,
+    _ progress: TrainingProgress, _ total: inout Double
+  ) throws {
+    let counts = try network.spec.parameterCount()
+    print("phase \(n) (\(what)): adam lr \(NumberText.format(Double(lr))), \(epochs) epoch\(epochs == 1 ? "" : "s")")
+    print(SummaryText.totals(counts).joined(separator: "\n"))
+    let history = try network.fit(
+      splits.training, epochs: epochs, batchSize: batch, optimizer: OptimizerKind.adam.make(learningRate: lr),
+      onEvent: progress.handle)
+    let seconds = history.reduce(0) { $0 + $1.seconds }
+    total += seconds
+    let r = try network.evaluate(splits.test)
+    print("phase \(n): test accuracy \(fixed(r.accuracy)) - test loss \(fixed(r.loss)) - \(String(format: "%.1f", seconds))s")
+  }
+}
