@@ -23,7 +23,7 @@ final class TrainCommandTests: XCTestCase {
     let metrics = dir.appendingPathComponent("history.json").path
     let r = try CommandRunner.run([
       "train", "--model", "softmax", "--data", mnist, "--limit", "1000", "--epochs", "2", "--seed", "3",
-      "--lr", "0.01", "--save", weights, "--metrics", metrics,
+      "--lr", "0.01", "--validation-split", "0.1", "--save", weights, "--metrics", metrics,
     ])
     XCTAssertEqual(r.status, 0, r.stderr)
     let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -45,7 +45,7 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertTrue(e.stdout.contains(String(format: "test accuracy: %.4f", accuracy)), e.stdout)
 
     // Same seed, same result.
-    let again = try CommandRunner.run(["train", "--model", "softmax", "--data", mnist, "--limit", "1000", "--epochs", "2", "--seed", "3", "--lr", "0.01"])
+    let again = try CommandRunner.run(["train", "--model", "softmax", "--data", mnist, "--limit", "1000", "--epochs", "2", "--seed", "3", "--lr", "0.01", "--validation-split", "0.1"])
     let againLines = again.stdout.split(separator: "\n").map(String.init)
     XCTAssertEqual(Array(againLines.suffix(2)), Array(lines.suffix(2)))
   }

@@ -44,8 +44,9 @@ struct TrainCommand: ParsableCommand {
   @Option(name: .long, help: "Seed for the initial weights, shuffling and dropout: same seed, same result.")
   var seed: UInt64 = 0
 
-  @Option(name: .long, help: ArgumentHelp("Fraction of the training images held out for validation.", valueName: "F"))
-  var validationSplit: Double = 0.1
+  /// Keras's `fit` default: no validation set, so the whole training set is learned from.
+  @Option(name: .long, help: ArgumentHelp("Fraction of the training images held out for validation (the last ones, as Keras's validation_split); default 0.", valueName: "F"))
+  var validationSplit: Double = 0
 
   @Option(name: .long, help: ArgumentHelp("Save the trained weights (safetensors).", valueName: "FILE"))
   var save: String?
