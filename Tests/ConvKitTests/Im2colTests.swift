@@ -325,4 +325,87 @@ final class Im2colTests: XCTestCase {
     XCTAssertTrue(DirectConv.isFaster(kernelRows: 3, kernelCols: 3, channels: 1))
     XCTAssertFalse(DirectConv.isFaster(kernelRows: 3, kernelCols: 3, channels: 32))
   }
+
+  /// `BlockConv` (what the layers run) against the reference convolution (forward, with and
+  /// without bias and fused ReLU), `Gemm.referenceSgemm` on the stored patch matrix (kernel and
+  /// bias gradients) and the adjoint of the patch gather (input gradient), on every layer shape
+  /// above, including ones that fill several blocks and tasks.
+  func testBlockConvMatchesReference() {
+    var layers = Self.layers
+    layers.append(Layer(images: 6, height: 13, width: 13, channels: 32, filters: 64, kernelRows: 3, kernelCols: 3))
+    layers.append(
+      Layer(images: 3, height: 14, width: 12, channels: 5, filters: 40, kernelRows: 3, kernelCols: 3, strideRows: 2,
+        strideCols: 1, dilation: 2, padding: .same))
+    for l in layers {
+      let g = l.geometry
+      let pixels = g.outputRows * g.outputCols
+      let rows = l.images * pixels
+      let k = l.patchLength
+      let x = values(l.images * l.height * l.width * l.channels, seed: 31)
+      let kernel = values(k * l.filters, seed: 32)
+      let bias = values(l.filters, seed: 33)
+      let expected = referenceForward(l, x: x, kernel: kernel, bias: bias)
+      var out = [Float](repeating: .nan, count: rows * l.filters)
+      BlockConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out)
+      assertClose(out, expected, "block conv \(l)")
+      var relu = [Float](repeating: .nan, count: rows * l.filters)
+      BlockConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &relu, relu: true)
+      assertClose(relu, expected.map { max($0, 0) }, "block conv relu \(l)")
+      var noBias = [Float](repeating: .nan, count: rows * l.filters)
+      BlockConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        kernel: kernel, bias: nil, filters: l.filters, geometry: g, output: &noBias)
+      assertClose(
+        noBias, referenceForward(l, x: x, kernel: kernel, bias: .init(repeating: 0, count: l.filters)),
+        "block conv without bias \(l)")
+
+      // Kernel and bias gradients, added onto what is there.
+      let dOut = values(rows * l.filters, seed: 34)
+      let start = values(k * l.filters, seed: 35)
+      let startBias = values(l.filters, seed: 36)
+      var cols = [Float](repeating: 0, count: rows * k)
+      Im2col.patches(
+        batch: x, images: l.images, height: l.height, width: l.width, channels: l.channels,
+        geometry: g, into: &cols)
+      var expectedK = start
+      Gemm.referenceSgemm(
+        transA: true, transB: false, m: k, n: l.filters, k: rows, a: cols, lda: k, b: dOut,
+        ldb: l.filters, beta: 1, c: &expectedK, ldc: l.filters)
+      var expectedBias = startBias
+      for r in 0..<rows { for f in 0..<l.filters { expectedBias[f] += dOut[r * l.filters + f] } }
+      var dK = start
+      var dB = startBias
+      BlockConv.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &dK, dBias: &dB)
+      assertClose(dK, expectedK, "block conv kernel gradient \(l)")
+      assertClose(dB, expectedBias, "block conv bias gradient \(l)")
+
+      // Input gradient: dCols = dOut x kernel^T by the reference product, then the plain col2im.
+      var dCols = [Float](repeating: 0, count: rows * k)
+      Gemm.referenceSgemm(
+        transA: false, transB: true, m: rows, n: k, k: l.filters, a: dOut, lda: l.filters,
+        b: kernel, ldb: l.filters, c: &dCols, ldc: k)
+      var expectedDx = [Float](repeating: 0, count: x.count)
+      let inStride = l.height * l.width * l.channels
+      dCols.withUnsafeBufferPointer { cp in
+        expectedDx.withUnsafeMutableBufferPointer { dp in
+          for n in 0..<l.images {
+            ConvKernels.col2im(
+              cp.baseAddress! + n * pixels * k, height: l.height, width: l.width, channels: l.channels,
+              geometry: g, into: dp.baseAddress! + n * inStride)
+          }
+        }
+      }
+      var dx = [Float](repeating: .nan, count: x.count)
+      BlockConv.inputGradient(
+        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dInput: &dx)
+      assertClose(dx, expectedDx, "block conv input gradient \(l)")
+    }
+  }
 }

@@ -5,6 +5,8 @@
 //   swift run -c release convplay-bench --conv      the convnet's conv layers (direct, im2col,
 //                                                   implicit GEMM) and its pooling layers
 //   swift run -c release convplay-bench --filter    a 3x3 filter on a 12-megapixel plane
+//   swift run -c release convplay-bench --train [convnet,deep] [--batches 20]
+//                                                   CPU ms per layer and images/s of training
 //
 // The peak is measured, not assumed: one and two threads run independent vector FMA chains
 // that never touch memory (the most a core can do), and the figure from /proc/cpuinfo
@@ -173,7 +175,7 @@ func convBenchmark() {
   }
   func ms(_ body: () -> Void) -> String { fmt(1000 * bestTime(repeats: 10, body)) + " ms" }
   let n = 128
-  for (size, cin, cout) in [(28, 1, 32), (13, 32, 64)] {
+  for (size, cin, cout) in [(28, 1, 32), (13, 32, 64), (26, 32, 64)] {
     let g = geometry(size)
     let pixels = g.outputRows * g.outputCols
     let k = 9 * cin
@@ -209,10 +211,28 @@ func convBenchmark() {
       DirectConv.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size,
         channels: cin, filters: cout, geometry: g, dKernel: &dK)
     }
+    let block = ms {
+      BlockConv.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w,
+        bias: nil, filters: cout, geometry: g, output: &out)
+    }
+    let gradBlock = ms {
+      BlockConv.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size,
+        channels: cin, filters: cout, geometry: g, dKernel: &dK)
+    }
+    var dx = [Float](repeating: 0, count: x.count)
+    let inputFast = ms {
+      FastConv.inputGradient(dOut: dOut, kernel: w, batch: n, height: size, width: size,
+        channels: cin, filters: cout, geometry: g, dInput: &dx)
+    }
+    let inputBlock = ms {
+      BlockConv.inputGradient(dOut: dOut, kernel: w, batch: n, height: size, width: size,
+        channels: cin, filters: cout, geometry: g, dInput: &dx)
+    }
     let label = "conv \(size)x\(size)x\(cin) -> \(cout), batch 128:"
     print(label)
     print("  forward:         im2col+sgemm \(viaGemm), implicit sgemm \(implicit), direct \(direct)")
     print("  kernel gradient: im2col+sgemm \(gradGemm), implicit sgemm \(gradImplicit), direct \(gradDirect)")
+    print("  block (BlockConv): forward \(block), kernel gradient \(gradBlock), input gradient \(inputBlock) (FastConv \(inputFast))")
   }
 }
 
@@ -239,10 +259,93 @@ func poolBenchmark() {
   }
 }
 
+/// CPU seconds (user + system) of the whole process so far: the work done, whatever else the
+/// machine runs.
+func cpuSeconds() -> Double {
+  var u = rusage()
+  getrusage(Int32(RUSAGE_SELF.rawValue), &u)
+  return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6 + Double(u.ru_stime.tv_sec)
+    + Double(u.ru_stime.tv_usec) * 1e-6
+}
+
+/// Trains the benchmark's networks on random images (throughput does not depend on the values)
+/// and prints, per layer, the CPU milliseconds of its forward and backward passes per batch,
+/// then images per wall-clock second and per CPU second of whole Adam steps.
+func trainBenchmark(_ which: [String], batches: Int) {
+  let deep = "conv2d(32,3,relu) -> conv2d(64,3,relu) -> maxpool(2) -> dropout(0.25) -> flatten"
+    + " -> dense(128,relu) -> dropout(0.5) -> dense(10,softmax)"
+  let n = 128
+  for name in which {
+    let spec: SequentialSpec
+    if name == "deep" {
+      spec = try! ModelSpecParser.parse(deep, inputShape: [28, 28, 1])
+    } else {
+      spec = ModelZoo.named(name)!.spec
+    }
+    let net = try! Network(spec: spec, seed: 1)
+    let x = Tensor(shape: [n, 28, 28, 1], scalars: fill(n * 784, seed: 9).map { abs($0) })
+    let labels = (0..<n).map { $0 % 10 }
+    let adam = Adam()
+    // Per layer: forward and backward CPU time, by running the layers by hand.
+    var fwd = [Double](repeating: 0, count: net.layers.count)
+    var bwd = fwd
+    let layered = max(3, batches / 4)
+    for step in 0..<(layered + 1) {
+      var h = x
+      for (i, l) in net.layers.enumerated() {
+        let t = cpuSeconds()
+        h = l.forward(h, training: true)
+        if step > 0 { fwd[i] += cpuSeconds() - t }
+      }
+      var g = Tensor(shape: h.shape, scalars: h.scalars.map { $0 / Float(n) })
+      var i = net.layers.count - 1
+      let t0 = cpuSeconds()
+      g = (net.layers[i] as! ActivatedLayer).backward(preActivationGradient: g)
+      if step > 0 { bwd[i] += cpuSeconds() - t0 }
+      i -= 1
+      while i >= 0 {
+        let t = cpuSeconds()
+        g = net.layers[i].backward(g)
+        if step > 0 { bwd[i] += cpuSeconds() - t }
+        i -= 1
+      }
+    }
+    print("\(name): CPU ms per batch of \(n) (\(layered) batches)")
+    for (i, l) in net.layers.enumerated() {
+      print("  \(l.spec.name.padding(toLength: 16, withPad: " ", startingAt: 0)) forward \(fmt(1000 * fwd[i] / Double(layered)))  backward \(fmt(1000 * bwd[i] / Double(layered)))")
+    }
+    for _ in 0..<2 {
+      net.computeGradients(images: x, labels: labels)
+      adam.step(net.trainableParameters)
+    }
+    let wall = ContinuousClock.now
+    let cpu = cpuSeconds()
+    for _ in 0..<batches {
+      net.computeGradients(images: x, labels: labels)
+      adam.step(net.trainableParameters)
+    }
+    let w = (ContinuousClock.now - wall).seconds
+    let c = cpuSeconds() - cpu
+    print("  whole steps: \(fmt(Double(batches * n) / w)) images/s wall, \(fmt(Double(batches * n) / c)) images per CPU-second,"
+      + " \(fmt(1000 * c / Double(batches))) CPU ms per batch")
+    let inf = ContinuousClock.now
+    let cpuInf = cpuSeconds()
+    for _ in 0..<batches { _ = net.forward(x) }
+    print("  inference: \(fmt(Double(batches * n) / (ContinuousClock.now - inf).seconds)) images/s wall, "
+      + "\(fmt(Double(batches * n) / (cpuSeconds() - cpuInf))) images per CPU-second")
+  }
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 let quick = args.contains("--quick")
 if args.contains("--filter") {
   filterBenchmark()
+  exit(0)
+}
+if let i = args.firstIndex(of: "--train") {
+  let which = i + 1 < args.count && !args[i + 1].hasPrefix("--") ? args[i + 1].split(separator: ",").map(String.init) : ["convnet", "deep"]
+  let batches = args.firstIndex(of: "--batches").flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } ?? 20
+  trainBenchmark(which, batches: batches)
   exit(0)
 }
 if args.contains("--conv") {

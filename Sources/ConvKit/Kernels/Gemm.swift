@@ -413,12 +413,12 @@ public enum Gemm {
   /// `C[0..<6, 0..<nr] = alpha * (A panel * B panel) + beta * C` (C not read when beta is 0).
   /// `b` is a packed B panel (kc x nr); A's element (r, p) is at `a[r * rowStep + p * kStep]`:
   /// a packed panel has rowStep 1 and kStep mr, a row-major A read in place rowStep lda and
-  /// kStep 1. The 12 accumulators live in registers for the whole loop: 2 vector loads and 6
+  /// kStep 1. B's rows are `bStep` apart (nr when packed). The 12 accumulators live in registers for the whole loop: 2 vector loads and 6
   /// broadcasts feed 12 FMAs.
   @inline(__always)
   static func microKernel(
     kc: Int, a: UnsafePointer<Float>, rowStep: Int, kStep: Int, b: UnsafePointer<Float>,
-    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    bStep: Int = nr, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
   ) {
     let w = Lane.scalarCount
     var c00 = Lane(), c01 = Lane(), c10 = Lane(), c11 = Lane(), c20 = Lane(), c21 = Lane()
@@ -448,7 +448,7 @@ public enum Gemm {
       c50 = fma(c50, av, b0)
       c51 = fma(c51, av, b1)
       pa += kStep
-      pb += 2 * w
+      pb += bStep
     }
     var row = c
     store(row, c00, c01, alpha, beta)

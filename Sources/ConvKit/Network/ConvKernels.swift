@@ -7,8 +7,8 @@
 ///     cols  [N*OH*OW, KH*KW*Cin]   one row per output pixel, columns ordered (kh, kw, cin)
 ///     out   [N*OH*OW, Cout]      = cols x kernel  (+ bias)  -- exactly the NHWC output
 ///
-/// Conv2D and max pooling run on the fast kernels of `Kernels/` (`FastConv`: a direct
-/// convolution for thin patches, batched im2col + `Gemm.sgemm` otherwise; `FastPool`); the
+/// Conv2D and max pooling run on the fast kernels of `Kernels/` (`BlockConv`: patches gathered
+/// a cache-sized block at a time and multiplied by `Gemm`'s micro-kernel; `FastPool`); the
 /// plain `im2col`/`col2im` below stay as the readable version. Window positions, padding
 /// (including Keras's asymmetric `same`), strides and dilation come from `WindowGeometry`, the
 /// one shape arithmetic.
@@ -72,19 +72,17 @@ public enum ConvKernels {
     input x: [Float], batch n: Int, height: Int, width: Int, channels cin: Int,
     kernel: [Float], bias: [Float]?, filters cout: Int, geometry g: WindowGeometry
   ) -> [Float] {
-    var out = [Float](repeating: 0, count: n * g.outputRows * g.outputCols * cout)
-    out.withUnsafeMutableBufferPointer { op in
-      if let bias {
-        FastConv.forward(
-          input: x, batch: n, height: height, width: width, channels: cin, kernel: kernel,
-          bias: bias, filters: cout, geometry: g, output: op.baseAddress!)
-      } else {
-        FastConv.forward(
-          input: x, batch: n, height: height, width: width, channels: cin, kernel: kernel,
-          bias: nil, filters: cout, geometry: g, output: op.baseAddress!)
+    uninitializedFloats(n * g.outputRows * g.outputCols * cout) { op in
+      x.withUnsafeBufferPointer { xp in
+        kernel.withUnsafeBufferPointer { wp in
+          withOptionalPointer(bias) { bp in
+            BlockConv.forward(
+              input: xp.baseAddress!, batch: n, height: height, width: width, channels: cin,
+              kernel: wp.baseAddress!, bias: bp, filters: cout, geometry: g, output: op)
+          }
+        }
       }
     }
-    return out
   }
 
   /// Conv2D backward. `dOut` `[N, OH, OW, Cout]` is the gradient of the pre-activation.
@@ -97,28 +95,22 @@ public enum ConvKernels {
     dKernel: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
     needInputGradient: Bool
   ) -> [Float]? {
-    let pixels = g.outputRows * g.outputCols
-    if let dBias {
+    if let dKernel {
+      BlockConv.kernelGradient(
+        input: x, dOut: dOut, batch: n, height: height, width: width, channels: cin,
+        filters: cout, geometry: g, dKernel: dKernel, dBias: dBias)
+    } else if let dBias {
+      let pixels = g.outputRows * g.outputCols
       dOut.withUnsafeBufferPointer { dp in
-        for r in 0..<(n * pixels) {
-          let row = dp.baseAddress! + r * cout
-          for f in 0..<cout { dBias[f] += row[f] }
-        }
+        for r in 0..<(n * pixels) { Im2col.addRun(dp.baseAddress! + r * cout, into: dBias, count: cout) }
       }
     }
-    if let dKernel {
-      FastConv.kernelGradient(
-        input: x, dOut: dOut, batch: n, height: height, width: width, channels: cin,
-        filters: cout, geometry: g, dKernel: dKernel)
-    }
     guard needInputGradient else { return nil }
-    var dx = [Float](repeating: 0, count: x.count)
-    dx.withUnsafeMutableBufferPointer { dxp in
-      FastConv.inputGradient(
+    return uninitializedFloats(x.count) { dxp in
+      BlockConv.inputGradient(
         dOut: dOut, kernel: kernel, batch: n, height: height, width: width, channels: cin,
-        filters: cout, geometry: g, dInput: dxp.baseAddress!)
+        filters: cout, geometry: g, dInput: dxp)
     }
-    return dx
   }
 
   /// Max pooling of `x` `[N, H, W, C]`. Returns the output `[N, OH, OW, C]` and, for the
@@ -128,11 +120,17 @@ public enum ConvKernels {
   public static func maxPoolForward(
     input x: [Float], batch n: Int, height: Int, width: Int, channels: Int, geometry g: WindowGeometry
   ) -> (output: [Float], argmax: [Int32]) {
-    var out = [Float](repeating: 0, count: n * g.outputRows * g.outputCols * channels)
-    var arg = [Int32](repeating: 0, count: out.count)
-    FastPool.maxForward(
-      input: x, batch: n, height: height, width: width, channels: channels, geometry: g,
-      output: &out, argmax: &arg)
+    let count = n * g.outputRows * g.outputCols * channels
+    guard count > 0 else { return ([], []) }
+    var arg: [Int32] = []
+    let out = uninitializedFloats(count) { op in
+      arg = [Int32](unsafeUninitializedCapacity: count) { ap, initialized in
+        FastPool.maxForward(
+          input: x, batch: n, height: height, width: width, channels: channels, geometry: g,
+          output: op, argmax: ap.baseAddress!)
+        initialized = count
+      }
+    }
     return (out, arg)
   }
 
