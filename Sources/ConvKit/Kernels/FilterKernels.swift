@@ -27,7 +27,11 @@ public enum FilterKernels {
     let count = outChannels * g.outputRows * g.outputCols
     // Left uninitialized: the first channel's pass writes every element, and the pages are
     // first touched by the worker threads instead of by one thread zeroing them all.
+    _ = AllocatorTuning.applied
     let out = [Float](unsafeUninitializedCapacity: count) { dst, initialized in
+      if let base = dst.baseAddress {
+        AllocatorTuning.adviseHugePages(UnsafeMutableRawPointer(base), bytes: count * 4)
+      }
       convolve(
         input: input, kernel: k, geometry: g, bias: bias, flip: false, parallel: parallel,
         into: dst)

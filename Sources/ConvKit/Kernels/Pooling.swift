@@ -21,54 +21,63 @@ public enum FastPool {
     let ow = g.outputCols
     let lanes = Index((0..<lw).map { Int32($0) })
     let args = PoolPointers(x: x, out: out, argmax: argmax)
-    Im2col.forEachImage(n, work: oh * ow * channels * g.rows.kernel * g.cols.kernel) { image in
+    let taps = g.rows.kernel * g.cols.kernel
+    Im2col.forEachImage(n, work: oh * ow * channels * taps) { image in
       let base = image * height * width * channels
       var o = image * oh * ow * channels
-      for orow in 0..<oh {
-        for ocol in 0..<ow {
-          var c = 0
-          while c + lw <= channels {
-            var best = Gemm.Lane(repeating: -.infinity)
-            var at = Index(repeating: -1)
+      withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, taps)) { offsets in
+        for orow in 0..<oh {
+          for ocol in 0..<ow {
+            // The window's cells inside the image, in window order, as flat batch indices.
+            var count = 0
             for i in 0..<g.rows.kernel {
               let r = g.rows.inputIndex(window: orow, tap: i)
               guard r >= 0 && r < height else { continue }
               for j in 0..<g.cols.kernel {
                 let col = g.cols.inputIndex(window: ocol, tap: j)
                 guard col >= 0 && col < width else { continue }
-                let idx = base + (r * width + col) * channels + c
-                let v = Gemm.loadLane(args.x + idx)
-                // The first tap always wins (even against -inf values), later ones only if larger.
-                let wins = (v .> best) .| (at .< 0)
+                offsets[count] = base + (r * width + col) * channels
+                count += 1
+              }
+            }
+            if count == 0 {
+              // A window entirely in explicit padding.
+              for c in 0..<channels {
+                args.out[o + c] = -.infinity
+                args.argmax[o + c] = -1
+              }
+              o += channels
+              continue
+            }
+            var c = 0
+            while c + lw <= channels {
+              // The first cell starts as the maximum; later ones win only when larger, so the
+              // first maximum wins ties.
+              var best = Gemm.loadLane(args.x + offsets[0] + c)
+              var at = Index(repeating: Int32(offsets[0] + c))
+              for t in 1..<count {
+                let v = Gemm.loadLane(args.x + offsets[t] + c)
+                let wins = v .> best
                 best.replace(with: v, where: wins)
-                at.replace(with: Index(repeating: Int32(idx)) &+ lanes, where: wins)
+                at.replace(with: Index(repeating: Int32(offsets[t] + c)), where: wins)
               }
+              Gemm.storeLane(args.out + o + c, best)
+              UnsafeMutableRawPointer(args.argmax + o + c).storeBytes(of: at &+ lanes, as: Index.self)
+              c += lw
             }
-            Gemm.storeLane(args.out + o + c, best)
-            UnsafeMutableRawPointer(args.argmax + o + c).storeBytes(of: at, as: Index.self)
-            c += lw
-          }
-          while c < channels {
-            var best = -Float.infinity
-            var at = -1
-            for i in 0..<g.rows.kernel {
-              let r = g.rows.inputIndex(window: orow, tap: i)
-              guard r >= 0 && r < height else { continue }
-              for j in 0..<g.cols.kernel {
-                let col = g.cols.inputIndex(window: ocol, tap: j)
-                guard col >= 0 && col < width else { continue }
-                let idx = base + (r * width + col) * channels + c
-                if at < 0 || args.x[idx] > best {
-                  best = args.x[idx]
-                  at = idx
-                }
+            while c < channels {
+              var best = args.x[offsets[0] + c]
+              var at = offsets[0] + c
+              for t in 1..<count where args.x[offsets[t] + c] > best {
+                best = args.x[offsets[t] + c]
+                at = offsets[t] + c
               }
+              args.out[o + c] = best
+              args.argmax[o + c] = Int32(at)
+              c += 1
             }
-            args.out[o + c] = best
-            args.argmax[o + c] = Int32(at)
-            c += 1
+            o += channels
           }
-          o += channels
         }
       }
     }
@@ -87,7 +96,8 @@ public enum FastPool {
       // Each image's maxima lie in that image, so images never write the same cells.
       (args.out + image * perImageIn).update(repeating: 0, count: perImageIn)
       for o in (image * perImageOut)..<((image + 1) * perImageOut) {
-        args.out[Int(args.argmax[o])] += args.x[o]
+        let at = Int(args.argmax[o])
+        if at >= 0 { args.out[at] += args.x[o] }
       }
     }
   }

@@ -21,7 +21,7 @@ public final class Parameter {
   }
 
   func zeroGradient() {
-    for i in gradient.indices { gradient[i] = 0 }
+    gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
   }
 }
 
@@ -77,7 +77,14 @@ public final class Conv2DLayer: ActivatedLayer {
   /// `[filters]`, nil when `use_bias=False`.
   public let bias: Parameter?
   public var parameters: [Parameter] { [kernel] + (bias.map { [$0] } ?? []) }
-  public private(set) var preActivation = Tensor(zeros: [0])
+  /// The last forward pass's pre-activation. A ReLU layer keeps only its output (z > 0 exactly
+  /// where relu(z) > 0, all its backward pass needs) and recomputes z from its input when asked.
+  public var preActivation: Tensor {
+    if let storedPreActivation { return storedPreActivation }
+    guard input.count > 0 else { return Tensor(zeros: [0]) }
+    return Tensor(shape: output.shape, scalars: convolve(input, relu: false))
+  }
+  private var storedPreActivation: Tensor? = Tensor(zeros: [0])
   private var input = Tensor(zeros: [0])
   private var output = Tensor(zeros: [0])
   /// The first layer's input gradient is never used; skipping it saves a matrix product.
@@ -101,39 +108,124 @@ public final class Conv2DLayer: ActivatedLayer {
     bias = useBias ? Parameter(name: "bias", shape: [f], value: [Float](repeating: 0, count: f)) : nil
   }
 
+  /// z (or relu(z)) of a batch, through `BlockConv`.
+  private func convolve(_ x: Tensor, relu: Bool) -> [Float] {
+    let n = x.shape[0]
+    return uninitializedFloats(n * outputShape.reduce(1, *)) { out in
+      x.scalars.withUnsafeBufferPointer { xp in
+        kernel.value.withUnsafeBufferPointer { wp in
+          withOptionalPointer(bias?.value) { bp in
+            BlockConv.forward(
+              input: xp.baseAddress!, batch: n, height: inputShape[0], width: inputShape[1],
+              channels: inputShape[2], kernel: wp.baseAddress!, bias: bp, filters: filters,
+              geometry: geometry, output: out, relu: relu)
+          }
+        }
+      }
+    }
+  }
+
   public func forward(_ x: Tensor, training: Bool) -> Tensor {
     input = x
-    let n = x.shape[0]
-    let z = ConvKernels.conv2DForward(
-      input: x.scalars, batch: n, height: inputShape[0], width: inputShape[1], channels: inputShape[2],
-      kernel: kernel.value, bias: bias?.value, filters: filters, geometry: geometry)
-    preActivation = Tensor(shape: [n] + outputShape, scalars: z)
-    output = Tensor(shape: preActivation.shape, scalars: activation.apply(z, width: filters))
+    let shape = [x.shape[0]] + outputShape
+    if activation == .relu {
+      storedPreActivation = nil
+      output = Tensor(shape: shape, scalars: convolve(x, relu: true))
+    } else {
+      let z = Tensor(shape: shape, scalars: convolve(x, relu: false))
+      storedPreActivation = z
+      output = activation == .linear ? z : Tensor(shape: shape, scalars: activation.apply(z.scalars, width: filters))
+    }
     return output
   }
 
   public func backward(_ dOutput: Tensor) -> Tensor {
-    let dz = activation.backward(
-      dOutput: dOutput.scalars, preActivation: preActivation.scalars, output: output.scalars, width: filters)
+    let dz: [Float]
+    if activation == .relu {
+      dz = reluBackward(dOutput.scalars, output: output.scalars)
+    } else {
+      dz = activation.backward(
+        dOutput: dOutput.scalars, preActivation: preActivation.scalars, output: output.scalars, width: filters)
+    }
     return backward(preActivationGradient: Tensor(shape: dOutput.shape, scalars: dz))
   }
 
   public func backward(preActivationGradient dZ: Tensor) -> Tensor {
     let n = dZ.shape[0]
     let train = isTrainable
-    let dx: [Float]? = kernel.gradient.withUnsafeMutableBufferPointer { dk in
-      func run(_ db: UnsafeMutablePointer<Float>?) -> [Float]? {
-        ConvKernels.conv2DBackward(
-          input: input.scalars, dOut: dZ.scalars, batch: n, height: inputShape[0], width: inputShape[1],
-          channels: inputShape[2], kernel: kernel.value, filters: filters, geometry: geometry,
-          dKernel: train ? dk.baseAddress : nil, dBias: db, needInputGradient: needsInputGradient)
+    let inShape = [n] + inputShape
+    guard n > 0 else { return Tensor(zeros: inShape) }
+    let (h, w, c) = (inputShape[0], inputShape[1], inputShape[2])
+    dZ.scalars.withUnsafeBufferPointer { dp in
+      if train {
+        input.scalars.withUnsafeBufferPointer { xp in
+          kernel.gradient.withUnsafeMutableBufferPointer { dk in
+            func run(_ db: UnsafeMutablePointer<Float>?) {
+              BlockConv.kernelGradient(
+                input: xp.baseAddress!, dOut: dp.baseAddress!, batch: n, height: h, width: w,
+                channels: c, filters: filters, geometry: geometry, dKernel: dk.baseAddress!, dBias: db)
+            }
+            if let bias {
+              bias.gradient.withUnsafeMutableBufferPointer { run($0.baseAddress) }
+            } else {
+              run(nil)
+            }
+          }
+        }
       }
-      if let bias, train {
-        return bias.gradient.withUnsafeMutableBufferPointer { run($0.baseAddress) }
-      }
-      return run(nil)
     }
-    return Tensor(shape: [n] + inputShape, scalars: dx ?? [Float](repeating: 0, count: n * inputShape.reduce(1, *)))
+    guard needsInputGradient else { return Tensor(zeros: inShape) }
+    let dx = uninitializedFloats(n * h * w * c) { dxp in
+      dZ.scalars.withUnsafeBufferPointer { dp in
+        kernel.value.withUnsafeBufferPointer { wp in
+          BlockConv.inputGradient(
+            dOut: dp.baseAddress!, kernel: wp.baseAddress!, batch: n, height: h, width: w,
+            channels: c, filters: filters, geometry: geometry, dInput: dxp)
+        }
+      }
+    }
+    return Tensor(shape: inShape, scalars: dx)
+  }
+}
+
+/// A new array of `count` floats, every one written by `body` (no zero fill first).
+@inline(__always)
+func uninitializedFloats(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+  guard count > 0 else { return [] }
+  return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+    body(buffer.baseAddress!)
+    initialized = count
+  }
+}
+
+/// `body` with a pointer to the array's values, or nil for no array.
+@inline(__always)
+func withOptionalPointer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+  guard let values else { return body(nil) }
+  return values.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+/// ReLU's backward pass from its output: dz = dy where y > 0, else 0.
+func reluBackward(_ dy: [Float], output y: [Float]) -> [Float] {
+  uninitializedFloats(dy.count) { d in
+    dy.withUnsafeBufferPointer { dp in
+      y.withUnsafeBufferPointer { yp in
+        let lw = Gemm.Lane.scalarCount
+        let zero = Gemm.Lane()
+        let (g, v) = (dp.baseAddress!, yp.baseAddress!)
+        var i = 0
+        while i + lw <= dy.count {
+          var x = Gemm.loadLane(g + i)
+          x.replace(with: zero, where: Gemm.loadLane(v + i) .<= zero)
+          Gemm.storeLane(d + i, x)
+          i += lw
+        }
+        while i < dy.count {
+          d[i] = v[i] > 0 ? g[i] : 0
+          i += 1
+        }
+      }
+    }
   }
 }
 
@@ -147,7 +239,13 @@ public final class DenseLayer: ActivatedLayer {
   public let kernel: Parameter
   public let bias: Parameter?
   public var parameters: [Parameter] { [kernel] + (bias.map { [$0] } ?? []) }
-  public private(set) var preActivation = Tensor(zeros: [0])
+  /// The last forward pass's pre-activation (a ReLU layer recomputes it when asked, see Conv2DLayer).
+  public var preActivation: Tensor {
+    if let storedPreActivation { return storedPreActivation }
+    guard input.count > 0 else { return Tensor(zeros: [0]) }
+    return Tensor(shape: output.shape, scalars: affine(input, relu: false))
+  }
+  private var storedPreActivation: Tensor? = Tensor(zeros: [0])
   private var input = Tensor(zeros: [0])
   private var output = Tensor(zeros: [0])
   public var needsInputGradient = true
@@ -168,32 +266,49 @@ public final class DenseLayer: ActivatedLayer {
     bias = useBias ? Parameter(name: "bias", shape: [u], value: [Float](repeating: 0, count: u)) : nil
   }
 
-  public func forward(_ x: Tensor, training: Bool) -> Tensor {
-    input = x
+  /// x W + b (or relu of it) for a batch of rows.
+  private func affine(_ x: Tensor, relu: Bool) -> [Float] {
     let fanIn = inputShape.last ?? 1
     let rows = x.count / fanIn
-    var z = [Float](repeating: 0, count: rows * units)
-    if let b = bias?.value {
-      for r in 0..<rows { for j in 0..<units { z[r * units + j] = b[j] } }
-    }
-    x.scalars.withUnsafeBufferPointer { xp in
-      kernel.value.withUnsafeBufferPointer { wp in
-        z.withUnsafeMutableBufferPointer { zp in
-          Gemm.sgemm(
-            transA: false, transB: false, m: rows, n: units, k: fanIn, a: xp.baseAddress!, lda: fanIn,
-            b: wp.baseAddress!, ldb: units, beta: bias == nil ? 0 : 1, c: zp.baseAddress!, ldc: units)
+    return uninitializedFloats(rows * units) { zp in
+      if let b = bias?.value {
+        b.withUnsafeBufferPointer { bp in
+          for r in 0..<rows { (zp + r * units).update(from: bp.baseAddress!, count: units) }
         }
       }
+      x.scalars.withUnsafeBufferPointer { xp in
+        kernel.value.withUnsafeBufferPointer { wp in
+          Gemm.sgemm(
+            transA: false, transB: false, m: rows, n: units, k: fanIn, a: xp.baseAddress!, lda: fanIn,
+            b: wp.baseAddress!, ldb: units, beta: bias == nil ? 0 : 1, c: zp, ldc: units)
+        }
+      }
+      if relu { BlockConv.relu(zp, into: zp, count: rows * units) }
     }
+  }
+
+  public func forward(_ x: Tensor, training: Bool) -> Tensor {
+    input = x
     let shape = [x.shape[0]] + outputShape
-    preActivation = Tensor(shape: shape, scalars: z)
-    output = Tensor(shape: shape, scalars: activation.apply(z, width: units))
+    if activation == .relu {
+      storedPreActivation = nil
+      output = Tensor(shape: shape, scalars: affine(x, relu: true))
+    } else {
+      let z = Tensor(shape: shape, scalars: affine(x, relu: false))
+      storedPreActivation = z
+      output = activation == .linear ? z : Tensor(shape: shape, scalars: activation.apply(z.scalars, width: units))
+    }
     return output
   }
 
   public func backward(_ dOutput: Tensor) -> Tensor {
-    let dz = activation.backward(
-      dOutput: dOutput.scalars, preActivation: preActivation.scalars, output: output.scalars, width: units)
+    let dz: [Float]
+    if activation == .relu {
+      dz = reluBackward(dOutput.scalars, output: output.scalars)
+    } else {
+      dz = activation.backward(
+        dOutput: dOutput.scalars, preActivation: preActivation.scalars, output: output.scalars, width: units)
+    }
     return backward(preActivationGradient: Tensor(shape: dOutput.shape, scalars: dz))
   }
 
@@ -212,19 +327,22 @@ public final class DenseLayer: ActivatedLayer {
         }
       }
       if let bias {
-        for r in 0..<rows { for j in 0..<units { bias.gradient[j] += dZ.scalars[r * units + j] } }
+        dZ.scalars.withUnsafeBufferPointer { dp in
+          bias.gradient.withUnsafeMutableBufferPointer { gp in
+            for r in 0..<rows { Im2col.addRun(dp.baseAddress! + r * units, into: gp.baseAddress!, count: units) }
+          }
+        }
       }
     }
     let inShape = [dZ.shape[0]] + inputShape
     guard needsInputGradient else { return Tensor(zeros: inShape) }
-    var dx = [Float](repeating: 0, count: rows * fanIn)
-    dZ.scalars.withUnsafeBufferPointer { dp in
-      kernel.value.withUnsafeBufferPointer { wp in
-        dx.withUnsafeMutableBufferPointer { xp in
+    let dx = uninitializedFloats(rows * fanIn) { xp in
+      dZ.scalars.withUnsafeBufferPointer { dp in
+        kernel.value.withUnsafeBufferPointer { wp in
           // dX [rows, in] = dZ [rows, units] x W^T [units, in]
           Gemm.sgemm(
             transA: false, transB: true, m: rows, n: fanIn, k: units, a: dp.baseAddress!, lda: units,
-            b: wp.baseAddress!, ldb: units, beta: 0, c: xp.baseAddress!, ldc: fanIn)
+            b: wp.baseAddress!, ldb: units, beta: 0, c: xp, ldc: fanIn)
         }
       }
     }
@@ -273,7 +391,15 @@ public final class Pool2DLayer: NetworkLayer {
     let (h, w, c) = (inputShape[0], inputShape[1], inputShape[2])
     let dx: [Float]
     if mode == .max {
-      dx = ConvKernels.maxPoolBackward(dOut: dOutput.scalars, argmax: argmax, inputCount: batch * h * w * c)
+      dx = uninitializedFloats(batch * h * w * c) { dp in
+        dOutput.scalars.withUnsafeBufferPointer { op in
+          argmax.withUnsafeBufferPointer { ap in
+            FastPool.maxBackward(
+              dOut: op.baseAddress!, argmax: ap.baseAddress!, batch: batch, height: h, width: w,
+              channels: c, geometry: geometry, dInput: dp)
+          }
+        }
+      }
     } else {
       dx = ConvKernels.avgPoolBackward(dOut: dOutput.scalars, batch: batch, height: h, width: w, channels: c, geometry: geometry)
     }
@@ -376,17 +502,41 @@ public final class DropoutLayer: NetworkLayer {
       return x
     }
     let keep = 1 / (1 - rate)
-    mask = (0..<x.count).map { _ in rng.nextUnitFloat() < rate ? 0 : keep }
-    var y = x.scalars
-    for i in y.indices { y[i] *= mask[i] }
-    return Tensor(shape: x.shape, scalars: y)
+    // A local copy of the generator: a stored property would be checked for exclusive access
+    // on every draw.
+    var local = rng
+    let r = rate
+    mask = uninitializedFloats(x.count) { m in
+      for i in 0..<x.count { m[i] = local.nextUnitFloat() < r ? 0 : keep }
+    }
+    rng = local
+    return Tensor(shape: x.shape, scalars: multiplied(x.scalars, mask))
   }
 
   public func backward(_ dOutput: Tensor) -> Tensor {
     guard !mask.isEmpty else { return dOutput }
-    var d = dOutput.scalars
-    for i in d.indices { d[i] *= mask[i] }
-    return Tensor(shape: dOutput.shape, scalars: d)
+    return Tensor(shape: dOutput.shape, scalars: multiplied(dOutput.scalars, mask))
+  }
+
+  /// a * b elementwise, a vector at a time.
+  private func multiplied(_ a: [Float], _ b: [Float]) -> [Float] {
+    uninitializedFloats(a.count) { out in
+      a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+          let (x, y) = (ap.baseAddress!, bp.baseAddress!)
+          let lw = Gemm.Lane.scalarCount
+          var i = 0
+          while i + lw <= a.count {
+            Gemm.storeLane(out + i, Gemm.loadLane(x + i) * Gemm.loadLane(y + i))
+            i += lw
+          }
+          while i < a.count {
+            out[i] = x[i] * y[i]
+            i += 1
+          }
+        }
+      }
+    }
   }
 }
 

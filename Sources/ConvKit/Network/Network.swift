@@ -99,6 +99,7 @@ public final class Network {
 
   /// Builds every layer with Glorot-uniform kernels and zero biases drawn from `seed`.
   public init(spec: SequentialSpec, seed: UInt64 = 0) throws {
+    _ = AllocatorTuning.applied
     self.spec = spec
     self.seed = seed
     var rng = RandomSource(seed: seed)
