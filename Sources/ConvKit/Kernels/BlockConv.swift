@@ -50,23 +50,33 @@ public enum BlockConv {
     let blocks = (rows + p - 1) / p
     let tasks = rows * k * cout >= parallelWork ? min(blocks, maxTasks) : 1
     let args = Args(x: x, a: w, b: UnsafePointer(packed), bias: bias, out: z, out2: nil)
+    // Thin patches (a first layer's K = 9) are read from the input in place: gathering them
+    // costs more than the few multiply-adds each one feeds.
+    let thin = k <= thinPatch
+    let offsets = Offsets(source)
     forEachTask(tasks) { t in
       let patch = scratch((p + mr) * k + mr)
       defer { patch.deallocate() }
       for block in blockRange(t, tasks: tasks, blocks: blocks) {
         let first = block * p
         let count = min(p, rows - first)
-        source.gatherRows(first: first, count: count, into: patch)
         let out = args.out + first * cout
-        for jp in 0..<panels {
-          let col = jp * nr
-          let cols = min(nr, cout - col)
-          var ip = 0
-          while ip < count {
-            tile(
-              k: k, a: patch + ip * k, rowStep: k, kStep: 1, b: args.b + jp * k * nr,
-              c: out + ip * cout + col, ldc: cout, rows: min(mr, count - ip), cols: cols, add: false)
-            ip += mr
+        if thin {
+          thinBlock(
+            source, first: first, count: count, offsets: offsets, kernel: args.b, filters: cout,
+            patch: patch, out: out)
+        } else {
+          source.gatherRows(first: first, count: count, into: patch)
+          for jp in 0..<panels {
+            let col = jp * nr
+            let cols = min(nr, cout - col)
+            var ip = 0
+            while ip < count {
+              tile(
+                k: k, a: patch + ip * k, rowStep: k, kStep: 1, b: args.b + jp * k * nr,
+                c: out + ip * cout + col, ldc: cout, rows: min(mr, count - ip), cols: cols, add: false)
+              ip += mr
+            }
           }
         }
         // Bias and ReLU while the block is still in cache.
@@ -161,8 +171,10 @@ public enum BlockConv {
     let k = g.rows.kernel * g.cols.kernel * cin
     let pixels = g.outputRows * g.outputCols
     let inStride = height * width * cin
-    dx.update(repeating: 0, count: n * inStride)
-    if n * pixels == 0 || cout == 0 || k == 0 { return }
+    if n * pixels == 0 || cout == 0 || k == 0 {
+      dx.update(repeating: 0, count: n * inStride)
+      return
+    }
     let source = ConvGemm.PatchSource(x: UnsafePointer(dx), height: height, width: width, channels: cin, geometry: g)
     let (mr, nr) = (Gemm.mr, Gemm.nr)
     let panels = (k + nr - 1) / nr
@@ -182,6 +194,7 @@ public enum BlockConv {
         edge.deallocate()
       }
       let images = blockRange(t, tasks: tasks, blocks: n)
+      (args.out + images.lowerBound * inStride).update(repeating: 0, count: images.count * inStride)
       var first = images.lowerBound * pixels
       let end = images.upperBound * pixels
       while first < end {
@@ -210,6 +223,171 @@ public enum BlockConv {
   }
 
   // MARK: - Pieces
+
+  /// Patches up to this long are read in place by the forward pass (`thinBlock`).
+  static let thinPatch = 32
+
+  /// Where each tap of a window lies relative to the window's first cell, in floats:
+  /// tap (i, j, c) at i*dilation*W*C + j*dilation*C + c.
+  struct Offsets: @unchecked Sendable {
+    let values: [Int]
+
+    init(_ s: ConvGemm.PatchSource) {
+      let g = s.geometry
+      var v: [Int] = []
+      v.reserveCapacity(s.length)
+      for i in 0..<g.rows.kernel {
+        for j in 0..<g.cols.kernel {
+          for c in 0..<s.channels {
+            v.append((i * g.rows.dilation * s.width + j * g.cols.dilation) * s.channels + c)
+          }
+        }
+      }
+      values = v
+    }
+  }
+
+  /// The forward product of one block of a thin-patch layer without gathering: runs of `mr`
+  /// neighbouring output pixels of one output row whose windows lie inside the image are
+  /// computed straight from the input (`thinKernel`); the other pixels (the border of a padded
+  /// layer, the ends of rows) are gathered, up to `mr` at a time, into `patch`.
+  static func thinBlock(
+    _ source: ConvGemm.PatchSource, first: Int, count: Int, offsets: Offsets,
+    kernel packed: UnsafePointer<Float>, filters cout: Int, patch: UnsafeMutablePointer<Float>,
+    out: UnsafeMutablePointer<Float>
+  ) {
+    let (mr, nr) = (Gemm.mr, Gemm.nr)
+    let g = source.geometry
+    let k = source.length
+    let panels = (cout + nr - 1) / nr
+    let (oh, ow) = (g.outputRows, g.outputCols)
+    let c = source.channels
+    let inStride = source.height * source.width * c
+    let pixelStep = g.cols.stride * c
+    let lastRowTap = (g.rows.kernel - 1) * g.rows.dilation
+    let lastColTap = (g.cols.kernel - 1) * g.cols.dilation
+    var image = first / (oh * ow)
+    let q = first - image * oh * ow
+    var orow = q / ow
+    var ocol = q - orow * ow
+    var pending = 0  // pixels before i not computed yet (fewer than mr, all consecutive)
+
+    /// Gathers and computes the `pending` pixels that end just before block row `end`.
+    func flush(_ end: Int) {
+      if pending == 0 { return }
+      source.gatherRows(first: first + end - pending, count: pending, into: patch)
+      for jp in 0..<panels {
+        tile(
+          k: k, a: patch, rowStep: k, kStep: 1, b: packed + jp * k * nr,
+          c: out + (end - pending) * cout + jp * nr, ldc: cout, rows: pending,
+          cols: min(nr, cout - jp * nr), add: false)
+      }
+      pending = 0
+    }
+
+    offsets.values.withUnsafeBufferPointer { off in
+      var i = 0
+      while i < count {
+        let r0 = g.rows.inputIndex(window: orow, tap: 0)
+        let c0 = g.cols.inputIndex(window: ocol, tap: 0)
+        let step: Int
+        if i + mr <= count && ocol + mr <= ow && r0 >= 0 && r0 + lastRowTap < source.height && c0 >= 0
+          && g.cols.inputIndex(window: ocol + mr - 1, tap: 0) + lastColTap < source.width
+        {
+          flush(i)
+          let a = source.x + image * inStride + (r0 * source.width + c0) * c
+          for jp in 0..<panels {
+            let col = jp * nr
+            let cols = min(nr, cout - col)
+            if cols == nr {
+              thinKernel(
+                k: k, a: a, pixelStep: pixelStep, offsets: off.baseAddress!, b: packed + jp * k * nr,
+                c: out + i * cout + col, ldc: cout)
+            } else {
+              var scratchTile = Gemm.Tile()
+              withUnsafeMutableBytes(of: &scratchTile) { raw in
+                let s = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                thinKernel(
+                  k: k, a: a, pixelStep: pixelStep, offsets: off.baseAddress!,
+                  b: packed + jp * k * nr, c: s, ldc: nr)
+                for r in 0..<mr {
+                  (out + (i + r) * cout + col).update(from: s + r * nr, count: cols)
+                }
+              }
+            }
+          }
+          step = mr
+        } else {
+          pending += 1
+          if pending == mr { flush(i + 1) }
+          step = 1
+        }
+        i += step
+        ocol += step
+        while ocol >= ow {
+          ocol -= ow
+          orow += 1
+          if orow == oh {
+            orow = 0
+            image += 1
+          }
+        }
+      }
+      flush(count)
+    }
+  }
+
+  /// `Gemm.microKernel` for a thin-patch convolution read in place: A's element (r, t) is
+  /// `a[r * pixelStep + offsets[t]]` (output pixel r of a run, tap t), B a packed kernel panel;
+  /// C is overwritten.
+  @inline(__always)
+  static func thinKernel(
+    k: Int, a: UnsafePointer<Float>, pixelStep: Int, offsets: UnsafePointer<Int>,
+    b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    typealias L = Gemm.Lane
+    let w = L.scalarCount
+    var c00 = L(), c01 = L(), c10 = L(), c11 = L(), c20 = L(), c21 = L()
+    var c30 = L(), c31 = L(), c40 = L(), c41 = L(), c50 = L(), c51 = L()
+    let (s1, s2, s3, s4, s5) = (pixelStep, 2 * pixelStep, 3 * pixelStep, 4 * pixelStep, 5 * pixelStep)
+    var pb = b
+    for t in 0..<k {
+      let pa = a + offsets[t]
+      let b0 = Gemm.loadLane(pb)
+      let b1 = Gemm.loadLane(pb + w)
+      var av = L(repeating: pa[0])
+      c00 = Gemm.fma(c00, av, b0)
+      c01 = Gemm.fma(c01, av, b1)
+      av = L(repeating: pa[s1])
+      c10 = Gemm.fma(c10, av, b0)
+      c11 = Gemm.fma(c11, av, b1)
+      av = L(repeating: pa[s2])
+      c20 = Gemm.fma(c20, av, b0)
+      c21 = Gemm.fma(c21, av, b1)
+      av = L(repeating: pa[s3])
+      c30 = Gemm.fma(c30, av, b0)
+      c31 = Gemm.fma(c31, av, b1)
+      av = L(repeating: pa[s4])
+      c40 = Gemm.fma(c40, av, b0)
+      c41 = Gemm.fma(c41, av, b1)
+      av = L(repeating: pa[s5])
+      c50 = Gemm.fma(c50, av, b0)
+      c51 = Gemm.fma(c51, av, b1)
+      pb += 2 * w
+    }
+    Gemm.storeLane(c, c00)
+    Gemm.storeLane(c + w, c01)
+    Gemm.storeLane(c + ldc, c10)
+    Gemm.storeLane(c + ldc + w, c11)
+    Gemm.storeLane(c + 2 * ldc, c20)
+    Gemm.storeLane(c + 2 * ldc + w, c21)
+    Gemm.storeLane(c + 3 * ldc, c30)
+    Gemm.storeLane(c + 3 * ldc + w, c31)
+    Gemm.storeLane(c + 4 * ldc, c40)
+    Gemm.storeLane(c + 4 * ldc + w, c41)
+    Gemm.storeLane(c + 5 * ldc, c50)
+    Gemm.storeLane(c + 5 * ldc + w, c51)
+  }
 
   /// One `mr x nr` tile of C from `k` steps of the micro-kernel, written (or with `add`, added)
   /// into its `rows x cols` valid part: whole tiles straight into C, edge tiles through a
@@ -320,19 +498,54 @@ public enum BlockConv {
 
 extension ConvGemm.PatchSource {
   /// Gathers the patches of batch pixels `first ..< first+count` as rows of `dst` (K floats
-  /// each, K = `length`).
+  /// each, K = `length`). Windows wholly inside the image (all but a border ring) are KH runs
+  /// of KW*C neighbouring floats, copied a vector at a time; the others go through
+  /// `Im2col.gatherPatch`, which zero-fills padding.
   func gatherRows(first: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
-    let ow = geometry.outputCols
-    let perImage = geometry.outputRows * ow
+    let g = geometry
+    let ow = g.outputCols
+    let oh = g.outputRows
     let k = length
-    let inStride = height * width * channels
+    let c = channels
+    let inStride = height * width * c
+    let rowStep = width * c
+    let kh = g.rows.kernel
+    let run = g.cols.kernel * c
+    let rowTap = g.rows.dilation * rowStep
+    let contiguousTaps = g.cols.dilation == 1
+    var image = first / (oh * ow)
+    var q = first - image * oh * ow
+    var orow = q / ow
+    var ocol = q - orow * ow
     for r in 0..<count {
-      let i = first + r
-      let image = i / perImage
-      let q = i - image * perImage
-      Im2col.gatherPatch(
-        x + image * inStride, height: height, width: width, channels: channels,
-        geometry: geometry, orow: q / ow, ocol: q % ow, into: dst + r * k)
+      let out = dst + r * k
+      let r0 = g.rows.inputIndex(window: orow, tap: 0)
+      let c0 = g.cols.inputIndex(window: ocol, tap: 0)
+      if contiguousTaps && r0 >= 0 && g.rows.inputIndex(window: orow, tap: kh - 1) < height && c0 >= 0
+        && c0 + run / c <= width
+      {
+        var src = x + image * inStride + r0 * rowStep + c0 * c
+        var o = out
+        for _ in 0..<kh {
+          copyFloats(src, into: o, count: run)
+          src += rowTap
+          o += run
+        }
+      } else {
+        Im2col.gatherPatch(
+          x + image * inStride, height: height, width: width, channels: c, geometry: g,
+          orow: orow, ocol: ocol, into: out)
+      }
+      ocol += 1
+      if ocol == ow {
+        ocol = 0
+        orow += 1
+        if orow == oh {
+          orow = 0
+          image += 1
+        }
+      }
+      q += 1
     }
   }
 
@@ -379,5 +592,21 @@ extension ConvGemm.PatchSource {
         p += run
       }
     }
+  }
+}
+
+/// A short copy, a vector at a time (a memmove call costs more than the few floats of a patch
+/// row).
+@inline(__always)
+func copyFloats(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+  let lw = Gemm.Lane.scalarCount
+  var t = 0
+  while t + lw <= count {
+    Gemm.storeLane(dst + t, Gemm.loadLane(src + t))
+    t += lw
+  }
+  while t < count {
+    dst[t] = src[t]
+    t += 1
   }
 }

@@ -205,24 +205,34 @@ func withOptionalPointer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) 
   return values.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
-/// ReLU's backward pass from its output: dz = dy where y > 0, else 0.
+/// ReLU's backward pass from its output: dz = dy where y > 0, else 0. Big arrays are done in
+/// chunks on all cores (it is one pass over memory).
 func reluBackward(_ dy: [Float], output y: [Float]) -> [Float] {
   uninitializedFloats(dy.count) { d in
     dy.withUnsafeBufferPointer { dp in
       y.withUnsafeBufferPointer { yp in
-        let lw = Gemm.Lane.scalarCount
-        let zero = Gemm.Lane()
-        let (g, v) = (dp.baseAddress!, yp.baseAddress!)
-        var i = 0
-        while i + lw <= dy.count {
-          var x = Gemm.loadLane(g + i)
-          x.replace(with: zero, where: Gemm.loadLane(v + i) .<= zero)
-          Gemm.storeLane(d + i, x)
-          i += lw
-        }
-        while i < dy.count {
-          d[i] = v[i] > 0 ? g[i] : 0
-          i += 1
+        let args = BlockConv.Args(
+          x: dp.baseAddress!, a: yp.baseAddress!, b: yp.baseAddress!, bias: nil, out: d, out2: nil)
+        let total = dy.count
+        let chunk = 1 << 16
+        let chunks = (total + chunk - 1) / chunk
+        BlockConv.forEachTask(min(chunks, 4)) { t in
+          let range = BlockConv.blockRange(t, tasks: min(chunks, 4), blocks: chunks)
+          let lw = Gemm.Lane.scalarCount
+          let zero = Gemm.Lane()
+          let (g, v, out) = (args.x, args.a, args.out)
+          var i = range.lowerBound * chunk
+          let end = min(total, range.upperBound * chunk)
+          while i + lw <= end {
+            var x = Gemm.loadLane(g + i)
+            x.replace(with: zero, where: Gemm.loadLane(v + i) .<= zero)
+            Gemm.storeLane(out + i, x)
+            i += lw
+          }
+          while i < end {
+            out[i] = v[i] > 0 ? g[i] : 0
+            i += 1
+          }
         }
       }
     }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The optimizers `train --optimizer` offers, with Keras 3's update rules and defaults.
 public enum OptimizerKind: String, CaseIterable, Sendable {
   case sgd, adam, rmsprop
@@ -86,11 +88,24 @@ public final class Adam: Optimizer {
         p.value.withUnsafeMutableBufferPointer { wp in
           m.withUnsafeMutableBufferPointer { mp in
             v.withUnsafeMutableBufferPointer { vp in
-              for i in 0..<wp.count {
-                let g = gp[i]
-                mp[i] += (g - mp[i]) * (1 - b1)
-                vp[i] += (g * g - vp[i]) * (1 - b2)
-                wp[i] -= alpha * mp[i] / (vp[i].squareRoot() + eps)
+              let ptrs = AdamPointers(g: gp.baseAddress, w: wp.baseAddress, m: mp.baseAddress, v: vp.baseAddress)
+              // A big kernel (a dense layer's million weights) is updated in chunks on all cores.
+              let total = wp.count
+              let chunk = 1 << 16
+              let chunks = (total + chunk - 1) / chunk
+              let update = { @Sendable (c: Int) in
+                guard let g = ptrs.g, let w = ptrs.w, let m = ptrs.m, let v = ptrs.v else { return }
+                for i in (c * chunk)..<min(total, (c + 1) * chunk) {
+                  let gi = g[i]
+                  m[i] += (gi - m[i]) * (1 - b1)
+                  v[i] += (gi * gi - v[i]) * (1 - b2)
+                  w[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+                }
+              }
+              if chunks > 1 {
+                DispatchQueue.concurrentPerform(iterations: chunks, execute: update)
+              } else if chunks == 1 {
+                update(0)
               }
             }
           }
@@ -136,4 +151,12 @@ public final class RMSprop: Optimizer {
       if momentum > 0 { velocity[key] = u }
     }
   }
+}
+
+/// Adam's arrays handed to concurrent chunks (each writes only its own range).
+private struct AdamPointers: @unchecked Sendable {
+  var g: UnsafePointer<Float>?
+  var w: UnsafeMutablePointer<Float>?
+  var m: UnsafeMutablePointer<Float>?
+  var v: UnsafeMutablePointer<Float>?
 }
