@@ -109,12 +109,15 @@ public enum BlockConv {
     let tasks = rows * k * cout >= parallelWork ? min(blocks, copies) : 1
     let partialSize = k * cout + cout
     let inPlace = cout % nr == 0
+    // Thin patches are read in place (see `thinGradientBlock`) when dOut's rows can be too.
+    let thin = inPlace && k <= thinPatch
+    let offsets = Offsets(source)
     let partials = scratch(tasks * partialSize)
     defer { partials.deallocate() }
     let args = Args(x: x, a: dOut, b: dOut, bias: nil, out: partials, out2: nil)
     forEachTask(tasks) { t in
       let patch = scratch((p + mr) * k + mr)
-      let packedD = scratch(inPlace ? 1 : panels * p * nr)
+      let packedD = scratch(inPlace && !thin ? 1 : panels * p * nr)
       defer {
         patch.deallocate()
         packedD.deallocate()
@@ -124,6 +127,14 @@ public enum BlockConv {
       for block in blockRange(t, tasks: tasks, blocks: blocks) {
         let first = block * p
         let count = min(p, rows - first)
+        if thin {
+          let d = args.a + first * cout
+          for r in 0..<count { Im2col.addRun(d + r * cout, into: db, count: cout) }
+          thinGradientBlock(
+            source, first: first, count: count, offsets: offsets, dOut: d, filters: cout,
+            patch: patch, packed: packedD, blockPixels: p, dKernel: dk)
+          continue
+        }
         source.gatherRows(first: first, count: count, into: patch)
         // dOut's rows as nr-wide panels (zero past Cout; read in place when Cout is a
         // multiple of nr), summed for the bias on the way.
@@ -335,6 +346,149 @@ public enum BlockConv {
       }
       flush(count)
     }
+  }
+
+  /// The kernel gradient of one block of a thin-patch layer (Cout a multiple of nr) without
+  /// gathering: for each run of neighbouring output pixels of one output row whose windows lie
+  /// inside the image, `mr` taps at a time are read straight from the input against dOut's rows
+  /// in place (`thinGradientKernel`); the other pixels are gathered into `patch` (their dOut
+  /// rows into `packed`, nr-wide panels of `blockPixels` rows) and summed as in the general case.
+  static func thinGradientBlock(
+    _ source: ConvGemm.PatchSource, first: Int, count: Int, offsets: Offsets,
+    dOut d: UnsafePointer<Float>, filters cout: Int, patch: UnsafeMutablePointer<Float>,
+    packed: UnsafeMutablePointer<Float>, blockPixels p: Int, dKernel dk: UnsafeMutablePointer<Float>
+  ) {
+    let (mr, nr) = (Gemm.mr, Gemm.nr)
+    let g = source.geometry
+    let k = source.length
+    let panels = cout / nr
+    let (oh, ow) = (g.outputRows, g.outputCols)
+    let c = source.channels
+    let inStride = source.height * source.width * c
+    let pixelStep = g.cols.stride * c
+    let lastRowTap = (g.rows.kernel - 1) * g.rows.dilation
+    let lastColTap = (g.cols.kernel - 1) * g.cols.dilation
+    var image = first / (oh * ow)
+    let q = first - image * oh * ow
+    var orow = q / ow
+    var ocol = q - orow * ow
+    var gathered = 0
+    offsets.values.withUnsafeBufferPointer { off in
+      var i = 0
+      while i < count {
+        let r0 = g.rows.inputIndex(window: orow, tap: 0)
+        let rowInside = r0 >= 0 && r0 + lastRowTap < source.height
+        // This output row's pixels from ocol on whose windows lie inside the image.
+        var run = 0
+        if rowInside {
+          while run < count - i && ocol + run < ow {
+            let c0 = g.cols.inputIndex(window: ocol + run, tap: 0)
+            if c0 < 0 || c0 + lastColTap >= source.width { break }
+            run += 1
+          }
+        }
+        if run > 0 {
+          let a = source.x + image * inStride + (r0 * source.width + g.cols.inputIndex(window: ocol, tap: 0)) * c
+          var t0 = 0
+          while t0 < k {
+            let rows = min(mr, k - t0)
+            // Taps past the last one repeat it (their sums are dropped).
+            let o = off.baseAddress! + t0
+            let last = rows - 1
+            for jp in 0..<panels {
+              thinGradientKernel(
+                k: run, p0: a + o[0], p1: a + o[min(1, last)], p2: a + o[min(2, last)],
+                p3: a + o[min(3, last)], p4: a + o[min(4, last)], p5: a + o[min(5, last)],
+                pixelStep: pixelStep, b: d + i * cout + jp * nr, bStep: cout,
+                c: dk + t0 * cout + jp * nr, ldc: cout, rows: rows)
+            }
+            t0 += mr
+          }
+        } else {
+          run = 1
+          source.gatherRows(first: first + i, count: 1, into: patch + gathered * k)
+          let row = d + i * cout
+          for jp in 0..<panels {
+            (packed + jp * p * nr + gathered * nr).update(from: row + jp * nr, count: nr)
+          }
+          gathered += 1
+        }
+        i += run
+        ocol += run
+        while ocol >= ow {
+          ocol -= ow
+          orow += 1
+          if orow == oh {
+            orow = 0
+            image += 1
+          }
+        }
+      }
+    }
+    if gathered == 0 { return }
+    for jp in 0..<panels {
+      var ip = 0
+      while ip < k {
+        tile(
+          k: gathered, a: patch + ip, rowStep: 1, kStep: k, b: UnsafePointer(packed + jp * p * nr),
+          bStep: nr, c: dk + ip * cout + jp * nr, ldc: cout, rows: min(mr, k - ip), cols: nr,
+          add: true)
+        ip += mr
+      }
+    }
+  }
+
+  /// `C[0..<rows, 0..<nr] += sum over k pixels of A (mr taps read at p0...p5, pixels
+  /// `pixelStep` apart) times B (dOut's rows, `bStep` apart)`.
+  @inline(__always)
+  static func thinGradientKernel(
+    k: Int, p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, p2: UnsafePointer<Float>,
+    p3: UnsafePointer<Float>, p4: UnsafePointer<Float>, p5: UnsafePointer<Float>,
+    pixelStep: Int, b: UnsafePointer<Float>, bStep: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+    rows: Int
+  ) {
+    typealias L = Gemm.Lane
+    let w = L.scalarCount
+    var c00 = L(), c01 = L(), c10 = L(), c11 = L(), c20 = L(), c21 = L()
+    var c30 = L(), c31 = L(), c40 = L(), c41 = L(), c50 = L(), c51 = L()
+    var pb = b
+    var x = 0
+    for _ in 0..<k {
+      let b0 = Gemm.loadLane(pb)
+      let b1 = Gemm.loadLane(pb + w)
+      var av = L(repeating: p0[x])
+      c00 = Gemm.fma(c00, av, b0)
+      c01 = Gemm.fma(c01, av, b1)
+      av = L(repeating: p1[x])
+      c10 = Gemm.fma(c10, av, b0)
+      c11 = Gemm.fma(c11, av, b1)
+      av = L(repeating: p2[x])
+      c20 = Gemm.fma(c20, av, b0)
+      c21 = Gemm.fma(c21, av, b1)
+      av = L(repeating: p3[x])
+      c30 = Gemm.fma(c30, av, b0)
+      c31 = Gemm.fma(c31, av, b1)
+      av = L(repeating: p4[x])
+      c40 = Gemm.fma(c40, av, b0)
+      c41 = Gemm.fma(c41, av, b1)
+      av = L(repeating: p5[x])
+      c50 = Gemm.fma(c50, av, b0)
+      c51 = Gemm.fma(c51, av, b1)
+      x += pixelStep
+      pb += bStep
+    }
+    @inline(__always) func add(_ r: Int, _ v0: L, _ v1: L) {
+      guard r < rows else { return }
+      let p = c + r * ldc
+      Gemm.storeLane(p, Gemm.loadLane(p) + v0)
+      Gemm.storeLane(p + w, Gemm.loadLane(p + w) + v1)
+    }
+    add(0, c00, c01)
+    add(1, c10, c11)
+    add(2, c20, c21)
+    add(3, c30, c31)
+    add(4, c40, c41)
+    add(5, c50, c51)
   }
 
   /// `Gemm.microKernel` for a thin-patch convolution read in place: A's element (r, t) is
