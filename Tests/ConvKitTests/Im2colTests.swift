@@ -385,6 +385,24 @@ final class Im2colTests: XCTestCase {
       assertClose(dK, expectedK, "block conv kernel gradient \(l)")
       assertClose(dB, expectedBias, "block conv bias gradient \(l)")
 
+      // ReLU's backward pass fused: dOut kept where the layer's output is positive.
+      let y = values(rows * l.filters, seed: 37).map { max($0, 0) }
+      let masked = zip(dOut, y).map { $1 > 0 ? $0 : 0 }
+      var expectedMaskedK = start
+      Gemm.referenceSgemm(
+        transA: true, transB: false, m: k, n: l.filters, k: rows, a: cols, lda: k, b: masked,
+        ldb: l.filters, beta: 1, c: &expectedMaskedK, ldc: l.filters)
+      var expectedMaskedBias = startBias
+      for r in 0..<rows { for f in 0..<l.filters { expectedMaskedBias[f] += masked[r * l.filters + f] } }
+      var dKMasked = start
+      var dBMasked = startBias
+      BlockConv.kernelGradient(
+        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
+        channels: l.channels, filters: l.filters, geometry: g, dKernel: &dKMasked, dBias: &dBMasked,
+        reluOutput: y)
+      assertClose(dKMasked, expectedMaskedK, "block conv kernel gradient through relu \(l)")
+      assertClose(dBMasked, expectedMaskedBias, "block conv bias gradient through relu \(l)")
+
       // Input gradient: dCols = dOut x kernel^T by the reference product, then the plain col2im.
       var dCols = [Float](repeating: 0, count: rows * k)
       Gemm.referenceSgemm(

@@ -91,10 +91,14 @@ public enum BlockConv {
 
   /// Adds patches^T x dOut into `dKernel` `[KH, KW, Cin, Cout]` and, when given, the sums of
   /// `dOut`'s rows into `dBias` `[Cout]` (`dOut`: the gradient of the pre-activation).
+  /// With `reluOutput` (a ReLU layer's output y, laid out like dOut), `dOut` is dL/dy instead
+  /// and ReLU's backward pass (keep dOut where y > 0) is applied as it is read: a first layer,
+  /// which needs no input gradient, then never writes dL/dz out.
   public static func kernelGradient(
     input x: UnsafePointer<Float>, dOut: UnsafePointer<Float>, batch n: Int, height: Int,
     width: Int, channels cin: Int, filters cout: Int, geometry g: WindowGeometry,
-    dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>? = nil
+    dKernel: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>? = nil,
+    reluOutput: UnsafePointer<Float>? = nil
   ) {
     let k = g.rows.kernel * g.cols.kernel * cin
     let rows = n * g.outputRows * g.outputCols
@@ -108,13 +112,13 @@ public enum BlockConv {
     let copies = max(1, min(maxTasks, (4 << 20) / max(1, k * cout + cout)))
     let tasks = rows * k * cout >= parallelWork ? min(blocks, copies) : 1
     let partialSize = k * cout + cout
-    let inPlace = cout % nr == 0
+    let inPlace = cout % nr == 0 && reluOutput == nil
     // Thin patches are read in place (see `thinGradientBlock`) when dOut's rows can be too.
-    let thin = inPlace && k <= thinPatch
+    let thin = cout % nr == 0 && k <= thinPatch
     let offsets = Offsets(source)
     let partials = scratch(tasks * partialSize)
     defer { partials.deallocate() }
-    let args = Args(x: x, a: dOut, b: dOut, bias: nil, out: partials, out2: nil)
+    let args = Args(x: x, a: dOut, b: dOut, bias: nil, out: partials, out2: nil, mask: reluOutput)
     forEachTask(tasks) { t in
       let patch = scratch((p + mr) * k + mr)
       let packedD = scratch(inPlace && !thin ? 1 : panels * p * nr)
@@ -127,12 +131,19 @@ public enum BlockConv {
       for block in blockRange(t, tasks: tasks, blocks: blocks) {
         let first = block * p
         let count = min(p, rows - first)
+        let mask = args.mask.map { $0 + first * cout }
         if thin {
           let d = args.a + first * cout
-          for r in 0..<count { Im2col.addRun(d + r * cout, into: db, count: cout) }
+          for r in 0..<count {
+            if let mask {
+              addMasked(d + r * cout, where: mask + r * cout, into: db, count: cout)
+            } else {
+              Im2col.addRun(d + r * cout, into: db, count: cout)
+            }
+          }
           thinGradientBlock(
-            source, first: first, count: count, offsets: offsets, dOut: d, filters: cout,
-            patch: patch, packed: packedD, blockPixels: p, dKernel: dk)
+            source, first: first, count: count, offsets: offsets, dOut: d, mask: mask,
+            filters: cout, patch: patch, packed: packedD, blockPixels: p, dKernel: dk)
           continue
         }
         source.gatherRows(first: first, count: count, into: patch)
@@ -141,14 +152,22 @@ public enum BlockConv {
         let d = args.a + first * cout
         for r in 0..<count {
           let row = d + r * cout
-          Im2col.addRun(row, into: db, count: cout)
-          if inPlace { continue }
+          if inPlace {
+            Im2col.addRun(row, into: db, count: cout)
+            continue
+          }
           for jp in 0..<panels {
             let dst = packedD + jp * p * nr + r * nr
             let col = jp * nr
             let cols = min(nr, cout - col)
-            for j in 0..<cols { dst[j] = row[col + j] }
+            if let mask {
+              let m = mask + r * cout + col
+              for j in 0..<cols { dst[j] = m[j] > 0 ? row[col + j] : 0 }
+            } else {
+              for j in 0..<cols { dst[j] = row[col + j] }
+            }
             for j in cols..<nr { dst[j] = 0 }
+            Im2col.addRun(dst, into: db + col, count: cols)
           }
         }
         for jp in 0..<panels {
@@ -355,7 +374,8 @@ public enum BlockConv {
   /// rows into `packed`, nr-wide panels of `blockPixels` rows) and summed as in the general case.
   static func thinGradientBlock(
     _ source: ConvGemm.PatchSource, first: Int, count: Int, offsets: Offsets,
-    dOut d: UnsafePointer<Float>, filters cout: Int, patch: UnsafeMutablePointer<Float>,
+    dOut d: UnsafePointer<Float>, mask: UnsafePointer<Float>?, filters cout: Int,
+    patch: UnsafeMutablePointer<Float>,
     packed: UnsafeMutablePointer<Float>, blockPixels p: Int, dKernel dk: UnsafeMutablePointer<Float>
   ) {
     let (mr, nr) = (Gemm.mr, Gemm.nr)
@@ -396,11 +416,20 @@ public enum BlockConv {
             let o = off.baseAddress! + t0
             let last = rows - 1
             for jp in 0..<panels {
-              thinGradientKernel(
-                k: run, p0: a + o[0], p1: a + o[min(1, last)], p2: a + o[min(2, last)],
-                p3: a + o[min(3, last)], p4: a + o[min(4, last)], p5: a + o[min(5, last)],
-                pixelStep: pixelStep, b: d + i * cout + jp * nr, bStep: cout,
-                c: dk + t0 * cout + jp * nr, ldc: cout, rows: rows)
+              let b = d + i * cout + jp * nr
+              let c = dk + t0 * cout + jp * nr
+              if let mask {
+                thinGradientKernel(
+                  k: run, p0: a + o[0], p1: a + o[min(1, last)], p2: a + o[min(2, last)],
+                  p3: a + o[min(3, last)], p4: a + o[min(4, last)], p5: a + o[min(5, last)],
+                  pixelStep: pixelStep, b: b, mask: mask + i * cout + jp * nr, bStep: cout, c: c,
+                  ldc: cout, rows: rows)
+              } else {
+                thinGradientKernel(
+                  k: run, p0: a + o[0], p1: a + o[min(1, last)], p2: a + o[min(2, last)],
+                  p3: a + o[min(3, last)], p4: a + o[min(4, last)], p5: a + o[min(5, last)],
+                  pixelStep: pixelStep, b: b, mask: nil, bStep: cout, c: c, ldc: cout, rows: rows)
+              }
             }
             t0 += mr
           }
@@ -409,7 +438,13 @@ public enum BlockConv {
           source.gatherRows(first: first + i, count: 1, into: patch + gathered * k)
           let row = d + i * cout
           for jp in 0..<panels {
-            (packed + jp * p * nr + gathered * nr).update(from: row + jp * nr, count: nr)
+            let dst = packed + jp * p * nr + gathered * nr
+            if let mask {
+              let m = mask + i * cout + jp * nr
+              for j in 0..<nr { dst[j] = m[j] > 0 ? row[jp * nr + j] : 0 }
+            } else {
+              dst.update(from: row + jp * nr, count: nr)
+            }
           }
           gathered += 1
         }
@@ -444,18 +479,25 @@ public enum BlockConv {
   static func thinGradientKernel(
     k: Int, p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, p2: UnsafePointer<Float>,
     p3: UnsafePointer<Float>, p4: UnsafePointer<Float>, p5: UnsafePointer<Float>,
-    pixelStep: Int, b: UnsafePointer<Float>, bStep: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-    rows: Int
+    pixelStep: Int, b: UnsafePointer<Float>, mask: UnsafePointer<Float>?, bStep: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int
   ) {
     typealias L = Gemm.Lane
     let w = L.scalarCount
     var c00 = L(), c01 = L(), c10 = L(), c11 = L(), c20 = L(), c21 = L()
     var c30 = L(), c31 = L(), c40 = L(), c41 = L(), c50 = L(), c51 = L()
     var pb = b
+    var pm = mask ?? b
+    let zero = L()
     var x = 0
     for _ in 0..<k {
-      let b0 = Gemm.loadLane(pb)
-      let b1 = Gemm.loadLane(pb + w)
+      var b0 = Gemm.loadLane(pb)
+      var b1 = Gemm.loadLane(pb + w)
+      if mask != nil {
+        b0.replace(with: zero, where: Gemm.loadLane(pm) .<= zero)
+        b1.replace(with: zero, where: Gemm.loadLane(pm + w) .<= zero)
+        pm += bStep
+      }
       var av = L(repeating: p0[x])
       c00 = Gemm.fma(c00, av, b0)
       c01 = Gemm.fma(c01, av, b1)
@@ -576,6 +618,27 @@ public enum BlockConv {
     }
   }
 
+  /// `dst += src` where `mask > 0` (ReLU's backward pass summed), a vector at a time.
+  @inline(__always)
+  static func addMasked(
+    _ src: UnsafePointer<Float>, where mask: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+    count: Int
+  ) {
+    let lw = Gemm.Lane.scalarCount
+    let zero = Gemm.Lane()
+    var i = 0
+    while i + lw <= count {
+      var v = Gemm.loadLane(src + i)
+      v.replace(with: zero, where: Gemm.loadLane(mask + i) .<= zero)
+      Gemm.storeLane(dst + i, Gemm.loadLane(dst + i) + v)
+      i += lw
+    }
+    while i < count {
+      if mask[i] > 0 { dst[i] += src[i] }
+      i += 1
+    }
+  }
+
   /// `dst = max(src, 0)`, a vector at a time.
   @inline(__always)
   static func relu(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
@@ -647,6 +710,7 @@ public enum BlockConv {
     var bias: UnsafePointer<Float>?
     var out: UnsafeMutablePointer<Float>
     var out2: UnsafeMutablePointer<Float>?
+    var mask: UnsafePointer<Float>? = nil
   }
 }
 

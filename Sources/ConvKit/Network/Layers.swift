@@ -140,6 +140,11 @@ public final class Conv2DLayer: ActivatedLayer {
   }
 
   public func backward(_ dOutput: Tensor) -> Tensor {
+    if activation == .relu && !needsInputGradient && dOutput.count > 0 {
+      // Weight gradients only (a first layer): ReLU's mask is applied as they read dOutput.
+      if isTrainable { addWeightGradients(dOutput.scalars, reluOutput: output.scalars) }
+      return Tensor(zeros: [dOutput.shape[0]] + inputShape)
+    }
     let dz: [Float]
     if activation == .relu {
       dz = reluBackward(dOutput.scalars, output: output.scalars)
@@ -150,20 +155,18 @@ public final class Conv2DLayer: ActivatedLayer {
     return backward(preActivationGradient: Tensor(shape: dOutput.shape, scalars: dz))
   }
 
-  public func backward(preActivationGradient dZ: Tensor) -> Tensor {
-    let n = dZ.shape[0]
-    let train = isTrainable
-    let inShape = [n] + inputShape
-    guard n > 0 else { return Tensor(zeros: inShape) }
-    let (h, w, c) = (inputShape[0], inputShape[1], inputShape[2])
-    dZ.scalars.withUnsafeBufferPointer { dp in
-      if train {
-        input.scalars.withUnsafeBufferPointer { xp in
+  /// Adds dL/dkernel and dL/dbias for `dOut` (dL/dz, or dL/dy of a ReLU layer with its output).
+  private func addWeightGradients(_ dOut: [Float], reluOutput: [Float]?) {
+    let n = dOut.count / max(1, outputShape.reduce(1, *))
+    dOut.withUnsafeBufferPointer { dp in
+      input.scalars.withUnsafeBufferPointer { xp in
+        withOptionalPointer(reluOutput) { yp in
           kernel.gradient.withUnsafeMutableBufferPointer { dk in
             func run(_ db: UnsafeMutablePointer<Float>?) {
               BlockConv.kernelGradient(
-                input: xp.baseAddress!, dOut: dp.baseAddress!, batch: n, height: h, width: w,
-                channels: c, filters: filters, geometry: geometry, dKernel: dk.baseAddress!, dBias: db)
+                input: xp.baseAddress!, dOut: dp.baseAddress!, batch: n, height: inputShape[0],
+                width: inputShape[1], channels: inputShape[2], filters: filters, geometry: geometry,
+                dKernel: dk.baseAddress!, dBias: db, reluOutput: yp)
             }
             if let bias {
               bias.gradient.withUnsafeMutableBufferPointer { run($0.baseAddress) }
@@ -174,6 +177,14 @@ public final class Conv2DLayer: ActivatedLayer {
         }
       }
     }
+  }
+
+  public func backward(preActivationGradient dZ: Tensor) -> Tensor {
+    let n = dZ.shape[0]
+    let inShape = [n] + inputShape
+    guard n > 0 else { return Tensor(zeros: inShape) }
+    let (h, w, c) = (inputShape[0], inputShape[1], inputShape[2])
+    if isTrainable { addWeightGradients(dZ.scalars, reluOutput: nil) }
     guard needsInputGradient else { return Tensor(zeros: inShape) }
     let dx = uninitializedFloats(n * h * w * c) { dxp in
       dZ.scalars.withUnsafeBufferPointer { dp in
