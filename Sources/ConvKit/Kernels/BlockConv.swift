@@ -6,12 +6,17 @@ import Dispatch
 ///
 /// Why blocks: a whole batch's patch matrix is 9 times the input (85 MB for a 26x26x32 layer
 /// of 128 images), so writing it out and reading it back costs more memory traffic than the
-/// arithmetic. Here each task gathers the patches of about a hundred pixels (128 KB, in L2)
-/// and runs `Gemm.microKernel` on them at once:
+/// arithmetic. Here each task works on about a hundred output pixels at a time with a
+/// register-tile micro-kernel (`Gemm.microKernel`'s 6 x 2-vector tile):
 ///
 ///     forward          out block  [P, Cout]  = patches [P, K] x kernel [K, Cout], + bias, ReLU
 ///     kernel gradient  dK         [K, Cout] += patches^T [K, P] x dOut block [P, Cout]
 ///     input gradient   dCols      [P, K]     = dOut block [P, Cout] x kernel^T, added into dx
+///
+/// The forward pass reads each patch straight from the image (`windowKernel`: tap t of a
+/// window is a fixed offset from its first cell); the kernel gradient gathers the block's
+/// patches into L2 (128 KB), except for thin patches (a first layer's K = 9), read in place
+/// too; the input gradient keeps its dCols block in L2 and scatters it back.
 ///
 /// Whole blocks (forward, kernel gradient) or whole images (input gradient, whose windows
 /// overlap) are shared among the cores, so one parallel loop covers a layer instead of one per
@@ -50,35 +55,18 @@ public enum BlockConv {
     let blocks = (rows + p - 1) / p
     let tasks = rows * k * cout >= parallelWork ? min(blocks, maxTasks) : 1
     let args = Args(x: x, a: w, b: UnsafePointer(packed), bias: bias, out: z, out2: nil)
-    // Thin patches (a first layer's K = 9) are read from the input in place: gathering them
-    // costs more than the few multiply-adds each one feeds.
-    let thin = k <= thinPatch
     let offsets = Offsets(source)
     forEachTask(tasks) { t in
-      let patch = scratch((p + mr) * k + mr)
+      // Room for the few pixels per run whose windows reach into padding.
+      let patch = scratch((mr + 1) * k)
       defer { patch.deallocate() }
       for block in blockRange(t, tasks: tasks, blocks: blocks) {
         let first = block * p
         let count = min(p, rows - first)
         let out = args.out + first * cout
-        if thin {
-          thinBlock(
-            source, first: first, count: count, offsets: offsets, kernel: args.b, filters: cout,
-            patch: patch, out: out)
-        } else {
-          source.gatherRows(first: first, count: count, into: patch)
-          for jp in 0..<panels {
-            let col = jp * nr
-            let cols = min(nr, cout - col)
-            var ip = 0
-            while ip < count {
-              tile(
-                k: k, a: patch + ip * k, rowStep: k, kStep: 1, b: args.b + jp * k * nr,
-                c: out + ip * cout + col, ldc: cout, rows: min(mr, count - ip), cols: cols, add: false)
-              ip += mr
-            }
-          }
-        }
+        inPlaceBlock(
+          source, first: first, count: count, offsets: offsets, kernel: args.b, filters: cout,
+          patch: patch, out: out)
         // Bias and ReLU while the block is still in cache.
         for r in 0..<count {
           let row = out + r * cout
@@ -254,7 +242,8 @@ public enum BlockConv {
 
   // MARK: - Pieces
 
-  /// Patches up to this long are read in place by the forward pass (`thinBlock`).
+  /// Patches up to this long are read in place by the kernel gradient (`thinGradientBlock`);
+  /// longer ones are gathered, which lets each micro-kernel call run over a whole block.
   static let thinPatch = 32
 
   /// Where each tap of a window lies relative to the window's first cell, in floats:
@@ -277,11 +266,11 @@ public enum BlockConv {
     }
   }
 
-  /// The forward product of one block of a thin-patch layer without gathering: runs of `mr`
-  /// neighbouring output pixels of one output row whose windows lie inside the image are
-  /// computed straight from the input (`thinKernel`); the other pixels (the border of a padded
-  /// layer, the ends of rows) are gathered, up to `mr` at a time, into `patch`.
-  static func thinBlock(
+  /// The forward product of one block without a patch matrix: each `mr` consecutive output
+  /// pixels whose windows lie inside the image are computed straight from the input
+  /// (`windowKernel`); the other pixels (the border of a padded layer) are gathered, up to `mr`
+  /// at a time, into `patch`.
+  static func inPlaceBlock(
     _ source: ConvGemm.PatchSource, first: Int, count: Int, offsets: Offsets,
     kernel packed: UnsafePointer<Float>, filters cout: Int, patch: UnsafeMutablePointer<Float>,
     out: UnsafeMutablePointer<Float>
@@ -293,7 +282,6 @@ public enum BlockConv {
     let (oh, ow) = (g.outputRows, g.outputCols)
     let c = source.channels
     let inStride = source.height * source.width * c
-    let pixelStep = g.cols.stride * c
     let lastRowTap = (g.rows.kernel - 1) * g.rows.dilation
     let lastColTap = (g.cols.kernel - 1) * g.cols.dilation
     var image = first / (oh * ow)
@@ -315,31 +303,62 @@ public enum BlockConv {
       pending = 0
     }
 
+    /// Where the window of output pixel (image, orow, ocol) starts in the input, if it lies
+    /// wholly inside the image.
+    @inline(__always)
+    func windowStart(_ image: Int, _ orow: Int, _ ocol: Int) -> UnsafePointer<Float>? {
+      let r0 = g.rows.inputIndex(window: orow, tap: 0)
+      let c0 = g.cols.inputIndex(window: ocol, tap: 0)
+      guard r0 >= 0 && r0 + lastRowTap < source.height && c0 >= 0 && c0 + lastColTap < source.width
+      else { return nil }
+      return source.x + image * inStride + (r0 * source.width + c0) * c
+    }
+
     offsets.values.withUnsafeBufferPointer { off in
       var i = 0
+      var starts = (source.x, source.x, source.x, source.x, source.x, source.x)
       while i < count {
-        let r0 = g.rows.inputIndex(window: orow, tap: 0)
-        let c0 = g.cols.inputIndex(window: ocol, tap: 0)
+        // The next mr pixels (across output rows too) if all their windows lie inside.
+        var all = i + mr <= count
+        if all {
+          var (im, r, cc) = (image, orow, ocol)
+          withUnsafeMutableBytes(of: &starts) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UnsafePointer<Float>.self)
+            for j in 0..<mr {
+              guard let s = windowStart(im, r, cc) else {
+                all = false
+                return
+              }
+              p[j] = s
+              cc += 1
+              if cc == ow {
+                cc = 0
+                r += 1
+                if r == oh {
+                  r = 0
+                  im += 1
+                }
+              }
+            }
+          }
+        }
         let step: Int
-        if i + mr <= count && ocol + mr <= ow && r0 >= 0 && r0 + lastRowTap < source.height && c0 >= 0
-          && g.cols.inputIndex(window: ocol + mr - 1, tap: 0) + lastColTap < source.width
-        {
+        if all {
           flush(i)
-          let a = source.x + image * inStride + (r0 * source.width + c0) * c
           for jp in 0..<panels {
             let col = jp * nr
             let cols = min(nr, cout - col)
             if cols == nr {
-              thinKernel(
-                k: k, a: a, pixelStep: pixelStep, offsets: off.baseAddress!, b: packed + jp * k * nr,
+              windowKernel(
+                k: k, starts: starts, offsets: off.baseAddress!, b: packed + jp * k * nr,
                 c: out + i * cout + col, ldc: cout)
             } else {
               var scratchTile = Gemm.Tile()
               withUnsafeMutableBytes(of: &scratchTile) { raw in
                 let s = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-                thinKernel(
-                  k: k, a: a, pixelStep: pixelStep, offsets: off.baseAddress!,
-                  b: packed + jp * k * nr, c: s, ldc: nr)
+                windowKernel(
+                  k: k, starts: starts, offsets: off.baseAddress!, b: packed + jp * k * nr, c: s,
+                  ldc: nr)
                 for r in 0..<mr {
                   (out + (i + r) * cout + col).update(from: s + r * nr, count: cols)
                 }
@@ -533,40 +552,44 @@ public enum BlockConv {
     add(5, c50, c51)
   }
 
-  /// `Gemm.microKernel` for a thin-patch convolution read in place: A's element (r, t) is
-  /// `a[r * pixelStep + offsets[t]]` (output pixel r of a run, tap t), B a packed kernel panel;
+  /// `Gemm.microKernel` for a convolution read in place: A's element (r, t) is
+  /// `starts.r[offsets[t]]` (the window of output pixel r, tap t), B a packed kernel panel;
   /// C is overwritten.
   @inline(__always)
-  static func thinKernel(
-    k: Int, a: UnsafePointer<Float>, pixelStep: Int, offsets: UnsafePointer<Int>,
-    b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+  static func windowKernel(
+    k: Int,
+    starts: (
+      UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+      UnsafePointer<Float>, UnsafePointer<Float>
+    ),
+    offsets: UnsafePointer<Int>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     typealias L = Gemm.Lane
     let w = L.scalarCount
     var c00 = L(), c01 = L(), c10 = L(), c11 = L(), c20 = L(), c21 = L()
     var c30 = L(), c31 = L(), c40 = L(), c41 = L(), c50 = L(), c51 = L()
-    let (s1, s2, s3, s4, s5) = (pixelStep, 2 * pixelStep, 3 * pixelStep, 4 * pixelStep, 5 * pixelStep)
+    let (a0, a1, a2, a3, a4, a5) = starts
     var pb = b
     for t in 0..<k {
-      let pa = a + offsets[t]
+      let o = offsets[t]
       let b0 = Gemm.loadLane(pb)
       let b1 = Gemm.loadLane(pb + w)
-      var av = L(repeating: pa[0])
+      var av = L(repeating: a0[o])
       c00 = Gemm.fma(c00, av, b0)
       c01 = Gemm.fma(c01, av, b1)
-      av = L(repeating: pa[s1])
+      av = L(repeating: a1[o])
       c10 = Gemm.fma(c10, av, b0)
       c11 = Gemm.fma(c11, av, b1)
-      av = L(repeating: pa[s2])
+      av = L(repeating: a2[o])
       c20 = Gemm.fma(c20, av, b0)
       c21 = Gemm.fma(c21, av, b1)
-      av = L(repeating: pa[s3])
+      av = L(repeating: a3[o])
       c30 = Gemm.fma(c30, av, b0)
       c31 = Gemm.fma(c31, av, b1)
-      av = L(repeating: pa[s4])
+      av = L(repeating: a4[o])
       c40 = Gemm.fma(c40, av, b0)
       c41 = Gemm.fma(c41, av, b1)
-      av = L(repeating: pa[s5])
+      av = L(repeating: a5[o])
       c50 = Gemm.fma(c50, av, b0)
       c51 = Gemm.fma(c51, av, b1)
       pb += 2 * w
