@@ -83,7 +83,7 @@ let package = Package(
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO", "ConvData"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO", "ConvData", "ConvPretrained"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),

@@ -60,6 +60,10 @@ public enum WeightImport {
   public struct Match: Equatable, Sendable {
     public var target: String
     public var source: String
+    public init(target: String, source: String) {
+      self.target = target
+      self.source = source
+    }
   }
 
   /// Weights parallel to `InferenceNetwork.slots(for: spec)`, and where each came from.

@@ -89,6 +89,8 @@ struct ClassifyCommand: ParsableCommand {
       let names = PretrainedModel.classNames(metadata: meta, classes: classes)
       let weightBytes = network.parameterCount * 4
       let showShapes = verbose || randomWeights
+      let nameWidth = max(16, (network.spec.layers.map(\.name.count).max() ?? 0) + 2)
+      let classWidth = max(20, (network.spec.layers.map(\.kind.kerasClass.count).max() ?? 0) + 2)
       if randomWeights {
         print("\(network.spec.layers.count) layers, \(NumberText.grouped(network.parameterCount)) random weights "
           + "(\(megabytes(weightBytes))), drawn in \(String(format: "%.2f", loadSeconds)) s (seed \(seed))")
@@ -106,7 +108,7 @@ struct ClassifyCommand: ParsableCommand {
         if photos.count > 1 || showShapes { print("\(photo):") }
         if showShapes {
           print("  \(decoded.image.summary) -> resized to \(inShape[1])x\(inShape[0]), preprocessing \(preprocessing.rawValue): \(preprocessing.explanation)")
-          print("  " + "input".padding(toLength: 16, withPad: " ", startingAt: 0) + "InputLayer".padding(toLength: 20, withPad: " ", startingAt: 0)
+          print("  " + "input".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "InputLayer".padding(toLength: classWidth, withPad: " ", startingAt: 0)
             + ShapeText.tuple([1] + inShape))
         }
         var flops = 0.0
@@ -116,8 +118,8 @@ struct ClassifyCommand: ParsableCommand {
           guard showShapes else { return }
           let shape = ShapeText.tuple([1] + report.outputShape).padding(toLength: 20, withPad: " ", startingAt: 0)
           let cost = report.flops > 0 ? String(format: "%7.2f GFLOP", report.flops / 1e9) : String(repeating: " ", count: 13)
-          print("  " + report.name.padding(toLength: 16, withPad: " ", startingAt: 0)
-            + report.kerasClass.padding(toLength: 20, withPad: " ", startingAt: 0) + shape + cost
+          print("  " + report.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            + report.kerasClass.padding(toLength: classWidth, withPad: " ", startingAt: 0) + shape + cost
             + String(format: "  %8.1f ms", report.seconds * 1000))
         }
         let forwardSeconds = (clock.now - forwardStarted).seconds

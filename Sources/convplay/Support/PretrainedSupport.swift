@@ -51,4 +51,6 @@ func peakMemoryBytes() -> Int {
 }
 
 /// `553 MB`.
-func megabytes(_ bytes: Int) -> String { "\(Int((Double(bytes) / 1e6).rounded())) MB" }
+func megabytes(_ bytes: Int) -> String {
+  bytes < 10_000_000 ? String(format: "%.2f MB", Double(bytes) / 1e6) : "\(Int((Double(bytes) / 1e6).rounded())) MB"
+}
