@@ -154,6 +154,22 @@ final class PretrainedImportTests: XCTestCase {
     assertClose(fast.forward(c.inputs, batch: 3), network.predict(Tensor(shape: [3, 16, 16, 3], scalars: c.inputs)).scalars, tolerance: 1e-6)
   }
 
+  /// Big layers run in bands of output rows (a small patch matrix each); the result is the
+  /// layer's, for 'same' padding with stride 1 and with stride 2 (asymmetric padding).
+  func testBandedConvolutionEqualsTheLayer() throws {
+    for (text, size) in [("conv2d(8, 3, padding=same)", 96), ("conv2d(8, 3, strides=2, padding=same)", 250)] {
+      let s = try ModelSpecParser.parse(text + " -> flatten -> dense(2, softmax)", inputShape: [size, size, 64])
+      let network = try Network(spec: s, seed: 1)
+      let fast = try InferenceNetwork(spec: s, weights: network.namedParameters.map(\.parameter.value))
+      var rng = RandomSource(seed: 9)
+      let x = (0..<(size * size * 64)).map { _ in rng.nextSymmetric(1) }
+      var banded: [Float] = []
+      _ = fast.forward(x, batch: 1) { report, output in if report.index == 0 { banded = output } }
+      let reference = network.layers[0].forward(Tensor(shape: [1, size, size, 64], scalars: x), training: false).scalars
+      assertClose(banded, reference, tolerance: 1e-4)
+    }
+  }
+
   func testRandomWeightsAreGlorotUniformAndRepeatable() throws {
     let s = try spec()
     let a = try InferenceNetwork(spec: s, randomSeed: 5)
