@@ -86,7 +86,13 @@ struct ClassifyCommand: ParsableCommand {
         throw CLIFailure("classify takes networks whose input is an image (HxWxC); this one takes \(ShapeText.compact(inShape))")
       }
       let classes = network.outputShape.reduce(1, *)
-      let names = PretrainedModel.classNames(metadata: meta, classes: classes)
+      var names = PretrainedModel.classNames(metadata: meta, classes: classes)
+      // A model trained by convplay names its data set; its classes name the outputs.
+      if meta[PretrainedModel.classesKey] == nil, let data = meta["dataset"].flatMap(Dataset.init(rawValue:)),
+        data.classNames.count == classes
+      {
+        names = data.classNames.map { ("", $0) }
+      }
       let weightBytes = network.parameterCount * 4
       let showShapes = verbose || randomWeights
       let nameWidth = max(16, (network.spec.layers.map(\.name.count).max() ?? 0) + 2)
