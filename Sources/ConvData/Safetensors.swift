@@ -144,7 +144,13 @@ public struct SafeTensors: Equatable {
         guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] >= offsets[0] else {
           throw fail("tensor \(key): negative shape or offsets")
         }
-        let count = shape.reduce(1, *)
+        // A product that overflows cannot match any byte range.
+        var count = 1
+        for d in shape {
+          let (p, overflow) = count.multipliedReportingOverflow(by: d)
+          guard !overflow, p <= dataSize else { throw fail("tensor \(key): shape \(shape) is larger than the file") }
+          count = p
+        }
         guard offsets[1] - offsets[0] == width * count else {
           throw fail("tensor \(key): shape \(shape) needs \(width * count) bytes but its data range has \(offsets[1] - offsets[0])")
         }

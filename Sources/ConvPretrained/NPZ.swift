@@ -84,6 +84,10 @@ public enum NPZ {
       guard compressed >= 0, size >= 0, dataStart + compressed <= bytes.count else {
         throw fail("the file is truncated inside \(member)")
       }
+      // Deflate expands at most about 1032:1; a larger claim is a corrupt (or hostile) file.
+      guard method != 0 || size == compressed, size <= 1100 * max(compressed, 1) else {
+        throw fail("corrupt zip entry \(member): \(compressed) bytes cannot hold \(size)")
+      }
       let stored = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + compressed)])
       var arrayName = member
       if arrayName.hasSuffix(".npy") { arrayName.removeLast(4) }
@@ -128,8 +132,10 @@ public enum NPZ {
     }
     let dims = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     let shape = dims.compactMap { Int($0) }
-    guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else { throw fail("cannot read the shape (\(shapeText))") }
-    let count = shape.reduce(1, *)
+    guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else { throw fail("cannot read its shape") }
+    guard let count = checkedCount(shape), count <= b.count else {
+      throw fail("truncated data: shape \(shape) holds more values than the file has bytes")
+    }
     let size: Int
     switch descr {
     case "<f4": size = 4
@@ -153,6 +159,17 @@ public enum NPZ {
       initialized = count
     }
     return SourceTensor(name: name, shape: shape, values: values)
+  }
+
+  /// The product of `shape`, or nil when it overflows.
+  static func checkedCount(_ shape: [Int]) -> Int? {
+    var n = 1
+    for d in shape {
+      let (p, overflow) = n.multipliedReportingOverflow(by: d)
+      if overflow { return nil }
+      n = p
+    }
+    return n
   }
 
   /// Raw deflate (no zlib or gzip header, as in zip members) of `input` into `output`, which

@@ -57,7 +57,7 @@ struct ClassifyCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingErrors {
+    try reportingErrors { try withPrintableErrors {
       let clock = ContinuousClock()
       let network: InferenceNetwork
       var meta: [String: String] = [:]
@@ -159,6 +159,6 @@ struct ClassifyCommand: ParsableCommand {
             convplay classify PHOTO --weights vgg16.safetensors
           """)
       }
-    }
+    } }
   }
 }

@@ -49,7 +49,7 @@ struct ImportCommand: ParsableCommand {
   var verbose = false
 
   func run() throws {
-    try reportingErrors {
+    try reportingErrors { try withPrintableErrors {
       let (archName, spec) = try resolveArchitecture(arch, input: input)
       let url = URL(fileURLWithPath: weights)
       let clock = ContinuousClock()
@@ -108,6 +108,6 @@ struct ImportCommand: ParsableCommand {
       print("imported \(matches.count) tensors, \(NumberText.grouped(network.parameterCount)) weights (\(layout.rawValue) layout) "
         + "into \(output) in \(String(format: "%.1f", seconds)) s")
       print("preprocessing for classify: \(preprocessing.rawValue) (\(preprocessing.explanation))")
-    }
+    } }
   }
 }

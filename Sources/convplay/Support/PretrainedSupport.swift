@@ -54,3 +54,18 @@ func peakMemoryBytes() -> Int {
 func megabytes(_ bytes: Int) -> String {
   bytes < 10_000_000 ? String(format: "%.2f MB", Double(bytes) / 1e6) : "\(Int((Double(bytes) / 1e6).rounded())) MB"
 }
+
+/// Runs `body`, making any error one printable line: names and shapes read from a damaged or
+/// hostile weights file may hold newlines or control characters.
+func withPrintableErrors(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let e as CLIFailure {
+    throw e
+  } catch {
+    let text = String(describing: error).unicodeScalars.map { s -> String in
+      s.properties.generalCategory == .control || s == "\u{FFFD}" ? "?" : String(s)
+    }.joined()
+    throw CLIFailure(text)
+  }
+}
