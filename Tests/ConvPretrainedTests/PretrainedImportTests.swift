@@ -196,6 +196,29 @@ final class PretrainedImportTests: XCTestCase {
     XCTAssertThrowsError(try WeightImport.readTensors(text)) { XCTAssertTrue("\($0)".contains("too short"), "\($0)") }
   }
 
+  /// torchvision's VGG names: features.N counts the ReLU and MaxPool modules, classifier.0/3/6
+  /// skip ReLU and Dropout. A small VGG-shaped stack, tensors given in the wrong order.
+  func testTorchvisionVGGNames() throws {
+    let s = try ModelSpecParser.parse(
+      "conv2d(4, 3, padding=same, activation=relu) -> conv2d(4, 3, padding=same, activation=relu) -> maxpool(2) "
+        + "-> conv2d(6, 3, padding=same, activation=relu) -> maxpool(2) -> flatten -> dense(5, relu) -> dense(5, relu) "
+        + "-> dense(3, softmax)", inputShape: [8, 8, 3])
+    var tensors: [SourceTensor] = []
+    for (module, shape) in [("features.0", [4, 3, 3, 3]), ("features.2", [4, 4, 3, 3]), ("features.5", [6, 4, 3, 3]),
+                            ("classifier.0", [5, 24]), ("classifier.3", [5, 5]), ("classifier.6", [3, 5])] {
+      tensors.append(SourceTensor(name: module + ".weight", shape: shape, values: [Float](repeating: 1, count: shape.reduce(1, *))))
+      tensors.append(SourceTensor(name: module + ".bias", shape: [shape[0]], values: [Float](repeating: 0, count: shape[0])))
+    }
+    tensors.reverse()
+    let (_, matches) = try WeightImport.convert(&tensors, spec: s, layout: .pytorch, architecture: "vgg16")
+    let pairs = Dictionary(uniqueKeysWithValues: matches.map { ($0.target, $0.source) })
+    XCTAssertEqual(pairs["conv2d_1/kernel"], "features.2.weight")
+    XCTAssertEqual(pairs["conv2d_2/kernel"], "features.5.weight")
+    XCTAssertEqual(pairs["dense/kernel"], "classifier.0.weight")
+    XCTAssertEqual(pairs["dense_1/bias"], "classifier.3.bias")
+    XCTAssertEqual(pairs["dense_2/kernel"], "classifier.6.weight")
+  }
+
   func testNaturalOrder() {
     let names = ["features.10.weight", "classifier.0.weight", "features.2.weight", "features.0.weight"]
     XCTAssertEqual(names.sorted(by: WeightImport.naturalLess),
