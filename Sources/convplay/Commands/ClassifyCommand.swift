@@ -11,17 +11,18 @@ struct ClassifyCommand: ParsableCommand {
     commandName: "classify",
     abstract: "Classify photos with a pretrained network (imported weights) or walk the shapes with random weights.",
     discussion: """
-      Examples:
+      Examples (the course's numbers):
         convplay classify tiger.jpg --weights vgg16.safetensors
-        1. tiger        0.9202  n02129604
-        2. tiger_cat    0.0765  n02123159
-        3. jaguar       0.0028  n02128925
+        1. tiger      0.9202  n02129604
+        2. tiger_cat  0.0765  n02123159
+        3. jaguar     0.0028  n02128925
         convplay classify tiger.jpg --arch vgg16 --random-weights
-      The photo is resized (bilinear) to the network's input and prepared as the weights file
-      says (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet means 103.939, 116.779,
-      123.68, no scaling). Weights come from 'convplay import'. With --random-weights the same
-      forward pass runs on Glorot-uniform weights: every layer's output shape, the time and the
-      GFLOP/s are printed, and the classes mean nothing.
+      The photo is resized (bilinear) to the network's input and prepared as the
+      weights file says (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet
+      means 103.939, 116.779, 123.68, no scaling). Weights come from 'convplay
+      import'. With --random-weights the same forward pass runs on Glorot-uniform
+      weights: every layer's output shape, the time and the GFLOP/s are printed,
+      and the classes mean nothing.
       """)
 
   @Argument(help: ArgumentHelp("PNG, JPEG or .npy photos.", valueName: "PHOTO"))

@@ -11,15 +11,16 @@ struct ImportCommand: ParsableCommand {
     abstract: "Bring trained Keras or PyTorch weights (safetensors or .npz) into convplay's model format.",
     discussion: """
       Examples:
-        convplay import vgg16_keras.npz --arch vgg16 --from keras -o vgg16.safetensors
-        convplay import vgg16_torch.safetensors --arch vgg16 --from pytorch -o vgg16.safetensors
-        convplay import small.npz --arch "conv2d(8,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)" --input 32x32x3 -o small.safetensors
-      Keras kernels are (height, width, in, out), PyTorch's (out, in, height, width); Dense
-      (in, out) against Linear (out, in); PyTorch flattens channels first, so the first Dense
-      after a Flatten has its rows reordered. Every tensor's shape is checked; the first that
-      does not fit is named. Tensors find their layers by Keras name (block1_conv1/kernel:0),
-      by torchvision's VGG names (features.0.weight, classifier.0.weight), or else in order.
-      Scripts that export VGG16: docs/scripts/export_vgg16_keras.py, export_vgg16_torch.py.
+        convplay import vgg16_keras.npz --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16_torch.npz --arch vgg16 --from pytorch -o vgg16.safetensors
+        convplay import small.npz --arch model.txt --input 32x32x3 -o small.safetensors
+      Keras kernels are (height, width, in, out), PyTorch's (out, in, height,
+      width); Dense (in, out) against Linear (out, in); PyTorch flattens channels
+      first, so the first Dense after a Flatten has its rows reordered. Every
+      tensor's shape is checked; the first that does not fit is named. Tensors
+      find their layers by Keras name (block1_conv1/kernel:0), by torchvision's
+      VGG names (features.0.weight, classifier.0.weight), or else in order.
+      Export scripts: docs/scripts/export_vgg16_keras.py, export_vgg16_torch.py.
       """)
 
   @Argument(help: ArgumentHelp("Weights: .safetensors or NumPy .npz.", valueName: "WEIGHTS"))
