@@ -149,7 +149,8 @@ final class PretrainedImportTests: XCTestCase {
     let weights = network.namedParameters.map(\.parameter.value)
     XCTAssertEqual(try InferenceNetwork.slots(for: s).map(\.name), network.namedParameters.map(\.name))
     XCTAssertEqual(try InferenceNetwork.slots(for: s).map(\.shape), network.namedParameters.map(\.parameter.shape))
-    let fast = try InferenceNetwork(spec: s, weights: weights)
+    let fast = try InferenceNetwork(network: network)
+    XCTAssertEqual(fast.weights, weights)
     let c = try cases()
     assertClose(fast.forward(c.inputs, batch: 3), network.predict(Tensor(shape: [3, 16, 16, 3], scalars: c.inputs)).scalars, tolerance: 1e-6)
   }

@@ -75,6 +75,11 @@ public final class InferenceNetwork {
     self.weights = weights
   }
 
+  /// The prediction path of a trained `Network` (the weights are shared until either changes).
+  public convenience init(network: Network) throws {
+    try self.init(spec: network.spec, weights: network.namedParameters.map(\.parameter.value))
+  }
+
   /// Keras's initial weights (Glorot-uniform kernels, zero biases, BatchNormalization as the
   /// identity), drawn fast: each block of a million values has its own generator derived from
   /// `seed`, and the blocks are shared among the cores. VGG16's 138 million values take a
