@@ -23,16 +23,35 @@ public struct SourceTensor: Equatable, Sendable {
 public enum NPZ {
   public static func isZip(_ prefix: [UInt8]) -> Bool { prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
 
+  /// The file is mapped, not read: each member's pages are handed back to the kernel once its
+  /// array is converted, so importing VGG16 holds its weights about once, not file + arrays.
   public static func read(_ url: URL) throws -> [SourceTensor] {
     let name = url.lastPathComponent
-    let data: Data
-    do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-      throw DataError("cannot read \(url.path): \(error.localizedDescription)")
+    let fd = open(url.path, O_RDONLY)
+    guard fd >= 0 else { throw DataError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+      throw DataError("cannot read \(url.path): not a regular file")
     }
-    return try data.withUnsafeBytes { try read($0, name: name) }
+    let size = Int(info.st_size)
+    guard size > 0 else { throw DataError("\(name): empty file") }
+    guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+      throw DataError("cannot read \(url.path): \(String(cString: strerror(errno)))")
+    }
+    defer { munmap(base, size) }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    return try read(UnsafeRawBufferPointer(start: base, count: size), name: name) { range in
+      // Whole pages inside the range only: neighbours may still be needed.
+      let lo = (range.lowerBound + page - 1) / page * page
+      let hi = range.upperBound / page * page
+      if hi > lo { madvise(base + lo, hi - lo, MADV_DONTNEED) }
+    }
   }
 
-  static func read(_ bytes: UnsafeRawBufferPointer, name: String) throws -> [SourceTensor] {
+  static func read(
+    _ bytes: UnsafeRawBufferPointer, name: String, done: (Range<Int>) -> Void = { _ in }
+  ) throws -> [SourceTensor] {
     func fail(_ why: String) -> DataError { DataError("\(name): \(why)") }
     func u16(_ o: Int) -> Int { Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt16.self))) }
     func u32(_ o: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self))) }
@@ -93,7 +112,7 @@ public enum NPZ {
       if arrayName.hasSuffix(".npy") { arrayName.removeLast(4) }
       switch method {
       case 0:
-        tensors.append(try parseNPY(stored, name: arrayName, file: name))
+        tensors.append(try parseNPY(stored, name: arrayName, file: name) { done(($0.lowerBound + dataStart)..<($0.upperBound + dataStart)) })
       case 8:
         var plain = [UInt8](repeating: 0, count: size)
         try plain.withUnsafeMutableBytes { try inflateRaw(stored, into: $0, what: "\(name): \(member)") }
@@ -101,12 +120,16 @@ public enum NPZ {
       default:
         throw fail("\(member) uses zip compression method \(method); convplay reads stored and deflated members")
       }
+      done(dataStart..<(dataStart + compressed))
     }
     return tensors
   }
 
   /// One `.npy` array: magic, version, a Python-dict header (descr, fortran_order, shape), data.
-  static func parseNPY(_ b: UnsafeRawBufferPointer, name: String, file: String) throws -> SourceTensor {
+  /// `converted` hears which byte ranges of `b` were read, a million values at a time.
+  static func parseNPY(
+    _ b: UnsafeRawBufferPointer, name: String, file: String, converted: (Range<Int>) -> Void = { _ in }
+  ) throws -> SourceTensor {
     func fail(_ why: String) -> DataError { DataError("\(file): array \(name): \(why)") }
     guard b.count >= 10, Array(b[0..<6]) == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] else { throw fail("not a .npy array") }
     let (headerStart, headerLength): (Int, Int)
@@ -147,12 +170,18 @@ public enum NPZ {
     guard b.count - start >= count * size else {
       throw fail("truncated data: shape \(shape) needs \(count * size) bytes, the file has \(b.count - start)")
     }
+    let kind = ["<f4": 0, "<f8": 1, "<i8": 2][descr] ?? 3
     let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+      var chunkStart = 0
       for i in 0..<count {
-        switch descr {
-        case "<f4": out[i] = Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)))
-        case "<f8": out[i] = Float(Double(bitPattern: UInt64(littleEndian: b.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self))))
-        case "<i8": out[i] = Float(Int64(littleEndian: b.loadUnaligned(fromByteOffset: start + 8 * i, as: Int64.self)))
+        if i - chunkStart == 1 << 20 {
+          converted((start + chunkStart * size)..<(start + i * size))
+          chunkStart = i
+        }
+        switch kind {
+        case 0: out[i] = Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)))
+        case 1: out[i] = Float(Double(bitPattern: UInt64(littleEndian: b.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self))))
+        case 2: out[i] = Float(Int64(littleEndian: b.loadUnaligned(fromByteOffset: start + 8 * i, as: Int64.self)))
         default: out[i] = Float(Int32(littleEndian: b.loadUnaligned(fromByteOffset: start + 4 * i, as: Int32.self)))
         }
       }
