@@ -47,8 +47,7 @@ public enum BlockConv {
     let rows = n * g.outputRows * g.outputCols
     if rows == 0 || cout == 0 { return }
     let source = ConvGemm.PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
-    let (mr, nr) = (Gemm.mr, Gemm.nr)
-    let panels = (cout + nr - 1) / nr
+    let mr = Gemm.mr
     let packed = packPanels(w, depth: k, width: cout, ld: cout, transposed: false)
     defer { packed.deallocate() }
     let p = blockPixels(k: k)
