@@ -426,4 +426,23 @@ final class Im2colTests: XCTestCase {
       assertClose(dx, expectedDx, "block conv input gradient \(l)")
     }
   }
+
+  /// ReLU layers keep only their output: `preActivation` is recomputed from the saved input and
+  /// must be the real z (negative values included), with the output equal to max(z, 0).
+  func testReluLayersRecomputeTheirPreActivation() throws {
+    var rng = RandomSource(seed: 5)
+    let conv = try makeLayer(
+      LayerSpec(.conv2D(filters: 7, kernel: (3, 3), strides: (1, 1), padding: .same, dilation: 1, activation: .relu, useBias: true)),
+      inputShape: [6, 5, 2], rng: &rng) as! ActivatedLayer
+    let dense = try makeLayer(
+      LayerSpec(.dense(units: 9, activation: .relu, useBias: true)), inputShape: [13], rng: &rng) as! ActivatedLayer
+    for (layer, shape) in [(conv, [3, 6, 5, 2]), (dense, [4, 13])] {
+      let x = Tensor(shape: shape, scalars: values(shape.reduce(1, *), seed: 41))
+      let y = layer.forward(x, training: true)
+      let z = layer.preActivation
+      XCTAssertEqual(z.shape, y.shape)
+      XCTAssertTrue(z.scalars.contains { $0 < 0 }, "the pre-activation keeps negative values")
+      XCTAssertEqual(y.scalars, z.scalars.map { max($0, 0) })
+    }
+  }
 }
