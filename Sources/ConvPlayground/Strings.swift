@@ -31,6 +31,12 @@ public enum T: String, CaseIterable, Sendable {
   case lessonPoolingBlurb, lessonRGB, lessonRGBBlurb, lessonImage, lessonImageBlurb
   case lessonTraining, lessonTrainingBlurb, lessonQuiz, lessonQuizBlurb, lessonSummary
   case lessonSummaryBlurb
+  // Model summary screen.
+  case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
+  case sumModelInput, sumFilters, sumPoolWindow, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
+  case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
+  case sumProblem, sumLoadFailed, sumGray, sumOpensAt, keySumLayer, keySumPage, keySumFreeze, keySumModel
+  case keySumMaps, helpSummary1, helpSummary2, helpSummary3
   case keyNext, keyPrev, keyFirstLast, keyPlay, keySpeed, keyKernel, keyEdit, keyRandom, keyFlip
   case keyInputSize, keyKernelSize, keyInputCols, keyKernelCols, keyPadding, keyStride
   case keyStrideCols, keyDilation, keyHelp, keyQuit, keyBack, keyChoose, keyOpen, keyOpenNumber
@@ -127,8 +133,46 @@ public enum T: String, CaseIterable, Sendable {
     case .lessonQuizBlurb: return ("Output sizes and parameter counts to work out, checked at once.",
                                    "Tamaños de salida y números de parámetros para calcular, corregidos al momento.")
     case .lessonSummary: return ("Model summary", "Resumen del modelo")
-    case .lessonSummaryBlurb: return ("A model layer by layer, as Keras's model.summary() prints it.",
-                                      "Un modelo capa a capa, como lo imprime model.summary() de Keras.")
+    case .lessonSummaryBlurb: return ("A model layer by layer, as Keras's model.summary() prints it: walk the table with the arrows and see each layer's shapes, output-size formula and parameter count; freeze layers and watch the trainable totals; with a trained model, the feature maps of a picture.",
+                                      "Un modelo capa a capa, como lo imprime model.summary() de Keras: recorre la tabla con las flechas y mira las formas de cada capa, la fórmula del tamaño de salida y el número de parámetros; congela capas y sigue los totales entrenables; con un modelo entrenado, los mapas de características de una imagen.")
+    case .sumLayerOf: return ("layer {0}/{1}", "capa {0}/{1}")
+    case .sumOutputSize: return ("output size", "tamaño de salida")
+    case .sumParams: return ("parameters", "parámetros")
+    case .sumFedBy: return ("fed by", "recibe de")
+    case .sumTrainable: return ("yes (t freezes it)", "sí (t la congela)")
+    case .sumFrozen: return ("no, frozen: trainable=False (t unfreezes it)", "no, congelada: trainable=False (t la descongela)")
+    case .sumNoWeights: return ("no weights to train", "sin pesos que entrenar")
+    case .sumKeepsShape: return ("keeps its input's shape", "mantiene la forma de su entrada")
+    case .sumModelInput: return ("the model's input", "la entrada del modelo")
+    case .sumFilters: return ("{0} filters", "{0} filtros")
+    case .sumPoolWindow: return ("window", "ventana")
+    case .sumUnits: return ("{0} units", "{0} unidades")
+    case .sumPickerTitle: return ("Choose a model", "Elige un modelo")
+    case .sumPickerHint: return ("↑↓ choose   Enter open   Esc cancel", "↑↓ elegir   Enter abrir   Esc cancelar")
+    case .sumMapsTitle: return ("Feature maps: {0} of {1} channels, {2}", "Mapas de características: {0} de {1} canales, {2}")
+    case .sumInputPicture: return ("Input: {0}", "Entrada: {0}")
+    case .sumNoMaps: return ("Feature maps need a model with weights: m opens the built-in digits model, or open a saved model: convplay tui --screen summary --model FILE --image PHOTO",
+                             "Los mapas de características necesitan un modelo con pesos: m abre el modelo de dígitos incluido, o abre un modelo guardado: convplay tui --screen summary --model ARCHIVO --image FOTO")
+    case .sumMapsHint: return ("v: feature maps of this layer", "v: mapas de características de esta capa")
+    case .sumValuesTitle: return ("{0} values, largest:", "{0} valores, los mayores:")
+    case .sumTopClasses: return ("top classes:", "clases más probables:")
+    case .sumDrawnSeven: return ("a 7 drawn by convplay (--image PATH: your own)", "un 7 dibujado por convplay (--image RUTA: el tuyo)")
+    case .sumSamplePicture: return ("the image lab's sample picture (--image PATH: your own)", "la imagen de ejemplo del laboratorio (--image RUTA: la tuya)")
+    case .sumProblem: return ("Note: {0}", "Nota: {0}")
+    case .sumLoadFailed: return ("Cannot open {0}: {1}", "No se puede abrir {0}: {1}")
+    case .sumGray: return ("gray", "gris")
+    case .sumOpensAt: return ("layer {0}: {1}", "capa {0}: {1}")
+    case .keySumLayer: return ("layer", "capa")
+    case .keySumPage: return ("10 layers", "10 capas")
+    case .keySumFreeze: return ("freeze/unfreeze", "congelar/descongelar")
+    case .keySumModel: return ("model", "modelo")
+    case .keySumMaps: return ("feature maps", "mapas")
+    case .helpSummary1: return ("Keras's model.summary() table, one row per layer: its name and type, its output shape (None is the batch) and its number of parameters; Trainable is Keras's show_trainable column. The arrows walk the table; beside the table (below it on a small terminal) the current layer: the shape it receives and the one it gives, the output-size formula (N + 2P - K)/S + 1 with its numbers, and how its parameters are counted, for example 64*3*3*3 + 64 = 1,792 (filters * kernel rows * columns * input channels + one bias per filter).",
+                                 "La tabla de model.summary() de Keras, una fila por capa: su nombre y tipo, su forma de salida (None es el lote) y su número de parámetros; Trainable es la columna show_trainable de Keras. Las flechas recorren la tabla; junto a ella (debajo en un terminal pequeño) la capa actual: la forma que recibe y la que da, la fórmula del tamaño de salida (N + 2P - K)/S + 1 con sus números, y cómo se cuentan sus parámetros, por ejemplo 64*3*3*3 + 64 = 1,792 (filtros * filas * columnas del kernel * canales de entrada + un bias por filtro).")
+    case .helpSummary2: return ("t freezes or unfreezes the current layer (Keras's layer.trainable = False, as in fine-tuning): its weights move to Non-trainable params and the totals follow. BatchNormalization's moving mean and variance never train. In branching networks (resnet50, inceptionv3, xception) 'fed by' names the layers an Add or Concatenate joins.",
+                                 "t congela o descongela la capa actual (layer.trainable = False de Keras, como en el ajuste fino): sus pesos pasan a Non-trainable params y los totales lo siguen. La media y la varianza móviles de BatchNormalization nunca se entrenan. En las redes con ramas (resnet50, inceptionv3, xception) 'recibe de' nombra las capas que une un Add o un Concatenate.")
+    case .helpSummary3: return ("m chooses another model: the course's, two on CIFAR-10's colour images, the built-in trained digits model and keras.applications' architectures. A model with weights (digits, or a file saved by convplay train, finetune or import) shows what each layer makes of a picture: v switches to its feature maps.",
+                                 "m elige otro modelo: los del curso, dos con las imágenes en color de CIFAR-10, el modelo de dígitos entrenado incluido y las arquitecturas de keras.applications. Un modelo con pesos (digits, o un archivo guardado por convplay train, finetune o import) muestra lo que cada capa hace con una imagen: v cambia a sus mapas de características.")
 
     case .keyNext: return ("next", "siguiente")
     case .keyPrev: return ("previous", "anterior")
