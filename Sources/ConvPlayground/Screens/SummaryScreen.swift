@@ -243,7 +243,7 @@ public struct SummaryScreen: Screen {
     func strides(_ rows: Int, _ cols: Int) -> String? {
       rows == 1 && cols == 1 ? nil : "strides " + (rows == cols ? "\(rows)" : size(rows, cols))
     }
-    func padding(_ p: Padding) -> String? { p == .valid ? nil : "padding " + p.description }
+    func padding(_ p: Padding) -> String? { p == .valid ? nil : p.description }
     switch r.op {
     case .layer(let kind):
       switch kind {
