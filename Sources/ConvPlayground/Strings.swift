@@ -35,7 +35,7 @@ public enum T: String, CaseIterable, Sendable {
   case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
   case sumModelInput, sumFilters, sumPoolWindow, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
   case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
-  case sumProblem, sumLoadFailed, sumGray, sumOpensAt, keySumLayer, keySumPage, keySumFreeze, keySumModel
+  case sumVolumesTitle, sumProblem, sumLoadFailed, sumGray, sumOpensAt, keySumLayer, keySumPage, keySumFreeze, keySumModel
   case keySumMaps, helpSummary1, helpSummary2, helpSummary3
   case keyNext, keyPrev, keyFirstLast, keyPlay, keySpeed, keyKernel, keyEdit, keyRandom, keyFlip
   case keyInputSize, keyKernelSize, keyInputCols, keyKernelCols, keyPadding, keyStride
@@ -158,6 +158,7 @@ public enum T: String, CaseIterable, Sendable {
     case .sumTopClasses: return ("top classes:", "clases más probables:")
     case .sumDrawnSeven: return ("a 7 drawn by convplay (--image PATH: your own)", "un 7 dibujado por convplay (--image RUTA: el tuyo)")
     case .sumSamplePicture: return ("the image lab's sample picture (--image PATH: your own)", "la imagen de ejemplo del laboratorio (--image RUTA: la tuya)")
+    case .sumVolumesTitle: return ("Values per layer (log scale):", "Valores por capa (escala log.):")
     case .sumProblem: return ("Note: {0}", "Nota: {0}")
     case .sumLoadFailed: return ("Cannot open {0}: {1}", "No se puede abrir {0}: {1}")
     case .sumGray: return ("gray", "gris")

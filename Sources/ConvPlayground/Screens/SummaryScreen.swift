@@ -1,6 +1,7 @@
 import ConvImageIO
 import ConvKit
 import ConvTerminal
+import Foundation
 
 /// Keras's `model.summary()` as a table to walk: the arrows move from layer to layer; beside
 /// the table (below it on a small terminal) the current layer's shapes flowing in and out, its
@@ -161,10 +162,16 @@ public struct SummaryScreen: Screen {
     // Frame, a column for the current row's marker, Keras's line.
     let tableWidth = walk.lineLength() + 3
     if area.width >= SummaryScreen.sideBySideWidth {
-      let table = Rect(x: area.x + 1, y: area.y, width: tableWidth, height: area.height)
+      // A short model leaves room under its table: the feature maps go there, full width.
+      let needed = walk.rows.count + 8
+      let mapsBelow = model.hasActivations && area.height - needed >= 10
+      let table = Rect(x: area.x + 1, y: area.y, width: tableWidth, height: mapsBelow ? needed : area.height)
       drawTable(into: &canvas, rect: table, env: env)
+      if mapsBelow {
+        drawActivations(into: &canvas, rect: Rect(x: table.x + 1, y: table.maxY + 1, width: tableWidth - 1, height: area.maxY - table.maxY - 1), env: env)
+      }
       let side = Rect(x: table.maxX + 1, y: area.y, width: area.maxX - table.maxX - 2, height: area.height)
-      drawSidePanel(into: &canvas, rect: side, env: env)
+      drawSidePanel(into: &canvas, rect: side, mapsInside: !mapsBelow, env: env)
     } else {
       let detailHeight = area.height >= 27 ? 7 : 6
       let table = Rect(
@@ -366,7 +373,7 @@ public struct SummaryScreen: Screen {
 
   /// Beside the table (wide terminals): the layer, its flow drawn top to bottom, the facts,
   /// and the feature maps when the model has them.
-  private func drawSidePanel(into canvas: inout Canvas, rect: Rect, env: Env) {
+  private func drawSidePanel(into canvas: inout Canvas, rect: Rect, mapsInside: Bool, env: Env) {
     let theme = env.theme
     let r = current
     canvas.box(rect, title: "\(r.name) (\(r.kerasClass))", style: theme.border, titleStyle: theme.panelTitle)
@@ -414,11 +421,42 @@ public struct SummaryScreen: Screen {
         y += 1
       }
     }
-    if model.hasActivations, inner.maxY - y >= 6 {
+    if !mapsInside || !model.hasActivations {
+      if inner.maxY - y >= 5 { drawVolumes(into: &canvas, rect: Rect(x: inner.x, y: y + 1, width: inner.width, height: inner.maxY - y - 1), env: env) }
+      return
+    } else if model.hasActivations, inner.maxY - y >= 6 {
       y += 1
       drawActivations(into: &canvas, rect: Rect(x: inner.x, y: y, width: inner.width, height: inner.maxY - y), env: env)
     } else if model.hasActivations, y < inner.maxY {
       canvas.put(env.t(T.sumMapsHint), x: inner.x, y: inner.maxY - 1, style: theme.muted, maxWidth: inner.width)
+    }
+  }
+
+  /// The shapes flowing through the model: each layer's output as H x W x C and the number of
+  /// values it holds, a bar on a log scale, the current layer marked and kept in view.
+  private func drawVolumes(into canvas: inout Canvas, rect: Rect, env: Env) {
+    let theme = env.theme
+    canvas.put(env.t(T.sumVolumesTitle), x: rect.x, y: rect.y, style: theme.muted, maxWidth: rect.width)
+    let visible = rect.height - 1
+    guard visible > 0 else { return }
+    let sizes = walk.rows.map { $0.outputShape.reduce(1, *) }
+    // Log scale from the smallest layer to the largest: VGG16 spans 1,000 to 3,211,264 values.
+    let low = log(Double(max(1, sizes.min() ?? 1)))
+    let span = max(1e-9, log(Double(max(1, sizes.max() ?? 1))) - low)
+    let first = min(max(0, row - visible / 2), max(0, walk.rows.count - visible))
+    let shapeWidth = walk.rows.map { ShapeText.compact($0.outputShape).count }.max() ?? 8
+    let numberWidth = sizes.map { NumberText.grouped($0).count }.max() ?? 4
+    let barWidth = max(1, rect.width - shapeWidth - numberWidth - 4)
+    for (k, i) in (first..<min(walk.rows.count, first + visible)).enumerated() {
+      let y = rect.y + 1 + k
+      let mine = i == row
+      var x = canvas.put(mine ? (canvas.unicode ? "▸" : ">") : " ", x: rect.x, y: y, style: theme.emphasis)
+      x = canvas.put(ShapeText.compact(walk.rows[i].outputShape).padding(to: shapeWidth + 1), x: x, y: y,
+                     style: mine ? theme.emphasis : theme.text)
+      x = canvas.put(NumberText.grouped(sizes[i]).leftPadded(to: numberWidth) + " ", x: x, y: y, style: theme.muted)
+      let fraction = (log(Double(max(1, sizes[i]))) - low) / span
+      let n = max(1, Int((fraction * Double(barWidth - 1)).rounded()) + 1)
+      canvas.put(String(repeating: canvas.unicode ? "▬" : "=", count: n), x: x, y: y, style: mine ? theme.emphasis : theme.done)
     }
   }
 
