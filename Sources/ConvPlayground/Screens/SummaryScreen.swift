@@ -18,6 +18,8 @@ public struct SummaryScreen: Screen {
   public private(set) var picker: Int?
   public private(set) var showMaps = false
   var notice: String?
+  /// `v` on a model without weights: say what would show feature maps.
+  var noMapsNotice = false
   /// The picture given on the command line, kept for the models chosen later.
   let image: Image?
   let imageName: String?
@@ -69,6 +71,7 @@ public struct SummaryScreen: Screen {
     guard case .key(let key) = msg else { return .none }
     if picker != nil { return updatePicker(key) }
     notice = nil
+    noMapsNotice = false
     let last = walk.rows.count - 1
     switch key {
     case .down, .char("j"): row = min(row + 1, last)
@@ -86,7 +89,8 @@ public struct SummaryScreen: Screen {
       if model.hasActivations {
         showMaps.toggle()
       } else {
-        notice = model.problem ?? ""
+        notice = model.problem
+        noMapsNotice = model.problem == nil
         showMaps = false
       }
     default:
@@ -224,6 +228,11 @@ public struct SummaryScreen: Screen {
     }
   }
 
+  func noticeText(_ env: Env) -> String? {
+    if noMapsNotice { return env.t(T.sumNoMaps) }
+    return notice.map { env.t(T.sumProblem, $0) }
+  }
+
   /// `224 x 224 x 3` and, for a picture's channels, `RGB` in the channel colours or `gray`.
   @discardableResult
   private func drawShape(
@@ -324,9 +333,11 @@ public struct SummaryScreen: Screen {
     canvas.put(String(repeating: rule, count: rect.width - 2), x: rect.x + 1, y: y, style: theme.border)
     canvas.put(" \(r.name) (\(r.kerasClass)) ", x: rect.x + 3, y: y, style: theme.panelTitle, maxWidth: rect.width - 6)
     y += 1
-    if let notice {
-      canvas.put(env.t(T.sumProblem, notice), x: rect.x + 1, y: y, style: theme.error, maxWidth: rect.width - 2)
-      y += 1
+    if let text = noticeText(env) {
+      for l in wrapText(text, width: rect.width - 2).prefix(2) {
+        canvas.put(l, x: rect.x + 1, y: y, style: theme.error, maxWidth: rect.width - 2)
+        y += 1
+      }
     }
     drawFlowLine(r, x: rect.x + 1, y: y, width: rect.width - 2, into: &canvas, env: env)
     y += 1
@@ -379,8 +390,8 @@ public struct SummaryScreen: Screen {
     canvas.box(rect, title: "\(r.name) (\(r.kerasClass))", style: theme.border, titleStyle: theme.panelTitle)
     let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
     var y = inner.y
-    if let notice {
-      for l in wrapText(env.t(T.sumProblem, notice), width: inner.width) where y < inner.maxY {
+    if let text = noticeText(env) {
+      for l in wrapText(text, width: inner.width) where y < inner.maxY {
         canvas.put(l, x: inner.x, y: y, style: theme.error, maxWidth: inner.width)
         y += 1
       }
