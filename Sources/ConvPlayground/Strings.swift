@@ -32,7 +32,7 @@ public enum T: String, CaseIterable, Sendable {
   case lessonTraining, lessonTrainingBlurb, lessonQuiz, lessonQuizBlurb, lessonSummary
   case lessonSummaryBlurb
   // Model summary screen.
-  case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
+  case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumFeeds, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
   case sumModelInput, sumFilters, sumPoolWindow, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
   case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
   case sumVolumesTitle, sumProblem, sumLoadFailed, sumGray, sumOpensAt, keySumLayer, keySumPage, keySumFreeze, keySumModel
@@ -139,6 +139,7 @@ public enum T: String, CaseIterable, Sendable {
     case .sumOutputSize: return ("output size", "tamaño de salida")
     case .sumParams: return ("parameters", "parámetros")
     case .sumFedBy: return ("fed by", "recibe de")
+    case .sumFeeds: return ("feeds", "alimenta a")
     case .sumTrainable: return ("yes (t freezes it)", "sí (t la congela)")
     case .sumFrozen: return ("no, frozen: trainable=False (t unfreezes it)", "no, congelada: trainable=False (t la descongela)")
     case .sumNoWeights: return ("no weights to train", "sin pesos que entrenar")

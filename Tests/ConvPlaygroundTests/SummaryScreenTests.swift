@@ -144,6 +144,29 @@ final class SummaryScreenTests: XCTestCase {
     XCTAssertTrue(text.contains("no, frozen: trainable=False"), text)
   }
 
+  /// A colour model with weights: the photo is resized to the input and scaled to 0-1 (as the
+  /// data sets are), and the first layer's maps are that input convolved.
+  func testColourModelWithWeightsShowsThePhoto() throws {
+    let spec = try ModelSpecParser.parse("conv2d(3, 1, use_bias=false) -> flatten -> dense(2, softmax)", inputShape: [8, 8, 3])
+    let network = try Network(spec: spec, seed: 5)
+    // A 16x16 photo: red left half, blue right half; halving it keeps the halves.
+    var planes = [Float](repeating: 0, count: 3 * 256)
+    for y in 0..<16 { for x in 0..<16 { planes[(x < 8 ? 0 : 2) * 256 + y * 16 + x] = 255 } }
+    let photo = Image(width: 16, height: 16, channels: 3, samples: planes)
+    let model = try SummaryModels.withWeights(network, label: "rgb", image: photo, imageName: "photo.png")
+    guard case .maps(let maps, let channels, _, _) = model.activations[0] else { return XCTFail("conv maps") }
+    XCTAssertEqual(channels, 3)
+    let kernel = try XCTUnwrap(network.namedParameters.first { $0.name == "conv2d/kernel" }).parameter.value  // [1,1,3,3]
+    // A 1x1 convolution: at a red pixel (left) output f = kernel[R][f]; at a blue one kernel[B][f].
+    for f in 0..<3 {
+      XCTAssertEqual(maps[f].values[3 * 8 + 1], kernel[0 * 3 + f], accuracy: 1e-6)
+      XCTAssertEqual(maps[f].values[3 * 8 + 6], kernel[2 * 3 + f], accuracy: 1e-6)
+    }
+    let text = app(SummaryScreen(model: model), keys: "v").render(width: 80, height: 24).text
+    XCTAssertTrue(text.contains("Input: photo.png"), text)
+    XCTAssertTrue(text.contains("8 x 8 x 3 RGB ──► Conv2D 1x1, 3 filters ──► 8 x 8 x 3"), text)
+  }
+
   func testHomeOpensTheScreen() throws {
     var a = PlaygroundApp.home(env: env)
     let i = try XCTUnwrap(Lesson.standard.firstIndex { $0.id == "summary" })

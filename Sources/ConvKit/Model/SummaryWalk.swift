@@ -21,6 +21,8 @@ public struct SummaryWalk: Sendable {
     /// The layers this one reads (the previous layer in a Sequential model).
     public var inputs: [String]
     public var inputShapes: [FeatureShape]
+    /// The layers that read this one (in Keras's order): more than one at a branch.
+    public var outputs: [String] = []
     public var outputShape: FeatureShape
     public var parameters: ParameterCount
     public var trainable: Bool
@@ -142,6 +144,7 @@ public struct SummaryWalk: Sendable {
         previous = r.layer.name
       }
       rows = out
+      for i in rows.indices.dropLast() { rows[i].outputs = [rows[i + 1].name] }
     case .graph(let graph):
       let computed = try graph.rows()
       let byName = Dictionary(uniqueKeysWithValues: computed.map { ($0.node.name, $0) })
@@ -157,6 +160,9 @@ public struct SummaryWalk: Sendable {
           parameterFormula: node.parameterFormula(for: r.inputShapes, parameters: r.parameters),
           window: r.inputShapes.first.flatMap { try? node.window(on: $0) }, isInput: isInput)
       }
+      var readers: [String: [String]] = [:]
+      for r in rows { for i in r.inputs { readers[i, default: []].append(r.name) } }
+      for i in rows.indices { rows[i].outputs = readers[rows[i].name] ?? [] }
     }
   }
 }

@@ -177,7 +177,9 @@ public struct SummaryScreen: Screen {
       let side = Rect(x: table.maxX + 1, y: area.y, width: area.maxX - table.maxX - 2, height: area.height)
       drawSidePanel(into: &canvas, rect: side, mapsInside: !mapsBelow, env: env)
     } else {
-      let detailHeight = area.height >= 27 ? 7 : 6
+      // The rule, the flow and the facts (a notice or the maps hint may take one more line).
+      let lines = 2 + facts(env: env).count + (model.hasActivations || noticeText(env) != nil ? 1 : 0)
+      let detailHeight = max(area.height >= 27 ? 7 : 6, min(lines, 8))
       let table = Rect(
         x: area.x + max(0, (area.width - tableWidth) / 2), y: area.y, width: min(tableWidth, area.width),
         height: area.height - detailHeight)
@@ -321,7 +323,16 @@ public struct SummaryScreen: Screen {
       let fed = zip(r.inputs, r.inputShapes).map { "\($0) (\(shapeText($1)))" }.joined(separator: ", ")
       out.append((env.t(T.sumFedBy), fed, theme.text))
     }
+    if isBranchPoint(r) { out.append((env.t(T.sumFeeds), r.outputs.joined(separator: ", "), theme.text)) }
     return out
+  }
+
+  /// True where the graph forks or joins after this layer: it feeds several layers (ResNet's
+  /// block input feeds the shortcut and the block), or one that joins branches (Add, Concatenate).
+  func isBranchPoint(_ r: SummaryWalk.Row) -> Bool {
+    guard walk.isGraph else { return false }
+    if r.outputs.count > 1 { return true }
+    return r.outputs.contains { name in walk.rows.first { $0.name == name }.map { $0.inputs.count > 1 } ?? false }
   }
 
   /// Below the table (small terminals): a title rule, the flow in one line, then the facts.
