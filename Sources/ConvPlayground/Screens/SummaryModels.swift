@@ -222,6 +222,9 @@ public enum SummaryModels {
     -> SummaryModel
   {
     if let choice = named(text) {
+      if inputShape != nil && ModelZoo.named(choice.name) == nil {
+        throw SummaryModelError("--input applies to a spec or a course model; \(choice.name) has its own input shape")
+      }
       if choice.name == "digits" { return try digitsModel(image: image, imageName: imageName) }
       var m = try choice.load()
       if let inputShape, let zoo = ModelZoo.named(choice.name) {
@@ -238,6 +241,7 @@ public enum SummaryModels {
       let data: Data
       do { data = try Data(contentsOf: url) } catch { throw SummaryModelError("cannot read \(text)") }
       if looksLikeSafetensors(data) {
+        if inputShape != nil { throw SummaryModelError("--input applies to a spec; a saved model has its own input shape") }
         let (network, _) = try ModelFile.decode(data, name: url.lastPathComponent)
         return try withWeights(network, label: url.lastPathComponent, image: image, imageName: imageName)
       }

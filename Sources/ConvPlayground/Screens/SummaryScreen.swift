@@ -314,7 +314,7 @@ public struct SummaryScreen: Screen {
     if r.parameters.total == 0 {
       state = env.t(T.sumNoWeights)
     } else if r.trainable {
-      state = env.t(T.sumTrainable) + (r.parameters.nonTrainable > 0 ? " · " + NumberText.grouped(r.parameters.nonTrainable) + " non-trainable" : "")
+      state = env.t(T.sumTrainable) + (r.parameters.nonTrainable > 0 ? "; " + NumberText.grouped(r.parameters.nonTrainable) + " non-trainable" : "")
     } else {
       state = env.t(T.sumFrozen)
     }
