@@ -240,7 +240,8 @@ public enum SummaryModels {
       let url = URL(fileURLWithPath: text)
       let data: Data
       do { data = try Data(contentsOf: url) } catch { throw SummaryModelError("cannot read \(text)") }
-      if looksLikeSafetensors(data) {
+      // A binary file is a saved model or nothing: ModelFile says what is wrong with it.
+      if looksLikeSafetensors(data) || url.pathExtension.lowercased() == "safetensors" || data.contains(0) {
         if inputShape != nil { throw SummaryModelError("--input applies to a spec; a saved model has its own input shape") }
         let (network, _) = try ModelFile.decode(data, name: url.lastPathComponent)
         return try withWeights(network, label: url.lastPathComponent, image: image, imageName: imageName)

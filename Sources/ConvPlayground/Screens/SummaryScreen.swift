@@ -62,7 +62,8 @@ public struct SummaryScreen: Screen {
   public func title(_ env: Env) -> String { env.t(T.lessonSummary) }
 
   public func status(_ env: Env) -> String {
-    model.label + "  " + env.t(T.sumLayerOf, row + 1, walk.rows.count)
+    guard !walk.rows.isEmpty else { return model.label }
+    return model.label + "  " + env.t(T.sumLayerOf, row + 1, walk.rows.count)
   }
 
   // MARK: update
@@ -70,6 +71,7 @@ public struct SummaryScreen: Screen {
   public mutating func update(_ msg: Msg, env: Env) -> Effect {
     guard case .key(let key) = msg else { return .none }
     if picker != nil { return updatePicker(key) }
+    guard !walk.rows.isEmpty else { return key == .char("m") ? openPicker() : .ignored }
     notice = nil
     noMapsNotice = false
     let last = walk.rows.count - 1
@@ -84,7 +86,7 @@ public struct SummaryScreen: Screen {
       guard !current.isInput else { return .none }
       do { try model.walk.setTrainable(!current.trainable, row: row) } catch { notice = String(describing: error) }
     case .char("m"), .char("M"):
-      picker = SummaryModels.all.firstIndex { $0.name == model.label } ?? 0
+      return openPicker()
     case .char("v"), .char("V"):
       if model.hasActivations {
         showMaps.toggle()
@@ -96,6 +98,11 @@ public struct SummaryScreen: Screen {
     default:
       return .ignored
     }
+    return .none
+  }
+
+  private mutating func openPicker() -> Effect {
+    picker = SummaryModels.all.firstIndex { $0.name == model.label } ?? 0
     return .none
   }
 
@@ -159,6 +166,7 @@ public struct SummaryScreen: Screen {
       drawPicker(picker, into: &canvas, area: area, env: env)
       return
     }
+    guard !walk.rows.isEmpty else { return }
     if showMaps && model.hasActivations {
       drawMapsView(into: &canvas, rect: area, env: env)
       return
