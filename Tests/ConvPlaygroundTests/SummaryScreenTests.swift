@@ -2,6 +2,7 @@ import ConvData
 import ConvImageIO
 import ConvKit
 import ConvPlayground
+import ConvPretrained
 import ConvTerminal
 import Foundation
 import XCTest
@@ -165,6 +166,33 @@ final class SummaryScreenTests: XCTestCase {
     let text = app(SummaryScreen(model: model), keys: "v").render(width: 80, height: 24).text
     XCTAssertTrue(text.contains("Input: photo.png"), text)
     XCTAssertTrue(text.contains("8 x 8 x 3 RGB ──► Conv2D 1x1, 3 filters ──► 8 x 8 x 3"), text)
+  }
+
+  /// A file as `convplay import` writes it: the preprocessing and the class names in its
+  /// metadata. 'caffe' is worked out here by hand (BGR, minus the ImageNet means) for a photo
+  /// of one colour, and the network's own `predict` gives the probabilities to compare.
+  func testImportedModelUsesItsPreprocessingAndClassNames() throws {
+    let spec = try ModelSpecParser.parse("conv2d(4, 3, activation=relu) -> flatten -> dense(3, softmax)", inputShape: [6, 6, 3])
+    let network = try Network(spec: spec, seed: 11)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString).safetensors")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try ModelFile.save(network, metadata: [
+      PretrainedModel.preprocessingKey: "caffe", PretrainedModel.classesKey: "tiger\ntiger_cat\njaguar",
+    ], to: file)
+    let (r, g, b): (Float, Float, Float) = (200, 100, 50)
+    let photo = Image(width: 12, height: 12, channels: 3,
+                      samples: [Float](repeating: r, count: 144) + [Float](repeating: g, count: 144) + [Float](repeating: b, count: 144))
+    let model = try SummaryModels.resolve(file.path, inputShape: nil, image: photo, imageName: "tiger.png")
+    XCTAssertEqual(model.classNames, ["tiger", "tiger_cat", "jaguar"])
+    let pixel: [Float] = [b - 103.939, g - 116.779, r - 123.68]
+    let input = Tensor(shape: [1, 6, 6, 3], scalars: (0..<36).flatMap { _ in pixel })
+    let expected = network.predict(input).scalars
+    guard case .values(let last) = try XCTUnwrap(model.activations.last) else { return XCTFail("dense values") }
+    for (a, e) in zip(last, expected) { XCTAssertEqual(a, e, accuracy: 1e-5) }
+    let best = try XCTUnwrap(last.indices.max { last[$0] < last[$1] })
+    let text = app(SummaryScreen(model: model), keys: "End v").render(width: 80, height: 24).text
+    XCTAssertTrue(text.contains(["tiger", "tiger_cat", "jaguar"][best]), text)
+    XCTAssertTrue(text.contains("top classes:"), text)
   }
 
   func testHomeOpensTheScreen() throws {

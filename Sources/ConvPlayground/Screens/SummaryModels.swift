@@ -1,6 +1,7 @@
 import ConvData
 import ConvImageIO
 import ConvKit
+import ConvPretrained
 import Foundation
 
 /// A model as the summary screen shows it: its walk (ConvKit's `SummaryWalk`: the rows of
@@ -19,6 +20,8 @@ public struct SummaryModel: Sendable {
   public var activations: [LayerActivation]
   /// Why there are no activations although an image was given (no weights, a bad image).
   public var problem: String?
+  /// Names of the last layer's outputs when the file says what they are (ImageNet's classes).
+  public var classNames: [String]?
 
   public init(walk: SummaryWalk, label: String) {
     self.walk = walk
@@ -50,16 +53,25 @@ extension SummaryModel {
     var x = Tensor(shape: [1] + network.inputShape, scalars: pixels)
     activations = network.layers.map { layer in
       x = layer.forward(x, training: false)
-      return SummaryModel.activation(of: x)
+      return SummaryModel.activation(of: x.scalars, shape: Array(x.shape.dropFirst()))
     }
   }
 
-  static func activation(of t: Tensor) -> LayerActivation {
-    guard t.rank == 4 else { return .values(Array(t.scalars.prefix(65_536))) }
-    let (h, w, c) = (t.shape[1], t.shape[2], t.shape[3])
+  /// The same for a network loaded for inference (`convplay import`'s files, which can be as
+  /// large as VGG16): each layer's output is kept, reduced, as the forward pass produces it.
+  public mutating func record(_ network: InferenceNetwork, pixels: [Float]) {
+    var out: [LayerActivation] = []
+    _ = network.forward(pixels, batch: 1) { report, values in
+      out.append(SummaryModel.activation(of: values, shape: report.outputShape))
+    }
+    activations = out
+  }
+
+  static func activation(of s: [Float], shape: FeatureShape) -> LayerActivation {
+    guard shape.count == 3 else { return .values(Array(s.prefix(65_536))) }
+    let (h, w, c) = (shape[0], shape[1], shape[2])
     let f = max(1, (max(h, w) + mapSide - 1) / mapSide)
     let (ph, pw) = ((h + f - 1) / f, (w + f - 1) / f)
-    let s = t.scalars
     let planes = (0..<min(c, mapLimit)).map { ch -> GrayPlane in
       var v = [Float](repeating: 0, count: ph * pw)
       for y in 0..<ph {
@@ -149,50 +161,75 @@ public enum SummaryModels {
     -> SummaryModel
   {
     var model = SummaryModel(walk: try SummaryWalk(network.spec, name: label), label: label)
-    let shape = network.inputShape
+    guard let pixels = prepare(&model, shape: network.inputShape, image: image, imageName: imageName, preprocessing: .unit)
+    else { return model }
+    model.record(network, pixels: pixels)
+    return model
+  }
+
+  /// A model file loaded for inference (`PretrainedModel.load`: a file saved by `train`,
+  /// `finetune` or `import`), its picture prepared with the preprocessing the file names
+  /// (Keras's 'caffe' for an imported VGG16; x/255 for convplay's own), the outputs named by
+  /// its classes (ImageNet's for a 1000-class import).
+  public static func withWeights(_ url: URL, image: Image?, imageName: String?) throws -> SummaryModel {
+    let (network, metadata) = try PretrainedModel.load(url)
+    let label = url.lastPathComponent
+    var model = SummaryModel(walk: try SummaryWalk(network.spec, name: label), label: label)
+    let preprocessing = metadata[PretrainedModel.preprocessingKey].flatMap { Preprocessing(rawValue: $0) } ?? .unit
+    guard let pixels = prepare(&model, shape: network.inputShape, image: image, imageName: imageName, preprocessing: preprocessing)
+    else { return model }
+    model.record(network, pixels: pixels)
+    let classes = network.outputShape.reduce(1, *)
+    let names = PretrainedModel.classNames(metadata: metadata, classes: classes).map(\.name)
+    if names.first != "class 0" { model.classNames = names }
+    return model
+  }
+
+  /// The network's input for `image` (nil: the drawn 7 or the lab's sample), and the picture
+  /// the screen shows. A 28x28x1 network gets a digit prepared as `convplay predict` prepares
+  /// one; others the image resized (bilinear) and put through `preprocessing`. Sets
+  /// `model.problem` and returns nil when the image cannot be used.
+  static func prepare(
+    _ model: inout SummaryModel, shape: FeatureShape, image: Image?, imageName: String?, preprocessing: Preprocessing
+  ) -> [Float]? {
     guard shape.count == 3, shape[2] == 1 || shape[2] == 3 else {
       model.problem = "the network takes \(ShapeText.compact(shape)) inputs, not an image"
-      return model
+      return nil
     }
     let (h, w, c) = (shape[0], shape[1], shape[2])
-    var pixels: [Float]
-    if h == 28 && w == 28 && c == 1 {
+    if h == 28 && w == 28 && c == 1 && (preprocessing == .unit) {
+      let pixels: [Float]
       if let image {
         let gray = GrayMethod.luminance.convert(image)
         do {
           pixels = try DigitPreprocessing.mnistStyle(gray: gray.samples, width: gray.width, height: gray.height)
         } catch let e as DigitPreprocessing.Failure {
           model.problem = (imageName.map { $0 + ": " } ?? "") + e.description
-          return model
+          return nil
+        } catch {
+          model.problem = String(describing: error)
+          return nil
         }
         model.inputNote = imageName
       } else {
         pixels = drawnSeven()
         model.inputNote = "drawn 7"
       }
-    } else {
-      var source = image ?? labSamplePicture()
-      if c == 1 && source.channels != 1 { source = GrayMethod.luminance.convert(source) }
-      if c == 3 && source.channels == 1 {
-        source = Image(width: source.width, height: source.height, channels: 3,
-                       samples: source.samples + source.samples + source.samples)
-      }
-      let resized = source.resizedBilinear(height: h, width: w)
-      let planar = resized.samples
-      pixels = [Float](repeating: 0, count: h * w * c)
-      for p in 0..<(h * w) {
-        for ch in 0..<c { pixels[p * c + ch] = planar[ch * h * w + p] / 255 }
-      }
+      model.input = Picture(Image(width: 28, height: 28, channels: 1, samples: pixels.map { min(255, max(0, $0 * 255)) }))
+      return pixels
+    }
+    var source = image ?? labSamplePicture()
+    if c == 1 && source.channels != 1 { source = GrayMethod.luminance.convert(source) }
+    let resized = source.resizedBilinear(height: h, width: w)
+    do {
+      let pixels = try preprocessing.apply(resized, channels: c)
+      model.input = Picture(resized)
       model.inputNote = imageName ?? "sample picture"
+      return pixels
+    } catch {
+      model.problem = (imageName.map { $0 + ": " } ?? "") + String(describing: error)
+      return nil
     }
-    // The picture as the network receives it, back on the 0-255 scale for drawing.
-    var planar = [Float](repeating: 0, count: h * w * c)
-    for p in 0..<(h * w) {
-      for ch in 0..<c { planar[ch * h * w + p] = min(255, max(0, pixels[p * c + ch] * 255)) }
-    }
-    model.input = Picture(Image(width: w, height: h, channels: c, samples: planar))
-    model.record(network, pixels: pixels)
-    return model
   }
 
   /// A 7 drawn with two strokes on a 28x28 canvas, already as MNIST centres digits (light on
@@ -238,15 +275,18 @@ public enum SummaryModels {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory), !isDirectory.boolValue {
       let url = URL(fileURLWithPath: text)
-      let data: Data
-      do { data = try Data(contentsOf: url) } catch { throw SummaryModelError("cannot read \(text)") }
-      // A binary file is a saved model or nothing: ModelFile says what is wrong with it.
-      if looksLikeSafetensors(data) || url.pathExtension.lowercased() == "safetensors" || data.contains(0) {
+      // Only the start of the file decides: a saved model (VGG16's is 553 MB) is read once, by
+      // PretrainedModel, one tensor at a time.
+      guard let handle = FileHandle(forReadingAtPath: text) else { throw SummaryModelError("cannot read \(text)") }
+      let head = handle.readData(ofLength: 4096)
+      let size = Int(handle.seekToEndOfFile())
+      handle.closeFile()
+      // A binary file is a saved model or nothing: the loader says what is wrong with it.
+      if looksLikeSafetensors(head, fileSize: size) || url.pathExtension.lowercased() == "safetensors" || head.contains(0) {
         if inputShape != nil { throw SummaryModelError("--input applies to a spec; a saved model has its own input shape") }
-        let (network, _) = try ModelFile.decode(data, name: url.lastPathComponent)
-        return try withWeights(network, label: url.lastPathComponent, image: image, imageName: imageName)
+        return try withWeights(url, image: image, imageName: imageName)
       }
-      guard let spec = String(data: data, encoding: .utf8) else { throw SummaryModelError("\(text): neither a model spec nor a saved model") }
+      guard let data = FileManager.default.contents(atPath: text), let spec = String(data: data, encoding: .utf8) else { throw SummaryModelError("\(text): neither a model spec nor a saved model") }
       return try fromSpec(spec, source: text, label: url.deletingPathExtension().lastPathComponent, inputShape: inputShape, image: image)
     }
     guard text.contains("(") || text.contains("->") || text.contains("\n") || ModelSpecParser.layerNames.contains(where: { text.lowercased().hasPrefix($0.name) }) else {
@@ -269,11 +309,11 @@ public enum SummaryModels {
   }
 
   /// Safetensors starts with the header's length (8 bytes, little endian) and then `{`.
-  static func looksLikeSafetensors(_ data: Data) -> Bool {
-    guard data.count > 9 else { return false }
+  static func looksLikeSafetensors(_ head: Data, fileSize: Int) -> Bool {
+    guard head.count > 9 else { return false }
     var n: UInt64 = 0
-    for i in 0..<8 { n |= UInt64(data[data.startIndex + i]) << (8 * UInt64(i)) }
-    return n > 0 && n <= UInt64(data.count - 8) && data[data.startIndex + 8] == UInt8(ascii: "{")
+    for i in 0..<8 { n |= UInt64(head[head.startIndex + i]) << (8 * UInt64(i)) }
+    return n > 0 && n <= UInt64(max(0, fileSize - 8)) && head[head.startIndex + 8] == UInt8(ascii: "{")
   }
 }
 

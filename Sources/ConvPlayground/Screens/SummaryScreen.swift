@@ -541,10 +541,14 @@ public struct SummaryScreen: Screen {
       canvas.put(isLast ? env.t(T.sumTopClasses) : env.t(T.sumValuesTitle, NumberText.grouped(values.count)),
                  x: x0, y: y - 1, style: theme.panelTitle, maxWidth: rect.maxX - x0)
       let top = values.indices.sorted { values[$0] > values[$1] }.prefix(max(1, min(10, rect.maxY - y)))
-      let barWidth = max(4, min(30, rect.maxX - x0 - 18))
+      // The file's class names (ImageNet's for an imported VGG16), else the unit's index.
+      let names = isLast ? model.classNames.flatMap { $0.count == values.count ? $0 : nil } : nil
+      let labelWidth = names.map { n in min(18, top.map { n[$0].count }.max() ?? 5) + 1 } ?? 5
+      let barWidth = max(4, min(30, rect.maxX - x0 - 13 - labelWidth))
       let largest = max(values[top.first!], 1e-6)
       for i in top where y < rect.maxY {
-        let label = (isLast ? "\(i)" : "#\(i)").leftPadded(to: 5)
+        let label = names.map { String($0[i].prefix(labelWidth - 1)).padding(to: labelWidth) }
+          ?? (isLast ? "\(i)" : "#\(i)").leftPadded(to: 5)
         let value = NumberText.significant(Double(values[i]), digits: 3).leftPadded(to: 9)
         let bar = progressBar(Double(max(0, values[i]) / largest), width: barWidth, unicode: canvas.unicode)
         var x = canvas.put(label, x: x0, y: y, style: theme.text)
