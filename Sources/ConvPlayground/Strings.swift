@@ -33,9 +33,9 @@ public enum T: String, CaseIterable, Sendable {
   case lessonSummaryBlurb
   // Model summary screen.
   case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumFeeds, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
-  case sumModelInput, sumFilters, sumPoolWindow, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
+  case sumModelInput, sumFilters, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
   case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
-  case sumVolumesTitle, sumProblem, sumLoadFailed, sumGray, sumOpensAt, keySumLayer, keySumPage, keySumFreeze, keySumModel
+  case sumVolumesTitle, sumProblem, sumGray, keySumLayer, keySumPage, keySumFreeze, keySumModel
   case keySumMaps, helpSummary1, helpSummary2, helpSummary3
   case keyNext, keyPrev, keyFirstLast, keyPlay, keySpeed, keyKernel, keyEdit, keyRandom, keyFlip
   case keyInputSize, keyKernelSize, keyInputCols, keyKernelCols, keyPadding, keyStride
@@ -50,9 +50,9 @@ public enum T: String, CaseIterable, Sendable {
   case editingCell, inputKernelTargets, channelTargets
   case poolSettings, noParameters, courseShrink
   case quizSettings, quizScore, quizQuestion, quizAnswerLabel, quizTypeFirst, quizMixed, quizShowOn
-  case quizOneChannel, quizPoolChannels, quizMore, quizSeed, quizSummaryLayer, keyQuizSubmit, keyQuizErase, keyQuizTopic
+  case quizOneChannel, quizPoolChannels, quizMore, quizSeed, keyQuizSubmit, keyQuizErase, keyQuizTopic
   case keyQuizLevel, keyQuizNext, keyQuizShow, keyQuizScroll, keyBackToQuiz, helpQuiz1, helpQuiz2
-  case helpQuizSummary, homeSuggest, homeSuggestNew
+  case homeSuggest, homeSuggestNew
   case rgbInputLabel, rgbFilterLabel, rgbOutputLabel
   case helpConv1, helpConv2, helpPadding1, helpPadding2, helpPooling1, helpPooling2
   case helpRGB1, helpRGB2
@@ -146,7 +146,6 @@ public enum T: String, CaseIterable, Sendable {
     case .sumKeepsShape: return ("keeps its input's shape", "mantiene la forma de su entrada")
     case .sumModelInput: return ("the model's input", "la entrada del modelo")
     case .sumFilters: return ("{0} filters", "{0} filtros")
-    case .sumPoolWindow: return ("window", "ventana")
     case .sumUnits: return ("{0} units", "{0} unidades")
     case .sumPickerTitle: return ("Choose a model", "Elige un modelo")
     case .sumPickerHint: return ("↑↓ choose   Enter open   Esc cancel", "↑↓ elegir   Enter abrir   Esc cancelar")
@@ -161,9 +160,7 @@ public enum T: String, CaseIterable, Sendable {
     case .sumSamplePicture: return ("the image lab's sample picture (--image PATH: your own)", "la imagen de ejemplo del laboratorio (--image RUTA: la tuya)")
     case .sumVolumesTitle: return ("Values per layer (log scale):", "Valores por capa (escala log.):")
     case .sumProblem: return ("Note: {0}", "Nota: {0}")
-    case .sumLoadFailed: return ("Cannot open {0}: {1}", "No se puede abrir {0}: {1}")
     case .sumGray: return ("gray", "gris")
-    case .sumOpensAt: return ("layer {0}: {1}", "capa {0}: {1}")
     case .keySumLayer: return ("layer", "capa")
     case .keySumPage: return ("10 layers", "10 capas")
     case .keySumFreeze: return ("freeze/unfreeze", "congelar/descongelar")
@@ -274,7 +271,6 @@ public enum T: String, CaseIterable, Sendable {
                                     "Cuestionario: entrada {0}: se ve un canal (todos se tratan igual).")
     case .quizMore: return ("({0} more lines: PgDn)", "({0} líneas más: AvPág)")
     case .quizSeed: return ("seed {0}", "semilla {0}")
-    case .quizSummaryLayer: return ("The question is about layer {0}, {1} (marked).", "La pregunta trata de la capa {0}, {1} (marcada).")
     case .keyQuizSubmit: return ("answer", "responder")
     case .keyQuizErase: return ("erase", "borrar")
     case .keyQuizTopic: return ("topic", "tema")
@@ -287,8 +283,6 @@ public enum T: String, CaseIterable, Sendable {
                              "Calcula la respuesta y escríbela: una forma como 26x26x64, 26, 26, 64 o (None, 26, 26, 64); un número como 640 o 649,775. Enter la comprueba con el motor y la explica con la fórmula y los números.")
     case .helpQuiz2: return ("Tab chooses the topic, the arrows the level (1 to 3). After answering, g opens the screen that shows the question with its numbers loaded (q comes back), Enter asks the next one. Progress per topic is saved after each answer; Home suggests the weakest topic.",
                              "Tab elige el tema, las flechas el nivel (1 a 3). Tras responder, g abre la pantalla que muestra la pregunta con sus números (q vuelve), Enter pasa a la siguiente. El progreso por tema se guarda tras cada respuesta; Inicio sugiere el tema más flojo.")
-    case .helpQuizSummary: return ("The model of the question as Keras's model.summary() prints it: the shapes and parameter counts come from the same engine that grades the quiz.",
-                                   "El modelo de la pregunta como lo imprime model.summary() de Keras: las formas y los parámetros vienen del mismo motor que corrige el cuestionario.")
     case .homeSuggest: return ("Quiz: practise {0} next ({1} of {2} right so far).",
                                "Cuestionario: practica {0} ahora ({1} de {2} aciertos hasta ahora).")
     case .homeSuggestNew: return ("Quiz: start with {0}; your progress per topic is kept.",
