@@ -270,7 +270,8 @@ final class TrainingColorTests: XCTestCase {
   /// the zoo model's head resized to two classes.
   func testBackgroundRunOnAFolder() throws {
     let dir = try temporaryDirectory()
-    for (c, name) in ["dark", "light"].enumerated() {
+    // Named like two CIFAR-10 classes: a folder's names are shown as written, never translated.
+    for (c, name) in ["cat", "dog"].enumerated() {
       let sub = dir.appendingPathComponent(name)
       try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
       for i in 0..<12 {
@@ -284,13 +285,18 @@ final class TrainingColorTests: XCTestCase {
       folder: FolderSettings(height: 8, width: 8, gray: false, validationSplit: 0.25))
     config.validationSplit = 0
     var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:], session: TrainingSession())
-    XCTAssertEqual(screen.classNames, ["dark", "light"])
+    XCTAssertEqual(screen.classNames, ["cat", "dog"])
     XCTAssertEqual(screen.config.spec.inputShape, [8, 8, 3])
     XCTAssertEqual(try screen.config.spec.rows().last?.outputShape, [2])
     run(&screen)
     let e = try XCTUnwrap(screen.evaluation)
     XCTAssertEqual(e.confusion.count, 2)
     XCTAssertEqual(e.confusion.flatMap { $0 }.reduce(0, +), 6)
+    var app = PlaygroundApp(root: screen, env: env(.es))
+    app.send(.key(.char("2")))
+    let text = app.render(width: 100, height: 30).text
+    XCTAssertTrue(text.contains("0 cat") && text.contains("1 dog"), text)
+    XCTAssertFalse(text.contains("gato"), text)
   }
 
   /// Fine-tuning the built-in digits model on tiny IDX files: both phases run and report.

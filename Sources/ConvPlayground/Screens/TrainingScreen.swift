@@ -755,8 +755,11 @@ public struct TrainingScreen: Screen {
     // Rows are named by class (digits need no name: the column headers say it).
     let named = n <= classNames.count && classNames != (0..<n).map(String.init)
     let labelWidth = named ? 11 : 4
-    canvas.put(env.t(T.trConfusionTitle), x: rect.x + 1, y: rect.y, style: theme.panelTitle,
-               maxWidth: min(rect.width - 2, labelWidth + 2 + n * cell))
+    // The gallery goes right of the table, or of the title when a few classes make it wider.
+    let title = env.t(T.trConfusionTitle)
+    var used = labelWidth + 3 + n * cell + 2
+    if rect.width - max(used, title.count + 3) >= 34 { used = max(used, title.count + 3) }
+    canvas.put(title, x: rect.x + 1, y: rect.y, style: theme.panelTitle, maxWidth: min(rect.width - 2, used - 2))
     var y = rect.y + 1
     var header = String(repeating: " ", count: labelWidth + 2)
     for j in 0..<n { header += String(j).leftPadded(to: cell) }
@@ -784,7 +787,6 @@ public struct TrainingScreen: Screen {
       y += 1
     }
     // Beside it, when there is room, the first misclassified images.
-    let used = labelWidth + 3 + n * cell + 2
     if rect.width - used >= 34 {
       drawGallery(&canvas, rect: Rect(x: rect.x + used, y: rect.y, width: rect.width - used, height: rect.height), env: env)
     }
@@ -855,10 +857,12 @@ public struct TrainingScreen: Screen {
     }
   }
 
-  /// A class's name in the screen's language, cut to `width` characters (digits stay digits).
+  /// A class's name (in the screen's language for CIFAR-10 and Fashion-MNIST), cut to `width` characters (digits stay digits).
   private func label(_ c: Int, _ env: Env, width: Int = 6) -> String {
     guard c < classNames.count else { return String(c) }
-    return String(ClassNames.localized(classNames[c], env.lang).prefix(max(1, width)))
+    // The named data sets' English names are translated; a folder's names are the user's own.
+    let name = config.dataset.knownClassNames == nil ? classNames[c] : ClassNames.localized(classNames[c], env.lang)
+    return String(name.prefix(max(1, width)))
   }
 
   private func drawFilters(_ canvas: inout Canvas, rect: Rect, env: Env) {
