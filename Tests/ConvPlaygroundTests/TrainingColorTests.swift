@@ -13,17 +13,7 @@ final class TrainingColorTests: XCTestCase {
   func env(_ lang: Lang = .en) -> Env { Env(lang: lang, theme: Theme(colored: true)) }
 
   func check(_ app: PlaygroundApp, _ name: String, sizes: [(Int, Int)] = [(80, 24), (120, 40)]) throws {
-    let record = ProcessInfo.processInfo.environment["CONVPLAY_RECORD_SNAPSHOTS"] == "1"
-    for (w, h) in sizes {
-      let text = app.render(width: w, height: h).text + "\n"
-      let file = SnapshotTests.directory.appendingPathComponent("\(name)-\(w)x\(h).txt")
-      if record {
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        continue
-      }
-      let expected = try? String(contentsOf: file, encoding: .utf8)
-      XCTAssertEqual(expected, text, "\(file.lastPathComponent) differs (re-record with CONVPLAY_RECORD_SNAPSHOTS=1)")
-    }
+    try TrainingScreenTests.checkSnapshots(app, name, sizes: sizes)
   }
 
   /// Ten colour classes of `side` x `side` images: class c is a square of hue c on a dark
@@ -222,16 +212,8 @@ final class TrainingColorTests: XCTestCase {
     try check(app, "training-finetune-layers")
   }
 
-  func run(_ screen: inout TrainingScreen, timeout: Double = 90) {
-    let e = env()
-    XCTAssertEqual(screen.update(.key(.enter), env: e), .none)
-    let deadline = Date().addingTimeInterval(timeout)
-    while screen.phase != .finished && Date() < deadline {
-      usleep(20_000)
-      _ = screen.update(.tick, env: e)
-      if case .failed(let why) = screen.phase { XCTFail(why); break }
-    }
-    XCTAssertEqual(screen.phase, .finished)
+  func run(_ screen: inout TrainingScreen, file: StaticString = #filePath, line: UInt = #line) {
+    TrainingScreenTests.runToTheEnd(&screen, env: env(), timeout: 90, file: file, line: line)
   }
 
   func temporaryDirectory() throws -> URL {
@@ -302,14 +284,7 @@ final class TrainingColorTests: XCTestCase {
   /// Fine-tuning the built-in digits model on tiny IDX files: both phases run and report.
   func testBackgroundFinetuneRunsBothPhases() throws {
     let dir = try temporaryDirectory()
-    for (prefix, n) in [("train", 120), ("t10k", 40)] {
-      let d = TrainingScreenTests.bars(n, seed: UInt64(n))
-      let bytes = d.images.scalars.map { UInt8(min(255, max(0, $0 * 255))) }
-      try IDXArray(dimensions: [n, 28, 28], bytes: bytes).encoded()
-        .write(to: dir.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
-      try IDXArray(dimensions: [n], bytes: d.labels.map { UInt8($0) }).encoded()
-        .write(to: dir.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
-    }
+    try TrainingScreenTests.writeBarsIDX(in: dir, training: 120, test: 40)
     var config = finetuneConfig()
     config.dataset = .mnist
     config.dataDirectory = dir.path

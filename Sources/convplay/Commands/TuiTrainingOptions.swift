@@ -44,7 +44,7 @@ struct TuiTrainingOptions: ParsableArguments {
       let path = base == "default" ? nil : base
       if let path {
         // Read now, so a bad file is one line here rather than a message on the screen.
-        do { _ = try ModelFile.load(URL(fileURLWithPath: path)) } catch { throw CLIFailure("\(path): \(error)") }
+        do { _ = try ModelFile.load(URL(fileURLWithPath: path)) } catch { throw CLIFailure("--base: \(error)") }
       }
       finetuning = FineTuneSettings(
         basePath: path, plan: FineTuningPlan(freezeEpochs: freezeEpochs, finetuneEpochs: finetuneEpochs))
