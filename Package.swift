@@ -53,6 +53,8 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
     .target(name: "ConvData", dependencies: ["ConvKit", "CZlib", "ConvImageIO"], swiftSettings: hostTuning),
+    // Pretrained networks: Keras/PyTorch weight import (.npz, safetensors), ImageNet classes, preprocessing.
+    .target(name: "ConvPretrained", dependencies: ["ConvKit", "ConvData", "ConvImageIO", "CZlib"], swiftSettings: hostTuning),
     // Wide-character ncurses (system library: module.modulemap + shim.h, linked directly).
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
     // The only code that calls ncurses: Terminal, Key, Canvas.
@@ -67,6 +69,7 @@ let package = Package(
         "ConvImageIO",
         "ConvData",
         "ConvPlayground",
+        "ConvPretrained",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning),
@@ -80,10 +83,12 @@ let package = Package(
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO", "ConvData"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO", "ConvData", "ConvPretrained"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
+    .testTarget(
+      name: "ConvPretrainedTests", dependencies: ["ConvPretrained", "ConvKit", "ConvData"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO"],
       exclude: ["Snapshots"]),

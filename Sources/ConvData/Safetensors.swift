@@ -59,60 +59,109 @@ public struct SafeTensors: Equatable {
   /// Parses and validates a file: header length, JSON, dtypes, shapes against byte ranges, and
   /// that every range lies inside the file (a truncated file is refused, naming the tensor).
   public init(data: Data, name: String = "weights file") throws {
-    func fail(_ why: String) -> DataError { DataError("\(name): \(why)") }
-    guard data.count >= 8 else { throw fail("too short to be a safetensors file (\(data.count) bytes)") }
-    let bytes = [UInt8](data)
-    var n: UInt64 = 0
-    for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-    guard n <= UInt64(bytes.count - 8) else {
-      throw fail("truncated or not a safetensors file: the header claims \(n) bytes, the file has \(bytes.count - 8) after the length")
+    let header = try data.withUnsafeBytes { raw in
+      try Header(prefix: UnsafeRawBufferPointer(rebasing: raw.prefix(8)), fileSize: data.count, name: name) { range in
+        Data(raw[range])
+      }
     }
-    let headerEnd = 8 + Int(n)
-    let object: Any
-    do {
-      object = try JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd]))
-    } catch {
-      throw fail("the safetensors header is not valid JSON")
+    if let other = header.entries.first(where: { $0.dtype != "F32" }) {
+      throw DataError("\(name): tensor \(other.name): dtype \(other.dtype) is not supported (convplay uses F32)")
     }
-    guard let header = object as? [String: Any] else { throw fail("the safetensors header is not a JSON object") }
-    let dataSize = bytes.count - headerEnd
-    var entries: [(begin: Int, entry: Entry)] = []
-    var meta: [String: String] = [:]
-    for (key, value) in header {
-      if key == "__metadata__" {
-        guard let m = value as? [String: Any] else { throw fail("__metadata__ is not an object") }
-        for (k, v) in m {
-          guard let s = v as? String else { throw fail("metadata \(k) is not a string") }
-          meta[k] = s
+    tensors = data.withUnsafeBytes { raw in
+      header.entries.map { e in
+        let start = header.dataStart + e.begin
+        let values = [Float](unsafeUninitializedCapacity: e.count) { buffer, initialized in
+          for i in 0..<e.count {
+            buffer[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)))
+          }
+          initialized = e.count
         }
-        continue
+        return Entry(name: e.name, shape: e.shape, values: values)
       }
-      guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-        let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-        let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-        offsets.count == 2
-      else { throw fail("tensor \(key): missing or malformed dtype, shape or data_offsets") }
-      guard dtype == "F32" else { throw fail("tensor \(key): dtype \(dtype) is not supported (convplay uses F32)") }
-      guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] >= offsets[0] else {
-        throw fail("tensor \(key): negative shape or offsets")
-      }
-      let count = shape.reduce(1, *)
-      guard offsets[1] - offsets[0] == 4 * count else {
-        throw fail("tensor \(key): shape \(shape) needs \(4 * count) bytes but its data range has \(offsets[1] - offsets[0])")
-      }
-      guard offsets[1] <= dataSize else {
-        throw fail("the file is truncated: tensor \(key) needs bytes up to \(offsets[1]) but only \(dataSize) are present")
-      }
-      var values = [Float](repeating: 0, count: count)
-      let start = headerEnd + offsets[0]
-      for i in 0..<count {
-        let o = start + 4 * i
-        let bits = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
-        values[i] = Float(bitPattern: bits)
-      }
-      entries.append((offsets[0], Entry(name: key, shape: shape, values: values)))
     }
-    tensors = entries.sorted { $0.begin < $1.begin }.map(\.entry)
-    metadata = meta
+    metadata = header.metadata
+  }
+
+  /// The header of a safetensors file, checked against the file's size: tensor names, shapes
+  /// and byte ranges (relative to `dataStart`), sorted by position, and the metadata.
+  public struct Header {
+    public struct TensorInfo {
+      public var name: String
+      public var shape: [Int]
+      public var begin: Int
+      /// F32, or F64/I64/I32 (read by `read(contentsOf:)` as floats; BatchNorm's step counter is I64).
+      public var dtype: String
+      public var count: Int { shape.reduce(1, *) }
+    }
+    public var entries: [TensorInfo]
+    public var metadata: [String: String]
+    /// Offset of the first data byte in the file (8 + header length).
+    public var dataStart: Int
+
+    /// Bytes per value of the dtypes convplay can read.
+    public static let dtypeSizes = ["F32": 4, "F64": 8, "I64": 8, "I32": 4]
+
+    /// `prefix`: the file's first 8 bytes (or fewer if the file is shorter); `read(range)`
+    /// returns the bytes of the file in `range` (used for the JSON header only).
+    public init(
+      prefix: UnsafeRawBufferPointer, fileSize: Int, name: String, read: (Range<Int>) throws -> Data
+    ) throws {
+      func fail(_ why: String) -> DataError { DataError("\(name): \(why)") }
+      guard fileSize >= 8, prefix.count >= 8 else { throw fail("too short to be a safetensors file (\(fileSize) bytes)") }
+      var n: UInt64 = 0
+      for i in 0..<8 { n |= UInt64(prefix[i]) << (8 * UInt64(i)) }
+      guard n <= UInt64(fileSize - 8) else {
+        throw fail("truncated or not a safetensors file: the header claims \(n) bytes, the file has \(fileSize - 8) after the length")
+      }
+      let headerEnd = 8 + Int(n)
+      let object: Any
+      do {
+        object = try JSONSerialization.jsonObject(with: try read(8..<headerEnd))
+      } catch {
+        throw fail("the safetensors header is not valid JSON")
+      }
+      guard let header = object as? [String: Any] else { throw fail("the safetensors header is not a JSON object") }
+      let dataSize = fileSize - headerEnd
+      var entries: [TensorInfo] = []
+      var meta: [String: String] = [:]
+      for (key, value) in header {
+        if key == "__metadata__" {
+          guard let m = value as? [String: Any] else { throw fail("__metadata__ is not an object") }
+          for (k, v) in m {
+            guard let s = v as? String else { throw fail("metadata \(k) is not a string") }
+            meta[k] = s
+          }
+          continue
+        }
+        guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
+          let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+          let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+          offsets.count == 2
+        else { throw fail("tensor \(key): missing or malformed dtype, shape or data_offsets") }
+        guard let width = Self.dtypeSizes[dtype] else {
+          throw fail("tensor \(key): dtype \(dtype) is not supported (convplay reads F32, F64, I64 and I32)")
+        }
+        guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] >= offsets[0] else {
+          throw fail("tensor \(key): negative shape or offsets")
+        }
+        // A product that overflows cannot match any byte range.
+        var count = 1
+        for d in shape {
+          let (p, overflow) = count.multipliedReportingOverflow(by: d)
+          guard !overflow, p <= dataSize else { throw fail("tensor \(key): shape \(shape) is larger than the file") }
+          count = p
+        }
+        guard offsets[1] - offsets[0] == width * count else {
+          throw fail("tensor \(key): shape \(shape) needs \(width * count) bytes but its data range has \(offsets[1] - offsets[0])")
+        }
+        guard offsets[1] <= dataSize else {
+          throw fail("the file is truncated: tensor \(key) needs bytes up to \(offsets[1]) but only \(dataSize) are present")
+        }
+        entries.append(TensorInfo(name: key, shape: shape, begin: offsets[0], dtype: dtype))
+      }
+      self.entries = entries.sorted { $0.begin < $1.begin }
+      metadata = meta
+      dataStart = headerEnd
+    }
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ConvKit
 import ConvPlayground
 import ConvTerminal
+import Foundation
 
 /// The `convplay` command: every feature of the playground, scriptable.
 @main
@@ -16,6 +17,7 @@ struct Convplay: ParsableCommand {
         convplay pool --matrix examples/matrices/course-5x5.txt --size 2 --mode max
         convplay kernels
         convplay filter photo.jpg --kernel edge --out edges.png
+      On a terminal, `convplay` alone opens the playground (`convplay --lang es` in Spanish).
       """,
     version: "0.1.0",
     subcommands: [
@@ -24,12 +26,40 @@ struct Convplay: ParsableCommand {
       SummaryCommand.self, QuizCommand.self,
       GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
       TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DataCommand.self, FinetuneCommand.self,
+      ImportCommand.self, ClassifyCommand.self,
     ]
   )
 
-  /// On a terminal, no subcommand opens the playground (language from LANG; `convplay tui
-  /// --lang es` chooses it); elsewhere, say what to run instead. No options here: an option
-  /// of the root command would take `--lang` away from the subcommands that have their own.
+  /// Parses and runs like ArgumentParser's own `main`, but a command line it cannot parse gets
+  /// one `convplay: ...` line on stderr (and a pointer to `--help`) instead of a usage dump, as
+  /// every other bad input does. `--help` and `--version` still print in full.
+  static func main() {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    // `convplay --lang es` opens the playground in that language: the bare command has no
+    // options of its own (see `run`), so this is spelled as the `tui` subcommand's.
+    if let first = arguments.first, first == "--lang" || first.hasPrefix("--lang=") {
+      arguments.insert("tui", at: 0)
+    }
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success || error is ExitCode { exit(withError: error) }
+      let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      let subcommand = arguments.first { name in
+        configuration.subcommands.contains { $0._commandName == name }
+      }
+      let help = subcommand.map { "convplay \($0) --help" } ?? "convplay --help"
+      printError((lines.first ?? "bad command line") + " (see '\(help)')")
+      Foundation.exit(code.rawValue)
+    }
+  }
+
+  /// On a terminal, no subcommand opens the playground (language from LANG; `convplay --lang es`,
+  /// which `main` turns into `convplay tui --lang es`, chooses it); elsewhere, say what to run
+  /// instead. No options here: an option of the root command would take `--lang` away from the
+  /// subcommands that have their own.
   func run() throws {
     try reportingErrors {
       let language = try resolveLanguage(nil)

@@ -118,4 +118,26 @@ final class FoundationCommandTests: XCTestCase {
       XCTAssertEqual(r.stdout, "")
     }
   }
+
+  /// A command line ArgumentParser cannot parse is bad input too: one line naming the problem and
+  /// the help to read (not a usage dump), exit status 64 (EX_USAGE); `--help` still prints in full.
+  func testUnparsableCommandLineIsOneLine() throws {
+    let cases: [([String], String)] = [
+      (["conv", "--bogus"], "Unknown option '--bogus'. Did you mean '--bias'? (see 'convplay conv --help')"),
+      (["filter"], "Missing expected argument '<image>' (see 'convplay filter --help')"),
+      (["nonsense"], "Unexpected argument 'nonsense' (see 'convplay --help')"),
+    ]
+    for (args, expected) in cases {
+      let r = try CommandRunner.run(args)
+      XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+      XCTAssertEqual(r.stderr, "convplay: " + expected + "\n", "\(args)")
+      XCTAssertEqual(r.stdout, "")
+    }
+    let help = try CommandRunner.run(["conv", "--help"])
+    XCTAssertEqual(help.status, 0)
+    XCTAssertTrue(help.stdout.contains("USAGE: convplay conv"), help.stdout)
+    let language = try CommandRunner.run(["--lang", "xx"])
+    XCTAssertEqual(language.status, 1)
+    XCTAssertEqual(language.stderr, "convplay: --lang must be en or es (got 'xx')\n")
+  }
 }

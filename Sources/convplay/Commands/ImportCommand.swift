@@ -1,0 +1,114 @@
+import ArgumentParser
+import ConvData
+import ConvKit
+import ConvPretrained
+import Foundation
+
+/// `convplay import`: Keras or PyTorch weights into convplay's model format.
+struct ImportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Bring trained Keras or PyTorch weights (safetensors or .npz) into convplay's model format.",
+    discussion: """
+      Examples:
+        convplay import vgg16_keras.npz --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16_torch.npz --arch vgg16 --from pytorch -o vgg16.safetensors
+        convplay import small.npz --arch model.txt --input 32x32x3 -o small.safetensors
+      Keras kernels are (height, width, in, out), PyTorch's (out, in, height,
+      width); Dense (in, out) against Linear (out, in); PyTorch flattens channels
+      first, so the first Dense after a Flatten has its rows reordered. Every
+      tensor's shape is checked; the first that does not fit is named. Tensors
+      find their layers by Keras name (block1_conv1/kernel:0), by torchvision's
+      VGG names (features.0.weight, classifier.0.weight), or else in order.
+      Export scripts: docs/scripts/export_vgg16_keras.py, export_vgg16_torch.py.
+      """)
+
+  @Argument(help: ArgumentHelp("Weights: .safetensors or NumPy .npz.", valueName: "WEIGHTS"))
+  var weights: String
+
+  @Option(name: .long, help: ArgumentHelp("vgg16, vgg19, or a model spec (text or file).", valueName: "name|spec"))
+  var arch: String
+
+  @Option(name: .long, help: ArgumentHelp("Input shape for a spec (default 224x224x3).", valueName: "HxWxC"))
+  var input: String?
+
+  @Option(name: .long, help: ArgumentHelp("keras or pytorch (default: guessed from the tensor names).", valueName: "framework"))
+  var from: String?
+
+  @Option(name: .long, help: ArgumentHelp(
+    "caffe, torch, tf, unit or raw: how classify prepares photos (default: caffe for Keras VGG, torch for PyTorch VGG, unit otherwise).",
+    valueName: "mode"))
+  var preprocess: String?
+
+  @Option(name: .long, help: ArgumentHelp("imagenet, or a text file with one class name per line.", valueName: "names"))
+  var classes: String?
+
+  @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where to write the model (.safetensors).", valueName: "FILE"))
+  var output: String
+
+  @Flag(name: .long, help: "Print which file tensor became which layer weight.")
+  var verbose = false
+
+  func run() throws {
+    try reportingErrors { try withPrintableErrors {
+      let (archName, spec) = try resolveArchitecture(arch, input: input)
+      let url = URL(fileURLWithPath: weights)
+      let clock = ContinuousClock()
+      let started = clock.now
+      var tensors = try WeightImport.readTensors(url)
+      guard !tensors.isEmpty else { throw CLIFailure("\(weights): the file holds no tensors") }
+      let layout: WeightLayout
+      if let from {
+        guard let l = WeightLayout(rawValue: from.lowercased()) else {
+          throw CLIFailure("--from must be keras or pytorch (got '\(from)')")
+        }
+        layout = l
+      } else {
+        // PyTorch names its kernels `weight`, Keras `kernel`.
+        let torchNames = tensors.contains { $0.name.hasSuffix(".weight") || $0.name.hasSuffix("running_var") }
+        let kerasNames = tensors.contains { $0.name.contains("kernel") }
+        guard torchNames != kerasNames else {
+          throw CLIFailure("\(weights): cannot tell whether these are Keras or PyTorch weights: give --from keras or --from pytorch")
+        }
+        layout = torchNames ? .pytorch : .keras
+      }
+      let preprocessing = try preprocess.map(parsePreprocessing)
+        ?? (archName == nil ? .unit : layout == .keras ? .caffe : .torch)
+      var classList: String? = nil
+      if let classes {
+        if classes.lowercased() == "imagenet" {
+          classList = "imagenet"
+        } else {
+          let names = try readText(classes).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+          let outputs = try spec.outputShape().reduce(1, *)
+          guard names.count == outputs else {
+            throw CLIFailure("\(classes): \(names.count) class names, the network has \(outputs) outputs")
+          }
+          classList = names.joined(separator: "\n")
+        }
+      }
+      let shapes = Dictionary(tensors.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
+      let (converted, matches) = try WeightImport.convert(&tensors, spec: spec, layout: layout, architecture: archName)
+      let network = try InferenceNetwork(spec: spec, weights: converted)
+      var meta = [
+        PretrainedModel.preprocessingKey: preprocessing.rawValue,
+        "imported_from": url.lastPathComponent,
+        "imported_layout": layout.rawValue,
+      ]
+      if let archName { meta["architecture_name"] = archName }
+      if let classList { meta[PretrainedModel.classesKey] = classList }
+      try PretrainedModel.save(network, metadata: meta, to: URL(fileURLWithPath: output))
+      if verbose {
+        let width = matches.map(\.source.count).max() ?? 0
+        for m in matches {
+          let slot = network.slots.first { $0.name == m.target }!
+          print("  \(m.source.padding(toLength: width, withPad: " ", startingAt: 0))  \(ShapeText.tuple(shapes[m.source] ?? []))  ->  \(m.target)  \(ShapeText.tuple(slot.shape))")
+        }
+      }
+      let seconds = (clock.now - started).seconds
+      print("imported \(matches.count) tensors, \(NumberText.grouped(network.parameterCount)) weights (\(layout.rawValue) layout) "
+        + "into \(output) in \(String(format: "%.1f", seconds)) s")
+      print("preprocessing for classify: \(preprocessing.rawValue) (\(preprocessing.explanation))")
+    } }
+  }
+}

@@ -1,0 +1,91 @@
+import ConvPretrained
+import Foundation
+import XCTest
+
+/// `convplay import` and `convplay classify` on the PyTorch fixture of ConvPretrainedTests.
+final class PretrainedCommandTests: XCTestCase {
+  static let fixtures = CommandRunner.packageRoot.appendingPathComponent("Tests/ConvPretrainedTests/Fixtures")
+  static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
+
+  var dir: URL!
+  override func setUpWithError() throws {
+    dir = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-import-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  }
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+  func importFixture(_ file: String, extra: [String] = []) throws -> (CommandResult, String) {
+    let out = dir.appendingPathComponent("small.safetensors").path
+    let r = try CommandRunner.run(
+      ["import", Self.fixture(file), "--arch", Self.fixture("spec.txt"), "--input", "16x16x3", "-o", out] + extra)
+    return (r, out)
+  }
+
+  func testImportThenClassifyGivesPyTorchsProbabilities() throws {
+    let (imported, model) = try importFixture("torch_weights.npz", extra: ["--from", "pytorch", "--verbose"])
+    XCTAssertEqual(imported.status, 0, imported.stderr)
+    XCTAssertTrue(imported.stdout.contains("7.weight"), imported.stdout)
+    XCTAssertTrue(imported.stdout.contains("imported 12 tensors, 8,161 weights (pytorch layout)"), imported.stdout)
+    let r = try CommandRunner.run(["classify", Self.fixture("photo.npy"), "--weights", model, "--top", "5"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    // "1. class 2  0.2585": ranks and probabilities as PyTorch computed them.
+    let expected = try NPZ.read(Self.fixtures.appendingPathComponent("cases.npz")).first { $0.name == "photo_probabilities" }!.values
+    let lines = r.stdout.split(separator: "\n")
+    XCTAssertEqual(lines.count, 5, r.stdout)
+    let order = expected.indices.sorted { expected[$0] > expected[$1] }
+    for (rank, line) in lines.enumerated() {
+      let words = line.split(separator: " ")
+      XCTAssertEqual(words[0], "\(rank + 1).")
+      XCTAssertEqual(words[2], "\(order[rank])", r.stdout)
+      XCTAssertEqual(Double(words[3])!, Double(expected[order[rank]]), accuracy: 5e-5, r.stdout)
+    }
+  }
+
+  func testKerasFileImportsByNameWithGuessedLayout() throws {
+    let (imported, model) = try importFixture("keras_weights.npz")
+    XCTAssertEqual(imported.status, 0, imported.stderr)
+    XCTAssertTrue(imported.stdout.contains("(keras layout)"), imported.stdout)
+    let r = try CommandRunner.run(["classify", Self.fixture("photo.npy"), "--weights", model, "--top", "1", "--verbose"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("(1, 6, 6, 12)"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("peak memory"), r.stdout)
+  }
+
+  func testMismatchAndBadInputAreOneLine() throws {
+    let out = dir.appendingPathComponent("x.safetensors").path
+    let r = try CommandRunner.run([
+      "import", Self.fixture("torch_weights.npz"), "--arch",
+      "conv2d(8,5,padding=same,activation=relu) -> maxpool(2) -> conv2d(12,3) -> batchnorm -> activation(relu) -> flatten -> dense(16,relu) -> dense(5,softmax)",
+      "--input", "16x16x3", "-o", out,
+    ])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertEqual(
+      r.stderr,
+      "convplay: conv2d/kernel: expected shape (8, 3, 5, 5) (out, in, height, width: PyTorch's layout), got (8, 3, 3, 3) from tensor 0.weight\n")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    for args in [
+      ["import", Self.fixture("photo.npy"), "--arch", "vgg16", "-o", out],
+      ["import", Self.fixture("torch_weights.npz"), "--arch", "vgg16", "-o", out],
+      ["import", Self.fixture("torch_weights.npz"), "--arch", "resnet50", "-o", out],
+      ["classify", Self.fixture("photo.npy"), "--weights", Self.fixture("torch_weights.safetensors")],
+      ["classify", Self.fixture("photo.npy")],
+    ] {
+      let bad = try CommandRunner.run(args)
+      XCTAssertEqual(bad.status, 1, "\(args)")
+      XCTAssertTrue(bad.stderr.hasPrefix("convplay: ") && bad.stderr.split(separator: "\n").count == 1, "\(args): \(bad.stderr)")
+    }
+  }
+
+  /// The course's VGG16 with random weights: every shape, the time, and how to get real weights.
+  func testVGG16RandomWeightsWalksTheShapes() throws {
+    let photo = Self.fixture("photo.npy")
+    let r = try CommandRunner.run(["classify", photo, "--arch", "vgg16", "--random-weights", "--top", "3"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    for shape in ["(1, 224, 224, 64)", "(1, 112, 112, 128)", "(1, 7, 7, 512)", "(1, 25088)", "(1, 4096)", "(1, 1000)"] {
+      XCTAssertTrue(r.stdout.contains(shape), shape)
+    }
+    XCTAssertTrue(r.stdout.contains("138,357,544 random weights"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("30.94 GFLOP"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("docs/scripts/export_vgg16_keras.py"), r.stdout)
+  }
+}
