@@ -212,6 +212,23 @@ final class TrainingColorTests: XCTestCase {
     try check(app, "training-finetune-layers")
   }
 
+  /// The model row's last choice switches to fine-tuning the built-in model and back.
+  func testModelRowSwitchesToFinetuningAndBack() throws {
+    var app = PlaygroundApp(
+      root: TrainingScreen(config: TrainingConfig(modelName: "cnn", spec: ModelZoo.named("cnn")!.spec), dataAvailable: true),
+      env: env())
+    app.send(keys: Key.script("Left Left Left"))  // cnn -> mlp -> softmax -> finetune (the list wraps)
+    var screen = try XCTUnwrap(app.top as? TrainingScreen)
+    XCTAssertNotNil(screen.config.finetune)
+    XCTAssertEqual(try screen.config.spec.parameterCount(), ParameterCount(total: 34826, trainable: 16010))
+    XCTAssertTrue(app.render(width: 80, height: 24).text.contains("Frozen epochs"))
+    app.send(keys: Key.script("Right"))
+    screen = try XCTUnwrap(app.top as? TrainingScreen)
+    XCTAssertNil(screen.config.finetune)
+    XCTAssertEqual(screen.config.modelName, "softmax")
+    XCTAssertEqual(try screen.config.spec.parameterCount().total, 7850)
+  }
+
   func run(_ screen: inout TrainingScreen, file: StaticString = #filePath, line: UInt = #line) {
     TrainingScreenTests.runToTheEnd(&screen, env: env(), timeout: 90, file: file, line: line)
   }

@@ -87,15 +87,9 @@ public struct TrainingScreen: Screen {
     self.savePath = savePath ?? "convplay-\(c.modelName).safetensors"
     self.dataAvailable = dataAvailable ?? Self.locate(c, environment: environment)
     classNames = c.dataset.classNamesBeforeLoading ?? []
-    if let ft = c.finetune {
-      do {
-        baseSpec = try ft.loadBase().network.spec
-        self.config.modelName = ft.baseName
-        self.savePath = savePath ?? "convplay-finetuned.safetensors"
-      } catch {
-        specProblem = String(describing: error)
-      }
-      refreshSpec()
+    if c.finetune != nil {
+      enterFinetune(c.finetune!)
+      self.savePath = savePath ?? self.savePath
     } else if ModelZoo.named(c.modelName) == nil {
       customSpec = c.spec
       self.config.modelName = "spec"
@@ -126,6 +120,24 @@ public struct TrainingScreen: Screen {
     DataSource.named + (DataSource.named.contains(config.dataset) ? [] : [config.dataset])
   }
 
+  /// Fine-tuning mode: the model row shows the base (read once, for the summary) and the
+  /// settings become `finetune`'s.
+  mutating func enterFinetune(_ settings: FineTuneSettings) {
+    var ft = settings
+    if config.finetune == nil {
+      // Chosen on the screen: the rate and batch chosen so far carry over to phase 1.
+      ft.plan.learningRate = config.learningRate
+      ft.plan.batch = config.batch
+    }
+    config.finetune = ft
+    config.modelName = ft.baseName
+    savePath = "convplay-finetuned.safetensors"
+    if baseSpec == nil {
+      do { baseSpec = try ft.loadBase().network.spec } catch { specProblem = String(describing: error) }
+    }
+    refreshSpec()
+  }
+
   /// Puts the chosen model on the chosen data set's image shape (and, fine-tuning, the new
   /// head with one unit per class, only the head trainable as in phase 1).
   mutating func refreshSpec() {
@@ -145,8 +157,10 @@ public struct TrainingScreen: Screen {
         specProblem = String(describing: error)
       }
     } else if config.modelName == "spec", let custom = customSpec {
+      specProblem = nil
       config.spec = SequentialSpec(inputShape: shape, layers: custom.layers)
     } else if let e = ModelZoo.named(config.modelName) {
+      specProblem = nil
       config.spec = Self.withClasses(SequentialSpec(inputShape: shape, layers: e.spec.layers), classNames.count)
     }
   }
@@ -299,7 +313,11 @@ public struct TrainingScreen: Screen {
     return .none
   }
 
-  private var modelNames: [String] { Self.modelChoices + (customSpec == nil ? [] : ["spec"]) }
+  /// The model row's choices; the last one, "finetune", fine-tunes a saved model instead.
+  private var modelNames: [String] { Self.modelChoices + (customSpec == nil ? [] : ["spec"]) + [Self.finetuneChoice] }
+  static let finetuneChoice = "finetune"
+  /// The fine-tuning settings to return to when the model row comes back to "finetune".
+  private var lastFinetune: FineTuneSettings?
 
   private mutating func change(_ d: Int) {
     func cycle<T: Equatable>(_ list: [T], _ value: T) -> T {
@@ -308,8 +326,15 @@ public struct TrainingScreen: Screen {
     }
     switch fields[min(field, fields.count - 1)] {
     case .model:
-      guard config.finetune == nil else { return }
-      let name = cycle(modelNames, config.modelName)
+      let name = cycle(modelNames, config.finetune == nil ? config.modelName : Self.finetuneChoice)
+      if name == Self.finetuneChoice {
+        enterFinetune(lastFinetune ?? FineTuneSettings())
+        return
+      }
+      if config.finetune != nil {
+        lastFinetune = config.finetune
+        config.finetune = nil
+      }
       config.modelName = name
       refreshSpec()
       savePath = "convplay-\(name).safetensors"
