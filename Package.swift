@@ -52,7 +52,7 @@ let package = Package(
     // zlib for gzipped IDX files (Foundation on Linux has no gzip).
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
-    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib"], swiftSettings: hostTuning),
+    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib", "ConvImageIO"], swiftSettings: hostTuning),
     // Pretrained networks: Keras/PyTorch weight import (.npz, safetensors), ImageNet classes, preprocessing.
     .target(name: "ConvPretrained", dependencies: ["ConvKit", "ConvData", "ConvImageIO", "CZlib"], swiftSettings: hostTuning),
     // Wide-character ncurses (system library: module.modulemap + shim.h, linked directly).

@@ -75,6 +75,10 @@ public enum T: String, CaseIterable, Sendable {
   case trConfusionTitle, trErrorsTitle, trNoErrors, trFiltersTitle, trNoFilters, trMapsTitle, trNoMaps
   case trSaved, trKeyStart, trKeyPause, trKeyStop, trKeyView, trKeyDigit, trKeySetting, trKeyChange
   case trKeyTypeSpec, trKeyFetch, trKeySave, helpTraining1, helpTraining2, digitTitle, digitPrompt
+  // Training dashboard: colour data sets, folders, fine-tuning.
+  case trBase, trFreezeEpochs, trFinetuneEpochs, trTrainableHeader, trNonTrainable, trFolderMissing
+  case trFinetuneHead, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trPhaseAccuracy, trViewLayers
+  case trKeyFilterMode, trFiltersColor, trFiltersChannels, trFrozenTag, helpTraining3, trMapsTitleImage, trPhaseCounts, trFrozenMark
   case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
   case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
 
@@ -494,6 +498,46 @@ public enum T: String, CaseIterable, Sendable {
                             "descargar datos")
     case .trKeySave: return ("save",
                            "guardar")
+    case .trBase: return ("Base model",
+                        "Modelo base")
+    case .trFreezeEpochs: return ("Frozen epochs",
+                                "Épocas congel.")
+    case .trFinetuneEpochs: return ("Joint epochs",
+                                  "Épocas juntas")
+    case .trTrainableHeader: return ("Trainable",
+                                   "Entrenable")
+    case .trNonTrainable: return ("non-trainable: {0}",
+                                "no entrenables: {0}")
+    case .trFolderMissing: return ("{0} is not a readable folder with one subfolder per class.",
+                                 "{0} no es una carpeta legible con una subcarpeta por clase.")
+    case .trFinetuneHead: return ("fine-tuning {0}",
+                                "ajuste fino de {0}")
+    case .trPhaseWaiting: return ("Phase 1 (base frozen) starts once the data is loaded.",
+                                "La fase 1 (base congelada) empieza al cargar los datos.")
+    case .trPhaseFrozen: return ("Phase {0}/2: base frozen ({1} of {2} layers)",
+                               "Fase {0}/2: base congelada ({1} de {2} capas)")
+    case .trPhaseAll: return ("Phase {0}/2: all layers train",
+                            "Fase {0}/2: entrenan todas las capas")
+    case .trPhaseCounts: return ("trainable {0} · non-trainable {1}",
+                               "entrenables {0} · no entrenables {1}")
+    case .trPhaseAccuracy: return ("phase {0}: {1}",
+                                 "fase {0}: {1}")
+    case .trViewLayers: return ("Layers",
+                              "Capas")
+    case .trKeyFilterMode: return ("colour/channels",
+                                 "color/canales")
+    case .trFiltersColor: return ("as colour (gray = 0)",
+                                "en color (gris = 0)")
+    case .trFiltersChannels: return ("R G B channels apart",
+                                   "canales R G B por separado")
+    case .trMapsTitleImage: return ("Feature maps of this {0} (predicted {1}; [ ] another class)",
+                                  "Mapas de características de este {0} (predicho {1}; [ ] otra clase)")
+    case .trFrozenMark: return ("(* frozen)",
+                              "(* congelada)")
+    case .trFrozenTag: return ("frozen",
+                             "congelados")
+    case .helpTraining3: return ("Colour images (CIFAR-10, a folder) have 3 channels, so each first-layer filter has 3 kernels: c shows them as one colour picture or the R, G, B kernels apart. Fine-tuning (the model row's last choice, or tui --screen train --finetune) reuses a trained base: phase 1 trains only the new head (the base is frozen: non-trainable), phase 2 trains every layer at a tenth of the rate; view 5 shows which layers train.",
+                                 "Las imágenes en color (CIFAR-10, una carpeta) tienen 3 canales, así que cada filtro de la primera capa tiene 3 kernels: c los muestra como una imagen en color o los kernels R, G, B por separado. El ajuste fino (la última opción de la fila del modelo, o tui --screen train --finetune) reutiliza una base entrenada: la fase 1 entrena solo la nueva cabeza (la base está congelada: no entrenable), la fase 2 entrena todas las capas con una décima parte de la tasa; la vista 5 muestra qué capas entrenan.")
     case .helpTraining1: return ("Train a network as Keras's model.fit does: the images go through the network in batches; after each batch the optimizer nudges the weights to lower the loss. After each epoch (one pass over the training images) the held-out validation images and the test set measure how well it generalizes.",
                                "Entrena una red como model.fit de Keras: las imágenes pasan por la red en lotes; tras cada lote el optimizador ajusta los pesos para bajar la pérdida. Tras cada época (una pasada por las imágenes de entrenamiento) las imágenes de validación y el conjunto de prueba miden cuánto generaliza.")
     case .helpTraining2: return ("Views: 1 curves of loss and accuracy, 2 the confusion matrix (which digits are taken for which), 3 misclassified test digits, 4 the first layer's filters and the feature maps they make of one digit. Training runs in the background: keys keep working.",

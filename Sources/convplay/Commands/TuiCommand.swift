@@ -20,6 +20,8 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen rgb --lang es
         convplay tui --screen lab --image photo.jpg       the image lab (no --image: the sample)
         convplay tui --screen train --model cnn --limit 1000 --epochs 2
+        convplay tui --screen train --dataset cifar10 --limit 5000   colour images (or folder:PATH --image-size 32x32)
+        convplay tui --screen train --finetune --dataset fashion-mnist --limit 6000   the digits model fine-tuned
         convplay tui --screen digit                    draw a digit, see the top 3
         convplay tui --screen quiz --seed 7 --topic params   the same questions as 'convplay quiz --seed 7 --topic params'
         convplay tui --screen summary --model vgg16    walk Keras's summary table layer by layer
