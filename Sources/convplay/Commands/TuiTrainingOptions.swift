@@ -7,7 +7,7 @@ import Foundation
 /// `tui --screen train`'s starting choices (all but the folder and the base can be changed on
 /// the screen). The data set options are `train`'s own (`DatasetOptions`).
 struct TuiTrainingOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("train: a model name, a model spec, or a file holding one.", valueName: "NAME|SPEC|FILE"))
+  @Option(name: .long, help: ArgumentHelp("train: a model name, a model spec, or a file holding one; summary: also vgg16, resnet50, ... or a saved model file.", valueName: "NAME|SPEC|FILE"))
   var model: String?
 
   @OptionGroup var data: DatasetOptions
