@@ -52,7 +52,7 @@ let package = Package(
     // zlib for gzipped IDX files (Foundation on Linux has no gzip).
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
-    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib"], swiftSettings: hostTuning),
+    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib", "ConvImageIO"], swiftSettings: hostTuning),
     // Pretrained networks: Keras/PyTorch weight import (.npz, safetensors), ImageNet classes, preprocessing.
     .target(name: "ConvPretrained", dependencies: ["ConvKit", "ConvData", "ConvImageIO", "CZlib"], swiftSettings: hostTuning),
     // Wide-character ncurses (system library: module.modulemap + shim.h, linked directly).
@@ -60,7 +60,7 @@ let package = Package(
     // The only code that calls ncurses: Terminal, Key, Canvas.
     .target(name: "ConvTerminal", dependencies: ["CNcursesw"]),
     // The playground's screens (model / update / view), app loop and strings (en, es).
-    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal", "ConvUserData", "ConvData", "ConvImageIO"]),
+    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
@@ -90,7 +90,7 @@ let package = Package(
     .testTarget(
       name: "ConvPretrainedTests", dependencies: ["ConvPretrained", "ConvKit", "ConvData"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO"],
+      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"],
       exclude: ["Snapshots"]),
   ]
 )

@@ -160,18 +160,25 @@ public enum CIFAR10 {
       return
     }
     var problem = ""
-    for attempt in 1...max(1, attempts) {
-      if attempt > 1 {
-        note("cifar-10-binary.tar.gz: \(problem); retrying (\(attempt)/\(attempts))")
-        Thread.sleep(forTimeInterval: Double(attempt - 1))
+    do {
+      for attempt in 1...max(1, attempts) {
+        if attempt > 1 {
+          note("cifar-10-binary.tar.gz: \(problem); retrying (\(attempt)/\(attempts))")
+          Thread.sleep(forTimeInterval: Double(attempt - 1))
+        }
+        do {
+          let data = try DatasetFetcher.httpGet(url, name: "cifar-10-binary.tar.gz", timeout: timeout, progress: progress)
+          try unpack(tarball: data, to: destination)
+          return
+        } catch let e as DataError {
+          problem = e.description
+        }
       }
-      do {
-        let data = try DatasetFetcher.httpGet(url, name: "cifar-10-binary.tar.gz", timeout: timeout, progress: progress)
-        try unpack(tarball: data, to: destination)
-        return
-      } catch let e as DataError {
-        problem = e.description
-      }
+    } catch let e as NoNetwork {
+      // No retry can help: one line saying how to bring the files in by hand.
+      throw DataError(
+        "\(e); download \(url.absoluteString) elsewhere and copy the six .bin files of its \(tarballFolder) folder "
+          + "into \(destination.path) (or pass --data DIR)")
     }
     throw DataError("could not download \(url.absoluteString) after \(attempts) attempts: \(problem)")
   }

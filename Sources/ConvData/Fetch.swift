@@ -49,9 +49,20 @@ public struct DatasetFetcher {
     return nil
   }
 
-  /// Downloads every missing file. Returns the folder.
+  /// Downloads every missing file. Returns the folder. Without a network it stops at the first
+  /// try with one message (retries are for flaky transfers).
   @discardableResult
   public func run() throws -> URL {
+    do {
+      return try fetchMissing()
+    } catch let e as NoNetwork {
+      throw DataError(
+        "\(e); download the four .gz files from \(baseURL.absoluteString) elsewhere and copy them into "
+          + "\(destination.path) (or pass --data DIR)")
+    }
+  }
+
+  private func fetchMissing() throws -> URL {
     for file in dataset.files {
       let target = destination.appendingPathComponent(file.name + ".gz")
       if let existing = try? Data(contentsOf: target), Self.verify(existing, file: file) == nil {
@@ -103,6 +114,12 @@ public struct DatasetFetcher {
     session.dataTask(with: url).resume()
     delegate.finished.wait()
     if let error = delegate.error {
+      let e = error as NSError
+      if e.domain == NSURLErrorDomain,
+        [NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed, NSURLErrorNotConnectedToInternet].contains(e.code)
+      {
+        throw NoNetwork(host: url.host ?? url.absoluteString, detail: error.localizedDescription)
+      }
       throw DataError(error.localizedDescription)
     }
     guard delegate.status == 200 else {
@@ -113,6 +130,14 @@ public struct DatasetFetcher {
     }
     return delegate.data
   }
+}
+
+/// The host's name does not resolve or there is no network at all: retrying cannot help, so
+/// the fetchers stop at once and say where to put files fetched elsewhere.
+struct NoNetwork: Error, CustomStringConvertible {
+  var host: String
+  var detail: String
+  var description: String { "no network: cannot reach \(host) (\(detail))" }
 }
 
 /// Collects a response body and reports progress; the semaphore says it is complete.

@@ -16,11 +16,9 @@ public struct ImageFolderDataset: Sendable {
 
   public static let extensions: Set<String> = ["png", "jpg", "jpeg"]
 
-  /// Loads `path`. `gray` converts colour with BT.601 weights (what tf.image.rgb_to_grayscale
-  /// uses) and turns gray files into 3 equal channels otherwise.
-  public static func load(
-    _ path: String, height: Int, width: Int, gray: Bool, validationSplit: Double, seed: UInt64
-  ) throws(ImageError) -> ImageFolderDataset {
+  /// The class names of `path`: its subfolders (hidden ones left out), sorted by name, as the
+  /// labels 0, 1, 2... are given. Cheap: nothing is decoded (the training screen's summary).
+  public static func classNames(in path: String) throws(ImageError) -> [String] {
     let fm = FileManager.default
     let root = URL(fileURLWithPath: path)
     var isDir: ObjCBool = false
@@ -33,6 +31,17 @@ public struct ImageFolderDataset: Sendable {
       return !n.hasPrefix(".") && fm.fileExists(atPath: root.appendingPathComponent(n).path, isDirectory: &d) && d.boolValue
     }.sorted()
     guard !classes.isEmpty else { throw .io("\(path): no class subfolders (expected PATH/CLASS/IMAGE.png ...)") }
+    return classes
+  }
+
+  /// Loads `path`. `gray` converts colour with BT.601 weights (what tf.image.rgb_to_grayscale
+  /// uses) and turns gray files into 3 equal channels otherwise.
+  public static func load(
+    _ path: String, height: Int, width: Int, gray: Bool, validationSplit: Double, seed: UInt64
+  ) throws(ImageError) -> ImageFolderDataset {
+    let fm = FileManager.default
+    let root = URL(fileURLWithPath: path)
+    let classes = try classNames(in: path)
     var files: [(String, Int)] = []
     for (label, c) in classes.enumerated() {
       let dir = root.appendingPathComponent(c)

@@ -146,6 +146,7 @@ public struct Lesson: Sendable {
     },
     Lesson(
       id: "summary", title: T.lessonSummary, blurb: T.lessonSummaryBlurb,
-      command: "convplay summary --model course3", make: nil),
+      command: "convplay summary --model vgg16"
+    ) { _ in SummaryScreen() },
   ]
 }

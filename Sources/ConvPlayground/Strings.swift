@@ -31,6 +31,12 @@ public enum T: String, CaseIterable, Sendable {
   case lessonPoolingBlurb, lessonRGB, lessonRGBBlurb, lessonImage, lessonImageBlurb
   case lessonTraining, lessonTrainingBlurb, lessonQuiz, lessonQuizBlurb, lessonSummary
   case lessonSummaryBlurb
+  // Model summary screen.
+  case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumFeeds, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
+  case sumModelInput, sumFilters, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
+  case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
+  case sumVolumesTitle, sumProblem, sumGray, keySumLayer, keySumPage, keySumFreeze, keySumModel
+  case keySumMaps, helpSummary1, helpSummary2, helpSummary3
   case keyNext, keyPrev, keyFirstLast, keyPlay, keySpeed, keyKernel, keyEdit, keyRandom, keyFlip
   case keyInputSize, keyKernelSize, keyInputCols, keyKernelCols, keyPadding, keyStride
   case keyStrideCols, keyDilation, keyHelp, keyQuit, keyBack, keyChoose, keyOpen, keyOpenNumber
@@ -44,9 +50,9 @@ public enum T: String, CaseIterable, Sendable {
   case editingCell, inputKernelTargets, channelTargets
   case poolSettings, noParameters, courseShrink
   case quizSettings, quizScore, quizQuestion, quizAnswerLabel, quizTypeFirst, quizMixed, quizShowOn
-  case quizOneChannel, quizPoolChannels, quizMore, quizSeed, quizSummaryLayer, keyQuizSubmit, keyQuizErase, keyQuizTopic
+  case quizOneChannel, quizPoolChannels, quizMore, quizSeed, keyQuizSubmit, keyQuizErase, keyQuizTopic
   case keyQuizLevel, keyQuizNext, keyQuizShow, keyQuizScroll, keyBackToQuiz, helpQuiz1, helpQuiz2
-  case helpQuizSummary, homeSuggest, homeSuggestNew
+  case homeSuggest, homeSuggestNew
   case rgbInputLabel, rgbFilterLabel, rgbOutputLabel
   case helpConv1, helpConv2, helpPadding1, helpPadding2, helpPooling1, helpPooling2
   case helpRGB1, helpRGB2
@@ -69,6 +75,10 @@ public enum T: String, CaseIterable, Sendable {
   case trConfusionTitle, trErrorsTitle, trNoErrors, trFiltersTitle, trNoFilters, trMapsTitle, trNoMaps
   case trSaved, trKeyStart, trKeyPause, trKeyStop, trKeyView, trKeyDigit, trKeySetting, trKeyChange
   case trKeyTypeSpec, trKeyFetch, trKeySave, helpTraining1, helpTraining2, digitTitle, digitPrompt
+  // Training dashboard: colour data sets, folders, fine-tuning.
+  case trBase, trFreezeEpochs, trFinetuneEpochs, trTrainableHeader, trNonTrainable, trFolderMissing
+  case trFinetuneHead, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trPhaseAccuracy, trViewLayers
+  case trKeyFilterMode, trFiltersColor, trFiltersChannels, trFrozenTag, helpTraining3, trMapsTitleImage, trPhaseCounts, trFrozenMark
   case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
   case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
 
@@ -127,9 +137,45 @@ public enum T: String, CaseIterable, Sendable {
     case .lessonQuizBlurb: return ("Output sizes and parameter counts to work out, checked at once.",
                                    "Tamaños de salida y números de parámetros para calcular, corregidos al momento.")
     case .lessonSummary: return ("Model summary", "Resumen del modelo")
-    case .lessonSummaryBlurb: return ("A model layer by layer, as Keras's model.summary() prints it.",
-                                      "Un modelo capa a capa, como lo imprime model.summary() de Keras.")
-
+    case .lessonSummaryBlurb: return ("A model layer by layer, as Keras's model.summary() prints it: walk the table with the arrows and see each layer's shapes, output-size formula and parameter count; freeze layers and watch the trainable totals; with a trained model, the feature maps of a picture.",
+                                      "Un modelo capa a capa, como lo imprime model.summary() de Keras: recorre la tabla con las flechas y mira las formas de cada capa, la fórmula del tamaño de salida y el número de parámetros; congela capas y sigue los totales entrenables; con un modelo entrenado, los mapas de características de una imagen.")
+    case .sumLayerOf: return ("layer {0}/{1}", "capa {0}/{1}")
+    case .sumOutputSize: return ("output size", "tamaño de salida")
+    case .sumParams: return ("parameters", "parámetros")
+    case .sumFedBy: return ("fed by", "recibe de")
+    case .sumFeeds: return ("feeds", "alimenta a")
+    case .sumTrainable: return ("yes (t freezes it)", "sí (t la congela)")
+    case .sumFrozen: return ("no, frozen: trainable=False (t unfreezes it)", "no, congelada: trainable=False (t la descongela)")
+    case .sumNoWeights: return ("no weights to train", "sin pesos que entrenar")
+    case .sumKeepsShape: return ("keeps its input's shape", "mantiene la forma de su entrada")
+    case .sumModelInput: return ("the model's input", "la entrada del modelo")
+    case .sumFilters: return ("{0} filters", "{0} filtros")
+    case .sumUnits: return ("{0} units", "{0} unidades")
+    case .sumPickerTitle: return ("Choose a model", "Elige un modelo")
+    case .sumPickerHint: return ("↑↓ choose   Enter open   Esc cancel", "↑↓ elegir   Enter abrir   Esc cancelar")
+    case .sumMapsTitle: return ("Feature maps: {0} of {1} channels, {2}", "Mapas de características: {0} de {1} canales, {2}")
+    case .sumInputPicture: return ("Input: {0}", "Entrada: {0}")
+    case .sumNoMaps: return ("Feature maps need a model with weights: m opens the built-in digits model, or open a saved model: convplay tui --screen summary --model FILE --image PHOTO",
+                             "Los mapas de características necesitan un modelo con pesos: m abre el modelo de dígitos incluido, o abre un modelo guardado: convplay tui --screen summary --model ARCHIVO --image FOTO")
+    case .sumMapsHint: return ("v: feature maps of this layer", "v: mapas de características de esta capa")
+    case .sumValuesTitle: return ("{0} values, largest:", "{0} valores, los mayores:")
+    case .sumTopClasses: return ("top classes:", "clases más probables:")
+    case .sumDrawnSeven: return ("a 7 drawn by convplay (--image PATH: your own)", "un 7 dibujado por convplay (--image RUTA: el tuyo)")
+    case .sumSamplePicture: return ("the image lab's sample picture (--image PATH: your own)", "la imagen de ejemplo del laboratorio (--image RUTA: la tuya)")
+    case .sumVolumesTitle: return ("Values per layer (log scale):", "Valores por capa (escala log.):")
+    case .sumProblem: return ("Note: {0}", "Nota: {0}")
+    case .sumGray: return ("gray", "gris")
+    case .keySumLayer: return ("layer", "capa")
+    case .keySumPage: return ("10 layers", "10 capas")
+    case .keySumFreeze: return ("freeze/unfreeze", "congelar/descongelar")
+    case .keySumModel: return ("model", "modelo")
+    case .keySumMaps: return ("feature maps", "mapas")
+    case .helpSummary1: return ("Keras's model.summary() table (Trainable is its show_trainable column). The arrows walk it; for the current layer: the shapes in and out, the output size (N + 2P - K)/S + 1 with its numbers, and the parameter count with its formula: 64*3*3*3 + 64 = 1,792 is filters * kernel rows * columns * input channels + one bias per filter.",
+                                 "La tabla de model.summary() de Keras (Trainable es su columna show_trainable). Las flechas la recorren; para la capa actual: las formas de entrada y salida, el tamaño de salida (N + 2P - K)/S + 1 con sus números y el número de parámetros con su fórmula: 64*3*3*3 + 64 = 1,792 es filtros * filas * columnas del kernel * canales de entrada + un bias por filtro.")
+    case .helpSummary2: return ("t freezes or unfreezes the layer (layer.trainable = False, as in fine-tuning) and the totals follow; BatchNormalization's moving statistics never train. 'fed by' names the layers an Add or Concatenate joins.",
+                                 "t congela o descongela la capa (layer.trainable = False, como en el ajuste fino) y los totales lo siguen; las estadísticas móviles de BatchNormalization nunca se entrenan. 'recibe de' nombra las capas que une un Add o un Concatenate.")
+    case .helpSummary3: return ("m chooses another model. A model with weights (digits, or a file saved by train, finetune or import) shows the feature maps a picture makes in each layer: v.",
+                                 "m elige otro modelo. Un modelo con pesos (digits, o un archivo guardado por train, finetune o import) muestra los mapas de características que una imagen produce en cada capa: v.")
     case .keyNext: return ("next", "siguiente")
     case .keyPrev: return ("previous", "anterior")
     case .keyFirstLast: return ("first/last", "primero/último")
@@ -229,7 +275,6 @@ public enum T: String, CaseIterable, Sendable {
                                     "Cuestionario: entrada {0}: se ve un canal (todos se tratan igual).")
     case .quizMore: return ("({0} more lines: PgDn)", "({0} líneas más: AvPág)")
     case .quizSeed: return ("seed {0}", "semilla {0}")
-    case .quizSummaryLayer: return ("The question is about layer {0}, {1} (marked).", "La pregunta trata de la capa {0}, {1} (marcada).")
     case .keyQuizSubmit: return ("answer", "responder")
     case .keyQuizErase: return ("erase", "borrar")
     case .keyQuizTopic: return ("topic", "tema")
@@ -242,8 +287,6 @@ public enum T: String, CaseIterable, Sendable {
                              "Calcula la respuesta y escríbela: una forma como 26x26x64, 26, 26, 64 o (None, 26, 26, 64); un número como 640 o 649,775. Enter la comprueba con el motor y la explica con la fórmula y los números.")
     case .helpQuiz2: return ("Tab chooses the topic, the arrows the level (1 to 3). After answering, g opens the screen that shows the question with its numbers loaded (q comes back), Enter asks the next one. Progress per topic is saved after each answer; Home suggests the weakest topic.",
                              "Tab elige el tema, las flechas el nivel (1 a 3). Tras responder, g abre la pantalla que muestra la pregunta con sus números (q vuelve), Enter pasa a la siguiente. El progreso por tema se guarda tras cada respuesta; Inicio sugiere el tema más flojo.")
-    case .helpQuizSummary: return ("The model of the question as Keras's model.summary() prints it: the shapes and parameter counts come from the same engine that grades the quiz.",
-                                   "El modelo de la pregunta como lo imprime model.summary() de Keras: las formas y los parámetros vienen del mismo motor que corrige el cuestionario.")
     case .homeSuggest: return ("Quiz: practise {0} next ({1} of {2} right so far).",
                                "Cuestionario: practica {0} ahora ({1} de {2} aciertos hasta ahora).")
     case .homeSuggestNew: return ("Quiz: start with {0}; your progress per topic is kept.",
@@ -455,6 +498,46 @@ public enum T: String, CaseIterable, Sendable {
                             "descargar datos")
     case .trKeySave: return ("save",
                            "guardar")
+    case .trBase: return ("Base model",
+                        "Modelo base")
+    case .trFreezeEpochs: return ("Frozen epochs",
+                                "Épocas congel.")
+    case .trFinetuneEpochs: return ("Joint epochs",
+                                  "Épocas juntas")
+    case .trTrainableHeader: return ("Trainable",
+                                   "Entrenable")
+    case .trNonTrainable: return ("non-trainable: {0}",
+                                "no entrenables: {0}")
+    case .trFolderMissing: return ("{0} is not a readable folder with one subfolder per class.",
+                                 "{0} no es una carpeta legible con una subcarpeta por clase.")
+    case .trFinetuneHead: return ("fine-tuning {0}",
+                                "ajuste fino de {0}")
+    case .trPhaseWaiting: return ("Phase 1 (base frozen) starts once the data is loaded.",
+                                "La fase 1 (base congelada) empieza al cargar los datos.")
+    case .trPhaseFrozen: return ("Phase {0}/2: base frozen ({1} of {2} layers)",
+                               "Fase {0}/2: base congelada ({1} de {2} capas)")
+    case .trPhaseAll: return ("Phase {0}/2: all layers train",
+                            "Fase {0}/2: entrenan todas las capas")
+    case .trPhaseCounts: return ("trainable {0} · non-trainable {1}",
+                               "entrenables {0} · no entrenables {1}")
+    case .trPhaseAccuracy: return ("phase {0}: {1}",
+                                 "fase {0}: {1}")
+    case .trViewLayers: return ("Layers",
+                              "Capas")
+    case .trKeyFilterMode: return ("colour/channels",
+                                 "color/canales")
+    case .trFiltersColor: return ("as colour (gray = 0)",
+                                "en color (gris = 0)")
+    case .trFiltersChannels: return ("R G B channels apart",
+                                   "canales R G B por separado")
+    case .trMapsTitleImage: return ("Feature maps of this {0} (predicted {1}; [ ] another class)",
+                                  "Mapas de características de este {0} (predicho {1}; [ ] otra clase)")
+    case .trFrozenMark: return ("(* frozen)",
+                              "(* congelada)")
+    case .trFrozenTag: return ("frozen",
+                             "congelados")
+    case .helpTraining3: return ("Colour images (CIFAR-10, a folder) have 3 channels, so each first-layer filter has 3 kernels: c shows them as one colour picture or the R, G, B kernels apart. Fine-tuning (the model row's last choice, or tui --screen train --finetune) reuses a trained base: phase 1 trains only the new head (the base is frozen: non-trainable), phase 2 trains every layer at a tenth of the rate; view 5 shows which layers train.",
+                                 "Las imágenes en color (CIFAR-10, una carpeta) tienen 3 canales, así que cada filtro de la primera capa tiene 3 kernels: c los muestra como una imagen en color o los kernels R, G, B por separado. El ajuste fino (la última opción de la fila del modelo, o tui --screen train --finetune) reutiliza una base entrenada: la fase 1 entrena solo la nueva cabeza (la base está congelada: no entrenable), la fase 2 entrena todas las capas con una décima parte de la tasa; la vista 5 muestra qué capas entrenan.")
     case .helpTraining1: return ("Train a network as Keras's model.fit does: the images go through the network in batches; after each batch the optimizer nudges the weights to lower the loss. After each epoch (one pass over the training images) the held-out validation images and the test set measure how well it generalizes.",
                                "Entrena una red como model.fit de Keras: las imágenes pasan por la red en lotes; tras cada lote el optimizador ajusta los pesos para bajar la pérdida. Tras cada época (una pasada por las imágenes de entrenamiento) las imágenes de validación y el conjunto de prueba miden cuánto generaliza.")
     case .helpTraining2: return ("Views: 1 curves of loss and accuracy, 2 the confusion matrix (which digits are taken for which), 3 misclassified test digits, 4 the first layer's filters and the feature maps they make of one digit. Training runs in the background: keys keep working.",

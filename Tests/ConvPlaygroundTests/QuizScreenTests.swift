@@ -130,11 +130,28 @@ final class QuizScreenTests: XCTestCase {
     var a = app(QuizScreen(seed: s, selection: .topic(.params)))
     a.send(keys: typing("1") + [.enter, .char("g")])
     let quiz = try XCTUnwrap(a.top as? QuizScreen)
-    XCTAssertTrue(quiz.linked is QuizSummaryScreen)
+    XCTAssertTrue(quiz.linked is SummaryScreen)
     let text = a.render(width: 80, height: 24).text
     let total = quiz.session.current.answer.text
     XCTAssertTrue(text.contains("Total params: \(total)"), text)
-    XCTAssertTrue(text.contains("layer 1, dense (marked)"), text)
+    // The walking summary screen, on the question's layer, with the count's formula.
+    XCTAssertTrue(text.contains("▸dense (Dense)"), text)
+    XCTAssertTrue(text.contains("= \(total)"), text)
+  }
+
+  func testConvParamsLinkShowsTheFormula() throws {
+    let s = try seed(for: .convParams, in: .topic(.params))
+    var a = app(QuizScreen(seed: s, selection: .topic(.params)))
+    a.send(keys: typing("1") + [.enter, .char("g")])
+    let quiz = try XCTUnwrap(a.top as? QuizScreen)
+    let summary = try XCTUnwrap(quiz.linked as? SummaryScreen)
+    guard case .summary(let model, _) = quiz.session.current.link else { return XCTFail("not a summary link") }
+    let row = try XCTUnwrap(summary.model.walk.rows.first)
+    XCTAssertEqual(row.parameters, try model.parameterCount())
+    let text = a.render(width: 80, height: 24).text
+    XCTAssertTrue(text.contains("Quiz / Model summary"), text)
+    XCTAssertTrue(text.contains(row.parameterFormula), text)
+    XCTAssertTrue(row.parameterFormula.hasSuffix("= " + quiz.session.current.answer.text), row.parameterFormula)
   }
 
   func testTopicAndLevelKeysStartANewRound() throws {

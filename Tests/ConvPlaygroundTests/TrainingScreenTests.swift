@@ -70,6 +70,12 @@ final class TrainingScreenTests: XCTestCase {
   }
 
   func check(_ app: PlaygroundApp, _ name: String, sizes: [(Int, Int)] = [(80, 24), (100, 30)]) throws {
+    try Self.checkSnapshots(app, name, sizes: sizes)
+  }
+
+  /// Compares the app's text frames with the stored snapshots (CONVPLAY_RECORD_SNAPSHOTS=1
+  /// writes them instead).
+  static func checkSnapshots(_ app: PlaygroundApp, _ name: String, sizes: [(Int, Int)]) throws {
     let record = ProcessInfo.processInfo.environment["CONVPLAY_RECORD_SNAPSHOTS"] == "1"
     for (w, h) in sizes {
       let text = app.render(width: w, height: h).text + "\n"
@@ -177,34 +183,44 @@ final class TrainingScreenTests: XCTestCase {
     XCTAssertEqual(e.featureMaps[0][0].width, 26)
   }
 
-  /// A real run on the worker thread: tiny IDX files in a temporary folder, events drained as
-  /// the app loop does, then the model saved and loaded back.
-  func testBackgroundRunFinishesAndSaves() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-dash-\(getpid())")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    for (prefix, n) in [("train", 200), ("t10k", 50)] {
-      let d = Self.bars(n, seed: UInt64(n))
+  /// MNIST-format files (IDX, not gzipped) of `bars` in `dir`.
+  static func writeBarsIDX(in dir: URL, training: Int, test: Int) throws {
+    for (prefix, n) in [("train", training), ("t10k", test)] {
+      let d = bars(n, seed: UInt64(n))
       let bytes = d.images.scalars.map { UInt8(min(255, max(0, $0 * 255))) }
       try IDXArray(dimensions: [n, 28, 28], bytes: bytes).encoded()
         .write(to: dir.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
       try IDXArray(dimensions: [n], bytes: d.labels.map { UInt8($0) }).encoded()
         .write(to: dir.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
     }
+  }
+
+  /// Starts the screen's run (Enter) and drains its events as the app loop's tick does, until
+  /// it finishes (a failure fails the test).
+  static func runToTheEnd(_ screen: inout TrainingScreen, env e: Env, timeout: Double, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(screen.update(.key(.enter), env: e), .none, file: file, line: line)
+    let deadline = Date().addingTimeInterval(timeout)
+    while screen.phase != .finished && Date() < deadline {
+      usleep(20_000)
+      _ = screen.update(.tick, env: e)
+      if case .failed(let why) = screen.phase { XCTFail(why, file: file, line: line); break }
+    }
+    XCTAssertEqual(screen.phase, .finished, file: file, line: line)
+  }
+
+  /// A real run on the worker thread: tiny IDX files in a temporary folder, events drained as
+  /// the app loop does, then the model saved and loaded back.
+  func testBackgroundRunFinishesAndSaves() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-dash-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try Self.writeBarsIDX(in: dir, training: 200, test: 50)
     let spec = try ModelSpecParser.parse(Self.conv, inputShape: [28, 28, 1])
     let session = TrainingSession()
     var config = TrainingConfig(modelName: "spec", spec: spec, epochs: 2, batch: 20, dataDirectory: dir.path)
     config.seed = 1
     var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:], session: session)
-    let e = env()
-    XCTAssertEqual(screen.update(.key(.enter), env: e), .none)
-    let deadline = Date().addingTimeInterval(60)
-    while screen.phase != .finished && Date() < deadline {
-      usleep(20_000)
-      _ = screen.update(.tick, env: e)
-      if case .failed(let why) = screen.phase { XCTFail(why); break }
-    }
-    XCTAssertEqual(screen.phase, .finished)
+    Self.runToTheEnd(&screen, env: env(), timeout: 60)
     XCTAssertEqual(screen.history.count, 2)
     XCTAssertEqual(screen.testAccuracies.count, 2)
     XCTAssertGreaterThan(screen.testAccuracies.last ?? 0, 0.5, "bars are easy to learn")

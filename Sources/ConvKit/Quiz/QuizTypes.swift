@@ -148,10 +148,10 @@ public struct QuizQuestion: Equatable, Sendable {
 
   public var link: QuizLink {
     switch ask {
-    case .convOutput(let input, let layer), .poolOutput(let input, let layer),
-      .convParams(let input, let layer):
+    case .convOutput(let input, let layer), .poolOutput(let input, let layer):
       return .window(input: input, layer: layer)
-    case .denseParams(let input, let layer), .batchNorm(let input, let layer, _):
+    // Parameter counts: the summary screen shows the count with its formula.
+    case .convParams(let input, let layer), .denseParams(let input, let layer), .batchNorm(let input, let layer, _):
       return .summary(model: SequentialSpec(inputShape: input, layers: [layer]), layer: 0)
     case .flattenSize(let model):
       return .summary(model: model, layer: model.layers.count - 1)

@@ -180,10 +180,10 @@ public struct QuizScreen: Screen {
           input: matrix, mode: mode, size: k.rows, stride: s.rows == k.rows ? nil : s.rows, padding: p)
         linkNote = channels > 1 ? (T.quizPoolChannels, [ShapeText.compact(input)]) : nil
       default:
-        linked = QuizSummaryScreen(model: session.current.model, layer: 0)
+        linked = SummaryScreen(spec: session.current.model, layer: 0)
       }
     case .summary(let model, let layer):
-      linked = QuizSummaryScreen(model: model, layer: layer)
+      linked = SummaryScreen(spec: model, layer: layer)
       linkNote = nil
     }
   }
@@ -360,64 +360,4 @@ extension String {
 extension Lang {
   /// The quiz catalog's language for this playground language.
   var quiz: QuizLanguage { self == .es ? .es : .en }
-}
-
-/// A model as Keras's `model.summary()` prints it (ConvKit's `SummaryText`), with the layer a
-/// quiz question is about marked: where the quiz links a question on models, Flatten, Dense
-/// or BatchNormalization.
-public struct QuizSummaryScreen: Screen {
-  public let model: SequentialSpec
-  public let layer: Int?
-  let lines: [String]
-  /// Index in `lines` of the marked layer's row.
-  let marked: Int?
-  var scroll: Int
-
-  public init(model: SequentialSpec, layer: Int?) {
-    self.model = model
-    self.layer = layer
-    let text = (try? SummaryText.render(model)) ?? ""
-    lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    if let layer, model.layers.indices.contains(layer) {
-      let head = model.layers[layer].name + " ("
-      marked = lines.firstIndex { $0.hasPrefix(head) }
-    } else {
-      marked = nil
-    }
-    scroll = max(0, (marked ?? 0) - 8)
-  }
-
-  public var id: String { "summary" }
-  public func title(_ env: Env) -> String { env.t(T.lessonSummary) }
-
-  public mutating func update(_ msg: Msg, env: Env) -> Effect {
-    guard case .key(let key) = msg else { return .none }
-    switch key {
-    case .down, .char("j"): scroll = min(scroll + 1, max(0, lines.count - 1))
-    case .up, .char("k"): scroll = max(scroll - 1, 0)
-    case .pageDown: scroll = min(scroll + 10, max(0, lines.count - 1))
-    case .pageUp: scroll = max(scroll - 10, 0)
-    case .home: scroll = 0
-    default: return .ignored
-    }
-    return .none
-  }
-
-  public func hints(_ env: Env) -> [KeyHint] { [KeyHint("↑↓ PgUp/PgDn", env.t(T.keyQuizScroll))] }
-  public func helpText(_ env: Env) -> [String] { [env.t(T.helpQuizSummary)] }
-
-  public func view(into canvas: inout Canvas, area: Rect, env: Env) {
-    let theme = env.theme
-    var y = area.y + 1
-    if let layer, model.layers.indices.contains(layer) {
-      canvas.put(env.t(T.quizSummaryLayer, layer + 1, model.layers[layer].name), x: area.x + 2, y: y,
-                 style: theme.emphasis, maxWidth: area.width - 4)
-      y += 2
-    }
-    for i in scroll..<lines.count where y < area.maxY {
-      canvas.put(lines[i], x: area.x + 2, y: y, style: i == marked ? theme.selected : theme.text,
-                 maxWidth: area.width - 4)
-      y += 1
-    }
-  }
 }

@@ -1,11 +1,14 @@
 import ConvData
+import ConvImageIO
 import ConvKit
 import ConvTerminal
 import Foundation
 
 /// The live training dashboard: choose a model and its settings, see the summary, then train
 /// (on `TrainingSession`'s thread) and watch progress, curves, the confusion matrix,
-/// misclassified digits, filters and feature maps fill in after each epoch.
+/// misclassified images, filters and feature maps fill in after each epoch. Any data set
+/// `train` reads (MNIST, Fashion-MNIST, CIFAR-10, `folder:PATH`, gray or colour); with
+/// `finetune` settings it runs `convplay finetune`'s two phases and shows which layers train.
 ///
 /// The screen only keeps plain values from the session's events (`apply`), so tests drive it
 /// with synthetic events exactly as the worker would.
@@ -20,7 +23,12 @@ public struct TrainingScreen: Screen {
   static let batchChoices = [16, 32, 64, 128, 256, 512]
   static let rateChoices: [Float] = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1]
   static let limitChoices: [Int?] = [nil, 300, 1000, 5000, 10000, 30000]
-  static let views = 4
+  static let views = 5
+
+  /// The settings the left panel lists, in order.
+  enum Field: Equatable { case model, dataset, epochs, finetuneEpochs, batch, optimizer, rate, limit }
+  /// How a colour convolution's filters are drawn: as colour, or each input channel apart.
+  public enum FilterMode: Sendable, Equatable { case color, channels }
 
   public let id = "training"
   public private(set) var config: TrainingConfig
@@ -50,10 +58,21 @@ public struct TrainingScreen: Screen {
   var trainAccuracy: [(Double, Double)] = []
   public private(set) var history: [EpochMetrics] = []
   public private(set) var testAccuracies: [Double] = []
-  var evaluation: EpochEvaluation?
+  public private(set) var evaluation: EpochEvaluation?
   var fetchLine: (file: String, fraction: Double, index: Int, files: Int)?
   public private(set) var view = 0
   var digit = 0
+  /// Class names (label = index): known before loading, or sent by the worker.
+  public private(set) var classNames: [String]
+  /// The base model's spec when fine-tuning (nil if it could not be read: `specProblem` says why).
+  var baseSpec: SequentialSpec?
+  /// Why the chosen model cannot train on the chosen data set (shown instead of the summary).
+  var specProblem: String?
+  public private(set) var filterMode: FilterMode = .color
+  // Fine-tuning: the phase running, its layers' names, and each finished phase's test accuracy.
+  public private(set) var phaseInfo: (phase: FineTuningPhase, layers: [String])?
+  public private(set) var phaseAccuracies: [Int: Double] = [:]
+  var epochOffset = 0
 
   /// `dataAvailable` nil looks for the data set (--data, $CONVPLAY_DATA, the user cache).
   public init(
@@ -67,14 +86,94 @@ public struct TrainingScreen: Screen {
     self.session = session
     self.savePath = savePath ?? "convplay-\(c.modelName).safetensors"
     self.dataAvailable = dataAvailable ?? Self.locate(c, environment: environment)
-    if ModelZoo.named(c.modelName) == nil {
+    classNames = c.dataset.classNamesBeforeLoading ?? []
+    if c.finetune != nil {
+      enterFinetune(c.finetune!)
+      self.savePath = savePath ?? self.savePath
+    } else if ModelZoo.named(c.modelName) == nil {
       customSpec = c.spec
       self.config.modelName = "spec"
+    } else {
+      refreshSpec()
     }
   }
 
   static func locate(_ c: TrainingConfig, environment: [String: String]) -> Bool {
-    (try? DatasetLocator(explicitDirectory: c.dataDirectory, environment: environment).locate(c.dataset)) != nil
+    (try? c.dataset.check(DatasetLocator(explicitDirectory: c.dataDirectory, environment: environment))) != nil
+  }
+
+  /// The settings shown, in order: fine-tuning has two epoch counts and always uses Adam.
+  var fields: [Field] {
+    config.finetune == nil
+      ? [.model, .dataset, .epochs, .batch, .optimizer, .rate, .limit]
+      : [.model, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit]
+  }
+
+  /// A folder by its last path component (the setting column is narrow).
+  var datasetLabel: String {
+    if case .folder(let p) = config.dataset { return "folder:" + URL(fileURLWithPath: p).lastPathComponent }
+    return config.dataset.displayName
+  }
+
+  /// The data sets offered: the named ones and the folder given on the command line.
+  var datasetChoices: [DataSource] {
+    DataSource.named + (DataSource.named.contains(config.dataset) ? [] : [config.dataset])
+  }
+
+  /// Fine-tuning mode: the model row shows the base (read once, for the summary) and the
+  /// settings become `finetune`'s.
+  mutating func enterFinetune(_ settings: FineTuneSettings) {
+    var ft = settings
+    if config.finetune == nil {
+      // Chosen on the screen: the rate and batch chosen so far carry over to phase 1.
+      ft.plan.learningRate = config.learningRate
+      ft.plan.batch = config.batch
+    }
+    config.finetune = ft
+    config.modelName = ft.baseName
+    savePath = "convplay-finetuned.safetensors"
+    if baseSpec == nil {
+      do { baseSpec = try ft.loadBase().network.spec } catch { specProblem = String(describing: error) }
+    }
+    refreshSpec()
+  }
+
+  /// Puts the chosen model on the chosen data set's image shape (and, fine-tuning, the new
+  /// head with one unit per class, only the head trainable as in phase 1).
+  mutating func refreshSpec() {
+    let shape = config.imageShape
+    if config.finetune != nil {
+      guard let base = baseSpec else { return }
+      specProblem = nil
+      guard base.inputShape.count == 3, base.inputShape[2] == shape[2] else {
+        specProblem = "the base model takes \(ShapeText.tuple(base.inputShape)) images but \(config.dataset.displayName) has "
+          + "\(ShapeText.tuple(shape)): the channels must match"
+        return
+      }
+      do {
+        let classes = max(1, classNames.count)
+        config.spec = FineTuning.headOnlyTrainable(try FineTuning.replacingHead(in: base, classes: classes, inputShape: shape).spec)
+      } catch {
+        specProblem = String(describing: error)
+      }
+    } else if config.modelName == "spec", let custom = customSpec {
+      specProblem = nil
+      config.spec = SequentialSpec(inputShape: shape, layers: custom.layers)
+    } else if let e = ModelZoo.named(config.modelName) {
+      specProblem = nil
+      config.spec = Self.withClasses(SequentialSpec(inputShape: shape, layers: e.spec.layers), classNames.count)
+    }
+  }
+
+  /// A zoo model (written for MNIST's ten digits) with its last Dense layer resized to the data
+  /// set's class count, as a Keras user sets `Dense(num_classes)`.
+  static func withClasses(_ spec: SequentialSpec, _ classes: Int) -> SequentialSpec {
+    guard classes >= 2, let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1,
+      case .dense(let units, let activation, let useBias) = spec.layers[head].kind, units != classes
+    else { return spec }
+    var s = spec
+    s.layers[head].kind = .dense(units: classes, activation: activation, useBias: useBias)
+    return s
   }
 
   var isActive: Bool { [.loading, .training, .paused, .fetching].contains(phase) }
@@ -97,25 +196,31 @@ public struct TrainingScreen: Screen {
     switch phase {
     case .training, .paused, .loading:
       return [
-        KeyHint("p", env.t(T.trKeyPause)), KeyHint("x", env.t(T.trKeyStop)), KeyHint("Tab 1-4", env.t(T.trKeyView)),
+        KeyHint("p", env.t(T.trKeyPause)), KeyHint("x", env.t(T.trKeyStop)), KeyHint("Tab 1-5", env.t(T.trKeyView)),
         KeyHint("[ ]", env.t(T.trKeyDigit)),
-      ]
+      ] + colorHint(env)
     case .fetching:
       return []
     default:
       var h = [
         KeyHint("Enter", env.t(T.trKeyStart)), KeyHint("↑↓", env.t(T.trKeySetting)), KeyHint("←→", env.t(T.trKeyChange)),
-        KeyHint("t", env.t(T.trKeyTypeSpec)),
       ]
-      if !dataAvailable { h.append(KeyHint("f", env.t(T.trKeyFetch))) }
+      if config.finetune == nil { h.append(KeyHint("t", env.t(T.trKeyTypeSpec))) }
+      if !dataAvailable && config.dataset.isFetchable { h.append(KeyHint("f", env.t(T.trKeyFetch))) }
       if phase == .finished || phase == .stopped {
-        h += [KeyHint("w", env.t(T.trKeySave)), KeyHint("Tab 1-4", env.t(T.trKeyView)), KeyHint("[ ]", env.t(T.trKeyDigit))]
+        h += [KeyHint("w", env.t(T.trKeySave)), KeyHint("Tab 1-5", env.t(T.trKeyView)), KeyHint("[ ]", env.t(T.trKeyDigit))]
+        h += colorHint(env)
       }
       return h
     }
   }
 
-  public func helpText(_ env: Env) -> [String] { [env.t(T.helpTraining1), env.t(T.helpTraining2)] }
+  public func helpText(_ env: Env) -> [String] { [env.t(T.helpTraining1), env.t(T.helpTraining2), env.t(T.helpTraining3)] }
+
+  /// `c` switches colour filters between colour and per-channel pictures.
+  private func colorHint(_ env: Env) -> [KeyHint] {
+    (evaluation?.filterChannels ?? 1) == 3 && view == 3 ? [KeyHint("c", env.t(T.trKeyFilterMode))] : []
+  }
 
   // MARK: - Update
 
@@ -129,9 +234,11 @@ public struct TrainingScreen: Screen {
       return .ignored
     case .tab: view = (view + 1) % Self.views
     case .backTab: view = (view + Self.views - 1) % Self.views
-    case .char(let c) where ("1"..."4").contains(c) && phase != .setup: view = Int(String(c))! - 1
-    case .char("["): digit = (digit + 9) % 10
-    case .char("]"): digit = (digit + 1) % 10
+    case .char(let c) where ("1"..."5").contains(c) && phase != .setup: view = Int(String(c))! - 1
+    case .char("["): digit = (digit + exampleCount - 1) % exampleCount
+    case .char("]"): digit = (digit + 1) % exampleCount
+    case .char("c") where phase != .setup && (evaluation?.filterChannels ?? 1) == 3:
+      filterMode = filterMode == .color ? .channels : .color
     default:
       if isActive { return activeKey(key) }
       return setupKey(key)
@@ -155,18 +262,22 @@ public struct TrainingScreen: Screen {
     return .none
   }
 
+  /// Examples with feature maps: one per class of the test set.
+  private var exampleCount: Int { max(1, evaluation?.digits.count ?? classNames.count) }
+
   private mutating func setupKey(_ key: Key) -> Effect {
+    let n = fields.count
     switch key {
-    case .up: field = (field + 6) % 7
-    case .down: field = (field + 1) % 7
+    case .up: field = (field + n - 1) % n
+    case .down: field = (field + 1) % n
     case .left: change(-1)
     case .right: change(1)
-    case .char("t"):
+    case .char("t") where config.finetune == nil:
       typing = customText
       specError = nil
     case .enter, .char("s"):
       start()
-    case .char("f") where !dataAvailable:
+    case .char("f") where !dataAvailable && config.dataset.isFetchable:
       phase = .fetching
       fetchLine = nil
       message = nil
@@ -185,7 +296,7 @@ public struct TrainingScreen: Screen {
     case .enter:
       let text = typing ?? ""
       do {
-        let spec = try ModelSpecParser.parse(text, inputShape: [28, 28, 1])
+        let spec = try ModelSpecParser.parse(text, inputShape: config.imageShape)
         customSpec = spec
         customText = text
         config.spec = spec
@@ -202,45 +313,71 @@ public struct TrainingScreen: Screen {
     return .none
   }
 
-  private var modelNames: [String] { Self.modelChoices + (customSpec == nil ? [] : ["spec"]) }
+  /// The model row's choices; the last one, "finetune", fine-tunes a saved model instead.
+  private var modelNames: [String] { Self.modelChoices + (customSpec == nil ? [] : ["spec"]) + [Self.finetuneChoice] }
+  static let finetuneChoice = "finetune"
+  /// The fine-tuning settings to return to when the model row comes back to "finetune".
+  private var lastFinetune: FineTuneSettings?
 
   private mutating func change(_ d: Int) {
     func cycle<T: Equatable>(_ list: [T], _ value: T) -> T {
       let i = list.firstIndex(of: value) ?? 0
       return list[(i + d + list.count) % list.count]
     }
-    switch field {
-    case 0:
-      let name = cycle(modelNames, config.modelName)
-      config.modelName = name
-      if name == "spec", let spec = customSpec {
-        config.spec = spec
-      } else if let e = ModelZoo.named(name) {
-        config.spec = e.spec
+    switch fields[min(field, fields.count - 1)] {
+    case .model:
+      let name = cycle(modelNames, config.finetune == nil ? config.modelName : Self.finetuneChoice)
+      if name == Self.finetuneChoice {
+        enterFinetune(lastFinetune ?? FineTuneSettings())
+        return
       }
+      if config.finetune != nil {
+        lastFinetune = config.finetune
+        config.finetune = nil
+      }
+      config.modelName = name
+      refreshSpec()
       savePath = "convplay-\(name).safetensors"
-    case 1:
-      config.dataset = cycle(Dataset.allCases, config.dataset)
+    case .dataset:
+      config.dataset = cycle(datasetChoices, config.dataset)
       dataAvailable = Self.locate(config, environment: environment)
-    case 2: config.epochs = min(50, max(1, config.epochs + d))
-    case 3: config.batch = cycle(Self.batchChoices, config.batch)
-    case 4:
+      classNames = config.dataset.classNamesBeforeLoading ?? []
+      refreshSpec()
+    case .epochs:
+      if var ft = config.finetune {
+        ft.plan.freezeEpochs = min(50, max(0, ft.plan.freezeEpochs + d))
+        if ft.plan.totalEpochs == 0 { ft.plan.freezeEpochs = 1 }
+        config.finetune = ft
+      } else {
+        config.epochs = min(50, max(1, config.epochs + d))
+      }
+    case .finetuneEpochs:
+      guard var ft = config.finetune else { return }
+      ft.plan.finetuneEpochs = min(50, max(0, ft.plan.finetuneEpochs + d))
+      if ft.plan.totalEpochs == 0 { ft.plan.finetuneEpochs = 1 }
+      config.finetune = ft
+    case .batch:
+      config.batch = cycle(Self.batchChoices, config.batch)
+      config.finetune?.plan.batch = config.batch
+    case .optimizer:
       config.optimizer = cycle(OptimizerKind.allCases, config.optimizer)
       config.learningRate = config.optimizer.defaultLearningRate
-    case 5: config.learningRate = cycle(Self.rateChoices, config.learningRate)
-    default: config.limit = cycle(Self.limitChoices, config.limit)
+    case .rate:
+      config.learningRate = cycle(Self.rateChoices, config.learningRate)
+      config.finetune?.plan.learningRate = config.learningRate
+    case .limit: config.limit = cycle(Self.limitChoices, config.limit)
     }
   }
 
   private mutating func start() {
-    guard dataAvailable else {
+    guard dataAvailable, specProblem == nil, (try? config.spec.rows()) != nil else {
       message = nil
       return
     }
     resetLive()
     if session.start(config) {
       phase = .loading
-      epochs = config.epochs
+      epochs = totalEpochs
     }
   }
 
@@ -255,11 +392,18 @@ public struct TrainingScreen: Screen {
     testAccuracies = []
     evaluation = nil
     message = nil
+    phaseInfo = nil
+    phaseAccuracies = [:]
+    epochOffset = 0
   }
+
+  /// Epochs of the whole run (both phases when fine-tuning).
+  var totalEpochs: Int { config.finetune?.plan.totalEpochs ?? config.epochs }
 
   private mutating func save() {
     var meta: [String: String] = [
-      "dataset": config.dataset.rawValue, "model": config.modelName, "epochs": String(history.count),
+      "dataset": config.dataset.rawValue, "model": config.finetune.map { "finetuned from \($0.baseName)" } ?? config.modelName,
+      "epochs": String(history.count),
       "optimizer": config.optimizer.rawValue, "learning_rate": "\(config.learningRate)", "batch": String(config.batch),
       "training_images": String(counts?.training ?? 0),
     ]
@@ -277,20 +421,29 @@ public struct TrainingScreen: Screen {
     switch event {
     case .loading:
       phase = .loading
-      epochs = config.epochs
+      epochs = totalEpochs
+    case .classes(let names):
+      classNames = names
+    case .phase(let p, let layers):
+      phaseInfo = (p, layers)
+      epochOffset = p.number == 2 ? (config.finetune?.plan.freezeEpochs ?? 0) : 0
+    case .phaseEnded(let number, let accuracy):
+      phaseAccuracies[number] = accuracy
     case .loaded(let t, let v, let test):
       counts = (t, v, test)
       if phase == .loading { phase = .training }
     case .training(let e):
       if phase == .loading || phase == .setup { phase = .training }
       switch e {
-      case .epochStarted(let ep, let eps, let bs):
+      case .epochStarted(let e, let eps, let bs):
+        let ep = e + epochOffset
         epoch = ep
-        epochs = eps
+        epochs = config.finetune == nil ? eps : totalEpochs
         batches = bs
         batch = 0
         epochSeconds = 0
-      case .batchEnded(let ep, let b, let bs, let l, let a, let s):
+      case .batchEnded(let e, let b, let bs, let l, let a, let s):
+        let ep = e + epochOffset
         epoch = ep
         batch = b
         batches = bs
@@ -300,7 +453,8 @@ public struct TrainingScreen: Screen {
         let x = Double(ep - 1) + Double(b) / Double(max(bs, 1))
         trainLoss.append((x, l))
         trainAccuracy.append((x, a))
-      case .epochEnded(let m):
+      case .epochEnded(var m):
+        m.epoch += epochOffset
         history.append(m)
         loss = m.loss
         accuracy = m.accuracy
@@ -335,15 +489,20 @@ public struct TrainingScreen: Screen {
   private var isFailed: Bool { if case .failed = phase { return true } else { return false } }
 
   private func settingRows(_ env: Env) -> [(String, String)] {
-    [
-      (env.t(T.trModel), config.modelName),
-      (env.t(T.trDataset), config.dataset.displayName),
-      (env.t(T.trEpochs), String(config.epochs)),
-      (env.t(T.trBatch), String(config.batch)),
-      (env.t(T.trOptimizer), config.optimizer.rawValue),
-      (env.t(T.trLearningRate), NumberText.format(Double(config.learningRate))),
-      (env.t(T.trImages), config.limit.map { NumberText.grouped($0) } ?? env.t(T.trAll)),
-    ]
+    fields.map { f in
+      switch f {
+      case .model: return (env.t(config.finetune == nil ? T.trModel : T.trBase), config.modelName)
+      case .dataset: return (env.t(T.trDataset), datasetLabel)
+      case .epochs:
+        return config.finetune.map { (env.t(T.trFreezeEpochs), String($0.plan.freezeEpochs)) }
+          ?? (env.t(T.trEpochs), String(config.epochs))
+      case .finetuneEpochs: return (env.t(T.trFinetuneEpochs), String(config.finetune?.plan.finetuneEpochs ?? 0))
+      case .batch: return (env.t(T.trBatch), String(config.batch))
+      case .optimizer: return (env.t(T.trOptimizer), config.optimizer.rawValue)
+      case .rate: return (env.t(T.trLearningRate), NumberText.format(Double(config.learningRate)))
+      case .limit: return (env.t(T.trImages), config.limit.map { NumberText.grouped($0) } ?? env.t(T.trAll))
+      }
+    }
   }
 
   private func drawSetup(_ canvas: inout Canvas, area: Rect, env: Env) {
@@ -363,33 +522,7 @@ public struct TrainingScreen: Screen {
     // The model's summary, as `convplay summary` prints it.
     let right = Rect(x: area.x + leftWidth + 1, y: area.y, width: area.width - leftWidth - 1, height: area.height - 6)
     canvas.box(right, title: env.t(T.trSummaryTitle, config.modelName), style: theme.border, titleStyle: theme.panelTitle)
-    let inner = right.inset(1)
-    var y = inner.y
-    do {
-      let rows = try config.spec.rows()
-      let count = try config.spec.parameterCount()
-      let shapeWidth = max(14, (rows.map { ShapeText.batched($0.outputShape).count }.max() ?? 0) + 1)
-      // Keras's "name (Type)" when it fits, else the name alone (80 columns).
-      var names = rows.map { "\($0.layer.name) (\($0.layer.kind.kerasClass))" }
-      if (names.map(\.count).max() ?? 0) + 1 + shapeWidth + 9 > inner.width - 1 { names = rows.map(\.layer.name) }
-      let nameWidth = max(14, (names.map(\.count).max() ?? 0) + 1)
-      canvas.put(env.t(T.trLayerHeader).padding(to: nameWidth) + env.t(T.trOutputShape).padding(to: shapeWidth) + env.t(T.trParamHeader),
-                 x: inner.x + 1, y: y, style: theme.muted, maxWidth: inner.width - 1)
-      y += 1
-      let room = inner.height - 4
-      for (i, row) in rows.enumerated() where i < room {
-        let text = (i == room - 1 && rows.count > room) ? "..."
-          : names[i].padding(to: nameWidth) + ShapeText.batched(row.outputShape).padding(to: shapeWidth)
-            + NumberText.grouped(row.parameters.total)
-        canvas.put(text, x: inner.x + 1, y: y, maxWidth: inner.width - 1)
-        y += 1
-      }
-      y += 1
-      canvas.put(env.t(T.trTotalParams, NumberText.grouped(count.total), NumberText.grouped(count.trainable)),
-                 x: inner.x + 1, y: y, style: theme.emphasis, maxWidth: inner.width - 1)
-    } catch {
-      canvas.put(String(describing: error), x: inner.x + 1, y: y, style: theme.error, maxWidth: inner.width - 1)
-    }
+    drawSummary(config.spec, &canvas, rect: right.inset(1), env: env)
     // Below: data status, spec entry, messages.
     var lines: [(String, Style)] = []
     if let typing {
@@ -406,9 +539,13 @@ public struct TrainingScreen: Screen {
         lines.append((env.t(T.trFetching, name, 1, 4), theme.emphasis))
       }
     } else if !dataAvailable {
-      lines.append((env.t(T.trDataMissing, config.dataset.displayName), theme.error))
-      lines.append(("  convplay data fetch \(config.dataset.rawValue)", theme.emphasis))
-      lines.append((env.t(T.trOfferFetch), theme.emphasis))
+      if config.dataset.isFetchable {
+        lines.append((env.t(T.trDataMissing, config.dataset.displayName), theme.error))
+        lines.append(("  convplay data fetch \(config.dataset.rawValue)", theme.emphasis))
+        lines.append((env.t(T.trOfferFetch), theme.emphasis))
+      } else {
+        lines.append((env.t(T.trFolderMissing, config.dataset.displayName), theme.error))
+      }
     } else {
       lines.append((env.t(T.trDataFound, config.dataset.displayName), theme.done))
       lines.append((env.t(T.trPressStart), theme.emphasis))
@@ -425,13 +562,73 @@ public struct TrainingScreen: Screen {
     }
   }
 
+  /// Keras's summary table of `spec` in `inner`; with frozen layers a Trainable column (as
+  /// `summary(show_trainable=True)`) and the non-trainable count.
+  private func drawSummary(_ spec: SequentialSpec, _ canvas: inout Canvas, rect inner: Rect, env: Env) {
+    let theme = env.theme
+    var y = inner.y
+    if let specProblem {
+      for l in wrapText(env.t(T.trFailed, specProblem), width: inner.width - 1) where y < inner.maxY {
+        canvas.put(l, x: inner.x + 1, y: y, style: theme.error)
+        y += 1
+      }
+      return
+    }
+    do {
+      let rows = try spec.rows()
+      let count = try spec.parameterCount()
+      let frozen = spec.layers.contains { !$0.trainable } || config.finetune != nil
+      let trainWidth = env.t(T.trTrainableHeader).count
+      let shapeWidth = max(14, (rows.map { ShapeText.batched($0.outputShape).count }.max() ?? 0) + 1)
+      // Keras's "name (Type)" when it fits, else the name alone (80 columns).
+      var names = rows.map { "\($0.layer.name) (\($0.layer.kind.kerasClass))" }
+      if (names.map(\.count).max() ?? 0) + 1 + shapeWidth + 9 + (frozen ? trainWidth : 0) > inner.width - 1 {
+        names = rows.map(\.layer.name)
+      }
+      let nameWidth = max(14, (names.map(\.count).max() ?? 0) + 1)
+      // Keras's Trainable column (show_trainable=True) where it fits; else a * before each
+      // frozen layer, in the column left of the table.
+      let column = frozen && nameWidth + shapeWidth + 9 + trainWidth <= inner.width - 1
+      var header = env.t(T.trLayerHeader).padding(to: nameWidth) + env.t(T.trOutputShape).padding(to: shapeWidth)
+      header += column ? env.t(T.trParamHeader).padding(to: 9) + env.t(T.trTrainableHeader) : env.t(T.trParamHeader)
+      canvas.put(header, x: inner.x + 1, y: y, style: theme.muted, maxWidth: inner.width - 1)
+      y += 1
+      let room = inner.height - (frozen ? 5 : 4)
+      for (i, row) in rows.enumerated() where i < room {
+        var text = (i == room - 1 && rows.count > room) ? "..."
+          : names[i].padding(to: nameWidth) + ShapeText.batched(row.outputShape).padding(to: shapeWidth)
+            + NumberText.grouped(row.parameters.total)
+        if column && text != "..." { text = text.padding(to: nameWidth + shapeWidth + 9) + (row.layer.trainable ? "Y" : "N") }
+        let style = frozen && !row.layer.trainable ? theme.muted : theme.text
+        if frozen && !column && !row.layer.trainable && text != "..." { canvas.put("*", x: inner.x, y: y, style: theme.emphasis) }
+        canvas.put(text, x: inner.x + 1, y: y, style: style, maxWidth: inner.width - 1)
+        y += 1
+      }
+      y += 1
+      canvas.put(env.t(T.trTotalParams, NumberText.grouped(count.total), NumberText.grouped(count.trainable)),
+                 x: inner.x + 1, y: y, style: theme.emphasis, maxWidth: inner.width - 1)
+      if frozen {
+        let note = column || count.nonTrainable == 0 ? "" : " " + env.t(T.trFrozenMark)
+        canvas.put(env.t(T.trNonTrainable, NumberText.grouped(count.nonTrainable)) + note, x: inner.x + 1, y: y + 1,
+                   style: theme.emphasis, maxWidth: inner.width - 1)
+      }
+    } catch {
+      canvas.put(String(describing: error), x: inner.x + 1, y: y, style: theme.error, maxWidth: inner.width - 1)
+    }
+  }
+
   private func drawDashboard(_ canvas: inout Canvas, area: Rect, env: Env) {
     let theme = env.theme
     var y = area.y
     let x = area.x + 1
     let w = area.width - 2
-    var head = "\(config.modelName) · \(config.dataset.displayName) · \(config.optimizer.rawValue) lr "
+    var head = "\(config.modelName) · \(datasetLabel) · \(config.optimizer.rawValue) lr "
       + NumberText.format(Double(config.learningRate)) + " · batch \(config.batch)"
+    if let ft = config.finetune {
+      head = "\(env.t(T.trFinetuneHead, ft.baseName)) · \(datasetLabel) · adam lr "
+        + NumberText.format(Double(ft.plan.learningRate)) + "/" + NumberText.format(Double(ft.plan.phase2LearningRate))
+        + " · batch \(ft.plan.batch)"
+    }
     if let c = counts { head += " · " + env.t(T.trSplitCounts, NumberText.grouped(c.training), NumberText.grouped(c.validation), NumberText.grouped(c.test)) }
     canvas.put(canvas.unicode ? head : head.replacingOccurrences(of: "·", with: "-"), x: x, y: y, style: theme.muted, maxWidth: w)
     y += 1
@@ -487,9 +684,22 @@ public struct TrainingScreen: Screen {
       canvas.put("  " + env.t(T.trTestAccuracy) + " " + list, x: end, y: y, style: theme.emphasis, maxWidth: x + w - end)
     }
     y += 1
+    // Fine-tuning: the phase, what trains, its counts, and each finished phase's accuracy.
+    if config.finetune != nil {
+      var text = env.t(T.trPhaseWaiting)
+      if let (p, layers) = phaseInfo {
+        let frozen = zip(layers, p.trainable).filter { !$0.1 }.map(\.0)
+        text = env.t(p.baseFrozen ? T.trPhaseFrozen : T.trPhaseAll, p.number, frozen.count, layers.count)
+          + " · " + env.t(T.trPhaseCounts, NumberText.grouped(p.counts.trainable), NumberText.grouped(p.counts.nonTrainable))
+      }
+      let done = phaseAccuracies.keys.sorted().map { env.t(T.trPhaseAccuracy, $0, metric(phaseAccuracies[$0]!)) }
+      if !done.isEmpty { text = done.joined(separator: "  ") + (canvas.unicode ? " │ " : " | ") + text }
+      canvas.put(canvas.unicode ? text : text.replacingOccurrences(of: "·", with: "-"), x: x, y: y, style: theme.emphasis, maxWidth: w)
+      y += 1
+    }
     // View tabs.
     var tx = x
-    let names = [T.trViewCurves, T.trViewConfusion, T.trViewErrors, T.trViewFilters]
+    let names = [T.trViewCurves, T.trViewConfusion, T.trViewErrors, T.trViewFilters, T.trViewLayers]
     for (i, n) in names.enumerated() {
       let label = " \(i + 1) \(env.t(n)) "
       tx = canvas.put(label, x: tx, y: y, style: i == view ? theme.selected : theme.muted) + 1
@@ -500,7 +710,8 @@ public struct TrainingScreen: Screen {
     case 0: drawCurves(&canvas, rect: rest, env: env)
     case 1: drawConfusion(&canvas, rect: rest, env: env)
     case 2: drawErrors(&canvas, rect: rest, env: env)
-    default: drawFilters(&canvas, rect: rest, env: env)
+    case 3: drawFilters(&canvas, rect: rest, env: env)
+    default: drawLayers(&canvas, rect: rest, env: env)
     }
   }
 
@@ -566,15 +777,23 @@ public struct TrainingScreen: Screen {
     }
     let n = e.confusion.count
     let cell = 5
-    canvas.put(env.t(T.trConfusionTitle), x: rect.x + 1, y: rect.y, style: theme.panelTitle,
-               maxWidth: min(rect.width - 2, 6 + n * cell))
+    // Rows are named by class (digits need no name: the column headers say it).
+    let named = n <= classNames.count && classNames != (0..<n).map(String.init)
+    let labelWidth = named ? 11 : 4
+    // The gallery goes right of the table, or of the title when a few classes make it wider.
+    let title = env.t(T.trConfusionTitle)
+    var used = labelWidth + 3 + n * cell + 2
+    if rect.width - max(used, title.count + 3) >= 34 { used = max(used, title.count + 3) }
+    canvas.put(title, x: rect.x + 1, y: rect.y, style: theme.panelTitle, maxWidth: min(rect.width - 2, used - 2))
     var y = rect.y + 1
-    var header = "      "
+    var header = String(repeating: " ", count: labelWidth + 2)
     for j in 0..<n { header += String(j).leftPadded(to: cell) }
-    canvas.put(header, x: rect.x + 1, y: y, style: theme.muted)
+    canvas.put(header, x: rect.x + 1, y: y, style: theme.muted, maxWidth: rect.width - 2)
     y += 1
+    let bar = canvas.unicode ? "│" : "|"
     for (i, row) in e.confusion.enumerated() where y < rect.maxY {
-      canvas.put("  \(i) " + (canvas.unicode ? "│" : "|"), x: rect.x + 1, y: y, style: theme.muted)
+      let name = named ? ("\(i) " + label(i, env, width: 8)).padding(to: labelWidth) + " " + bar : "  \(i) " + bar
+      canvas.put(name, x: rect.x + 1, y: y, style: theme.muted)
       let total = max(row.reduce(0, +), 1)
       for (j, count) in row.enumerated() {
         let f = Double(count) / Double(total)
@@ -587,12 +806,12 @@ public struct TrainingScreen: Screen {
         } else if count == 0 {
           style = theme.pending
         }
-        canvas.put(String(count).leftPadded(to: cell), x: rect.x + 7 + j * cell, y: y, style: style)
+        let cx = rect.x + labelWidth + 3 + j * cell
+        if cx + cell <= rect.maxX { canvas.put(String(count).leftPadded(to: cell), x: cx, y: y, style: style) }
       }
       y += 1
     }
-    // Beside it, when there is room, the first misclassified digits.
-    let used = 7 + n * cell + 2
+    // Beside it, when there is room, the first misclassified images.
     if rect.width - used >= 34 {
       drawGallery(&canvas, rect: Rect(x: rect.x + used, y: rect.y, width: rect.width - used, height: rect.height), env: env)
     }
@@ -606,6 +825,36 @@ public struct TrainingScreen: Screen {
     drawGallery(&canvas, rect: rect, env: env)
   }
 
+  /// Image pixels per half-block pixel so that a sample is at most 16 cells wide (28x28 and
+  /// 32x32: 2, as the gallery has always drawn digits).
+  private func sampleStep(_ width: Int) -> Int { max(1, (width + 15) / 16) }
+
+  /// Draws a test image: gray with `drawPlane`, colour with the image lab's half-block picture.
+  /// Returns the cells it takes.
+  @discardableResult
+  private func drawSample(
+    _ s: DigitSample, x: Int, y: Int, step: Int, canvas: inout Canvas, theme: Theme
+  ) -> (width: Int, height: Int) {
+    if s.channels == 3 {
+      let size = planeSize(GrayPlane(width: s.width, height: s.height, values: []), step: step)
+      let picture = rgbPicture(width: s.width, height: s.height, s.pixels.map { $0 * 255 })
+      let viewport = Viewport(width: s.width, height: s.height, paneCols: size.width, paneRows: size.height, zoom: 1, cursor: (0, 0))
+      drawPicture(picture, viewport: viewport, at: (x, y), cursor: nil, canvas: &canvas, colored: theme.colored)
+      return (viewport.cols, viewport.rows)
+    }
+    let plane = GrayPlane(width: s.width, height: s.height, values: s.channels == 1 ? s.pixels : stride(from: 0, to: s.pixels.count, by: s.channels).map { s.pixels[$0] })
+    drawPlane(plane, x: x, y: y, step: step, low: 0, high: 1, canvas: &canvas, theme: theme)
+    return planeSize(plane, step: step)
+  }
+
+  /// An RGB picture from interleaved `[H, W, 3]` values in 0...255 (clipped).
+  private func rgbPicture(width: Int, height: Int, _ interleaved: [Float]) -> Picture {
+    let n = width * height
+    var planar = [Float](repeating: 0, count: 3 * n)
+    for p in 0..<n { for c in 0..<3 { planar[c * n + p] = interleaved[p * 3 + c] } }
+    return Picture(Image(width: width, height: height, channels: 3, samples: planar))
+  }
+
   private func drawGallery(_ canvas: inout Canvas, rect: Rect, env: Env) {
     let theme = env.theme
     guard let e = evaluation else { return }
@@ -615,26 +864,30 @@ public struct TrainingScreen: Screen {
       return
     }
     // 28x28 at two pixels per cell column: 14 columns, 7 rows, a label line under each.
-    let step = 2
-    let size = planeSize(GrayPlane(width: 28, height: 28, values: []), step: step)
+    let first = e.misclassified[0]
+    let step = sampleStep(first.width)
+    let size = planeSize(GrayPlane(width: first.width, height: first.height, values: []), step: step)
     let cw = size.width + 2
     let ch = size.height + 1
     let perRow = max(1, (rect.width - 1) / cw)
     let rows = max(0, (rect.height - 1) / ch)
     let arrow = canvas.unicode ? "→" : ">"
+    let nameWidth = max(1, (cw - 3) / 2)
     for (k, s) in e.misclassified.prefix(perRow * rows).enumerated() {
       let px = rect.x + 1 + (k % perRow) * cw
       let py = rect.y + 1 + (k / perRow) * ch
-      drawPlane(GrayPlane(width: s.width, height: s.height, values: s.pixels), x: px, y: py, step: step, low: 0, high: 1,
-                canvas: &canvas, theme: theme)
-      canvas.put("\(label(s.truth))\(arrow)\(label(s.predicted))", x: px, y: py + size.height, style: theme.error, maxWidth: cw - 1)
+      drawSample(s, x: px, y: py, step: step, canvas: &canvas, theme: theme)
+      canvas.put("\(label(s.truth, env, width: nameWidth))\(arrow)\(label(s.predicted, env, width: nameWidth))",
+                 x: px, y: py + size.height, style: theme.error, maxWidth: cw - 1)
     }
   }
 
-  private func label(_ c: Int) -> String {
-    let names = config.dataset.classNames
-    guard c < names.count else { return String(c) }
-    return config.dataset == .mnist ? names[c] : String(names[c].prefix(6))
+  /// A class's name (in the screen's language for CIFAR-10 and Fashion-MNIST), cut to `width` characters (digits stay digits).
+  private func label(_ c: Int, _ env: Env, width: Int = 6) -> String {
+    guard c < classNames.count else { return String(c) }
+    // The named data sets' English names are translated; a folder's names are the user's own.
+    let name = config.dataset.knownClassNames == nil ? classNames[c] : ClassNames.localized(classNames[c], env.lang)
+    return String(name.prefix(max(1, width)))
   }
 
   private func drawFilters(_ canvas: inout Canvas, rect: Rect, env: Env) {
@@ -648,8 +901,13 @@ public struct TrainingScreen: Screen {
       canvas.put(env.t(T.trNoFilters), x: rect.x + 1, y: y, style: theme.muted)
       return
     }
+    let channels = max(1, e.filterChannels)
+    let count = e.filters.count / channels
     let f0 = e.filters[0]
-    canvas.put(env.t(T.trFiltersTitle, e.filters.count, "\(f0.width)x\(f0.height)"), x: rect.x + 1, y: y,
+    var title = env.t(T.trFiltersTitle, count, "\(f0.width)x\(f0.height)" + (channels > 1 ? "x\(channels)" : ""))
+    if channels == 3 { title += " · " + env.t(filterMode == .color ? T.trFiltersColor : T.trFiltersChannels) }
+    if let p = phaseInfo, p.phase.trainable.first == false { title += " · " + env.t(T.trFrozenTag) }
+    canvas.put(canvas.unicode ? title : title.replacingOccurrences(of: "·", with: "-"), x: rect.x + 1, y: y,
                style: theme.panelTitle, maxWidth: rect.width - 2)
     y += 1
     // Small kernels are enlarged (each weight 2x2 pixels); 28x28 dense templates halved.
@@ -657,11 +915,29 @@ public struct TrainingScreen: Screen {
     let shown: [GrayPlane] = e.filters.map { p in p.width <= 7 ? enlarged(p, by: 2) : p }
     let step = shown[0].width > 14 ? 2 : 1
     let size = planeSize(shown[0], step: step)
-    let perRow = max(1, (rect.width - 1) / (size.width + 1))
+    // One drawn filter: a colour picture, or its channels side by side (R G B).
+    let perFilter = channels == 3 && filterMode == .channels ? 3 : 1
+    let fw = perFilter * (size.width + 1) + (perFilter > 1 ? 1 : 0)
+    let perRow = max(1, (rect.width - 1) / fw)
     let filterRows = e.featureMaps.isEmpty ? max(1, (rect.height - 1) / (size.height + 1)) : 1
-    for (k, p) in shown.prefix(perRow * filterRows).enumerated() {
-      drawPlane(p, x: rect.x + 1 + (k % perRow) * (size.width + 1), y: y + (k / perRow) * (size.height + 1), step: step,
-                low: -m, high: m, canvas: &canvas, theme: theme)
+    for k in 0..<min(count, perRow * filterRows) {
+      let fx = rect.x + 1 + (k % perRow) * fw
+      let fy = y + (k / perRow) * (size.height + 1)
+      if channels == 3 && filterMode == .color {
+        // Each weight w as 128 + 127 w / max|w| per channel: gray is zero, colour the sign.
+        let planes = (0..<3).map { shown[k * 3 + $0] }
+        var rgb: [Float] = []
+        for i in 0..<planes[0].values.count { for c in 0..<3 { rgb.append(128 + 127 * planes[c].values[i] / max(m, 1e-12)) } }
+        let picture = rgbPicture(width: planes[0].width, height: planes[0].height, rgb)
+        let viewport = Viewport(
+          width: planes[0].width, height: planes[0].height, paneCols: size.width, paneRows: size.height, zoom: 1, cursor: (0, 0))
+        drawPicture(picture, viewport: viewport, at: (fx, fy), cursor: nil, canvas: &canvas, colored: theme.colored)
+      } else {
+        for c in 0..<perFilter {
+          drawPlane(shown[k * channels + c], x: fx + c * (size.width + 1), y: fy, step: step, low: -m, high: m,
+                    canvas: &canvas, theme: theme)
+        }
+      }
     }
     y += filterRows * (size.height + 1)
     guard digit < e.featureMaps.count, digit < e.digits.count, y + 2 < rect.maxY else {
@@ -671,14 +947,13 @@ public struct TrainingScreen: Screen {
       return
     }
     let sample = e.digits[digit]
-    canvas.put(env.t(T.trMapsTitle, label(sample.truth), label(sample.predicted)), x: rect.x + 1, y: y,
+    let mapsTitle = config.dataset == .mnist ? T.trMapsTitle : T.trMapsTitleImage
+    canvas.put(env.t(mapsTitle, label(sample.truth, env, width: 12), label(sample.predicted, env, width: 12)), x: rect.x + 1, y: y,
                style: theme.panelTitle, maxWidth: rect.width - 2)
     y += 1
     let maps = e.featureMaps[digit]
-    let digitPlane = GrayPlane(width: sample.width, height: sample.height, values: sample.pixels)
-    let mapStep = rect.maxY - y >= 14 && maps.count <= 8 ? 1 : 2
-    let ds = planeSize(digitPlane, step: mapStep)
-    drawPlane(digitPlane, x: rect.x + 1, y: y, step: mapStep, low: 0, high: 1, canvas: &canvas, theme: theme)
+    let mapStep = (rect.maxY - y >= 14 && maps.count <= 8 ? 1 : 2) * max(1, sampleStep(sample.width) / 2)
+    let ds = drawSample(sample, x: rect.x + 1, y: y, step: mapStep, canvas: &canvas, theme: theme)
     let ms = maps.first.map { planeSize($0, step: mapStep) } ?? (width: 0, height: 0)
     let x0 = rect.x + 1 + ds.width + 2
     let perLine = max(1, (rect.maxX - x0) / (ms.width + 1))
@@ -688,6 +963,17 @@ public struct TrainingScreen: Screen {
       drawPlane(p, x: x0 + (k % perLine) * (ms.width + 1), y: y + (k / perLine) * (ms.height + 1), step: mapStep,
                 low: 0, high: top, canvas: &canvas, theme: theme)
     }
+  }
+
+  /// The model as it trains now: in a fine-tuning run, the running phase's frozen layers.
+  private func drawLayers(_ canvas: inout Canvas, rect: Rect, env: Env) {
+    var spec = config.spec
+    if let p = phaseInfo, p.phase.trainable.count == spec.layers.count {
+      for i in spec.layers.indices { spec.layers[i].trainable = p.phase.trainable[i] }
+    }
+    let box = Rect(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
+    canvas.box(box, title: env.t(T.trSummaryTitle, config.modelName), style: env.theme.border, titleStyle: env.theme.panelTitle)
+    drawSummary(spec, &canvas, rect: box.inset(1), env: env)
   }
 
   private func enlarged(_ p: GrayPlane, by f: Int) -> GrayPlane {

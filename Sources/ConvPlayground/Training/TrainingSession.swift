@@ -2,11 +2,33 @@ import ConvData
 import ConvKit
 import Foundation
 
-/// What the training dashboard asks for: the same choices as `convplay train`.
+/// Fine-tuning on the dashboard: `convplay finetune`'s two phases from a saved model.
+public struct FineTuneSettings: Sendable, Equatable {
+  /// A model file saved by `train --save`; nil is the built-in digits model.
+  public var basePath: String?
+  public var plan: FineTuningPlan
+
+  public init(basePath: String? = nil, plan: FineTuningPlan = FineTuningPlan()) {
+    self.basePath = basePath
+    self.plan = plan
+  }
+
+  public var baseName: String { basePath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "built-in model" }
+
+  /// The saved model it starts from (read once per run, off the UI thread but for the summary).
+  public func loadBase() throws -> (network: Network, metadata: [String: String]) {
+    try basePath.map { try ModelFile.load(URL(fileURLWithPath: $0)) } ?? DefaultModel.load()
+  }
+}
+
+/// What the training dashboard asks for: the same choices as `convplay train` (or, with
+/// `finetune`, as `convplay finetune`).
 public struct TrainingConfig: Sendable, Equatable {
   public var modelName: String
   public var spec: SequentialSpec
-  public var dataset: Dataset
+  public var dataset: DataSource
+  /// How a `folder:` data set is read (`--image-size`, `--color`).
+  public var folder: FolderSettings = FolderSettings()
   public var epochs: Int
   public var batch: Int
   public var optimizer: OptimizerKind
@@ -17,10 +39,13 @@ public struct TrainingConfig: Sendable, Equatable {
   public var dataDirectory: String?
   public var validationSplit: Double = 0.1
   public var seed: UInt64 = 0
+  /// Set: the run fine-tunes a saved model in two phases instead of training `spec`.
+  public var finetune: FineTuneSettings?
 
   public init(
-    modelName: String, spec: SequentialSpec, dataset: Dataset = .mnist, epochs: Int = 3, batch: Int = 128,
-    optimizer: OptimizerKind = .adam, learningRate: Float? = nil, limit: Int? = nil, dataDirectory: String? = nil
+    modelName: String, spec: SequentialSpec, dataset: DataSource = .mnist, epochs: Int = 3, batch: Int = 128,
+    optimizer: OptimizerKind = .adam, learningRate: Float? = nil, limit: Int? = nil, dataDirectory: String? = nil,
+    folder: FolderSettings = FolderSettings(), finetune: FineTuneSettings? = nil
   ) {
     self.modelName = modelName
     self.spec = spec
@@ -31,20 +56,29 @@ public struct TrainingConfig: Sendable, Equatable {
     self.learningRate = learningRate ?? optimizer.defaultLearningRate
     self.limit = limit
     self.dataDirectory = dataDirectory
+    self.folder = folder
+    self.finetune = finetune
   }
+
+  /// `[H, W, C]` of the chosen data set's images.
+  public var imageShape: FeatureShape { dataset.imageShape(folder: folder) }
 }
 
-/// One 28x28 image with its true and predicted class (misclassified gallery, chosen digit).
+/// One test image with its true and predicted class (misclassified gallery, chosen example):
+/// `[H, W, C]` values in [0, 1], channels interleaved as the data set stores them.
 public struct DigitSample: Sendable, Equatable {
   public var pixels: [Float]
   public var width: Int
   public var height: Int
+  /// 1 (gray) or 3 (RGB).
+  public var channels: Int
   public var truth: Int
   public var predicted: Int
-  public init(pixels: [Float], width: Int, height: Int, truth: Int, predicted: Int) {
+  public init(pixels: [Float], width: Int, height: Int, channels: Int = 1, truth: Int, predicted: Int) {
     self.pixels = pixels
     self.width = width
     self.height = height
+    self.channels = channels
     self.truth = truth
     self.predicted = predicted
   }
@@ -71,16 +105,20 @@ public struct EpochEvaluation: Sendable, Equatable {
   /// `confusion[truth][predicted]` counts.
   public var confusion: [[Int]]
   public var misclassified: [DigitSample]
-  /// The first weighted layer's filters (conv: channel 0 of each kernel; dense on 784 inputs:
-  /// each unit's weights as a 28x28 template).
+  /// The first weighted layer's filters (conv: each kernel's input channels in turn, so
+  /// `filterChannels` planes per filter; dense on a gray image's inputs: each unit's weights as
+  /// an image-sized template).
   public var filters: [GrayPlane]
+  /// Planes per filter in `filters`: 3 for a convolution on colour images.
+  public var filterChannels: Int
   /// One test digit per class (index = class) and the first conv layer's maps for each.
   public var digits: [DigitSample]
   public var featureMaps: [[GrayPlane]]
   public init(
     epoch: Int, testLoss: Double, testAccuracy: Double, confusion: [[Int]], misclassified: [DigitSample] = [],
-    filters: [GrayPlane] = [], digits: [DigitSample] = [], featureMaps: [[GrayPlane]] = []
+    filters: [GrayPlane] = [], filterChannels: Int = 1, digits: [DigitSample] = [], featureMaps: [[GrayPlane]] = []
   ) {
+    self.filterChannels = filterChannels
     self.epoch = epoch
     self.testLoss = testLoss
     self.testAccuracy = testAccuracy
@@ -96,6 +134,12 @@ public struct EpochEvaluation: Sendable, Equatable {
 public enum DashboardEvent: Sendable {
   case loading
   case loaded(training: Int, validation: Int, test: Int)
+  /// The data set's class names (label = index), once it is loaded.
+  case classes([String])
+  /// A fine-tuning phase starts: which layers train (by name) and its counts.
+  case phase(FineTuningPhase, layers: [String])
+  /// A fine-tuning phase ended with this test accuracy.
+  case phaseEnded(number: Int, testAccuracy: Double)
   case training(TrainingEvent)
   case evaluated(EpochEvaluation)
   case finished
@@ -181,29 +225,54 @@ public final class TrainingSession: @unchecked Sendable {
 
   private func train(_ config: TrainingConfig) throws {
     push(.loading)
-    var splits = try DatasetLocator(explicitDirectory: config.dataDirectory).load(config.dataset)
-    if let limit = config.limit {
-      splits.training = splits.training.prefix(limit)
-      splits.test = splits.test.prefix(limit)
-    }
+    let loaded = try config.dataset.load(
+      DatasetLocator(explicitDirectory: config.dataDirectory), limit: config.limit, folder: config.folder)
+    let splits = loaded.splits
     let (training, validation) = splits.training.split(validationFraction: config.validationSplit)
     push(.loaded(training: training.count, validation: validation?.count ?? 0, test: splits.test.count))
-    let net = try Network(spec: config.spec, seed: config.seed)
-    let optimizer = config.optimizer.make(learningRate: config.learningRate)
+    push(.classes(loaded.classNames))
     let test = splits.test
-    let digitIndices = (0..<10).compactMap { c in test.labels.firstIndex(of: c) }
-    let history = try net.fit(
-      training, validation: validation, epochs: config.epochs, batchSize: config.batch, optimizer: optimizer,
-      shouldStop: { self.shouldStop() },
-      onEvent: { event in
-        self.push(.training(event))
-        if case .epochEnded(let m) = event {
-          self.push(.evaluated(Self.evaluate(net, on: test, epoch: m.epoch, digitIndices: digitIndices)))
-        }
-      })
+    let classes = max(loaded.classNames.count, (splits.training.labels + test.labels).max().map { $0 + 1 } ?? 0)
+    let exampleIndices = (0..<classes).compactMap { c in test.labels.firstIndex(of: c) }
+    // The network being trained, read by the epoch-end evaluation (phases replace it).
+    var current: Network?
+    let onEvent = { (event: TrainingEvent) in
+      self.push(.training(event))
+      if case .epochEnded(let m) = event, let net = current {
+        self.push(.evaluated(Self.evaluate(net, on: test, epoch: m.epoch, digitIndices: exampleIndices)))
+      }
+    }
+    var finished: Bool
+    if let finetune = config.finetune {
+      let base = try finetune.loadBase()
+      let start = try FineTuning.prepare(base: base.network, classes: classes, inputShape: training.imageShape, seed: config.seed)
+      var lastPhase = 0
+      current = try FineTuning.run(
+        start, plan: finetune.plan, training: training, validation: validation, shouldStop: { self.shouldStop() },
+        phaseStarted: { phase, net in
+          current = net
+          self.push(.phase(phase, layers: net.spec.layers.map(\.name)))
+        },
+        onEvent: onEvent,
+        phaseEnded: { phase, net, history in
+          guard history.count == phase.epochs else { return }
+          lastPhase = phase.number
+          self.push(.phaseEnded(number: phase.number, testAccuracy: try net.evaluate(test).accuracy))
+        })
+      finished = lastPhase == (finetune.plan.finetuneEpochs > 0 ? 2 : 1)
+    } else {
+      let net = try Network(spec: config.spec, seed: config.seed)
+      current = net
+      let optimizer = config.optimizer.make(learningRate: config.learningRate)
+      let history = try net.fit(
+        training, validation: validation, epochs: config.epochs, batchSize: config.batch, optimizer: optimizer,
+        shouldStop: { self.shouldStop() }, onEvent: onEvent)
+      finished = history.count == config.epochs
+    }
+    let net = current
     lock.withLock { network = net }
     let stopped = lock.withLock { stopFlag }
-    if stopped && history.count < config.epochs { push(.stopped) } else { push(.finished) }
+    if stopped && !finished { push(.stopped) } else { push(.finished) }
   }
 
   /// Test loss and accuracy, confusion matrix, misclassified digits, first-layer filters and
@@ -228,23 +297,30 @@ public final class TrainingSession: @unchecked Sendable {
       if predicted == truth {
         correct += 1
       } else if wrong.count < 24 {
-        wrong.append(DigitSample(pixels: pixels(i), width: shape[1], height: shape[0], truth: truth, predicted: predicted))
+        wrong.append(DigitSample(
+          pixels: pixels(i), width: shape[1], height: shape[0], channels: shape[2], truth: truth, predicted: predicted))
       }
     }
     let n = max(test.count, 1)
     var filters: [GrayPlane] = []
+    var filterChannels = 1
     var maps: [[GrayPlane]] = []
     let digits = digitIndices.map {
-      DigitSample(pixels: pixels($0), width: shape[1], height: shape[0], truth: test.labels[$0], predicted: predictions[$0])
+      DigitSample(
+        pixels: pixels($0), width: shape[1], height: shape[0], channels: shape[2], truth: test.labels[$0],
+        predicted: predictions[$0])
     }
     if let first = net.layers.first(where: { !$0.parameters.isEmpty }) {
       if let conv = first as? Conv2DLayer {
         let k = conv.kernel.shape  // [KH, KW, Cin, F]
         let (kh, kw, cin, f) = (k[0], k[1], k[2], k[3])
+        filterChannels = cin
         for j in 0..<f {
-          var v: [Float] = []
-          for y in 0..<kh { for x in 0..<kw { v.append(conv.kernel.value[((y * kw + x) * cin) * f + j]) } }
-          filters.append(GrayPlane(width: kw, height: kh, values: v))
+          for c in 0..<cin {
+            var v: [Float] = []
+            for y in 0..<kh { for x in 0..<kw { v.append(conv.kernel.value[((y * kw + x) * cin + c) * f + j]) } }
+            filters.append(GrayPlane(width: kw, height: kh, values: v))
+          }
         }
         if conv === net.layers.first {
           for i in digitIndices {
@@ -265,7 +341,7 @@ public final class TrainingSession: @unchecked Sendable {
     }
     return EpochEvaluation(
       epoch: epoch, testLoss: loss / Double(n), testAccuracy: Double(correct) / Double(n), confusion: confusion,
-      misclassified: wrong, filters: filters, digits: digits, featureMaps: maps)
+      misclassified: wrong, filters: filters, filterChannels: filterChannels, digits: digits, featureMaps: maps)
   }
 
   /// Saves the trained network (safetensors, written atomically by ConvData). Only once the
@@ -278,8 +354,8 @@ public final class TrainingSession: @unchecked Sendable {
 
   public var hasTrainedModel: Bool { lock.withLock { !runningFlag && network != nil } }
 
-  /// Downloads a data set on a new thread (ConvData's fetcher), reporting progress.
-  public func fetch(_ dataset: Dataset, into directory: String?, environment: [String: String]) {
+  /// Downloads a data set on a new thread (ConvData's fetchers), reporting progress.
+  public func fetch(_ dataset: DataSource, into directory: String?, environment: [String: String]) {
     let ok = lock.withLock {
       if runningFlag { return false }
       runningFlag = true
@@ -287,18 +363,15 @@ public final class TrainingSession: @unchecked Sendable {
     }
     guard ok else { return }
     let destination = directory.map { URL(fileURLWithPath: $0) }
-      ?? DatasetLocator(environment: environment).cacheDirectory(for: dataset)
+      ?? dataset.cacheDirectory(DatasetLocator(environment: environment))
     let thread = Thread { [self] in
       defer { lock.withLock { runningFlag = false } }
       do {
-        try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
-        var fetcher = DatasetFetcher(dataset: dataset, destination: destination)
-        let names = dataset.files.map { $0.name + ".gz" }
-        fetcher.progress = { [self] name, received, total in
+        let names = dataset.downloadFiles
+        try dataset.fetch(to: destination) { [self] name, received, total in
           let index = names.firstIndex(of: name) ?? 0
           push(.fetchProgress(file: name, received: received, total: total, fileIndex: index, files: names.count))
         }
-        try fetcher.run()
         push(.fetched)
       } catch {
         push(.failed(String(describing: error)))

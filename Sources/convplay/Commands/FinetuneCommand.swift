@@ -79,7 +79,7 @@ struct FinetuneCommand: ParsableCommand {
       }
       let start: Network
       do {
-        start = try FineTuning.replacingHead(of: loaded.network, classes: classes, inputShape: shape, seed: seed)
+        start = try FineTuning.prepare(base: loaded.network, classes: classes, inputShape: shape, seed: seed)
       } catch let e as ModelSpecError {
         throw CLIFailure("\(baseName) on \(ShapeText.tuple(shape)) images: \(e.description)")
       }
@@ -88,20 +88,26 @@ struct FinetuneCommand: ParsableCommand {
         "\(baseName) on \(dataset.displayName): \(splits.training.count) training, \(splits.test.count) test images, "
           + "\(classes) classes; new head \(start.spec.layers[head].name) (Dense \(classes)), batch \(batch), seed \(seed)")
       let progress = TrainingProgress(plain: plain)
-      let phase2LR = finetuneLr ?? lr / 10
-      var network = start
+      let plan = FineTuningPlan(
+        freezeEpochs: freezeEpochs, finetuneEpochs: finetuneEpochs, learningRate: lr, finetuneLearningRate: finetuneLr,
+        batch: batch)
+      let phase2LR = plan.phase2LearningRate
       var total = 0.0
-
-      // Phase 1: everything but the head is frozen.
-      if freezeEpochs > 0 {
-        network = try FineTuning.withTrainable(network) { $0 == head }
-        try phase(1, "base frozen", network, epochs: freezeEpochs, lr: lr, splits, progress, &total)
-      }
-      // Phase 2: all layers train, at the lower rate.
-      if finetuneEpochs > 0 {
-        network = try FineTuning.withTrainable(network) { _ in true }
-        try phase(2, "all layers", network, epochs: finetuneEpochs, lr: phase2LR, splits, progress, &total)
-      }
+      // Phase 1: everything but the head is frozen; phase 2: all layers train, at the lower rate.
+      let network = try FineTuning.run(
+        start, plan: plan, training: splits.training,
+        phaseStarted: { phase, _ in
+          let what = phase.baseFrozen ? "base frozen" : "all layers"
+          print("phase \(phase.number) (\(what)): adam lr \(NumberText.format(Double(phase.learningRate))), \(phase.epochs) epoch\(phase.epochs == 1 ? "" : "s")")
+          print(SummaryText.totals(phase.counts).joined(separator: "\n"))
+        },
+        onEvent: progress.handle,
+        phaseEnded: { phase, network, history in
+          let seconds = history.reduce(0) { $0 + $1.seconds }
+          total += seconds
+          let r = try network.evaluate(splits.test)
+          print("phase \(phase.number): test accuracy \(fixed(r.accuracy)) - test loss \(fixed(r.loss)) - \(String(format: "%.1f", seconds))s")
+        })
       let tuned = try network.evaluate(splits.test)
       if let save {
         let meta: [String: String] = [
@@ -139,23 +145,5 @@ struct FinetuneCommand: ParsableCommand {
             + "(\(history.count) epoch\(history.count == 1 ? "" : "s")\(partial ? " and part of the next" : ""))")
       }
     }
-  }
-
-  /// One training phase: its parameter counts (as `summary` prints them), the epochs, and the
-  /// test accuracy after it.
-  private func phase(
-    _ n: Int, _ what: String, _ network: Network, epochs: Int, lr: Float, _ splits: DatasetSplits,
-    _ progress: TrainingProgress, _ total: inout Double
-  ) throws {
-    let counts = try network.spec.parameterCount()
-    print("phase \(n) (\(what)): adam lr \(NumberText.format(Double(lr))), \(epochs) epoch\(epochs == 1 ? "" : "s")")
-    print(SummaryText.totals(counts).joined(separator: "\n"))
-    let history = try network.fit(
-      splits.training, epochs: epochs, batchSize: batch, optimizer: OptimizerKind.adam.make(learningRate: lr),
-      onEvent: progress.handle)
-    let seconds = history.reduce(0) { $0 + $1.seconds }
-    total += seconds
-    let r = try network.evaluate(splits.test)
-    print("phase \(n): test accuracy \(fixed(r.accuracy)) - test loss \(fixed(r.loss)) - \(String(format: "%.1f", seconds))s")
   }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import ConvImageIO
 import ConvKit
 import ConvPlayground
+import Foundation
 import ConvTerminal
 import ConvUserData
 
@@ -18,8 +20,13 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen rgb --lang es
         convplay tui --screen lab --image photo.jpg       the image lab (no --image: the sample)
         convplay tui --screen train --model cnn --limit 1000 --epochs 2
+        convplay tui --screen train --dataset cifar10 --limit 5000   colour images (or folder:PATH --image-size 32x32)
+        convplay tui --screen train --finetune --dataset fashion-mnist --limit 6000   the digits model fine-tuned
         convplay tui --screen digit                    draw a digit, see the top 3
         convplay tui --screen quiz --seed 7 --topic params   the same questions as 'convplay quiz --seed 7 --topic params'
+        convplay tui --screen summary --model vgg16    walk Keras's summary table layer by layer
+        convplay tui --screen summary --model examples/specs/small-cifar.txt --input 32x32x3
+        convplay tui --screen summary --model digits --image seven.png   feature maps of a picture
         convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
       In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
       a lesson opened with --screen).
@@ -28,9 +35,10 @@ struct TuiCommand: ParsableCommand {
   enum ScreenName: String, ExpressibleByArgument, CaseIterable {
     case home, conv, padding, pooling, rgb, train, digit, quiz
     case lab
+    case summary
   }
 
-  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab or quiz.")
+  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab, quiz or summary.")
   var screen: ScreenName = .home
 
   @OptionGroup var matrix: MatrixOptions
@@ -63,8 +71,11 @@ struct TuiCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Quiz: difficulty 1, 2 or 3.", valueName: "n"))
   var level: Int?
 
-  @Option(name: .long, help: ArgumentHelp("Image lab: a PNG or JPEG to open (default: the built-in sample).", valueName: "file"))
+  @Option(name: .long, help: ArgumentHelp("Image lab: a PNG or JPEG to open (default: the built-in sample); summary: the picture whose feature maps a model with weights shows.", valueName: "file"))
   var image: String?
+
+  @Option(name: .long, help: ArgumentHelp("summary: input shape for a model spec or a course model (default 28x28x1).", valueName: "HxWxC"))
+  var input: String?
 
   @OptionGroup var language: LanguageOption
 
@@ -110,8 +121,14 @@ struct TuiCommand: ParsableCommand {
     if screen != .quiz && (seed != nil || topic != nil || level != nil) {
       throw CLIFailure("--seed, --topic and --level belong to --screen quiz")
     }
-    if image != nil && screen != .lab {
-      throw CLIFailure("--image belongs to --screen lab")
+    if image != nil && screen != .lab && screen != .summary {
+      throw CLIFailure("--image belongs to --screen lab or --screen summary")
+    }
+    if input != nil && screen != .summary {
+      throw CLIFailure("--input belongs to --screen summary")
+    }
+    if screen == .summary {
+      return PlaygroundApp(root: try summaryScreen(), env: env)
     }
     if screen == .home {
       return PlaygroundApp.home(env: env)
@@ -140,7 +157,7 @@ struct TuiCommand: ParsableCommand {
     }
     let root: any Screen
     switch screen {
-    case .home, .lab:
+    case .home, .lab, .summary:
       fatalError("handled above")
     case .quiz:
       guard let selection = QuizSelection(topic ?? "mixed") else {
@@ -189,6 +206,28 @@ struct TuiCommand: ParsableCommand {
         firstFilter: try sized(kernelTensor, "kernel", 1...5), firstBias: bias)
     }
     return PlaygroundApp(root: root, env: env)
+  }
+}
+
+extension TuiCommand {
+  /// `--screen summary`: `--model` (a name, a spec, a spec file or a saved model file; the
+  /// built-in digits model when absent), `--input` for specs, `--image` for feature maps.
+  func summaryScreen() throws -> SummaryScreen {
+    var shape: FeatureShape?
+    if let input {
+      guard let s = ShapeText.parse(input), s.count == 3 else {
+        throw CLIFailure("--input must be a shape such as 28x28x1 or 32x32x3 (got '\(input)')")
+      }
+      shape = s
+    }
+    let picture = try image.map { try ImageFile.read($0).image }
+    let name = image.map { URL(fileURLWithPath: $0).lastPathComponent }
+    do {
+      let model = try SummaryModels.resolve(training.model ?? "digits", inputShape: shape, image: picture, imageName: name)
+      return SummaryScreen(model: model, image: picture, imageName: name)
+    } catch let e as SummaryModelError {
+      throw CLIFailure(e.description)
+    }
   }
 }
 

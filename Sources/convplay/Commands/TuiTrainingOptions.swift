@@ -2,20 +2,15 @@ import ArgumentParser
 import ConvData
 import ConvKit
 import ConvPlayground
+import Foundation
 
-/// `tui --screen train`'s starting choices (all can be changed on the screen).
+/// `tui --screen train`'s starting choices (all but the folder and the base can be changed on
+/// the screen). The data set options are `train`'s own (`DatasetOptions`).
 struct TuiTrainingOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("train: a model name, a model spec, or a file holding one.", valueName: "NAME|SPEC|FILE"))
+  @Option(name: .long, help: ArgumentHelp("train: a model name, a model spec, or a file holding one; summary: also vgg16, resnet50, ... or a saved model file.", valueName: "NAME|SPEC|FILE"))
   var model: String?
 
-  @Option(name: .long, help: ArgumentHelp("train: mnist or fashion-mnist.", valueName: "NAME"))
-  var dataset: String?
-
-  @Option(name: .long, help: ArgumentHelp("train: folder with the four IDX files.", valueName: "DIR"))
-  var data: String?
-
-  @Option(name: .long, help: ArgumentHelp("train: use only the first N training and N test images.", valueName: "N"))
-  var limit: Int?
+  @OptionGroup var data: DatasetOptions
 
   @Option(name: .long, help: ArgumentHelp("train: passes over the training images.", valueName: "N"))
   var epochs: Int?
@@ -23,15 +18,40 @@ struct TuiTrainingOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("train: where w saves the trained weights.", valueName: "FILE"))
   var save: String?
 
+  @Flag(name: .long, help: "train: fine-tune a saved model (as `convplay finetune`) instead of training --model.")
+  var finetune = false
+
+  @Option(name: .long, help: ArgumentHelp("train --finetune: the saved model (default: the built-in digits model).", valueName: "FILE"))
+  var base: String?
+
+  @Option(name: .long, help: ArgumentHelp("train --finetune: epochs with the base frozen.", valueName: "N"))
+  var freezeEpochs = 2
+
+  @Option(name: .long, help: ArgumentHelp("train --finetune: epochs with every layer training.", valueName: "M"))
+  var finetuneEpochs = 2
+
   func screen() throws -> TrainingScreen {
-    let (name, spec) = try resolveModel(model ?? "cnn", inputShape: [28, 28, 1])
-    guard case .idx(let set) = try DatasetOptions.parse(dataset.map { ["--dataset", $0] } ?? []).resolveDataset() else {
-      throw CLIFailure("the training screen reads mnist or fashion-mnist; train on \(dataset ?? "") with `convplay train --dataset \(dataset ?? "")`")
-    }
-    if let limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
+    let dataset = try data.resolveDataset()
+    let folder = try data.folderSettings()
+    let (name, spec) = try resolveModel(model ?? "cnn", inputShape: dataset.imageShape(folder: folder))
+    if let limit = data.limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
     if let epochs, !(1...50).contains(epochs) { throw CLIFailure("--epochs must be between 1 and 50 (got \(epochs))") }
+    var finetuning: FineTuneSettings?
+    if finetune || base != nil {
+      guard (0...50).contains(freezeEpochs), (0...50).contains(finetuneEpochs), freezeEpochs + finetuneEpochs >= 1 else {
+        throw CLIFailure("--freeze-epochs and --finetune-epochs must be 0-50, and not both 0")
+      }
+      let path = base == "default" ? nil : base
+      if let path {
+        // Read now, so a bad file is one line here rather than a message on the screen.
+        do { _ = try ModelFile.load(URL(fileURLWithPath: path)) } catch { throw CLIFailure("--base: \(error)") }
+      }
+      finetuning = FineTuneSettings(
+        basePath: path, plan: FineTuningPlan(freezeEpochs: freezeEpochs, finetuneEpochs: finetuneEpochs))
+    }
     let config = TrainingConfig(
-      modelName: name, spec: spec, dataset: set, epochs: epochs ?? 3, limit: limit, dataDirectory: data)
+      modelName: name, spec: spec, dataset: dataset, epochs: epochs ?? 3, limit: data.limit, dataDirectory: data.data,
+      folder: folder, finetune: finetuning)
     return TrainingScreen(config: config, savePath: save)
   }
 }

@@ -4,33 +4,6 @@ import ConvImageIO
 import ConvKit
 import Foundation
 
-/// Where training images come from: an IDX set (MNIST, Fashion-MNIST), CIFAR-10's binary
-/// batches, or a folder with one subfolder per class (`folder:PATH`).
-enum DataSource: Equatable {
-  case idx(Dataset)
-  case cifar10
-  case folder(String)
-
-  /// The name `--dataset` takes (and a saved model's metadata keeps).
-  var rawValue: String {
-    switch self {
-    case .idx(let d): return d.rawValue
-    case .cifar10: return CIFAR10.name
-    case .folder(let p): return "folder:" + p
-    }
-  }
-
-  var displayName: String {
-    switch self {
-    case .idx(let d): return d.displayName
-    case .cifar10: return CIFAR10.displayName
-    case .folder(let p): return p
-    }
-  }
-
-  static var choices: String { (Dataset.allCases.map(\.rawValue) + [CIFAR10.name, "folder:PATH"]).joined(separator: ", ") }
-}
-
 /// `--dataset`, `--data`, `--limit` (and, for folders, `--image-size`, `--color`,
 /// `--folder-split`): which images a command trains or evaluates on.
 struct DatasetOptions: ParsableArguments {
@@ -60,78 +33,40 @@ struct DatasetOptions: ParsableArguments {
   var folderSeed: UInt64 = 1337
 
   func resolveDataset(default fallback: String = "mnist") throws -> DataSource {
-    let name = dataset ?? fallback
-    if name.lowercased().hasPrefix("folder:") {
-      let path = String(name.dropFirst("folder:".count))
-      guard !path.isEmpty else { throw CLIFailure("--dataset folder:PATH needs a folder, e.g. folder:photos/fingers") }
-      return .folder(path)
-    }
-    if name.lowercased() == CIFAR10.name || name.lowercased() == "cifar-10" { return .cifar10 }
-    guard let d = Dataset(rawValue: name.lowercased()) else {
-      throw CLIFailure("unknown data set '\(name)': choose \(DataSource.choices)")
-    }
-    return .idx(d)
+    do { return try DataSource(parsing: dataset ?? fallback) } catch { throw CLIFailure(error.description) }
   }
 
   /// `[H, W, C]` of the data set's images, known before loading them (so a bad model is
   /// reported before a missing data set).
   func imageShape(_ dataset: DataSource) throws -> FeatureShape {
-    switch dataset {
-    case .idx: return [28, 28, 1]
-    case .cifar10: return [CIFAR10.side, CIFAR10.side, 3]
-    case .folder:
-      let size = try folderSize()
-      return [size.height, size.width, color == "gray" ? 1 : 3]
-    }
+    dataset.imageShape(folder: try folderSettings())
   }
 
-  /// `--image-size HxW` and `--color`, checked.
-  func folderSize() throws -> (height: Int, width: Int) {
-    let parts = imageSize.lowercased().split(separator: "x").compactMap { Int($0) }
-    guard parts.count == 2, parts.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
-      throw CLIFailure("--image-size must be HxW with sides 1-4096, e.g. 128x128 (got \(imageSize))")
-    }
-    guard color == "rgb" || color == "gray" else { throw CLIFailure("--color must be rgb or gray (got \(color))") }
-    return (parts[0], parts[1])
-  }
-
-  /// Loads the data set (limited if asked).
-  func load(_ dataset: DataSource) throws -> DatasetSplits {
-    if let limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
-    var splits: DatasetSplits
-    switch dataset {
-    case .idx(let d): splits = try DatasetLocator(explicitDirectory: data).load(d)
-    case .cifar10: splits = try CIFAR10.load(DatasetLocator(explicitDirectory: data), limit: limit)
-    case .folder(let path):
-      let folder = try loadFolder(path)
-      splits = DatasetSplits(training: folder.training, test: folder.validation)
-    }
-    if let limit {
-      splits.training = splits.training.prefix(limit)
-      splits.test = splits.test.prefix(limit)
-    }
-    return splits
-  }
-
-  /// `folder:PATH` as Keras's image_dataset_from_directory reads it; warns on stderr about
-  /// files it had to skip.
-  func loadFolder(_ path: String) throws -> ImageFolderDataset {
-    let size = try folderSize()
-    guard folderSplit >= 0 && folderSplit < 1 else { throw CLIFailure("--folder-split must be in [0, 1)") }
-    let folder: ImageFolderDataset
+  /// `--image-size`, `--color`, `--folder-split` and `--folder-seed`, checked.
+  func folderSettings() throws -> FolderSettings {
     do {
-      folder = try ImageFolderDataset.load(
-        path, height: size.height, width: size.width, gray: color == "gray", validationSplit: folderSplit, seed: folderSeed)
+      return try FolderSettings(size: imageSize, color: color, validationSplit: folderSplit, seed: folderSeed)
     } catch {
       throw CLIFailure(error.description)
     }
-    if !folder.skipped.isEmpty {
-      FileHandle.standardError.write(Data(
-        "convplay: warning: skipped \(folder.skipped.count) unreadable image file(s); first: \(folder.skipped[0])\n".utf8))
+  }
+
+  /// Loads the data set (limited if asked); for a folder, says what it found and warns on
+  /// stderr about files it had to skip.
+  func load(_ dataset: DataSource) throws -> DatasetSplits {
+    if let limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
+    let settings = try folderSettings()
+    let loaded = try dataset.load(DatasetLocator(explicitDirectory: data), limit: limit, folder: settings)
+    if case .folder(let path) = dataset {
+      if !loaded.skipped.isEmpty {
+        FileHandle.standardError.write(Data(
+          "convplay: warning: skipped \(loaded.skipped.count) unreadable image file(s); first: \(loaded.skipped[0])\n".utf8))
+      }
+      let (training, test) = (loaded.splits.training.count, loaded.splits.test.count)
+      print("\(path): \(training + test) images in \(loaded.classNames.count) classes (\(loaded.classNames.joined(separator: ", "))); "
+        + "\(training) for training, \(test) for testing")
     }
-    print("\(path): \(folder.training.count + folder.validation.count) images in \(folder.classNames.count) classes (\(folder.classNames.joined(separator: ", "))); "
-      + "\(folder.training.count) for training, \(folder.validation.count) for testing")
-    return folder
+    return loaded.splits
   }
 }
 
