@@ -106,20 +106,6 @@ final class Im2colTests: XCTestCase {
     if bad > 3 { XCTFail("\(what): \(bad) values differ", file: file, line: line) }
   }
 
-  func testDirectForwardMatchesReference() {
-    for l in Self.layers {
-      let g = l.geometry
-      let x = values(l.images * l.height * l.width * l.channels, seed: 1)
-      let kernel = values(l.patchLength * l.filters, seed: 2)
-      let bias = values(l.filters, seed: 3)
-      var out = [Float](repeating: .nan, count: l.images * g.outputRows * g.outputCols * l.filters)
-      DirectConv.forward(
-        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
-        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out)
-      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "direct \(l)")
-    }
-  }
-
   /// Patch matrix times kernel matrix is the convolution: checks `patches` (batched and per
   /// image) through the product the network computes.
   func testPatchesTimesKernelMatchesReference() {
@@ -147,105 +133,6 @@ final class Im2colTests: XCTestCase {
       Im2col.patches(
         x, height: l.height, width: l.width, channels: l.channels, geometry: g, into: &first)
       XCTAssertEqual(first, Array(cols.prefix(first.count)), "single image \(l)")
-    }
-  }
-
-  /// The implicit-GEMM forward, kernel gradient and input gradient against the reference
-  /// convolution, the gradient test below and the adjoint of `patches`.
-  func testConvGemmMatchesReference() {
-    for l in Self.layers {
-      let g = l.geometry
-      let pixels = g.outputRows * g.outputCols
-      let x = values(l.images * l.height * l.width * l.channels, seed: 14)
-      let kernel = values(l.patchLength * l.filters, seed: 15)
-      let bias = values(l.filters, seed: 16)
-      var out = [Float](repeating: .nan, count: l.images * pixels * l.filters)
-      ConvGemm.forward(
-        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
-        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out)
-      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "conv gemm \(l)")
-
-      // Kernel gradient: the same sums as the direct kernel (checked against the reference).
-      let dOut = values(l.images * pixels * l.filters, seed: 17)
-      var viaGemm = values(l.patchLength * l.filters, seed: 18)
-      var direct = viaGemm
-      ConvGemm.kernelGradient(
-        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
-        channels: l.channels, filters: l.filters, geometry: g, dKernel: &viaGemm)
-      DirectConv.kernelGradient(
-        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
-        channels: l.channels, filters: l.filters, geometry: g, dKernel: &direct)
-      assertClose(viaGemm, direct, "conv gemm kernel gradient \(l)")
-
-      // Input gradient: <forward(x) without bias, dOut> = <x, dx> for the linear map x -> out.
-      var dx = [Float](repeating: .nan, count: x.count)
-      var scratch = [Float](repeating: 0, count: 2 * pixels * l.patchLength)
-      ConvGemm.inputGradient(
-        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
-        channels: l.channels, filters: l.filters, geometry: g, dInput: &dx, scratch: &scratch,
-        chunk: 2)
-      let plain = referenceForward(
-        l, x: x, kernel: kernel, bias: [Float](repeating: 0, count: l.filters))
-      var lhs = 0.0
-      var scale = 0.0
-      for i in 0..<plain.count {
-        lhs += Double(plain[i]) * Double(dOut[i])
-        scale += abs(Double(plain[i]) * Double(dOut[i]))
-      }
-      var rhs = 0.0
-      for i in 0..<x.count { rhs += Double(x[i]) * Double(dx[i]) }
-      XCTAssertEqual(lhs, rhs, accuracy: 1e-5 * max(scale, 1), "conv gemm input gradient \(l)")
-    }
-  }
-
-  /// The per-shape choice (direct for thin patches, stored patches + sgemm otherwise) against
-  /// the reference forward and the implicit-GEMM gradients checked above.
-  func testFastConvMatchesReference() {
-    for l in Self.layers {
-      let g = l.geometry
-      let pixels = g.outputRows * g.outputCols
-      let x = values(l.images * l.height * l.width * l.channels, seed: 19)
-      let kernel = values(l.patchLength * l.filters, seed: 20)
-      let bias = values(l.filters, seed: 21)
-      // A patch budget of two images makes the batches go in chunks (the last one shorter).
-      let budget = 2 * pixels * l.patchLength
-      var out = [Float](repeating: .nan, count: l.images * pixels * l.filters)
-      FastConv.forward(
-        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
-        kernel: kernel, bias: bias, filters: l.filters, geometry: g, output: &out,
-        patchBudget: budget)
-      assertClose(out, referenceForward(l, x: x, kernel: kernel, bias: bias), "fast conv \(l)")
-      var noBias = [Float](repeating: .nan, count: out.count)
-      FastConv.forward(
-        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
-        kernel: kernel, bias: nil, filters: l.filters, geometry: g, output: &noBias)
-      assertClose(
-        noBias, referenceForward(l, x: x, kernel: kernel, bias: .init(repeating: 0, count: l.filters)),
-        "fast conv without bias \(l)")
-
-      let dOut = values(l.images * pixels * l.filters, seed: 22)
-      var fast = values(l.patchLength * l.filters, seed: 23)
-      var implicit = fast
-      FastConv.kernelGradient(
-        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
-        channels: l.channels, filters: l.filters, geometry: g, dKernel: &fast,
-        patchBudget: budget)
-      ConvGemm.kernelGradient(
-        input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
-        channels: l.channels, filters: l.filters, geometry: g, dKernel: &implicit)
-      assertClose(fast, implicit, "fast conv kernel gradient \(l)")
-
-      var dx = [Float](repeating: .nan, count: x.count)
-      var dxImplicit = [Float](repeating: .nan, count: x.count)
-      var scratch = [Float](repeating: 0, count: pixels * l.patchLength)
-      FastConv.inputGradient(
-        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
-        channels: l.channels, filters: l.filters, geometry: g, dInput: &dx, patchBudget: budget)
-      ConvGemm.inputGradient(
-        dOut: dOut, kernel: kernel, batch: l.images, height: l.height, width: l.width,
-        channels: l.channels, filters: l.filters, geometry: g, dInput: &dxImplicit,
-        scratch: &scratch, chunk: 1)
-      assertClose(dx, dxImplicit, "fast conv input gradient \(l)")
     }
   }
 
@@ -295,7 +182,7 @@ final class Im2colTests: XCTestCase {
       let dOut = values(l.images * pixels * l.filters, seed: 10)
       var dKernel = values(l.patchLength * l.filters, seed: 11)
       let start = dKernel
-      DirectConv.kernelGradient(
+      BlockConv.kernelGradient(
         input: x, dOut: dOut, batch: l.images, height: l.height, width: l.width,
         channels: l.channels, filters: l.filters, geometry: g, dKernel: &dKernel)
       var expected = start
@@ -319,11 +206,6 @@ final class Im2colTests: XCTestCase {
       }
       assertClose(dKernel, expected, "kernel gradient \(l)")
     }
-  }
-
-  func testDirectIsChosenForThinPatchesOnly() {
-    XCTAssertTrue(DirectConv.isFaster(kernelRows: 3, kernelCols: 3, channels: 1))
-    XCTAssertFalse(DirectConv.isFaster(kernelRows: 3, kernelCols: 3, channels: 32))
   }
 
   /// `BlockConv` (what the layers run) against the reference convolution (forward, with and

@@ -2,8 +2,8 @@
 // and against the machine's fp32 peak.
 //
 //   swift run -c release convplay-bench [--quick] [--sizes 1024x1024x1024,64x576x288]
-//   swift run -c release convplay-bench --conv      the convnet's conv layers (direct, im2col,
-//                                                   implicit GEMM) and its pooling layers
+//   swift run -c release convplay-bench --conv      the convnet's conv layers (im2col + sgemm
+//                                                   against BlockConv) and its pooling layers
 //   swift run -c release convplay-bench --filter    a 3x3 filter on a 12-megapixel plane
 //   swift run -c release convplay-bench --train [convnet,deep] [--batches 20]
 //                                                   CPU ms per layer and images/s of training
@@ -193,26 +193,10 @@ func convBenchmark() {
       Gemm.sgemm(transA: false, transB: false, m: n * pixels, n: cout, k: k, a: cols, lda: k, b: w,
         ldb: cout, c: &out, ldc: cout)
     }
-    let direct = ms {
-      DirectConv.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w,
-        bias: nil, filters: cout, geometry: g, output: &out)
-    }
-    let implicit = ms {
-      ConvGemm.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w,
-        bias: nil, filters: cout, geometry: g, output: &out)
-    }
-    let gradImplicit = ms {
-      ConvGemm.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size,
-        channels: cin, filters: cout, geometry: g, dKernel: &dK)
-    }
     let gradGemm = ms {
       Im2col.patches(batch: x, images: n, height: size, width: size, channels: cin, geometry: g, into: &cols)
       Gemm.sgemm(transA: true, transB: false, m: k, n: cout, k: n * pixels, a: cols, lda: k, b: dOut,
         ldb: cout, beta: 1, c: &dK, ldc: cout)
-    }
-    let gradDirect = ms {
-      DirectConv.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size,
-        channels: cin, filters: cout, geometry: g, dKernel: &dK)
     }
     let block = ms {
       BlockConv.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w,
@@ -223,19 +207,15 @@ func convBenchmark() {
         channels: cin, filters: cout, geometry: g, dKernel: &dK)
     }
     var dx = [Float](repeating: 0, count: x.count)
-    let inputFast = ms {
-      FastConv.inputGradient(dOut: dOut, kernel: w, batch: n, height: size, width: size,
-        channels: cin, filters: cout, geometry: g, dInput: &dx)
-    }
     let inputBlock = ms {
       BlockConv.inputGradient(dOut: dOut, kernel: w, batch: n, height: size, width: size,
         channels: cin, filters: cout, geometry: g, dInput: &dx)
     }
     let label = "conv \(size)x\(size)x\(cin) -> \(cout), batch 128:"
     print(label)
-    print("  forward:         im2col+sgemm \(viaGemm), implicit sgemm \(implicit), direct \(direct)")
-    print("  kernel gradient: im2col+sgemm \(gradGemm), implicit sgemm \(gradImplicit), direct \(gradDirect)")
-    print("  block (BlockConv): forward \(block), kernel gradient \(gradBlock), input gradient \(inputBlock) (FastConv \(inputFast))")
+    print("  forward:         im2col+sgemm \(viaGemm), BlockConv \(block)")
+    print("  kernel gradient: im2col+sgemm \(gradGemm), BlockConv \(gradBlock)")
+    print("  input gradient:  BlockConv \(inputBlock)")
   }
 }
 

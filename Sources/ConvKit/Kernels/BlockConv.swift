@@ -46,7 +46,7 @@ public enum BlockConv {
     let k = g.rows.kernel * g.cols.kernel * cin
     let rows = n * g.outputRows * g.outputCols
     if rows == 0 || cout == 0 { return }
-    let source = ConvGemm.PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
+    let source = PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
     let mr = Gemm.mr
     let packed = packPanels(w, depth: k, width: cout, ld: cout, transposed: false)
     defer { packed.deallocate() }
@@ -90,7 +90,7 @@ public enum BlockConv {
     let k = g.rows.kernel * g.cols.kernel * cin
     let rows = n * g.outputRows * g.outputCols
     if rows == 0 || cout == 0 { return }
-    let source = ConvGemm.PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
+    let source = PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
     let (mr, nr) = (Gemm.mr, Gemm.nr)
     let panels = (cout + nr - 1) / nr
     let p = blockPixels(k: k)
@@ -192,7 +192,7 @@ public enum BlockConv {
       dx.update(repeating: 0, count: n * inStride)
       return
     }
-    let source = ConvGemm.PatchSource(x: UnsafePointer(dx), height: height, width: width, channels: cin, geometry: g)
+    let source = PatchSource(x: UnsafePointer(dx), height: height, width: width, channels: cin, geometry: g)
     let (mr, nr) = (Gemm.mr, Gemm.nr)
     let panels = (k + nr - 1) / nr
     let ldk = panels * nr
@@ -250,7 +250,7 @@ public enum BlockConv {
   struct Offsets: @unchecked Sendable {
     let values: [Int]
 
-    init(_ s: ConvGemm.PatchSource) {
+    init(_ s: PatchSource) {
       let g = s.geometry
       var v: [Int] = []
       v.reserveCapacity(s.length)
@@ -270,7 +270,7 @@ public enum BlockConv {
   /// (`windowKernel`); the other pixels (the border of a padded layer) are gathered, up to `mr`
   /// at a time, into `patch`.
   static func inPlaceBlock(
-    _ source: ConvGemm.PatchSource, first: Int, count: Int, offsets: Offsets,
+    _ source: PatchSource, first: Int, count: Int, offsets: Offsets,
     kernel packed: UnsafePointer<Float>, filters cout: Int, patch: UnsafeMutablePointer<Float>,
     out: UnsafeMutablePointer<Float>
   ) {
@@ -391,7 +391,7 @@ public enum BlockConv {
   /// in place (`thinGradientKernel`); the other pixels are gathered into `patch` (their dOut
   /// rows into `packed`, nr-wide panels of `blockPixels` rows) and summed as in the general case.
   static func thinGradientBlock(
-    _ source: ConvGemm.PatchSource, first: Int, count: Int, offsets: Offsets,
+    _ source: PatchSource, first: Int, count: Int, offsets: Offsets,
     dOut d: UnsafePointer<Float>, mask: UnsafePointer<Float>?, filters cout: Int,
     patch: UnsafeMutablePointer<Float>,
     packed: UnsafeMutablePointer<Float>, blockPixels p: Int, dKernel dk: UnsafeMutablePointer<Float>
@@ -736,7 +736,18 @@ public enum BlockConv {
   }
 }
 
-extension ConvGemm.PatchSource {
+/// Where a layer's patch matrix comes from, without storing it: row i is output pixel i of the
+/// batch (image, then row, then column), column t is tap (kh, kw, cin) of its window.
+struct PatchSource: @unchecked Sendable {
+  var x: UnsafePointer<Float>
+  var height: Int
+  var width: Int
+  var channels: Int
+  var geometry: WindowGeometry
+
+  /// K = KH*KW*Cin, the length of one patch.
+  var length: Int { geometry.rows.kernel * geometry.cols.kernel * channels }
+
   /// Gathers the patches of batch pixels `first ..< first+count` as rows of `dst` (K floats
   /// each, K = `length`). Windows wholly inside the image (all but a border ring) are KH runs
   /// of KW*C neighbouring floats, copied a vector at a time; the others go through

@@ -114,18 +114,6 @@ public enum Gemm {
     var beta: Float
     var c: UnsafeMutablePointer<Float>
     var ldc: Int
-    /// Packs A instead of `packA` when A is not stored (see `APacker`); `a` is then unused.
-    var aPacker: APacker? = nil
-    /// Where this problem's k range starts in the packer's A (split-k problems start later).
-    var aDepth = 0
-  }
-
-  /// Fills packed A panels exactly as `packA` lays them out, from wherever A's values come
-  /// from: `pack(rows, mcur, depth, kc, dst)` packs op(A)[rows ..< rows+mcur, depth ..<
-  /// depth+kc] as ceil(mcur / mr) panels of kc x mr values, zero past row mcur. A convolution
-  /// gathers its patch matrix this way, block by block in cache, instead of writing it out.
-  struct APacker: Sendable {
-    var pack: @Sendable (Int, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void
   }
 
   /// A raw buffer handed to concurrent tasks (each task writes only its own part).
@@ -175,13 +163,11 @@ public enum Gemm {
           let rows = min(mcur, p.m - ic)
           // Few B panels reuse each A panel too little to pay for copying it: a stored,
           // untransposed A is then read in place (a conv layer's patches times its few filters).
-          let direct = p.aPacker == nil && !p.transA && panels.count <= directPanels
+          let direct = !p.transA && panels.count <= directPanels
           let packedA = UnsafeMutablePointer<Float>.allocate(
             capacity: (direct ? mr : roundUp(rows, mr)) * kcur)
           defer { packedA.deallocate() }
-          if let packer = p.aPacker {
-            packer.pack(ic, rows, pc + p.aDepth, kcur, packedA)
-          } else if direct {
+          if direct {
             // Only a last, partial panel is packed (zero rows keep the kernel inside A).
             let full = rows / mr * mr
             if full < rows {
@@ -217,7 +203,6 @@ public enum Gemm {
       let start = part * slice
       q.k = min(slice, p.k - start)
       q.a = p.transA ? p.a + start * p.lda : p.a + start
-      q.aDepth = p.aDepth + start
       q.b = p.transB ? p.b + start : p.b + start * p.ldb
       if part > 0 {
         q.c = shared.pointer + (part - 1) * p.m * p.n

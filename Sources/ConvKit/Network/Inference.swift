@@ -130,56 +130,6 @@ public final class InferenceNetwork {
     }
   }
 
-  /// Conv2D pre-activation `[N, OH, OW, F]`, as `ConvKernels.conv2DForward`, but an image
-  /// whose patch matrix would exceed `FastConv.maxPatchFloats` is done in bands of output rows,
-  /// each with its own small patch matrix. VGG16's second layer would otherwise build a
-  /// 224*224 x 576 matrix (116 MB) for one image: more than its input, output and kernel together.
-  static func conv2D(
-    _ x: [Float], batch n: Int, height: Int, width: Int, channels cin: Int, kernel: [Float], bias: [Float]?,
-    filters f: Int, geometry g: WindowGeometry
-  ) -> [Float] {
-    let k = g.rows.kernel * g.cols.kernel * cin
-    let rowFloats = g.outputCols * k
-    let bandRows = max(1, FastConv.maxPatchFloats / max(1, rowFloats))
-    if DirectConv.isFaster(kernelRows: g.rows.kernel, kernelCols: g.cols.kernel, channels: cin) || bandRows >= g.outputRows {
-      return ConvKernels.conv2DForward(
-        input: x, batch: n, height: height, width: width, channels: cin, kernel: kernel, bias: bias, filters: f, geometry: g)
-    }
-    var out = [Float](repeating: 0, count: n * g.outputRows * g.outputCols * f)
-    x.withUnsafeBufferPointer { xp in
-      kernel.withUnsafeBufferPointer { kp in
-        out.withUnsafeMutableBufferPointer { op in
-          for image in 0..<n {
-            var o0 = 0
-            while o0 < g.outputRows {
-              let o1 = min(g.outputRows, o0 + bandRows)
-              // The input rows these output rows read, and the same windows on that slice.
-              let r = g.rows
-              let first = o0 * r.stride - r.padBefore
-              let last = (o1 - 1) * r.stride + r.effectiveKernel - 1 - r.padBefore
-              let lo = max(0, first), hi = min(height - 1, last)
-              var band = g
-              band.rows.input = hi - lo + 1
-              band.rows.padBefore = lo - first
-              band.rows.padAfter = last - hi
-              band.rows.output = o1 - o0
-              let src = xp.baseAddress! + (image * height + lo) * width * cin
-              let dst = op.baseAddress! + ((image * g.outputRows + o0) * g.outputCols) * f
-              func run(_ b: UnsafePointer<Float>?) {
-                FastConv.forward(
-                  input: src, batch: 1, height: band.rows.input, width: width, channels: cin, kernel: kp.baseAddress!,
-                  bias: b, filters: f, geometry: band, output: dst)
-              }
-              if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
-              o0 = o1
-            }
-          }
-        }
-      }
-    }
-    return out
-  }
-
   private struct SendablePointer: @unchecked Sendable { var pointer: UnsafeMutablePointer<Float> }
 
   public var inputShape: FeatureShape { spec.inputShape }
@@ -216,7 +166,11 @@ public final class InferenceNetwork {
         let kernel = take()
         let bias = useBias ? take() : nil
         let g = try! row.layer.window(on: inS)!
-        let z = Self.conv2D(x, batch: n, height: inS[0], width: inS[1], channels: inS[2], kernel: kernel, bias: bias, filters: f, geometry: g)
+        // BlockConv reads windows in place: no patch matrix, so VGG16's 224x224x64 layers need
+        // no more memory than their input and output.
+        let z = ConvKernels.conv2DForward(
+          input: x, batch: n, height: inS[0], width: inS[1], channels: inS[2], kernel: kernel, bias: bias,
+          filters: f, geometry: g)
         x = []  // the input is no longer needed: let it go before the activation copies
         x = activation.apply(z, width: f)
         flops = 2.0 * Double(n * outS[0] * outS[1] * f * k.rows * k.cols * inS[2])
