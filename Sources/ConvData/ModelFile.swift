@@ -109,6 +109,14 @@ public enum ArchitectureJSON {
 /// as the other metadata entries.
 public enum ModelFile {
   public static let architectureKey = "convplay.architecture"
+  /// The outputs' class names, one per line ("imagenet" for ImageNet's 1000), so that
+  /// `classify`, `predict` and the summary screen can name what a model answers.
+  public static let classesKey = "convplay.classes"
+
+  /// The class-names entry for a model trained on classes `names`.
+  public static func classesMetadata(_ names: [String]) -> [String: String] {
+    names.isEmpty ? [:] : [classesKey: names.joined(separator: "\n")]
+  }
 
   public static func encode(_ network: Network, metadata: [String: String] = [:]) throws -> Data {
     var meta = metadata

@@ -72,7 +72,7 @@ public enum Preprocessing: String, CaseIterable, Sendable {
 /// newlines). Saved and loaded one tensor at a time (see `SafeTensors.read(contentsOf:)`).
 public enum PretrainedModel {
   public static let preprocessingKey = "convplay.preprocessing"
-  public static let classesKey = "convplay.classes"
+  public static let classesKey = ModelFile.classesKey
 
   public static func save(_ network: InferenceNetwork, metadata: [String: String], to url: URL) throws {
     var meta = metadata

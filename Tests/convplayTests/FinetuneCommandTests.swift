@@ -101,10 +101,20 @@ final class FinetuneCommandTests: XCTestCase {
     let r = try CommandRunner.run([
       "train", "--dataset", "folder:" + root.path, "--image-size", "8x8", "--color", "gray",
       "--model", "flatten -> dense(2, softmax)", "--epochs", "3", "--lr", "0.05", "--validation-split", "0",
+      "--save", root.appendingPathComponent("model.safetensors").path,
     ])
     XCTAssertEqual(r.status, 0, r.stderr)
     XCTAssertTrue(r.stderr.contains("warning: skipped 1 unreadable image file(s)"), r.stderr)
     XCTAssertTrue(r.stdout.contains("20 images in 2 classes (dark, light); 16 for training, 4 for testing"), r.stdout)
     XCTAssertTrue(r.stdout.contains("test accuracy: "), r.stdout)
+    // The saved model keeps its folder's class names: classify answers with them.
+    let answer = try CommandRunner.run([
+      "classify", root.appendingPathComponent("light/0.png").path,
+      "--weights", root.appendingPathComponent("model.safetensors").path, "--top", "2",
+    ])
+    XCTAssertEqual(answer.status, 0, answer.stderr)
+    let ranked = answer.stdout.split(separator: "\n").filter { $0.hasPrefix("1. ") || $0.hasPrefix("2. ") }
+    XCTAssertEqual(ranked.count, 2, answer.stdout)
+    XCTAssertEqual(Set(ranked.map { $0.split(separator: " ")[1] }), ["dark", "light"], answer.stdout)
   }
 }

@@ -407,6 +407,7 @@ public struct TrainingScreen: Screen {
       "optimizer": config.optimizer.rawValue, "learning_rate": "\(config.learningRate)", "batch": String(config.batch),
       "training_images": String(counts?.training ?? 0),
     ]
+    meta.merge(ModelFile.classesMetadata(classNames)) { $1 }
     if let e = evaluation { meta["test_accuracy"] = metric(e.testAccuracy) }
     do {
       try session.save(to: savePath, metadata: meta)

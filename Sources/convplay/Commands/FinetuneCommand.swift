@@ -110,12 +110,12 @@ struct FinetuneCommand: ParsableCommand {
         })
       let tuned = try network.evaluate(splits.test)
       if let save {
-        let meta: [String: String] = [
+        let meta: [String: String] = ModelFile.classesMetadata(dataset.classNamesBeforeLoading ?? []).merging([
           "dataset": dataset.rawValue, "model": "finetuned from \(baseName)", "base": baseName,
           "freeze_epochs": String(freezeEpochs), "finetune_epochs": String(finetuneEpochs),
           "learning_rate": "\(lr)", "finetune_learning_rate": "\(phase2LR)", "batch": String(batch),
           "seed": String(seed), "training_images": String(splits.training.count), "test_accuracy": fixed(tuned.accuracy),
-        ]
+        ]) { $1 }
         try ModelFile.save(network, metadata: meta, to: URL(fileURLWithPath: save))
       }
       print("fine-tuned: test accuracy \(fixed(tuned.accuracy)) after \(String(format: "%.1f", total))s of training")

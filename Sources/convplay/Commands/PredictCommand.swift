@@ -60,7 +60,10 @@ struct PredictCommand: ParsableCommand {
         }
       }
       let probabilities = network.predict(Tensor(shape: [1, 28, 28, 1], scalars: pixels)).scalars
-      let names = Dataset(rawValue: meta["dataset"] ?? "mnist")?.classNames ?? (0..<network.classes).map(String.init)
+      // The class names saved with the model, else its data set's (files saved before names were kept).
+      let saved = meta[ModelFile.classesKey]?.split(separator: "\n").map(String.init)
+      let names = saved.flatMap { $0.count == network.classes ? $0 : nil }
+        ?? Dataset(rawValue: meta["dataset"] ?? "mnist")?.classNames ?? (0..<network.classes).map(String.init)
       let width = names.map(\.count).max() ?? 1
       for (rank, entry) in DigitPreprocessing.top(min(top, probabilities.count), of: probabilities).enumerated() {
         let name = entry.label < names.count ? names[entry.label] : String(entry.label)

@@ -92,12 +92,12 @@ struct TrainCommand: ParsableCommand {
       let images = history.reduce(0) { $0 + $1.images }
       let rate = seconds > 0 ? Double(images) / seconds : 0
       if let save {
-        let meta: [String: String] = [
+        let meta: [String: String] = ModelFile.classesMetadata(dataset.classNamesBeforeLoading ?? []).merging([
           "dataset": dataset.rawValue, "model": modelName, "epochs": String(epochs),
           "optimizer": kind.rawValue, "learning_rate": "\(opt.learningRate)", "batch": String(batch),
           "seed": String(seed), "training_images": String(training.count),
           "test_accuracy": fixed(test.accuracy), "test_loss": fixed(test.loss),
-        ]
+        ]) { $1 }
         try ModelFile.save(network, metadata: meta, to: URL(fileURLWithPath: save))
       }
       if let metrics {
