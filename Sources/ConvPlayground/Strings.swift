@@ -77,7 +77,7 @@ public enum T: String, CaseIterable, Sendable {
   case trKeyTypeSpec, trKeyFetch, trKeySave, helpTraining1, helpTraining2, digitTitle, digitPrompt
   // Training dashboard: colour data sets, folders, fine-tuning.
   case trBase, trFreezeEpochs, trFinetuneEpochs, trTrainableHeader, trNonTrainable, trFolderMissing
-  case trFinetuneHead, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trPhaseAccuracy, trViewLayers
+  case trFinetuneHead, trBuiltInModel, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trPhaseAccuracy, trViewLayers
   case trKeyFilterMode, trFiltersColor, trFiltersChannels, trFrozenTag, helpTraining3, trMapsTitleImage, trPhaseCounts, trFrozenMark
   case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
   case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
@@ -512,6 +512,7 @@ public enum T: String, CaseIterable, Sendable {
                                  "{0} no es una carpeta legible con una subcarpeta por clase.")
     case .trFinetuneHead: return ("fine-tuning {0}",
                                 "ajuste fino de {0}")
+    case .trBuiltInModel: return ("built-in model", "modelo incluido")
     case .trPhaseWaiting: return ("Phase 1 (base frozen) starts once the data is loaded.",
                                 "La fase 1 (base congelada) empieza al cargar los datos.")
     case .trPhaseFrozen: return ("Phase {0}/2: base frozen ({1} of {2} layers)",

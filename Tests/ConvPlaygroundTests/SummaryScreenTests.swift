@@ -73,6 +73,17 @@ final class SummaryScreenTests: XCTestCase {
     XCTAssertTrue(text.contains("conv2_block1_0_bn (56 x 56 x 256), conv2_block1_3_bn (56 x 56 x 256)"), text)
   }
 
+  /// The picker speaks Spanish too: every model's description has its own Spanish line (cnn's is
+  /// a layer list, the same in both languages).
+  func testPickerDescriptionsInSpanish() {
+    for c in SummaryModels.all where c.name != "cnn" {
+      XCTAssertNotEqual(c.summary(in: .es), c.summary(in: .en), "\(c.name) has no Spanish description")
+    }
+    XCTAssertEqual(
+      SummaryModels.all.first { $0.name == "vgg16" }?.summary(in: .es),
+      "keras.applications.VGG16: 13 convoluciones en 5 bloques, 3 capas densas")
+  }
+
   func testColourInputIsMarked() throws {
     let a = app(try screen("cnn-cifar10"))
     let text = a.render(width: 80, height: 24).text

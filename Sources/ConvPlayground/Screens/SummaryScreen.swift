@@ -581,7 +581,7 @@ public struct SummaryScreen: Screen {
     for (k, i) in (first..<min(all.count, first + visible)).enumerated() {
       let c = all[i]
       let line = c.name.padding(to: nameWidth + 2) + ShapeText.compact(c.input).padding(to: 11)
-        + NumberText.grouped(c.total).leftPadded(to: 12) + "  " + c.summary
+        + NumberText.grouped(c.total).leftPadded(to: 12) + "  " + c.summary(in: env.lang)
       canvas.put(line.padding(to: inner.width), x: inner.x, y: inner.y + k, style: i == selected ? theme.selected : theme.text,
                  maxWidth: inner.width)
     }

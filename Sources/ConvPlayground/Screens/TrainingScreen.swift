@@ -397,6 +397,13 @@ public struct TrainingScreen: Screen {
     epochOffset = 0
   }
 
+  /// The model's name as shown: the base of a fine-tuning run is a file name, or the built-in
+  /// model in the screen's language.
+  private func modelLabel(_ env: Env) -> String {
+    if let ft = config.finetune, ft.basePath == nil { return env.t(T.trBuiltInModel) }
+    return config.modelName
+  }
+
   /// Epochs of the whole run (both phases when fine-tuning).
   var totalEpochs: Int { config.finetune?.plan.totalEpochs ?? config.epochs }
 
@@ -492,7 +499,7 @@ public struct TrainingScreen: Screen {
   private func settingRows(_ env: Env) -> [(String, String)] {
     fields.map { f in
       switch f {
-      case .model: return (env.t(config.finetune == nil ? T.trModel : T.trBase), config.modelName)
+      case .model: return (env.t(config.finetune == nil ? T.trModel : T.trBase), modelLabel(env))
       case .dataset: return (env.t(T.trDataset), datasetLabel)
       case .epochs:
         return config.finetune.map { (env.t(T.trFreezeEpochs), String($0.plan.freezeEpochs)) }
@@ -522,7 +529,7 @@ public struct TrainingScreen: Screen {
     }
     // The model's summary, as `convplay summary` prints it.
     let right = Rect(x: area.x + leftWidth + 1, y: area.y, width: area.width - leftWidth - 1, height: area.height - 6)
-    canvas.box(right, title: env.t(T.trSummaryTitle, config.modelName), style: theme.border, titleStyle: theme.panelTitle)
+    canvas.box(right, title: env.t(T.trSummaryTitle, modelLabel(env)), style: theme.border, titleStyle: theme.panelTitle)
     drawSummary(config.spec, &canvas, rect: right.inset(1), env: env)
     // Below: data status, spec entry, messages.
     var lines: [(String, Style)] = []
@@ -626,7 +633,7 @@ public struct TrainingScreen: Screen {
     var head = "\(config.modelName) · \(datasetLabel) · \(config.optimizer.rawValue) lr "
       + NumberText.format(Double(config.learningRate)) + " · batch \(config.batch)"
     if let ft = config.finetune {
-      head = "\(env.t(T.trFinetuneHead, ft.baseName)) · \(datasetLabel) · adam lr "
+      head = "\(env.t(T.trFinetuneHead, modelLabel(env))) · \(datasetLabel) · adam lr "
         + NumberText.format(Double(ft.plan.learningRate)) + "/" + NumberText.format(Double(ft.plan.phase2LearningRate))
         + " · batch \(ft.plan.batch)"
     }
@@ -973,7 +980,7 @@ public struct TrainingScreen: Screen {
       for i in spec.layers.indices { spec.layers[i].trainable = p.phase.trainable[i] }
     }
     let box = Rect(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
-    canvas.box(box, title: env.t(T.trSummaryTitle, config.modelName), style: env.theme.border, titleStyle: env.theme.panelTitle)
+    canvas.box(box, title: env.t(T.trSummaryTitle, modelLabel(env)), style: env.theme.border, titleStyle: env.theme.panelTitle)
     drawSummary(spec, &canvas, rect: box.inset(1), env: env)
   }
 
