@@ -8,14 +8,8 @@ extension SafeTensors {
   /// The header and every tensor's values, in file order.
   public static func read(contentsOf url: URL) throws -> (header: Header, values: [[Float]]) {
     let name = url.lastPathComponent
-    let fd = open(url.path, O_RDONLY)
-    guard fd >= 0 else { throw DataError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
+    let (fd, size) = try openRegularFile(url)
     defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-      throw DataError("cannot read \(url.path): not a regular file")
-    }
-    let size = Int(info.st_size)
     var prefix = [UInt8](repeating: 0, count: 8)
     let got = try prefix.withUnsafeMutableBytes { try readFully(fd, into: $0, at: 0, name: name) }
     let header = try prefix.withUnsafeBytes { p in
@@ -59,20 +53,7 @@ extension SafeTensors {
   public static func write(
     _ tensors: [(name: String, shape: [Int], values: [Float])], metadata: [String: String], to url: URL
   ) throws {
-    var header: [String: Any] = [:]
-    var offset = 0
-    for t in tensors {
-      precondition(t.shape.reduce(1, *) == t.values.count, "tensor \(t.name): shape and value count differ")
-      header[t.name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.values.count]]
-      offset += 4 * t.values.count
-    }
-    if !metadata.isEmpty { header["__metadata__"] = metadata }
-    var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-    while json.count % 8 != 0 { json.append(0x20) }
-    var prefix = Data()
-    var n = UInt64(json.count).littleEndian
-    withUnsafeBytes(of: &n) { prefix.append(contentsOf: $0) }
-    prefix.append(json)
+    let prefix = try Self.prefix(tensors.map { ($0.name, $0.shape, $0.values.count) }, metadata: metadata)
     try AtomicFile.write(to: url) { fd in
       try prefix.withUnsafeBytes { try writeFully(fd, $0, path: url.path) }
       for t in tensors {
@@ -142,4 +123,17 @@ extension AtomicFile {
       throw DataError("cannot write \(url.path): \(why)")
     }
   }
+}
+
+/// Opens `url` for reading and returns its descriptor (the caller closes it) and size; a
+/// directory, device or missing file is refused with one line.
+public func openRegularFile(_ url: URL) throws -> (fd: Int32, size: Int) {
+  let fd = open(url.path, O_RDONLY)
+  guard fd >= 0 else { throw DataError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
+  var info = stat()
+  guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+    close(fd)
+    throw DataError("cannot read \(url.path): not a regular file")
+  }
+  return (fd, Int(info.st_size))
 }

@@ -30,20 +30,9 @@ public struct SafeTensors: Equatable {
 
   /// The file's bytes. The header is padded with spaces to a multiple of 8 so the data is aligned.
   public func encoded() throws -> Data {
-    var header: [String: Any] = [:]
-    var offset = 0
-    for t in tensors {
-      precondition(t.shape.reduce(1, *) == t.values.count, "tensor \(t.name): shape and value count differ")
-      header[t.name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.values.count]]
-      offset += 4 * t.values.count
-    }
-    if !metadata.isEmpty { header["__metadata__"] = metadata }
-    var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-    while json.count % 8 != 0 { json.append(0x20) }
-    var out = Data(capacity: 8 + json.count + offset)
-    var n = UInt64(json.count).littleEndian
-    withUnsafeBytes(of: &n) { out.append(contentsOf: $0) }
-    out.append(json)
+    let prefix = try Self.prefix(tensors.map { ($0.name, $0.shape, $0.values.count) }, metadata: metadata)
+    var out = Data(capacity: prefix.count + 4 * tensors.reduce(0) { $0 + $1.values.count })
+    out.append(prefix)
     for t in tensors {
       t.values.withUnsafeBufferPointer { p in
         #if _endian(big)
@@ -53,6 +42,26 @@ public struct SafeTensors: Equatable {
         #endif
       }
     }
+    return out
+  }
+
+  /// What comes before the tensor bytes: the header's length (8 bytes, little-endian) and its
+  /// JSON, padded with spaces to a multiple of 8 so the data is aligned. F32 tensors, in order.
+  static func prefix(_ tensors: [(name: String, shape: [Int], count: Int)], metadata: [String: String]) throws -> Data {
+    var header: [String: Any] = [:]
+    var offset = 0
+    for t in tensors {
+      precondition(t.shape.reduce(1, *) == t.count, "tensor \(t.name): shape and value count differ")
+      header[t.name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.count]]
+      offset += 4 * t.count
+    }
+    if !metadata.isEmpty { header["__metadata__"] = metadata }
+    var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+    while json.count % 8 != 0 { json.append(0x20) }
+    var out = Data(capacity: 8 + json.count)
+    var n = UInt64(json.count).littleEndian
+    withUnsafeBytes(of: &n) { out.append(contentsOf: $0) }
+    out.append(json)
     return out
   }
 

@@ -27,14 +27,8 @@ public enum NPZ {
   /// array is converted, so importing VGG16 holds its weights about once, not file + arrays.
   public static func read(_ url: URL) throws -> [SourceTensor] {
     let name = url.lastPathComponent
-    let fd = open(url.path, O_RDONLY)
-    guard fd >= 0 else { throw DataError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
+    let (fd, size) = try openRegularFile(url)
     defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-      throw DataError("cannot read \(url.path): not a regular file")
-    }
-    let size = Int(info.st_size)
     guard size > 0 else { throw DataError("\(name): empty file") }
     guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
       throw DataError("cannot read \(url.path): \(String(cString: strerror(errno)))")
