@@ -1,6 +1,29 @@
 import ConvKit
 
 extension Image {
+  /// Nearest-neighbour resize, as PIL's `Image.resize(..., NEAREST)` (what Keras's
+  /// `load_img(path, target_size=...)` does by default, so what the course's VGG16 example fed
+  /// its network): output pixel (y, x) copies input pixel (floor((y + 0.5) * inH / outH),
+  /// floor((x + 0.5) * inW / outW)). The same size returns the image unchanged.
+  public func resizedNearest(height outH: Int, width outW: Int) -> Image {
+    precondition(outH > 0 && outW > 0, "a resized image needs at least one row and one column")
+    if outH == height && outW == width { return self }
+    func source(_ outN: Int, _ inN: Int) -> [Int] {
+      (0..<outN).map { o in min(inN - 1, (2 * o + 1) * inN / (2 * outN)) }
+    }
+    let ys = source(outH, height)
+    let xs = source(outW, width)
+    var out = [Float](repeating: 0, count: channels * outH * outW)
+    for c in 0..<channels {
+      let src = c * height * width
+      let dst = c * outH * outW
+      for (oy, y) in ys.enumerated() {
+        for (ox, x) in xs.enumerated() { out[dst + oy * outW + ox] = samples[src + y * width + x] }
+      }
+    }
+    return Image(width: outW, height: outH, channels: channels, samples: out)
+  }
+
   /// Bilinear resize, as `tf.image.resize(..., "bilinear")` (what Keras's
   /// image_dataset_from_directory uses): output pixel (y, x) samples the input at
   /// ((y + 0.5) * inH / outH - 0.5, (x + 0.5) * inW / outW - 0.5), half-pixel centres, clamped to

@@ -29,6 +29,14 @@ public enum Preprocessing: String, CaseIterable, Sendable {
     }
   }
 
+  /// `image` at the network's input size, resized the way the weights' own tools feed them:
+  /// nearest neighbour for Keras's 'caffe' models (`load_img(target_size=...)`'s default, as in
+  /// the course's VGG16 example), bilinear otherwise.
+  public func resized(_ image: Image, height: Int, width: Int) -> Image {
+    self == .caffe
+      ? image.resizedNearest(height: height, width: width) : image.resizedBilinear(height: height, width: width)
+  }
+
   /// The network's input `[H, W, C]` (NHWC, one image) from an image of the same size.
   /// Three-channel modes need 3 channels; a gray photo is repeated into R, G and B first.
   public func apply(_ image: Image, channels: Int) throws -> [Float] {

@@ -13,6 +13,18 @@ final class ResizeAndFolderTests: XCTestCase {
     XCTAssertEqual(out.samples, [0, 1, 3, 4, 2, 3, 5, 6, 6, 7, 9, 10, 8, 9, 11, 12])
   }
 
+  /// PIL's NEAREST (Keras's load_img default): output o copies input floor((o + 0.5) * in / out).
+  func testNearestPicksTheSourcePixelUnderEachCentre() {
+    // 5 wide -> 2: centres 1.25 and 3.75 -> columns 1 and 3; 3 high -> 4: 0.375, 1.125, 1.875,
+    // 2.625 -> rows 0, 1, 1, 2. The input is 10y + x, so each output names its source.
+    let image = Image(width: 5, height: 3, channels: 1, samples: (0..<3).flatMap { y in (0..<5).map { Float(10 * y + $0) } })
+    XCTAssertEqual(image.resizedNearest(height: 4, width: 2).samples, [1, 3, 11, 13, 11, 13, 21, 23])
+    // Every channel alike; the same size is the same image.
+    let rgb = Image(width: 2, height: 2, channels: 3, samples: (0..<12).map(Float.init))
+    XCTAssertEqual(rgb.resizedNearest(height: 1, width: 1).samples, [3, 7, 11])
+    XCTAssertEqual(rgb.resizedNearest(height: 2, width: 2), rgb)
+  }
+
   func testDownsampleAveragesBlocksOfARamp() {
     // 4x4 -> 2x2 samples at 0.5 and 2.5: the centre of each 2x2 block of 4y + x.
     let image = Image(width: 4, height: 4, channels: 1, samples: (0..<16).map(Float.init))

@@ -13,6 +13,13 @@ final class PreprocessingTests: XCTestCase {
     XCTAssertEqual(x[2], 10 - 123.68, accuracy: 1e-4)   // R
   }
 
+  /// Keras's VGG ('caffe') is fed as load_img feeds it, nearest neighbour; the others bilinear.
+  func testCaffeResizesLikeLoadImg() {
+    let image = Image(width: 4, height: 1, channels: 1, samples: [0, 10, 20, 30])
+    XCTAssertEqual(Preprocessing.caffe.resized(image, height: 1, width: 2).samples, [10, 30])
+    XCTAssertEqual(Preprocessing.torch.resized(image, height: 1, width: 2).samples, [5, 25])
+  }
+
   func testTorchTfUnitRaw() throws {
     let t = try Preprocessing.torch.apply(pixel, channels: 3)
     XCTAssertEqual(t[0], (10 / 255 - 0.485) / 0.229, accuracy: 1e-5)

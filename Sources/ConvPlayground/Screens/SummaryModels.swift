@@ -212,7 +212,7 @@ public enum SummaryModels {
 
   /// The network's input for `image` (nil: the drawn 7 or the lab's sample), and the picture
   /// the screen shows. A 28x28x1 network gets a digit prepared as `convplay predict` prepares
-  /// one; others the image resized (bilinear) and put through `preprocessing`. Sets
+  /// one; others the image resized (`Preprocessing.resized`: nearest for caffe, else bilinear) and put through `preprocessing`. Sets
   /// `model.problem` and returns nil when the image cannot be used.
   static func prepare(
     _ model: inout SummaryModel, shape: FeatureShape, image: Image?, imageName: String?, preprocessing: Preprocessing
@@ -245,7 +245,7 @@ public enum SummaryModels {
     }
     var source = image ?? labSamplePicture()
     if c == 1 && source.channels != 1 { source = GrayMethod.luminance.convert(source) }
-    let resized = source.resizedBilinear(height: h, width: w)
+    let resized = preprocessing.resized(source, height: h, width: w)
     do {
       let pixels = try preprocessing.apply(resized, channels: c)
       model.input = Picture(resized)

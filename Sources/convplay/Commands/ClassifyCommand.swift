@@ -17,7 +17,8 @@ struct ClassifyCommand: ParsableCommand {
         2. tiger_cat  0.0765  n02123159
         3. jaguar     0.0028  n02128925
         convplay classify tiger.jpg --arch vgg16 --random-weights
-      The photo is resized (bilinear) to the network's input and prepared as the
+      The photo is resized to the network's input (nearest neighbour for 'caffe'
+      weights, as Keras's load_img does; bilinear otherwise) and prepared as the
       weights file says (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet
       means 103.939, 116.779, 123.68, no scaling). Weights come from 'convplay
       import'. With --random-weights the same forward pass runs on Glorot-uniform
@@ -107,7 +108,7 @@ struct ClassifyCommand: ParsableCommand {
       for photo in photos {
         let started = clock.now
         let decoded = try ImageFile.read(photo)
-        let resized = decoded.image.resizedBilinear(height: inShape[0], width: inShape[1])
+        let resized = preprocessing.resized(decoded.image, height: inShape[0], width: inShape[1])
         let x: [Float]
         do { x = try preprocessing.apply(resized, channels: inShape[2]) } catch let e as ImportError {
           throw CLIFailure("\(photo): \(e.description)")
