@@ -28,18 +28,9 @@ public enum FastPool {
       withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, taps)) { offsets in
         for orow in 0..<oh {
           for ocol in 0..<ow {
-            // The window's cells inside the image, in window order, as flat batch indices.
-            var count = 0
-            for i in 0..<g.rows.kernel {
-              let r = g.rows.inputIndex(window: orow, tap: i)
-              guard r >= 0 && r < height else { continue }
-              for j in 0..<g.cols.kernel {
-                let col = g.cols.inputIndex(window: ocol, tap: j)
-                guard col >= 0 && col < width else { continue }
-                offsets[count] = base + (r * width + col) * channels
-                count += 1
-              }
-            }
+            let count = g.insideCells(
+              orow: orow, ocol: ocol, height: height, width: width, channels: channels, base: base,
+              into: offsets.baseAddress!)
             if count == 0 {
               // A window entirely in explicit padding.
               for c in 0..<channels {
@@ -106,5 +97,29 @@ public enum FastPool {
     var x: UnsafePointer<Float>
     var out: UnsafeMutablePointer<Float>
     var argmax: UnsafeMutablePointer<Int32>
+  }
+}
+
+extension WindowGeometry {
+  /// The cells of window (orow, ocol) that lie inside a `height` x `width` x `channels` NHWC image
+  /// starting at flat index `base`, as the flat indices of their channel 0, in window order
+  /// (padding cells left out, as pooling leaves them out); returns how many were written.
+  @inline(__always)
+  func insideCells(
+    orow: Int, ocol: Int, height: Int, width: Int, channels: Int, base: Int,
+    into cells: UnsafeMutablePointer<Int>
+  ) -> Int {
+    var count = 0
+    for i in 0..<rows.kernel {
+      let r = rows.inputIndex(window: orow, tap: i)
+      guard r >= 0 && r < height else { continue }
+      for j in 0..<cols.kernel {
+        let c = cols.inputIndex(window: ocol, tap: j)
+        guard c >= 0 && c < width else { continue }
+        cells[count] = base + (r * width + c) * channels
+        count += 1
+      }
+    }
+    return count
   }
 }

@@ -175,24 +175,21 @@ public enum ConvKernels {
     batch n: Int, height: Int, width: Int, channels: Int, geometry g: WindowGeometry,
     _ body: (Int, ArraySlice<Int>, Int) -> Void
   ) {
-    var taps = [Int](repeating: 0, count: g.rows.kernel * g.cols.kernel)
+    let size = g.rows.kernel * g.cols.kernel
+    var cells = [Int](repeating: 0, count: size)
+    var taps = [Int](repeating: 0, count: size)
     var o = 0
     for b in 0..<n {
       let base = b * height * width * channels
       for orow in 0..<g.outputRows {
         for ocol in 0..<g.outputCols {
+          let count = cells.withUnsafeMutableBufferPointer {
+            g.insideCells(
+              orow: orow, ocol: ocol, height: height, width: width, channels: channels, base: base,
+              into: $0.baseAddress!)
+          }
           for ch in 0..<channels {
-            var count = 0
-            for i in 0..<g.rows.kernel {
-              let r = g.rows.inputIndex(window: orow, tap: i)
-              guard r >= 0 && r < height else { continue }
-              for j in 0..<g.cols.kernel {
-                let c = g.cols.inputIndex(window: ocol, tap: j)
-                guard c >= 0 && c < width else { continue }
-                taps[count] = base + (r * width + c) * channels + ch
-                count += 1
-              }
-            }
+            for t in 0..<count { taps[t] = cells[t] + ch }
             body(o, taps[0..<count], max(count, 1))
             o += 1
           }
