@@ -16,6 +16,9 @@ Training throughput: `--batches` steps (after 3 warm-up steps) on MNIST images i
 (--data, $CONVPLAY_DATA, ../shared/data/mnist), else on random images (throughput does not
 depend on the values). Inference: the convnet in eval mode on batches of 128, no gradients.
 `--epochs E` also trains each network E full epochs on real MNIST and reports test accuracy.
+`--depthwise` instead times MobileNet's depthwise 3x3 layers (conv2d groups=C, batch 16,
+channels_last memory, the same shapes as `convplay-bench --depthwise`): forward, input gradient
+and kernel gradient, best of 10, in ms and GB/s (input read + output written once each).
 Prints one `key: value` line per figure and, with --json, writes them to a file.
 """
 import argparse
@@ -142,6 +145,55 @@ def accuracy(model, x, y):
     return correct / len(x)
 
 
+DEPTHWISE_SHAPES = [(16, 112, 32, 1), (16, 56, 128, 1), (16, 112, 64, 2)]
+
+
+def best_seconds(fn, repeats=10):
+    """Fastest of `repeats` runs after a warm-up; with CONVPLAY_BENCH_CPU=1 in the process's CPU
+    seconds (all threads), as convplay-bench measures on a busy machine."""
+    clock = time.process_time if os.environ.get("CONVPLAY_BENCH_CPU") == "1" else time.perf_counter
+    fn()
+    best = float("inf")
+    for _ in range(repeats):
+        start = clock()
+        fn()
+        best = min(best, clock() - start)
+    return best
+
+
+def depthwise_benchmark(results):
+    """Depthwise 3x3, 'same' (Keras's padding: the extra zero bottom/right for stride 2)."""
+    import torch.nn.functional as F
+    for n, size, c, stride in DEPTHWISE_SHAPES:
+        x = torch.randn(n, c, size, size).contiguous(memory_format=torch.channels_last)
+        w = torch.randn(c, 1, 3, 3)
+        b = torch.randn(c)
+        out = -(-size // stride)
+        total = max((out - 1) * stride + 3 - size, 0)
+        pads = (total // 2, total - total // 2, total // 2, total - total // 2)
+
+        def forward(x=x):
+            return F.conv2d(F.pad(x, pads) if stride > 1 else x, w, b, stride=stride,
+                            padding=0 if stride > 1 else 1, groups=c)
+        y = forward()
+        dy = torch.randn_like(y)
+        with torch.no_grad():
+            fwd = best_seconds(forward)
+        xg = x.clone().requires_grad_()
+        wg = w.clone().requires_grad_()
+        yg = F.conv2d(F.pad(xg, pads) if stride > 1 else xg, wg, None, stride=stride,
+                      padding=0 if stride > 1 else 1, groups=c)
+        dx = best_seconds(lambda: torch.autograd.grad(yg, xg, dy, retain_graph=True))
+        dw = best_seconds(lambda: torch.autograd.grad(yg, wg, dy, retain_graph=True))
+        bytes_moved = 4 * (x.numel() + y.numel())
+        key = f"depthwise_{size}x{size}x{c}_s{stride}"
+        for what, seconds in (("forward", fwd), ("input_gradient", dx), ("kernel_gradient", dw)):
+            results[f"{key}_{what}_ms"] = 1000 * seconds
+        print(f"depthwise 3x3 {size}x{size}x{c}, stride {stride}, batch {n}: forward "
+              f"{1000 * fwd:.2f} ms ({bytes_moved / fwd / 1e9:.1f} GB/s), input gradient "
+              f"{1000 * dx:.2f} ms, kernel gradient {1000 * dw:.2f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--batches", type=int, default=60, help="training steps timed per network")
@@ -151,12 +203,23 @@ def main():
     parser.add_argument("--models", default="convnet,deep")
     parser.add_argument("--epochs", type=int, default=0, help="also train full epochs for accuracy")
     parser.add_argument("--json", help="write the figures to this JSON file")
+    parser.add_argument("--depthwise", action="store_true",
+                        help="time depthwise 3x3 layers instead of the networks")
     args = parser.parse_args()
     if args.batches < 1 or args.batch < 1 or args.threads < 1:
         parser.error("--batches, --batch and --threads must be at least 1")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    if args.depthwise:
+        results = {"torch_version": torch.__version__, "threads": args.threads}
+        print(f"torch {torch.__version__}, {args.threads} threads")
+        depthwise_benchmark(results)
+        if args.json:
+            with open(args.json + ".tmp", "w") as f:
+                json.dump(results, f, indent=1)
+            os.replace(args.json + ".tmp", args.json)
+        return
     mnist = find_mnist(args.data)
     results = {"torch_version": torch.__version__, "threads": args.threads, "batch": args.batch}
     if mnist:

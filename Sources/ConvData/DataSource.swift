@@ -11,24 +11,41 @@ public struct FolderSettings: Sendable, Equatable, Hashable {
   /// Fraction of the shuffled files held out as the test set.
   public var validationSplit: Double
   public var seed: UInt64
+  /// `--label-pattern`: classes from file names (the regular expression's first group)
+  /// instead of subfolders.
+  public var labelPattern: String?
 
-  public init(height: Int = 128, width: Int = 128, gray: Bool = false, validationSplit: Double = 0.2, seed: UInt64 = 1337) {
+  public init(
+    height: Int = 128, width: Int = 128, gray: Bool = false, validationSplit: Double = 0.2, seed: UInt64 = 1337,
+    labelPattern: String? = nil
+  ) {
     self.height = height
     self.width = width
     self.gray = gray
     self.validationSplit = validationSplit
     self.seed = seed
+    self.labelPattern = labelPattern
+  }
+
+  /// How the classes are named, checked (a pattern must compile and have a group).
+  public func labels() throws(DataError) -> ImageFolderDataset.Labels {
+    do { return try ImageFolderDataset.Labels(pattern: labelPattern) } catch { throw DataError(error.description) }
   }
 
   /// `HxW` (`--image-size`) and `rgb`/`gray` (`--color`), checked.
-  public init(size: String, color: String, validationSplit: Double = 0.2, seed: UInt64 = 1337) throws(DataError) {
+  public init(
+    size: String, color: String, validationSplit: Double = 0.2, seed: UInt64 = 1337, labelPattern: String? = nil
+  ) throws(DataError) {
     let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
     guard parts.count == 2, parts.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
       throw DataError("--image-size must be HxW with sides 1-4096, e.g. 128x128 (got \(size))")
     }
     guard color == "rgb" || color == "gray" else { throw DataError("--color must be rgb or gray (got \(color))") }
     guard validationSplit >= 0 && validationSplit < 1 else { throw DataError("--folder-split must be in [0, 1)") }
-    self.init(height: parts[0], width: parts[1], gray: color == "gray", validationSplit: validationSplit, seed: seed)
+    self.init(
+      height: parts[0], width: parts[1], gray: color == "gray", validationSplit: validationSplit, seed: seed,
+      labelPattern: labelPattern)
+    _ = try labels()
   }
 }
 
@@ -38,11 +55,14 @@ public struct LoadedDataset: Sendable {
   public var splits: DatasetSplits
   public var classNames: [String]
   public var skipped: [String]
+  /// A folder's own train/ and test/ were used (no random split).
+  public var givenSplit: Bool
 
-  public init(splits: DatasetSplits, classNames: [String], skipped: [String] = []) {
+  public init(splits: DatasetSplits, classNames: [String], skipped: [String] = [], givenSplit: Bool = false) {
     self.splits = splits
     self.classNames = classNames
     self.skipped = skipped
+    self.givenSplit = givenSplit
   }
 }
 
@@ -115,8 +135,15 @@ public enum DataSource: Sendable, Equatable, Hashable {
   }
 
   /// Class names before loading: known ones, or a folder's subfolders (nil if unreadable).
-  public var classNamesBeforeLoading: [String]? {
-    if case .folder(let p) = self { return try? ImageFolderDataset.classNames(in: p) }
+  public var classNamesBeforeLoading: [String]? { classNamesBeforeLoading(folder: FolderSettings()) }
+
+  /// Class names before loading: known ones, or a folder's (its subfolders', or with a label
+  /// pattern its file names'); nil if unreadable.
+  public func classNamesBeforeLoading(folder: FolderSettings) -> [String]? {
+    if case .folder(let p) = self {
+      guard let labels = try? folder.labels() else { return nil }
+      return try? ImageFolderDataset.classNames(in: p, labels: labels)
+    }
     return knownClassNames
   }
 
@@ -124,16 +151,18 @@ public enum DataSource: Sendable, Equatable, Hashable {
   public var isFetchable: Bool { if case .folder = self { return false } else { return true } }
 
   /// Throws what is missing, phrased with how to get it, when the data set is not there.
-  public func check(_ locator: DatasetLocator) throws {
+  public func check(_ locator: DatasetLocator, folder: FolderSettings = FolderSettings()) throws {
     switch self {
     case .idx(let d): _ = try locator.locate(d)
     case .cifar10: _ = try CIFAR10.locate(locator)
     case .folder(let p):
-      do { _ = try ImageFolderDataset.classNames(in: p) } catch { throw DataError(error.description) }
+      let labels = try folder.labels()
+      do { _ = try ImageFolderDataset.classNames(in: p, labels: labels) } catch { throw DataError(error.description) }
     }
   }
 
-  /// Loads the training and test sets (a folder's test set is its validation split), keeping
+  /// Loads the training and test sets (a folder's test set is its `test/` subfolder, or else
+  /// its seeded validation split), keeping
   /// the first `limit` images of each when given.
   public func load(_ locator: DatasetLocator, limit: Int? = nil, folder: FolderSettings = FolderSettings()) throws -> LoadedDataset {
     if let limit, limit < 1 { throw DataError("--limit must be at least 1 (got \(limit))") }
@@ -143,15 +172,17 @@ public enum DataSource: Sendable, Equatable, Hashable {
     case .cifar10: loaded = LoadedDataset(splits: try CIFAR10.load(locator, limit: limit), classNames: CIFAR10.classNames)
     case .folder(let path):
       let f: ImageFolderDataset
+      let labels = try folder.labels()
       do {
         f = try ImageFolderDataset.load(
           path, height: folder.height, width: folder.width, gray: folder.gray, validationSplit: folder.validationSplit,
-          seed: folder.seed)
+          seed: folder.seed, labels: labels)
       } catch {
         throw DataError(error.description)
       }
       loaded = LoadedDataset(
-        splits: DatasetSplits(training: f.training, test: f.validation), classNames: f.classNames, skipped: f.skipped)
+        splits: DatasetSplits(training: f.training, test: f.validation), classNames: f.classNames, skipped: f.skipped,
+        givenSplit: f.givenSplit)
     }
     if let limit {
       loaded.splits.training = loaded.splits.training.prefix(limit)

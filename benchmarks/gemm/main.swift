@@ -5,6 +5,8 @@
 //   swift run -c release convplay-bench --conv      the convnet's conv layers (im2col + sgemm
 //                                                   against BlockConv) and its pooling layers
 //   swift run -c release convplay-bench --filter    a 3x3 filter on a 12-megapixel plane
+//   swift run -c release convplay-bench --depthwise MobileNet's depthwise 3x3 layers (GB/s
+//                                                   against memcpy) and a pointwise 1x1
 //   swift run -c release convplay-bench --train [convnet,deep] [--batches 20]
 //                                                   CPU ms per layer and images/s of training
 //
@@ -319,6 +321,92 @@ func trainBenchmark(_ which: [String], batches: Int) {
   }
 }
 
+/// Source and destination of a parallel memcpy, handed to the copying threads.
+struct CopyPointers: @unchecked Sendable {
+  var input: UnsafePointer<Float>
+  var output: UnsafeMutablePointer<Float>
+}
+
+/// MobileNet's depthwise 3x3 layers (batch 16) and a pointwise 1x1 after one: the depthwise
+/// pass is memory-bound, so it is reported in GB/s (input read + output written, once each)
+/// beside a memcpy of the same bytes on the same cores, the most any pass over them can move.
+func depthwiseBenchmark(repeats: Int) {
+  func ms(_ s: Double) -> String { fmt(1000 * s) + " ms" }
+  func gbps(_ bytes: Int, _ s: Double) -> String { fmt(Double(bytes) / s / 1e9) + " GB/s" }
+  let cores = ProcessInfo.processInfo.activeProcessorCount
+  for (n, size, c, stride) in [(16, 112, 32, 1), (16, 56, 128, 1), (16, 112, 64, 2)] {
+    let g = try! WindowGeometry(
+      inputRows: size, inputCols: size, kernelRows: 3, kernelCols: 3, strideRows: stride,
+      strideCols: stride, padding: .same)
+    let inCount = n * size * size * c
+    let outCount = n * g.outputRows * g.outputCols * c
+    let x = fill(inCount, seed: 7)
+    let w = fill(9 * c, seed: 8)
+    let b = fill(c, seed: 9)
+    let dOut = fill(outCount, seed: 10)
+    var out = [Float](repeating: 0, count: outCount)
+    var dx = [Float](repeating: 0, count: inCount)
+    var dk = [Float](repeating: 0, count: 9 * c)
+    var db = [Float](repeating: 0, count: c)
+    let forward = bestTime(repeats: repeats) {
+      DepthwiseConv.forward(
+        input: x, batch: n, height: size, width: size, channels: c, kernel: w, bias: b,
+        geometry: g, output: &out)
+    }
+    let inputGrad = bestTime(repeats: repeats) {
+      DepthwiseConv.inputGradient(
+        dOut: dOut, kernel: w, batch: n, height: size, width: size, channels: c, geometry: g,
+        dInput: &dx)
+    }
+    let kernelGrad = bestTime(repeats: repeats) {
+      DepthwiseConv.kernelGradient(
+        input: x, dOut: dOut, batch: n, height: size, width: size, channels: c, geometry: g,
+        dKernel: &dk, dBias: &db)
+    }
+    // memcpy of the input's bytes, split over the cores as the kernel is.
+    var copy = [Float](repeating: 0, count: inCount)
+    let copyTime = bestTime(repeats: repeats) {
+      x.withUnsafeBufferPointer { src in
+        copy.withUnsafeMutableBufferPointer { dst in
+          let s = CopyPointers(input: src.baseAddress!, output: dst.baseAddress!)
+          let part = (inCount + cores - 1) / cores
+          DispatchQueue.concurrentPerform(iterations: cores) { t in
+            let lo = min(inCount, t * part)
+            let hi = min(inCount, lo + part)
+            memcpy(s.output + lo, s.input + lo, (hi - lo) * 4)
+          }
+        }
+      }
+    }
+    let bytes = 4 * (inCount + outCount)
+    print("depthwise 3x3 \(size)x\(size)x\(c), stride \(stride), same, batch \(n):")
+    print("  forward:         \(ms(forward))  \(gbps(bytes, forward))   (memcpy of the input: \(ms(copyTime)), \(gbps(2 * 4 * inCount, copyTime)))")
+    print("  input gradient:  \(ms(inputGrad))  \(gbps(bytes, inputGrad))")
+    print("  kernel gradient: \(ms(kernelGrad))  \(gbps(bytes, kernelGrad))")
+  }
+  // The pointwise convolution after the 56x56x128 depthwise layer: 128 -> 128 filters.
+  let (p, cin, cout) = (16 * 56 * 56, 128, 128)
+  let x = fill(p * cin, seed: 11)
+  let w = fill(cin * cout, seed: 12)
+  let dOut = fill(p * cout, seed: 13)
+  var out = [Float](repeating: 0, count: p * cout)
+  var dx = [Float](repeating: 0, count: p * cin)
+  var dk = [Float](repeating: 0, count: cin * cout)
+  let flops = 2 * Double(p * cin * cout)
+  let f = bestTime(repeats: repeats) {
+    PointwiseConv.forward(input: x, pixels: p, channels: cin, kernel: w, bias: nil, filters: cout, output: &out)
+  }
+  let gi = bestTime(repeats: repeats) {
+    PointwiseConv.inputGradient(dOut: dOut, kernel: w, pixels: p, channels: cin, filters: cout, dInput: &dx)
+  }
+  let gk = bestTime(repeats: repeats) {
+    PointwiseConv.kernelGradient(input: x, dOut: dOut, pixels: p, channels: cin, filters: cout, dKernel: &dk)
+  }
+  func gf(_ s: Double) -> String { fmt(flops / s / 1e9) + " GFLOP/s" }
+  print("pointwise 1x1 56x56x128 -> 128, batch 16:")
+  print("  forward \(ms(f)) \(gf(f)), input gradient \(ms(gi)) \(gf(gi)), kernel gradient \(ms(gk)) \(gf(gk))")
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 let quick = args.contains("--quick")
 if args.contains("--filter") {
@@ -329,6 +417,10 @@ if let i = args.firstIndex(of: "--train") {
   let which = i + 1 < args.count && !args[i + 1].hasPrefix("--") ? args[i + 1].split(separator: ",").map(String.init) : ["convnet", "deep"]
   let batches = args.firstIndex(of: "--batches").flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } ?? 20
   trainBenchmark(which, batches: batches)
+  exit(0)
+}
+if args.contains("--depthwise") {
+  depthwiseBenchmark(repeats: quick ? 3 : 10)
   exit(0)
 }
 if args.contains("--conv") {

@@ -29,8 +29,8 @@ public enum DepthwiseConv {
     precondition(m >= 1, "depth multiplier must be at least 1")
     let (oh, ow, cm) = (g.outputRows, g.outputCols, c * m)
     if n * oh * ow * cm == 0 { return }
-    let rows = TapTable.forward(g.rows)
-    let cols = TapTable.forward(g.cols)
+    let rows = TapTable.forward(g.rows, sourceScale: width * cm, tapScale: g.cols.kernel * cm)
+    let cols = TapTable.forward(g.cols, sourceScale: cm, tapScale: cm)
     let args = Pointers(a: x, b: nil, w: w, bias: bias, out: out)
     let taps = g.rows.kernel * g.cols.kernel
     let work = oh * ow * cm * taps
@@ -45,8 +45,8 @@ public enum DepthwiseConv {
       let dst = args.out + image * oh * ow * cm
       for orow in range {
         channelwiseRow(
-          src: src, srcWidth: width, kernel: args.w, kernelWidth: g.cols.kernel, bias: args.bias,
-          dst: dst + orow * ow * cm, dstRow: orow, rows: rows, cols: cols, channels: cm)
+          src: src, kernel: args.w, bias: args.bias, dst: dst + orow * ow * cm, dstRow: orow,
+          rows: rows, cols: cols, channels: cm)
       }
     }
   }
@@ -64,8 +64,8 @@ public enum DepthwiseConv {
       dx.update(repeating: 0, count: n * height * width * c)
       return
     }
-    let rows = TapTable.backward(g.rows)
-    let cols = TapTable.backward(g.cols)
+    let rows = TapTable.backward(g.rows, sourceScale: ow * cm, tapScale: g.cols.kernel * cm)
+    let cols = TapTable.backward(g.cols, sourceScale: cm, tapScale: cm)
     let args = Pointers(a: dOut, b: nil, w: w, bias: nil, out: dx)
     let work = height * width * cm * g.rows.kernel * g.cols.kernel
     forEachRowRange(images: n, rows: height, work: work, wholeImages: false) { image, range in
@@ -77,8 +77,8 @@ public enum DepthwiseConv {
       for r in range {
         let row = rowScratch ?? (dst + r * width * c)
         channelwiseRow(
-          src: src, srcWidth: ow, kernel: args.w, kernelWidth: g.cols.kernel, bias: nil,
-          dst: row, dstRow: r, rows: rows, cols: cols, channels: cm)
+          src: src, kernel: args.w, bias: nil, dst: row, dstRow: r, rows: rows, cols: cols,
+          channels: cm)
         if m > 1 {
           let out = dst + r * width * c
           for p in 0..<(width * c) {
@@ -166,50 +166,55 @@ public enum DepthwiseConv {
 
   /// For each index along one axis of the destination, the source indices and kernel taps that
   /// meet there: the forward pass's (output index -> input rows of its window inside the image)
-  /// or the input gradient's (input index -> output windows that hold it).
+  /// or the input gradient's (input index -> output windows that hold it). Both are stored
+  /// already multiplied by what turns them into float offsets (`sourceScale`, `tapScale`), so
+  /// the inner loops only add.
   final class TapTable: @unchecked Sendable {
     /// Most entries one index can have: the kernel length.
     let width: Int
-    let count: [Int]
-    let source: [Int]
-    let tap: [Int]
+    let destinations: Int
+    let count: UnsafeMutablePointer<Int>
+    let source: UnsafeMutablePointer<Int>
+    let tap: UnsafeMutablePointer<Int>
 
-    init(width: Int, count: [Int], source: [Int], tap: [Int]) {
+    init(destinations: Int, width: Int, sourceScale: Int, tapScale: Int, _ find: (Int, Int) -> Int?) {
       self.width = width
-      self.count = count
-      self.source = source
-      self.tap = tap
+      self.destinations = destinations
+      count = .allocate(capacity: max(1, destinations))
+      source = .allocate(capacity: max(1, destinations * width))
+      tap = .allocate(capacity: max(1, destinations * width))
+      for d in 0..<destinations {
+        var n = 0
+        for t in 0..<width {
+          guard let s = find(d, t) else { continue }
+          source[d * width + n] = s * sourceScale
+          tap[d * width + n] = t * tapScale
+          n += 1
+        }
+        count[d] = n
+      }
     }
 
-    static func forward(_ a: AxisGeometry) -> TapTable {
-      build(destinations: a.output, width: a.kernel) { o, t in
+    deinit {
+      count.deallocate()
+      source.deallocate()
+      tap.deallocate()
+    }
+
+    static func forward(_ a: AxisGeometry, sourceScale: Int = 1, tapScale: Int = 1) -> TapTable {
+      TapTable(destinations: a.output, width: a.kernel, sourceScale: sourceScale, tapScale: tapScale) { o, t in
         let i = a.inputIndex(window: o, tap: t)
         return i >= 0 && i < a.input ? i : nil
       }
     }
 
-    static func backward(_ a: AxisGeometry) -> TapTable {
-      build(destinations: a.input, width: a.kernel) { i, t in
+    static func backward(_ a: AxisGeometry, sourceScale: Int = 1, tapScale: Int = 1) -> TapTable {
+      TapTable(destinations: a.input, width: a.kernel, sourceScale: sourceScale, tapScale: tapScale) { i, t in
         // Window o holds input i at tap t when o*s + t*d - padBefore == i.
         let q = i + a.padBefore - t * a.dilation
         guard q >= 0 && q % a.stride == 0 && q / a.stride < a.output else { return nil }
         return q / a.stride
       }
-    }
-
-    static func build(destinations: Int, width: Int, _ source: (Int, Int) -> Int?) -> TapTable {
-      var count = [Int](repeating: 0, count: destinations)
-      var src = [Int](repeating: 0, count: destinations * width)
-      var taps = [Int](repeating: 0, count: destinations * width)
-      for d in 0..<destinations {
-        for t in 0..<width {
-          guard let s = source(d, t) else { continue }
-          src[d * width + count[d]] = s
-          taps[d * width + count[d]] = t
-          count[d] += 1
-        }
-      }
-      return TapTable(width: width, count: count, source: src, tap: taps)
     }
   }
 
@@ -222,53 +227,87 @@ public enum DepthwiseConv {
   }
 
   /// One destination row: `dst[b, :]` = bias + sum over the row and column entries of
-  /// `src[row, col, :] * kernel[tapRow, tapCol, :]`, vectorised along the channels.
+  /// `src[row, col, :] * kernel[tapRow, tapCol, :]`, vectorised along the channels. `rows` is
+  /// scaled to offsets of whole source rows and kernel rows, `cols` to offsets of pixels and taps.
   @inline(__always)
   static func channelwiseRow(
-    src: UnsafePointer<Float>, srcWidth: Int, kernel w: UnsafePointer<Float>, kernelWidth kw: Int,
-    bias: UnsafePointer<Float>?, dst: UnsafeMutablePointer<Float>, dstRow: Int,
-    rows: TapTable, cols: TapTable, channels cm: Int
+    src: UnsafePointer<Float>, kernel w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    dst: UnsafeMutablePointer<Float>, dstRow: Int, rows: TapTable, cols: TapTable, channels cm: Int
   ) {
-    let maxPairs = rows.width * cols.width
-    withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(1, maxPairs)) { buffer in
-      let srcOff = buffer.baseAddress!
-      let wOff = srcOff + maxPairs
-      let rowCount = rows.count[dstRow]
-      let rowBase = dstRow * rows.width
-      rows.source.withUnsafeBufferPointer { rowSource in
-        rows.tap.withUnsafeBufferPointer { rowTap in
-          cols.source.withUnsafeBufferPointer { colSource in
-            cols.tap.withUnsafeBufferPointer { colTap in
-              cols.count.withUnsafeBufferPointer { colCount in
-                for b in 0..<colCount.count {
-                  var pairs = 0
-                  for e in 0..<rowCount {
-                    let r = rowSource[rowBase + e]
-                    let i = rowTap[rowBase + e]
-                    for f in 0..<colCount[b] {
-                      srcOff[pairs] = (r * srcWidth + colSource[b * cols.width + f]) * cm
-                      wOff[pairs] = (i * kw + colTap[b * cols.width + f]) * cm
-                      pairs += 1
-                    }
-                  }
-                  channelwisePixel(
-                    src: src, srcOffsets: srcOff, kernel: w, kernelOffsets: wOff, pairs: pairs,
-                    bias: bias, dst: dst + b * cm, channels: cm)
-                }
-              }
-            }
-          }
-        }
+    let rowCount = rows.count[dstRow]
+    let rowSource = rows.source + dstRow * rows.width
+    let rowTap = rows.tap + dstRow * rows.width
+    var b = 0
+    let paired = cm % (2 * Gemm.Lane.scalarCount) == 0
+    // Two neighbouring pixels with the same column taps (all but the border) at once: twice the
+    // independent multiply-add chains, each kernel vector loaded once for both.
+    while b < cols.destinations {
+      if paired && b + 1 < cols.destinations && cols.count[b] == cols.width
+        && cols.count[b + 1] == cols.width
+      {
+        channelwisePixelPair(
+          src: src, kernel: w, rowSource: rowSource, rowTap: rowTap, rowCount: rowCount,
+          colSource: cols.source + b * cols.width, nextColSource: cols.source + (b + 1) * cols.width,
+          colTap: cols.tap + b * cols.width, colCount: cols.width, bias: bias, dst: dst + b * cm,
+          channels: cm)
+        b += 2
+        continue
       }
+      channelwisePixel(
+        src: src, kernel: w, rowSource: rowSource, rowTap: rowTap, rowCount: rowCount,
+        colSource: cols.source + b * cols.width, colTap: cols.tap + b * cols.width,
+        colCount: cols.count[b], bias: bias, dst: dst + b * cm, channels: cm)
+      b += 1
     }
   }
 
-  /// `dst[0..<cm]` = bias + sum over pairs p of `src[srcOffsets[p] + c] * kernel[kernelOffsets[p] + c]`,
-  /// four vectors of channels at a time for independent multiply-add chains.
+  /// `channelwisePixel` for two pixels whose columns use the same taps (`colTap`), two vectors
+  /// of channels at a time (`cm` a multiple of two vectors); the second pixel's output follows
+  /// the first's.
+  @inline(__always)
+  static func channelwisePixelPair(
+    src: UnsafePointer<Float>, kernel w: UnsafePointer<Float>, rowSource: UnsafePointer<Int>,
+    rowTap: UnsafePointer<Int>, rowCount: Int, colSource: UnsafePointer<Int>,
+    nextColSource: UnsafePointer<Int>, colTap: UnsafePointer<Int>, colCount: Int,
+    bias: UnsafePointer<Float>?, dst: UnsafeMutablePointer<Float>, channels cm: Int
+  ) {
+    typealias Lane = Gemm.Lane
+    let lw = Lane.scalarCount
+    var c = 0
+    while c + 2 * lw <= cm {
+      let b0 = bias.map { Gemm.loadLane($0 + c) } ?? Lane(repeating: 0)
+      let b1 = bias.map { Gemm.loadLane($0 + c + lw) } ?? Lane(repeating: 0)
+      var (a0, a1, p0, p1) = (b0, b1, b0, b1)
+      for e in 0..<rowCount {
+        let sRow = src + rowSource[e] + c
+        let kRow = w + rowTap[e] + c
+        for f in 0..<colCount {
+          let s = sRow + colSource[f]
+          let t = sRow + nextColSource[f]
+          let k0 = Gemm.loadLane(kRow + colTap[f])
+          let k1 = Gemm.loadLane(kRow + colTap[f] + lw)
+          a0 = Gemm.fma(a0, Gemm.loadLane(s), k0)
+          a1 = Gemm.fma(a1, Gemm.loadLane(s + lw), k1)
+          p0 = Gemm.fma(p0, Gemm.loadLane(t), k0)
+          p1 = Gemm.fma(p1, Gemm.loadLane(t + lw), k1)
+        }
+      }
+      Gemm.storeLane(dst + c, a0)
+      Gemm.storeLane(dst + c + lw, a1)
+      Gemm.storeLane(dst + cm + c, p0)
+      Gemm.storeLane(dst + cm + c + lw, p1)
+      c += 2 * lw
+    }
+  }
+
+  /// `dst[0..<cm]` = bias + the sum over row entries e and column entries f of
+  /// `src[rowSource[e] + colSource[f] + c] * kernel[rowTap[e] + colTap[f] + c]`, four vectors of
+  /// channels at a time for independent multiply-add chains.
   @inline(__always)
   static func channelwisePixel(
-    src: UnsafePointer<Float>, srcOffsets: UnsafePointer<Int>, kernel w: UnsafePointer<Float>,
-    kernelOffsets: UnsafePointer<Int>, pairs: Int, bias: UnsafePointer<Float>?,
+    src: UnsafePointer<Float>, kernel w: UnsafePointer<Float>, rowSource: UnsafePointer<Int>,
+    rowTap: UnsafePointer<Int>, rowCount: Int, colSource: UnsafePointer<Int>,
+    colTap: UnsafePointer<Int>, colCount: Int, bias: UnsafePointer<Float>?,
     dst: UnsafeMutablePointer<Float>, channels cm: Int
   ) {
     typealias Lane = Gemm.Lane
@@ -280,13 +319,17 @@ public enum DepthwiseConv {
     }
     while c + 4 * lw <= cm {
       var (a0, a1, a2, a3) = (start(c), start(c + lw), start(c + 2 * lw), start(c + 3 * lw))
-      for p in 0..<pairs {
-        let s = src + srcOffsets[p] + c
-        let k = w + kernelOffsets[p] + c
-        a0 = Gemm.fma(a0, Gemm.loadLane(s), Gemm.loadLane(k))
-        a1 = Gemm.fma(a1, Gemm.loadLane(s + lw), Gemm.loadLane(k + lw))
-        a2 = Gemm.fma(a2, Gemm.loadLane(s + 2 * lw), Gemm.loadLane(k + 2 * lw))
-        a3 = Gemm.fma(a3, Gemm.loadLane(s + 3 * lw), Gemm.loadLane(k + 3 * lw))
+      for e in 0..<rowCount {
+        let sRow = src + rowSource[e] + c
+        let kRow = w + rowTap[e] + c
+        for f in 0..<colCount {
+          let s = sRow + colSource[f]
+          let k = kRow + colTap[f]
+          a0 = Gemm.fma(a0, Gemm.loadLane(s), Gemm.loadLane(k))
+          a1 = Gemm.fma(a1, Gemm.loadLane(s + lw), Gemm.loadLane(k + lw))
+          a2 = Gemm.fma(a2, Gemm.loadLane(s + 2 * lw), Gemm.loadLane(k + 2 * lw))
+          a3 = Gemm.fma(a3, Gemm.loadLane(s + 3 * lw), Gemm.loadLane(k + 3 * lw))
+        }
       }
       Gemm.storeLane(dst + c, a0)
       Gemm.storeLane(dst + c + lw, a1)
@@ -296,11 +339,15 @@ public enum DepthwiseConv {
     }
     while c + 2 * lw <= cm {
       var (a0, a1) = (start(c), start(c + lw))
-      for p in 0..<pairs {
-        let s = src + srcOffsets[p] + c
-        let k = w + kernelOffsets[p] + c
-        a0 = Gemm.fma(a0, Gemm.loadLane(s), Gemm.loadLane(k))
-        a1 = Gemm.fma(a1, Gemm.loadLane(s + lw), Gemm.loadLane(k + lw))
+      for e in 0..<rowCount {
+        let sRow = src + rowSource[e] + c
+        let kRow = w + rowTap[e] + c
+        for f in 0..<colCount {
+          let s = sRow + colSource[f]
+          let k = kRow + colTap[f]
+          a0 = Gemm.fma(a0, Gemm.loadLane(s), Gemm.loadLane(k))
+          a1 = Gemm.fma(a1, Gemm.loadLane(s + lw), Gemm.loadLane(k + lw))
+        }
       }
       Gemm.storeLane(dst + c, a0)
       Gemm.storeLane(dst + c + lw, a1)
@@ -308,16 +355,23 @@ public enum DepthwiseConv {
     }
     while c + lw <= cm {
       var a0 = start(c)
-      for p in 0..<pairs {
-        a0 = Gemm.fma(
-          a0, Gemm.loadLane(src + srcOffsets[p] + c), Gemm.loadLane(w + kernelOffsets[p] + c))
+      for e in 0..<rowCount {
+        for f in 0..<colCount {
+          a0 = Gemm.fma(
+            a0, Gemm.loadLane(src + rowSource[e] + colSource[f] + c),
+            Gemm.loadLane(w + rowTap[e] + colTap[f] + c))
+        }
       }
       Gemm.storeLane(dst + c, a0)
       c += lw
     }
     while c < cm {
       var a = bias?[c] ?? 0
-      for p in 0..<pairs { a += src[srcOffsets[p] + c] * w[kernelOffsets[p] + c] }
+      for e in 0..<rowCount {
+        for f in 0..<colCount {
+          a += src[rowSource[e] + colSource[f] + c] * w[rowTap[e] + colTap[f] + c]
+        }
+      }
       dst[c] = a
       c += 1
     }

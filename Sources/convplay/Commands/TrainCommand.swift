@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvData
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -14,6 +15,7 @@ struct TrainCommand: ParsableCommand {
         convplay train --model cnn --epochs 3 --save digits.safetensors --metrics history.json
         convplay train --model softmax --optimizer sgd --lr 0.1 --plain
         convplay train --model "conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)"
+        convplay train --model cnn --limit 2000 --validation-split 0.2 --augment flip,rotate=10,shift=0.1,zoom=0.1
       Models: \(ModelZoo.all.map(\.name).joined(separator: ", ")) (see `convplay summary --model NAME`),
       or a spec in `convplay summary --spec`'s language (text or a file); its input is the data set's
       image shape (28x28x1 for MNIST, 32x32x3 for CIFAR-10, --image-size for folders).
@@ -51,8 +53,15 @@ struct TrainCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Save the trained weights (safetensors).", valueName: "FILE"))
   var save: String?
 
-  @Option(name: .long, help: ArgumentHelp("Write the per-epoch history as JSON.", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp("Write the per-epoch history as JSON (loss, accuracy, val_loss, val_accuracy).", valueName: "FILE"))
   var metrics: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Random transforms of the training images, as Keras's RandomFlip/RandomRotation/RandomTranslation/RandomZoom: flip, rotate=DEGREES, shift=FRACTION, zoom=FRACTION.",
+      valueName: "LIST"))
+  var augment: String?
 
   @Flag(name: .long, help: "One line per epoch instead of a progress bar.")
   var plain = false
@@ -72,27 +81,40 @@ struct TrainCommand: ParsableCommand {
       guard let kind = OptimizerKind(rawValue: optimizer.lowercased()) else {
         throw CLIFailure("unknown optimizer '\(optimizer)': choose adam, sgd or rmsprop")
       }
+      var augmentation: Augmentation?
+      if let augment {
+        do { augmentation = try Augmentation(parsing: augment) } catch { throw CLIFailure("\(error)") }
+      }
       let dataset = try data.resolveDataset()
       let (modelName, spec) = try resolveModel(model, inputShape: try data.imageShape(dataset))
       let network = try Network(spec: spec, seed: seed)
-      let splits = try data.load(dataset)
+      let loaded = try data.loadWithClasses(dataset)
+      let splits = loaded.splits
       let (training, validation) = splits.training.split(validationFraction: validationSplit)
       let opt = kind.make(learningRate: lr, momentum: momentum)
       let params = try spec.parameterCount()
       print(
         "\(modelName) on \(dataset.displayName): \(training.count) training, \(validation?.count ?? 0) validation, "
           + "\(splits.test.count) test images; \(NumberText.grouped(params.total)) parameters; "
-          + "\(kind.rawValue) lr \(NumberText.format(Double(opt.learningRate))), batch \(batch), seed \(seed)")
+          + "\(kind.rawValue) lr \(NumberText.format(Double(opt.learningRate))), batch \(batch), seed \(seed)"
+          + (augmentation.map { "; augment \($0)" } ?? ""))
       let progress = TrainingProgress(plain: plain)
-      let history = try network.fit(
-        training, validation: validation, epochs: epochs, batchSize: batch, optimizer: opt,
-        onEvent: progress.handle)
+      let history: [EpochMetrics]
+      if let augmentation {
+        history = try fitAugmented(
+          network, training: training, validation: validation, epochs: epochs, batchSize: batch, optimizer: opt,
+          augmentation: augmentation, seed: seed, onEvent: progress.handle)
+      } else {
+        history = try network.fit(
+          training, validation: validation, epochs: epochs, batchSize: batch, optimizer: opt,
+          onEvent: progress.handle)
+      }
       let test = try network.evaluate(splits.test)
       let seconds = history.reduce(0) { $0 + $1.seconds }
       let images = history.reduce(0) { $0 + $1.images }
       let rate = seconds > 0 ? Double(images) / seconds : 0
       if let save {
-        let meta: [String: String] = ModelFile.classesMetadata(dataset.classNamesBeforeLoading ?? []).merging([
+        let meta: [String: String] = ModelFile.classesMetadata(loaded.classNames).merging([
           "dataset": dataset.rawValue, "model": modelName, "epochs": String(epochs),
           "optimizer": kind.rawValue, "learning_rate": "\(opt.learningRate)", "batch": String(batch),
           "seed": String(seed), "training_images": String(training.count),
@@ -106,7 +128,10 @@ struct TrainCommand: ParsableCommand {
             + "\"val_loss\": \(jsonNumber(m.validationLoss)), \"val_accuracy\": \(jsonNumber(m.validationAccuracy)), "
             + "\"seconds\": \(jsonNumber(m.seconds))}"
         }
-        let json = "{\"epochs\": [" + epochsJSON.joined(separator: ", ") + "], "
+        let augmentJSON: String = augmentation.map { "\"\($0)\"" } ?? "null"
+        let sizes: String = "\"training_images\": \(training.count), \"validation_images\": \(validation?.count ?? 0), "
+        let json: String = "{\"epochs\": [" + epochsJSON.joined(separator: ", ") + "], "
+          + "\"augment\": " + augmentJSON + ", " + sizes
           + "\"test_accuracy\": \(jsonNumber(test.accuracy)), \"test_loss\": \(jsonNumber(test.loss)), "
           + "\"images_per_second\": \(jsonNumber(rate))}\n"
         try AtomicFile.write(Data(json.utf8), to: URL(fileURLWithPath: metrics))

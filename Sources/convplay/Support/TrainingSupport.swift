@@ -5,7 +5,8 @@ import ConvKit
 import Foundation
 
 /// `--dataset`, `--data`, `--limit` (and, for folders, `--image-size`, `--color`,
-/// `--folder-split`): which images a command trains or evaluates on.
+/// `--folder-split`, `--folder-seed`, `--label-pattern`): which images a command trains or
+/// evaluates on.
 struct DatasetOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("mnist, fashion-mnist, cifar10 or folder:PATH (one subfolder per class).", valueName: "NAME"))
   var dataset: String?
@@ -26,11 +27,18 @@ struct DatasetOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("folder: rgb or gray.", valueName: "MODE"))
   var color = "rgb"
 
-  @Option(name: .long, help: ArgumentHelp("folder: fraction of the (seeded, shuffled) images used as the test set.", valueName: "F"))
+  @Option(name: .long, help: ArgumentHelp("folder: fraction of the (seeded, shuffled) images used as the test set (a folder with train/ and test/ is used as given).", valueName: "F"))
   var folderSplit: Double = 0.2
 
   @Option(name: .long, help: ArgumentHelp("folder: seed of the shuffle before the split.", valueName: "N"))
   var folderSeed: UInt64 = 1337
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "folder: classes from file names instead of subfolders; the first group is the class, e.g. '_([0-5])[LR]\\.png$'.",
+      valueName: "REGEX"))
+  var labelPattern: String?
 
   func resolveDataset(default fallback: String = "mnist") throws -> DataSource {
     do { return try DataSource(parsing: dataset ?? fallback) } catch { throw CLIFailure(error.description) }
@@ -45,7 +53,8 @@ struct DatasetOptions: ParsableArguments {
   /// `--image-size`, `--color`, `--folder-split` and `--folder-seed`, checked.
   func folderSettings() throws -> FolderSettings {
     do {
-      return try FolderSettings(size: imageSize, color: color, validationSplit: folderSplit, seed: folderSeed)
+      return try FolderSettings(
+        size: imageSize, color: color, validationSplit: folderSplit, seed: folderSeed, labelPattern: labelPattern)
     } catch {
       throw CLIFailure(error.description)
     }
@@ -53,7 +62,10 @@ struct DatasetOptions: ParsableArguments {
 
   /// Loads the data set (limited if asked); for a folder, says what it found and warns on
   /// stderr about files it had to skip.
-  func load(_ dataset: DataSource) throws -> DatasetSplits {
+  func load(_ dataset: DataSource) throws -> DatasetSplits { try loadWithClasses(dataset).splits }
+
+  /// `load`, with the class names the data set gave (a folder's subfolders or file-name classes).
+  func loadWithClasses(_ dataset: DataSource) throws -> LoadedDataset {
     if let limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
     let settings = try folderSettings()
     let loaded = try dataset.load(DatasetLocator(explicitDirectory: data), limit: limit, folder: settings)
@@ -63,10 +75,11 @@ struct DatasetOptions: ParsableArguments {
           "convplay: warning: skipped \(loaded.skipped.count) unreadable image file(s); first: \(loaded.skipped[0])\n".utf8))
       }
       let (training, test) = (loaded.splits.training.count, loaded.splits.test.count)
+      let how = loaded.givenSplit ? "train/ and test/ as given" : "split with seed \(settings.seed)"
       print("\(path): \(training + test) images in \(loaded.classNames.count) classes (\(loaded.classNames.joined(separator: ", "))); "
-        + "\(training) for training, \(test) for testing")
+        + "\(training) for training, \(test) for testing (\(how))")
     }
-    return loaded.splits
+    return loaded
   }
 }
 
@@ -153,4 +166,41 @@ func fixed(_ x: Double) -> String { String(format: "%.4f", x) }
 func jsonNumber(_ x: Double?) -> String {
   guard let x, x.isFinite else { return "null" }
   return "\(x)"
+}
+
+/// Keras's `fit` with random preprocessing layers in front of the model: before each epoch every
+/// training image gets its own random transform (the draws Keras's layers make per image, batch
+/// by batch), seeded by `seed` and the epoch, then one epoch of `fit` runs on those images. The
+/// validation images are never transformed. The time spent transforming counts in each epoch's
+/// seconds, so images/s compare fairly with and without.
+func fitAugmented(
+  _ network: Network, training: LabeledImages, validation: LabeledImages?, epochs: Int, batchSize: Int,
+  optimizer: Optimizer, augmentation: Augmentation, seed: UInt64, onEvent: (TrainingEvent) -> Void
+) throws -> [EpochMetrics] {
+  var history: [EpochMetrics] = []
+  var rng = RandomSource(seed: seed ^ 0x6175_676d_656e_7421)
+  let clock = ContinuousClock()
+  for epoch in 1...epochs {
+    let started = clock.now
+    let augmented = LabeledImages(images: augmentation.apply(to: training.images, using: &rng), labels: training.labels)
+    let transforming = (clock.now - started).seconds
+    let one = try network.fit(
+      augmented, validation: validation, epochs: 1, batchSize: batchSize, optimizer: optimizer,
+      onEvent: { event in
+      switch event {
+      case .epochStarted(_, _, let batches): onEvent(.epochStarted(epoch: epoch, epochs: epochs, batches: batches))
+      case .batchEnded(_, let b, let batches, let loss, let accuracy, let seconds):
+        onEvent(.batchEnded(epoch: epoch, batch: b, batches: batches, loss: loss, accuracy: accuracy, seconds: seconds + transforming))
+      case .epochEnded(var m):
+        m.epoch = epoch
+        m.seconds += transforming
+        onEvent(.epochEnded(m))
+      }
+    })
+    guard var m = one.first else { break }
+    m.epoch = epoch
+    m.seconds += transforming
+    history.append(m)
+  }
+  return history
 }
