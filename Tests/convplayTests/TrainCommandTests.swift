@@ -1,3 +1,4 @@
+import ConvImageIO
 import Foundation
 import XCTest
 
@@ -31,7 +32,11 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertTrue(lines[lines.count - 1].hasPrefix("test loss: "), r.stdout)
     XCTAssertEqual(lines.filter { $0.hasPrefix("epoch ") }.count, 2, "one line per epoch when not on a terminal")
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metrics))) as? [String: Any])
-    XCTAssertEqual(Set(json.keys), ["epochs", "test_accuracy", "test_loss", "images_per_second"])
+    XCTAssertEqual(
+      Set(json.keys),
+      ["epochs", "augment", "training_images", "validation_images", "test_accuracy", "test_loss", "images_per_second"])
+    XCTAssertEqual(json["training_images"] as? Int, 900)
+    XCTAssertEqual(json["validation_images"] as? Int, 100)
     let epochs = try XCTUnwrap(json["epochs"] as? [[String: Any]])
     XCTAssertEqual(epochs.count, 2)
     XCTAssertEqual(Set(epochs[0].keys), ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"])
@@ -102,5 +107,48 @@ final class TrainSpecTests: XCTestCase {
     let bad = try CommandRunner.run(["train", "--model", "conv2d(8,3) -> bogus", "--data", data])
     XCTAssertEqual(bad.status, 1)
     XCTAssertTrue(bad.stderr.contains("layer 2"), bad.stderr)
+  }
+
+  /// A fingers-style folder (train/ and test/, the class in the file name) trained with --augment:
+  /// the split is used as given, the metrics name the augmentation, and bad options are one line.
+  func testLabelPatternFolderWithAugmentation() throws {
+    let dir = try temporaryDirectory()
+    let fm = FileManager.default
+    for (sub, count) in [("train", 12), ("test", 6)] {
+      try fm.createDirectory(at: dir.appendingPathComponent("set/\(sub)"), withIntermediateDirectories: true)
+      for i in 0..<count {
+        let label = i % 3
+        // Class k: a bright bar in row block k, so the classes are learnable.
+        var pixels = [UInt8](repeating: 0, count: 12 * 12 * 3)
+        for r in (label * 4)..<(label * 4 + 4) { for c in 0..<12 { for k in 0..<3 { pixels[(r * 12 + c) * 3 + k] = 250 } } }
+        let png = Data(try ImageCodec.encodePNG(width: 12, height: 12, channels: 3, interleaved: pixels))
+        try png.write(to: dir.appendingPathComponent("set/\(sub)/img\(i)_\(label)\(i % 2 == 0 ? "L" : "R").png"))
+      }
+    }
+    let metrics = dir.appendingPathComponent("m.json").path
+    let base = [
+      "train", "--dataset", "folder:" + dir.appendingPathComponent("set").path, "--image-size", "12x12",
+      "--model", "flatten -> dense(3, softmax)", "--epochs", "2", "--plain",
+    ]
+    let r = try CommandRunner.run(
+      base + ["--label-pattern", #"_([0-5])[LR]\.png$"#, "--augment", "flip,rotate=10,shift=0.1,zoom=0.1", "--metrics", metrics])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("18 images in 3 classes (0, 1, 2); 12 for training, 6 for testing (train/ and test/ as given)"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("augment flip,rotate=10,shift=0.1,zoom=0.1"), r.stdout)
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metrics))) as? [String: Any])
+    XCTAssertEqual(json["augment"] as? String, "flip,rotate=10,shift=0.1,zoom=0.1")
+    XCTAssertEqual((json["epochs"] as? [[String: Any]])?.map { $0["epoch"] as? Int }, [1, 2])
+
+    for (args, expected) in [
+      (["--label-pattern", #"_[0-5][LR]\.png$"#], "no capture group"),
+      (["--label-pattern", #"_([0-5])X\.png$"#], "12 of 12 files"),
+      (["--label-pattern", #"_([0-5])[LR]\.png$"#, "--augment", "spin=3"], "unknown transform 'spin'"),
+    ] {
+      let bad = try CommandRunner.run(base + args)
+      XCTAssertNotEqual(bad.status, 0)
+      let lines = bad.stderr.split(separator: "\n")
+      XCTAssertEqual(lines.count, 1, bad.stderr)
+      XCTAssertTrue(bad.stderr.hasPrefix("convplay: ") && bad.stderr.contains(expected), bad.stderr)
+    }
   }
 }
