@@ -85,29 +85,6 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertTrue(r.stderr.contains("diverged"), r.stderr)
     XCTAssertTrue(r.stderr.contains("--lr"), r.stderr)
   }
-}
-
-/// `train --model SPEC`: the spec language of `summary --spec`, as text or a file.
-final class TrainSpecTests: XCTestCase {
-  func testSpecTextAndFile() throws {
-    guard let shared = ProcessInfo.processInfo.environment["CONVPLAY_SHARED"],
-      FileManager.default.fileExists(atPath: shared + "/data/mnist/t10k-images-idx3-ubyte.gz")
-    else { throw XCTSkip("CONVPLAY_SHARED/data/mnist is absent") }
-    let data = shared + "/data/mnist"
-    let spec = "conv2d(4, 3, strides=2, activation=relu) -> flatten -> dense(10, softmax)"
-    let r = try CommandRunner.run(["train", "--model", spec, "--data", data, "--limit", "300", "--epochs", "1"])
-    XCTAssertEqual(r.status, 0, r.stderr)
-    XCTAssertTrue(r.stdout.contains("6,810 parameters"), r.stdout)  // 3*3*1*4+4 + 13*13*4*10+10
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("spec-\(UUID().uuidString).txt")
-    defer { try? FileManager.default.removeItem(at: file) }
-    try Data("flatten\ndense(10, softmax)\n".utf8).write(to: file)
-    let f = try CommandRunner.run(["train", "--model", file.path, "--data", data, "--limit", "300", "--epochs", "1"])
-    XCTAssertEqual(f.status, 0, f.stderr)
-    XCTAssertTrue(f.stdout.contains("7,850 parameters"), f.stdout)
-    let bad = try CommandRunner.run(["train", "--model", "conv2d(8,3) -> bogus", "--data", data])
-    XCTAssertEqual(bad.status, 1)
-    XCTAssertTrue(bad.stderr.contains("layer 2"), bad.stderr)
-  }
 
   /// A fingers-style folder (train/ and test/, the class in the file name) trained with --augment:
   /// the split is used as given, the metrics name the augmentation, and bad options are one line.
@@ -151,4 +128,28 @@ final class TrainSpecTests: XCTestCase {
       XCTAssertTrue(bad.stderr.hasPrefix("convplay: ") && bad.stderr.contains(expected), bad.stderr)
     }
   }
+}
+
+/// `train --model SPEC`: the spec language of `summary --spec`, as text or a file.
+final class TrainSpecTests: XCTestCase {
+  func testSpecTextAndFile() throws {
+    guard let shared = ProcessInfo.processInfo.environment["CONVPLAY_SHARED"],
+      FileManager.default.fileExists(atPath: shared + "/data/mnist/t10k-images-idx3-ubyte.gz")
+    else { throw XCTSkip("CONVPLAY_SHARED/data/mnist is absent") }
+    let data = shared + "/data/mnist"
+    let spec = "conv2d(4, 3, strides=2, activation=relu) -> flatten -> dense(10, softmax)"
+    let r = try CommandRunner.run(["train", "--model", spec, "--data", data, "--limit", "300", "--epochs", "1"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("6,810 parameters"), r.stdout)  // 3*3*1*4+4 + 13*13*4*10+10
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("spec-\(UUID().uuidString).txt")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try Data("flatten\ndense(10, softmax)\n".utf8).write(to: file)
+    let f = try CommandRunner.run(["train", "--model", file.path, "--data", data, "--limit", "300", "--epochs", "1"])
+    XCTAssertEqual(f.status, 0, f.stderr)
+    XCTAssertTrue(f.stdout.contains("7,850 parameters"), f.stdout)
+    let bad = try CommandRunner.run(["train", "--model", "conv2d(8,3) -> bogus", "--data", data])
+    XCTAssertEqual(bad.status, 1)
+    XCTAssertTrue(bad.stderr.contains("layer 2"), bad.stderr)
+  }
+
 }
