@@ -10,12 +10,15 @@ public struct PlaygroundApp: Sendable {
   /// Set when the root screen was closed (q): the loop ends.
   public private(set) var finished = false
   let lessons: [Lesson]
+  /// Performs the screens' commands (`Effect.perform`) and reports back as messages.
+  public let workers: Workers
 
   /// The minimum terminal the layouts are designed for.
   public static let minimumSize = (width: 80, height: 24)
 
-  public init(root: any Screen, env: Env, lessons: [Lesson] = Lesson.standard) {
+  public init(root: any Screen, env: Env, lessons: [Lesson] = Lesson.standard, workers: Workers = Workers()) {
     stack = [root]
+    self.workers = workers
     self.env = env
     self.lessons = lessons
   }
@@ -28,6 +31,7 @@ public struct PlaygroundApp: Sendable {
   public var top: any Screen { stack[stack.count - 1] }
 
   public mutating func send(_ msg: Msg) {
+    deliverWorkerMessages()
     if showingHelp {
       if case .key = msg { showingHelp = false }
       return
@@ -39,6 +43,26 @@ public struct PlaygroundApp: Sendable {
     var screen = stack.removeLast()
     let effect = screen.update(msg, env: env)
     stack.append(screen)
+    perform(effect, after: msg, from: screen.id)
+    deliverWorkerMessages()
+  }
+
+  /// Hands what the workers reported to the screens that asked (help open or not). True when
+  /// something arrived (the runner then redraws).
+  @discardableResult
+  public mutating func deliverWorkerMessages() -> Bool {
+    let reports = workers.drain()
+    for (id, msg) in reports {
+      guard let i = stack.lastIndex(where: { $0.id == id }) else { continue }
+      let effect = stack[i].update(msg, env: env)
+      if i == stack.count - 1 { perform(effect, after: msg, from: id) } else if case .perform(let c) = effect {
+        workers.perform(c, for: id)
+      }
+    }
+    return !reports.isEmpty
+  }
+
+  private mutating func perform(_ effect: Effect, after msg: Msg, from id: String) {
     switch effect {
     case .none:
       break
@@ -57,6 +81,10 @@ public struct PlaygroundApp: Sendable {
       env.lang = lang
     case .push(let pushed):
       stack.append(pushed.screen)
+    case .perform(let command):
+      workers.perform(command, for: id)
+    case .batch(let effects):
+      for e in effects { perform(e, after: msg, from: id) }
     }
   }
 

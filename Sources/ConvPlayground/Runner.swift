@@ -55,6 +55,7 @@ public enum PlaygroundRunner {
         }
         needsDraw = true
       }
+      if app.deliverWorkerMessages() { needsDraw = true }
       if let interval = app.top.tickInterval {
         if milliseconds(clock.now - lastTick) / 1000 >= interval {
           app.send(.tick)

@@ -1,9 +1,12 @@
 import ConvTerminal
 
-/// What a screen receives: a key, or a tick of the play clock.
-public enum Msg: Hashable, Sendable {
+/// What a screen receives: a key, a tick of the play clock, or a worker's report on a command
+/// the screen asked for (bubbletea's messages).
+public enum Msg: Sendable {
   case key(Key)
   case tick
+  /// The training worker's progress and results (`Command.startTraining`, `.saveModel`, `.fetchData`).
+  case training(DashboardEvent)
 }
 
 /// What a screen asks the app to do after an update.
@@ -20,6 +23,11 @@ public enum Effect: Equatable, Sendable {
   /// Open this screen on top of the current one (the image lab hands a patch to the
   /// convolution screen); q or Esc there comes back.
   case push(PushedScreen)
+  /// Work for the runner (a worker thread, a file): screens stay pure, and what the work
+  /// reports comes back to the screen as a `Msg` (bubbletea's Cmd).
+  case perform(Command)
+  /// Several effects, in order (bubbletea's Batch).
+  case batch([Effect])
 }
 
 /// A screen carried by `Effect.push`. Effects compare by the screen's lesson id only: two
