@@ -81,6 +81,9 @@ public struct PlaygroundApp: Sendable {
       env.lang = lang
     case .push(let pushed):
       stack.append(pushed.screen)
+    case .perform(.keepTrainingSettings(let settings)):
+      // A file that cannot be written keeps the settings in memory; not worth interrupting a lesson.
+      env.trainingSettings.save(settings)
     case .perform(let command):
       workers.perform(command, for: id)
     case .batch(let effects):

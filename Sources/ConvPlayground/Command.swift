@@ -1,4 +1,5 @@
 import ConvData
+import ConvUserData
 
 /// Work a screen asks the runner to do (`Effect.perform`). The screen never starts threads or
 /// writes files itself; `Workers` performs these and its reports come back as `Msg`s.
@@ -11,4 +12,7 @@ public enum Command: Equatable, Sendable {
   case saveModel(path: String, metadata: [String: String])
   /// Download a data set: `.fetchProgress`, then `.fetched` or `.failed`.
   case fetchData(DataSource, directory: String?, environment: [String: String])
+  /// Remember the training screen's settings (the app's `Env.trainingSettings`: memory and the
+  /// user's data directory), so that reopening the screen starts from them.
+  case keepTrainingSettings(TrainingSettings)
 }

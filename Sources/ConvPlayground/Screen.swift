@@ -54,10 +54,16 @@ public struct Env: Sendable {
   public var theme: Theme
   /// Quiz progress: saved by the quiz screen, read by Home's suggestion.
   public var quizProgress: any QuizProgressKeeper
-  public init(lang: Lang, theme: Theme, quizProgress: any QuizProgressKeeper = MemoryProgressKeeper()) {
+  /// The training screen's last settings, kept by the app (`Command.keepTrainingSettings`).
+  public var trainingSettings: TrainingSettingsKeeper
+  public init(
+    lang: Lang, theme: Theme, quizProgress: any QuizProgressKeeper = MemoryProgressKeeper(),
+    trainingSettings: TrainingSettingsKeeper = TrainingSettingsKeeper()
+  ) {
     self.lang = lang
     self.theme = theme
     self.quizProgress = quizProgress
+    self.trainingSettings = trainingSettings
   }
 
   /// The text of a catalog entry in the current language, `{0}`, `{1}`... filled with `args`.
@@ -85,6 +91,9 @@ public protocol Screen: Sendable {
   func hints(_ env: Env) -> [KeyHint]
   /// Paragraphs for the `?` overlay, above the full list of keys.
   func helpText(_ env: Env) -> [String]
+  /// Every key the screen takes in any of its states, for the `?` overlay (the help bar shows
+  /// only `hints`, those of the moment). Default: `hints`.
+  func allHints(_ env: Env) -> [KeyHint]
   /// Seconds between ticks while animating, nil when idle (the app then sleeps on keys).
   var tickInterval: Double? { get }
   /// True while the screen reads text (cell editing): q, ? and Esc then belong to the screen.
@@ -94,6 +103,7 @@ public protocol Screen: Sendable {
 extension Screen {
   public func status(_ env: Env) -> String { "" }
   public func helpText(_ env: Env) -> [String] { [] }
+  public func allHints(_ env: Env) -> [KeyHint] { hints(env) }
   public var tickInterval: Double? { nil }
   public var capturesAllKeys: Bool { false }
 }
@@ -148,7 +158,7 @@ public struct Lesson: Sendable {
     Lesson(
       id: "training", title: T.lessonTraining, blurb: T.lessonTrainingBlurb,
       command: "convplay train --model course1"
-    ) { _ in TrainingScreen() },
+    ) { env in TrainingScreen(settings: env.trainingSettings.load()) },
     Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, command: "convplay quiz") { env in
       QuizScreen.practice(env: env)
     },

@@ -81,6 +81,9 @@ public enum T: String, CaseIterable, Sendable {
   case trKeyFilterMode, trFiltersColor, trFiltersChannels, trFrozenTag, helpTraining3, trMapsTitleImage, trPhaseCounts, trFrozenMark
   case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
   case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
+  // Training dashboard: leaving a run, the spec field, after a run, axes and scales.
+  case trKeyConfirmLeave, trKeyKeepTraining, trConfirmLeave, trKeyCancelSpec, keyNameBackspace, trKeyDeleteChar
+  case trKeyResume, trKeyEdit, trKeyLeave, trEpochAxis, trConfusionLegend, trConfusionErrors, trMapsShown
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -383,7 +386,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trModel: return ("Model",
                          "Modelo")
     case .trDataset: return ("Data set",
-                           "Conjunto de datos")
+                           "Datos")
     case .trEpochs: return ("Epochs",
                           "Épocas")
     case .trBatch: return ("Batch",
@@ -391,7 +394,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trOptimizer: return ("Optimizer",
                              "Optimizador")
     case .trLearningRate: return ("Learning rate",
-                                "Tasa de aprendizaje")
+                                "Learning rate")
     case .trImages: return ("Images",
                           "Imágenes")
     case .trAll: return ("all",
@@ -468,12 +471,12 @@ public enum T: String, CaseIterable, Sendable {
                                "Mal clasificados (real → predicho)")
     case .trNoErrors: return ("No test image was misclassified.",
                             "Ninguna imagen de prueba mal clasificada.")
-    case .trFiltersTitle: return ("First-layer filters: {0} of {1}",
-                                "Filtros de la primera capa: {0} de {1}")
+    case .trFiltersTitle: return ("First-layer filters: {0} of {1}, {2}",
+                                "Filtros de la primera capa: {0} de {1}, {2}")
     case .trNoFilters: return ("The first layer has no weights to show.",
                              "La primera capa no tiene pesos que mostrar.")
-    case .trMapsTitle: return ("Feature maps of a {0} (predicted {1}; [ ] choose the digit)",
-                             "Mapas de características de un {0} (predicho {1}; [ ] eligen el dígito)")
+    case .trMapsTitle: return ("Feature maps of a {0} (predicted {1})",
+                             "Mapas de características de un {0} (predicho {1})")
     case .trNoMaps: return ("No convolution first: no feature maps (try cnn or convnet).",
                           "Sin convolución al principio: no hay mapas de características (prueba cnn o convnet).")
     case .trSaved: return ("Saved {0}: convplay predict IMAGE --weights {0}",
@@ -531,8 +534,8 @@ public enum T: String, CaseIterable, Sendable {
                                 "en color (gris = 0)")
     case .trFiltersChannels: return ("R G B channels apart",
                                    "canales R G B por separado")
-    case .trMapsTitleImage: return ("Feature maps of this {0} (predicted {1}; [ ] another class)",
-                                  "Mapas de características de este {0} (predicho {1}; [ ] otra clase)")
+    case .trMapsTitleImage: return ("Feature maps of this {0} (predicted {1})",
+                                  "Mapas de características de este {0} (predicho {1})")
     case .trFrozenMark: return ("(* frozen)",
                               "(* congelada)")
     case .trFrozenTag: return ("frozen",
@@ -571,6 +574,20 @@ public enum T: String, CaseIterable, Sendable {
                                "limpiar")
     case .helpDigit1: return ("The drawing is prepared as MNIST was made (and as convplay predict prepares a photo): cropped to the digit, scaled to fit 20x20, centred by mass in 28x28. Then the built-in network (Keras's mnist_convnet) gives a probability for each digit.",
                             "El dibujo se prepara como se hizo MNIST (y como convplay predict prepara una foto): recortado al dígito, escalado a 20x20 y centrado por masa en 28x28. Después la red incluida (mnist_convnet de Keras) da una probabilidad a cada dígito.")
+    case .trKeyConfirmLeave: return ("stop and leave", "detener y salir")
+    case .trKeyKeepTraining: return ("keep training", "seguir entrenando")
+    case .trConfirmLeave: return ("Leaving stops this run and discards it. Leave? y: yes, any other key: no",
+                                  "Salir detiene este entrenamiento y lo descarta. ¿Salir? y: sí, otra tecla: no")
+    case .trKeyCancelSpec: return ("cancel", "cancelar")
+    case .keyNameBackspace: return ("Backspace", "Retroceso")
+    case .trKeyDeleteChar: return ("delete", "borrar")
+    case .trKeyResume: return ("resume", "continuar")
+    case .trKeyEdit: return ("settings (new run)", "ajustes (nuevo entrenamiento)")
+    case .trKeyLeave: return ("leave (asks during a run)", "salir (pregunta durante un entrenamiento)")
+    case .trEpochAxis: return ("epoch", "época")
+    case .trConfusionLegend: return ("Right, % of row:", "Aciertos, % fila:")
+    case .trConfusionErrors: return ("Errors, count:", "Errores, cantidad:")
+    case .trMapsShown: return ("{0} of {1} maps", "{0} de {1} mapas")
     }
   }
 }

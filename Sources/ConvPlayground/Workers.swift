@@ -30,6 +30,8 @@ public final class Workers: @unchecked Sendable {
       }
     case .fetchData(let dataset, let directory, let environment):
       training.fetch(dataset, into: directory, environment: environment)
+    case .keepTrainingSettings:
+      break  // kept by the app, which holds the Env (PlaygroundApp.perform)
     }
   }
 

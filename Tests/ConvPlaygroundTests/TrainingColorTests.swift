@@ -157,7 +157,7 @@ final class TrainingColorTests: XCTestCase {
     XCTAssertTrue(colored, "the misclassified images are drawn with colour half blocks")
     try check(app, "training-cifar-errors")
     app.send(.key(.char("4")))
-    XCTAssertTrue(app.render(width: 80, height: 24).text.contains("4 of 3x3x3"))
+    XCTAssertTrue(app.render(width: 80, height: 24).text.contains("4 of 4, 3x3x3"))
     try check(app, "training-cifar-filters")
     app.send(.key(.char("c")))
     XCTAssertEqual((app.top as? TrainingScreen)?.filterMode, .channels)

@@ -33,11 +33,14 @@ final class TrainingScreenTests: XCTestCase {
   }
 
   /// A screen fed the events of epoch 1 and part of epoch 2, with fixed numbers.
-  func liveScreen() throws -> TrainingScreen {
-    var screen = TrainingScreen(config: try config(), dataAvailable: true)
+  func liveScreen() throws -> TrainingScreen { try Self.liveScreen() }
+
+  static func liveScreen() throws -> TrainingScreen {
+    let config = TrainingConfig(modelName: "cnn", spec: ModelZoo.named("cnn")!.spec, epochs: 3, batch: 128)
+    var screen = TrainingScreen(config: config, dataAvailable: true)
     // One real epoch gives an EpochMetrics value; its numbers are then fixed for the snapshot.
-    let net = try Network(spec: ModelSpecParser.parse(Self.conv, inputShape: [28, 28, 1]), seed: 0)
-    var metrics = try XCTUnwrap(net.fit(Self.bars(20), epochs: 1, batchSize: 10, optimizer: Adam()).first)
+    let net = try Network(spec: ModelSpecParser.parse(conv, inputShape: [28, 28, 1]), seed: 0)
+    var metrics = try XCTUnwrap(net.fit(bars(20), epochs: 1, batchSize: 10, optimizer: Adam()).first)
     metrics.loss = 0.6
     metrics.accuracy = 0.8
     metrics.validationLoss = 0.5

@@ -522,13 +522,15 @@ public struct SummaryScreen: Screen {
     guard let index = current.index, !current.isInput, index < model.activations.count else { return }
     switch model.activations[index] {
     case .maps(let planes, let channels, let h, let w):
-      canvas.put(env.t(T.sumMapsTitle, planes.count, channels, "\(h) x \(w)"), x: x0, y: y - 1, style: theme.panelTitle,
-                 maxWidth: rect.maxX - x0)
       guard let firstPlane = planes.first else { return }
       let step = max(1, (firstPlane.width + 13) / 14)
       let size = planeSize(firstPlane, step: step)
       let perLine = max(1, (rect.maxX - x0 + 1) / (size.width + 1))
       let lines = max(1, (rect.maxY - y + 1) / (size.height + 1))
+      // The title counts the maps drawn, not the ones computed.
+      let drawn = min(planes.count, perLine * lines)
+      canvas.put(env.t(T.sumMapsTitle, drawn, channels, "\(h) x \(w)"), x: x0, y: y - 1, style: theme.panelTitle,
+                 maxWidth: rect.maxX - x0)
       for (k, p) in planes.prefix(perLine * lines).enumerated() {
         let low = min(0, p.values.min() ?? 0)
         var high = p.values.max() ?? 1
@@ -546,10 +548,14 @@ public struct SummaryScreen: Screen {
       let labelWidth = names.map { n in min(18, top.map { n[$0].count }.max() ?? 5) + 1 } ?? 5
       let barWidth = max(4, min(30, rect.maxX - x0 - 13 - labelWidth))
       let largest = max(values[top.first!], 1e-6)
+      // A softmax's outputs are probabilities: fixed decimals, never 7.98e-10.
+      let total = values.reduce(0, +)
+      let areProbabilities = isLast && values.allSatisfy { $0 >= 0 && $0 <= 1 } && abs(total - 1) < 1e-3
       for i in top where y < rect.maxY {
         let label = names.map { String($0[i].prefix(labelWidth - 1)).padding(to: labelWidth) }
           ?? (isLast ? "\(i)" : "#\(i)").leftPadded(to: 5)
-        let value = NumberText.significant(Double(values[i]), digits: 3).leftPadded(to: 9)
+        let value = (areProbabilities ? NumberText.probability(values[i]) : NumberText.significant(Double(values[i]), digits: 3))
+          .leftPadded(to: 9)
         let bar = progressBar(Double(max(0, values[i]) / largest), width: barWidth, unicode: canvas.unicode)
         var x = canvas.put(label, x: x0, y: y, style: theme.text)
         x = canvas.put(value + " ", x: x, y: y, style: theme.emphasis)

@@ -6,31 +6,34 @@ import Foundation
 
 /// The settings form before a run: its keys, the spec field, the settings and the summary.
 extension TrainingScreen {
+  /// Keys of the form. While a data set downloads the form only shows (nothing changes).
   mutating func setupKey(_ key: Key) -> Effect {
+    guard phase != .fetching else { return .ignored }
     let n = fields.count
     switch key {
     case .up: field = (field + n - 1) % n
     case .down: field = (field + 1) % n
-    case .left: change(-1)
-    case .right: change(1)
+    case .left, .right:
+      change(key == .left ? -1 : 1)
+      return .perform(.keepTrainingSettings(settings))
     case .char("t") where config.finetune == nil:
       typing = customText
       specError = nil
-    case .enter, .char("s"):
+    case .enter:
       return start()
     case .char("f") where !dataAvailable && config.dataset.isFetchable:
       phase = .fetching
       fetchLine = nil
       notice = nil
       return .perform(.fetchData(config.dataset, directory: config.dataDirectory, environment: environment))
-    case .char("w") where phase == .finished || phase == .stopped:
-      return saveCommand()
     default:
       return .ignored
     }
     return .none
   }
 
+  /// The spec field takes every key as text (a spec's "s", "x" or "q" never acts); Enter
+  /// parses it, Esc leaves it.
   mutating func typeKey(_ key: Key) -> Effect {
     switch key {
     case .escape: typing = nil
@@ -44,6 +47,8 @@ extension TrainingScreen {
         config.modelName = "spec"
         typing = nil
         specError = nil
+        savePath = "convplay-spec.safetensors"
+        return .perform(.keepTrainingSettings(settings))
       } catch {
         specError = String(describing: error)
       }
@@ -111,7 +116,7 @@ extension TrainingScreen {
     fields.map { f in
       switch f {
       case .model: return (env.t(config.finetune == nil ? T.trModel : T.trBase), modelLabel(env))
-      case .dataset: return (env.t(T.trDataset), datasetLabel)
+      case .dataset: return (env.t(T.trDataset), datasetLabel())
       case .epochs:
         return config.finetune.map { (env.t(T.trFreezeEpochs), String($0.plan.freezeEpochs)) }
           ?? (env.t(T.trEpochs), String(config.epochs))
@@ -135,7 +140,8 @@ extension TrainingScreen {
       let y = left.y + 1 + i
       let selected = i == field && phase != .fetching
       canvas.put(name.padding(to: 14), x: left.x + 2, y: y, style: selected ? theme.emphasis : theme.text)
-      let shown = selected ? "\(arrowL) \(value) \(arrowR)" : "  \(value)"
+      // The arrows hug the value so that the longest ones (Fashion-MNIST) fit at 80 columns.
+      let shown = selected ? "\(arrowL)\(value)\(arrowR)" : " \(value)"
       canvas.put(shown, x: left.x + 16, y: y, style: selected ? theme.selected : theme.text, maxWidth: leftWidth - 18)
     }
     // The model's summary, as `convplay summary` prints it.

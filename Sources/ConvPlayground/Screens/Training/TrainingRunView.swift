@@ -11,10 +11,10 @@ extension TrainingScreen {
     var y = area.y
     let x = area.x + 1
     let w = area.width - 2
-    var head = "\(config.modelName) · \(datasetLabel) · \(config.optimizer.rawValue) lr "
-      + NumberText.format(Double(config.learningRate)) + " · batch \(config.batch)"
-    if let ft = config.finetune {
-      head = "\(env.t(T.trFinetuneHead, modelLabel(env))) · \(datasetLabel) · adam lr "
+    var head = "\(ran.modelName) · \(datasetLabel(of: ran)) · \(ran.optimizer.rawValue) lr "
+      + NumberText.format(Double(ran.learningRate)) + " · batch \(ran.batch)"
+    if let ft = ran.finetune {
+      head = "\(env.t(T.trFinetuneHead, modelLabel(env, of: ran))) · \(datasetLabel(of: ran)) · adam lr "
         + NumberText.format(Double(ft.plan.learningRate)) + "/" + NumberText.format(Double(ft.plan.phase2LearningRate))
         + " · batch \(ft.plan.batch)"
     }
@@ -32,7 +32,7 @@ extension TrainingScreen {
     y += 1
     let perBatch = batch > 0 ? epochSeconds / Double(batch) : 0
     let remaining = Double(batches - batch) + Double(max(0, epochs - epoch)) * Double(batches)
-    let seen = min(batch * config.batch, counts?.training ?? batch * config.batch)
+    let seen = min(batch * ran.batch, counts?.training ?? batch * ran.batch)
     var rate = epochSeconds > 0 ? Double(seen) / epochSeconds : 0
     var tail = ""
     if phase == .finished || phase == .stopped {
@@ -56,7 +56,7 @@ extension TrainingScreen {
     // Phase and test accuracy per epoch.
     var state: (String, Style)
     switch phase {
-    case .loading: state = (env.t(T.trLoading, config.dataset.displayName), theme.muted)
+    case .loading: state = (env.t(T.trLoading, ran.dataset.displayName), theme.muted)
     case .paused: state = (env.t(T.trPaused), theme.emphasis)
     case .finished: state = (env.t(T.trFinished), theme.done)
     case .stopped: state = (env.t(T.trStopped), theme.emphasis)
@@ -68,14 +68,15 @@ extension TrainingScreen {
     case .saveFailed(let why): state = (env.t(T.trFailed, why), theme.error)
     case .fetched, nil: break
     }
+    if confirmingLeave { state = (env.t(T.trConfirmLeave), theme.error) }
     let end = canvas.put(state.0, x: x, y: y, style: state.1, maxWidth: w)
-    if !testAccuracies.isEmpty, end + 4 < x + w {
+    if !testAccuracies.isEmpty, !confirmingLeave, end + 4 < x + w {
       let list = testAccuracies.enumerated().map { "\($0.offset + 1): \(metric($0.element))" }.suffix(5).joined(separator: "  ")
       canvas.put("  " + env.t(T.trTestAccuracy) + " " + list, x: end, y: y, style: theme.emphasis, maxWidth: x + w - end)
     }
     y += 1
     // Fine-tuning: the phase, what trains, its counts, and each finished phase's accuracy.
-    if config.finetune != nil {
+    if ran.finetune != nil {
       var text = env.t(T.trPhaseWaiting)
       if let (p, layers) = phaseInfo {
         let frozen = zip(layers, p.trainable).filter { !$0.1 }.map(\.0)
@@ -122,8 +123,10 @@ extension TrainingScreen {
       canvas.box(box, title: env.t(isLoss ? T.trLoss : T.trAccuracy), style: theme.border, titleStyle: theme.panelTitle)
       let inner = box.inset(1)
       let labelWidth = 7
-      let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height)
+      // The bottom row is the epoch axis.
+      let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height - 1)
       guard plot.width > 2, plot.height > 1 else { continue }
+      drawEpochAxis(&canvas, plot: plot, epochs: Int(xMax), label: env.t(T.trEpochAxis), x: inner.x, style: theme.muted)
       let train = isLoss ? trainLoss : trainAccuracy
       let val: [(Double, Double)] = history.compactMap { m in
         (isLoss ? m.validationLoss : m.validationAccuracy).map { (Double(m.epoch), $0) }
@@ -159,6 +162,26 @@ extension TrainingScreen {
                x: rect.x + 1, y: rect.maxY - 1, style: theme.muted, maxWidth: rect.width - 2)
   }
 
+  /// The x axis under a curve: a tick label at each epoch boundary (every k-th when they
+  /// would crowd), "epoch" in the label column. Epoch e ends at x = e on the plot's 0...epochs.
+  func drawEpochAxis(_ canvas: inout Canvas, plot: Rect, epochs: Int, label: String, x: Int, style: Style) {
+    let y = plot.maxY
+    canvas.put(label, x: x, y: y, style: style, maxWidth: plot.x - x - 1)
+    let epochs = max(1, epochs)
+    let widest = String(epochs).count + 1
+    var every = 1
+    while (epochs / every + 1) * widest > plot.width { every += 1 }
+    var lastEnd = plot.x - 1
+    for e in stride(from: 0, through: epochs, by: every) {
+      let cx = plot.x + Int((Double(e) / Double(epochs) * Double(plot.width - 1)).rounded())
+      let text = String(e)
+      let start = min(cx, plot.maxX - text.count)
+      guard start > lastEnd else { continue }
+      canvas.put(text, x: start, y: y, style: style)
+      lastEnd = start + text.count
+    }
+  }
+
   func drawConfusion(_ canvas: inout Canvas, rect: Rect, env: Env) {
     let theme = env.theme
     guard let e = evaluation else {
@@ -186,24 +209,59 @@ extension TrainingScreen {
       canvas.put(name, x: rect.x + 1, y: y, style: theme.muted)
       let total = max(row.reduce(0, +), 1)
       for (j, count) in row.enumerated() {
-        let f = Double(count) / Double(total)
-        var style = theme.text
-        if theme.colored && count > 0 {
-          // Diagonal (right) in greens, errors in reds, brighter for a larger share of the row.
-          let level = min(5, 1 + Int(f * 5))
-          let bg = i == j ? Color.cube(0, level, 0) : Color.cube(level, 0, 0)
-          style = Style(fg: Color(231), bg: bg, bold: f > 0.5)
-        } else if count == 0 {
-          style = theme.pending
-        }
+        let style = Self.confusionStyle(count: count, rowTotal: total, diagonal: i == j, theme: theme)
         let cx = rect.x + labelWidth + 3 + j * cell
         if cx + cell <= rect.maxX { canvas.put(String(count).leftPadded(to: cell), x: cx, y: y, style: style) }
       }
       y += 1
     }
+    drawConfusionLegend(&canvas, x: rect.x + 1, y: y, maxY: rect.maxY, width: max(used, 40), env: env)
     // Beside it, when there is room, the first misclassified images.
     if rect.width - used >= 34 {
       drawGallery(&canvas, rect: Rect(x: rect.x + used, y: rect.y, width: rect.width - used, height: rect.height), env: env)
+    }
+  }
+
+  /// Right answers and errors on two separate scales, so that 81 errors never look like a
+  /// diagonal: the diagonal in greens by its share of the row (a class's recall), errors in
+  /// reds by count on a log scale (1, 10, 100, 1000), since a few errors matter and most
+  /// cells hold none. Without colour: right answers reversed, errors bold.
+  static func confusionStyle(count: Int, rowTotal: Int, diagonal: Bool, theme: Theme) -> Style {
+    guard count > 0 else { return theme.pending }
+    guard theme.colored else { return diagonal ? theme.selected : theme.error }
+    if diagonal {
+      let share = Double(count) / Double(max(rowTotal, 1))
+      return Style(fg: Color(16), bg: Color.cube(0, 1 + min(4, Int(share * 5)), 0), bold: true)
+    }
+    return Style(fg: Color(231), bg: Color.cube(errorLevel(count), 0, 0))
+  }
+
+  /// The red level (1...5) of an error count: one more per power of ten.
+  static func errorLevel(_ count: Int) -> Int {
+    var level = 1
+    var n = count
+    while n >= 10 && level < 5 {
+      n /= 10
+      level += 1
+    }
+    return level
+  }
+
+  /// The two scales under the table: green shares of the row for the diagonal (each from the
+  /// share shown), red powers of ten for errors. Two lines at most.
+  func drawConfusionLegend(_ canvas: inout Canvas, x: Int, y: Int, maxY: Int, width: Int, env: Env) {
+    let theme = env.theme
+    let scales: [(T, [(Int, Int, Bool)], [String])] = [
+      (T.trConfusionLegend, [0, 20, 40, 60, 80].map { ($0 == 0 ? 1 : $0, 100, true) }, ["0%", "20%", "40%", "60%", "80%"]),
+      (T.trConfusionErrors, [1, 10, 100, 1000].map { ($0, 10_000, false) }, ["1", "10", "100", "1000"]),
+    ]
+    let titleWidth = scales.map { env.t($0.0).count }.max()! + 1
+    for (row, (title, cells, labels)) in scales.enumerated() where y + row < maxY {
+      var cx = canvas.put(env.t(title).padding(to: titleWidth), x: x, y: y + row, style: theme.muted, maxWidth: width)
+      for ((count, total, diagonal), text) in zip(cells, labels) where cx + 6 <= x + width {
+        let style = Self.confusionStyle(count: count, rowTotal: total, diagonal: diagonal, theme: theme)
+        cx = canvas.put(text.leftPadded(to: 5), x: cx, y: y + row, style: style) + 1
+      }
     }
   }
 
@@ -276,7 +334,7 @@ extension TrainingScreen {
   func label(_ c: Int, _ env: Env, width: Int = 6) -> String {
     guard c < classNames.count else { return String(c) }
     // The named data sets' English names are translated; a folder's names are the user's own.
-    let name = config.dataset.knownClassNames == nil ? classNames[c] : ClassNames.localized(classNames[c], env.lang)
+    let name = ran.dataset.knownClassNames == nil ? classNames[c] : ClassNames.localized(classNames[c], env.lang)
     return String(name.prefix(max(1, width)))
   }
 
@@ -294,11 +352,7 @@ extension TrainingScreen {
     let channels = max(1, e.filterChannels)
     let count = e.filters.count / channels
     let f0 = e.filters[0]
-    var title = env.t(T.trFiltersTitle, count, "\(f0.width)x\(f0.height)" + (channels > 1 ? "x\(channels)" : ""))
-    if channels == 3 { title += " · " + env.t(filterMode == .color ? T.trFiltersColor : T.trFiltersChannels) }
-    if let p = phaseInfo, p.phase.trainable.first == false { title += " · " + env.t(T.trFrozenTag) }
-    canvas.put(canvas.unicode ? title : title.replacingOccurrences(of: "·", with: "-"), x: rect.x + 1, y: y,
-               style: theme.panelTitle, maxWidth: rect.width - 2)
+    let titleY = y
     y += 1
     // Small kernels are enlarged (each weight 2x2 pixels); 28x28 dense templates halved.
     let m = e.filters.flatMap(\.values).map(abs).max() ?? 1
@@ -310,7 +364,14 @@ extension TrainingScreen {
     let fw = perFilter * (size.width + 1) + (perFilter > 1 ? 1 : 0)
     let perRow = max(1, (rect.width - 1) / fw)
     let filterRows = e.featureMaps.isEmpty ? max(1, (rect.height - 1) / (size.height + 1)) : 1
-    for k in 0..<min(count, perRow * filterRows) {
+    // The title counts the filters drawn, not only the layer's.
+    let drawn = min(count, perRow * filterRows)
+    var title = env.t(T.trFiltersTitle, drawn, count, "\(f0.width)x\(f0.height)" + (channels > 1 ? "x\(channels)" : ""))
+    if channels == 3 { title += " · " + env.t(filterMode == .color ? T.trFiltersColor : T.trFiltersChannels) }
+    if let p = phaseInfo, p.phase.trainable.first == false { title += " · " + env.t(T.trFrozenTag) }
+    canvas.put(canvas.unicode ? title : title.replacingOccurrences(of: "·", with: "-"), x: rect.x + 1, y: titleY,
+               style: theme.panelTitle, maxWidth: rect.width - 2)
+    for k in 0..<drawn {
       let fx = rect.x + 1 + (k % perRow) * fw
       let fy = y + (k / perRow) * (size.height + 1)
       if channels == 3 && filterMode == .color {
@@ -337,9 +398,8 @@ extension TrainingScreen {
       return
     }
     let sample = e.digits[digit]
-    let mapsTitle = config.dataset == .mnist ? T.trMapsTitle : T.trMapsTitleImage
-    canvas.put(env.t(mapsTitle, label(sample.truth, env, width: 12), label(sample.predicted, env, width: 12)), x: rect.x + 1, y: y,
-               style: theme.panelTitle, maxWidth: rect.width - 2)
+    let mapsTitle = ran.dataset == .mnist ? T.trMapsTitle : T.trMapsTitleImage
+    let mapsTitleY = y
     y += 1
     let maps = e.featureMaps[digit]
     let mapStep = (rect.maxY - y >= 14 && maps.count <= 8 ? 1 : 2) * max(1, sampleStep(sample.width) / 2)
@@ -348,7 +408,12 @@ extension TrainingScreen {
     let x0 = rect.x + 1 + ds.width + 2
     let perLine = max(1, (rect.maxX - x0) / (ms.width + 1))
     let lines = max(1, (rect.maxY - y) / (ms.height + 1))
-    for (k, p) in maps.prefix(perLine * lines).enumerated() {
+    let mapsDrawn = min(maps.count, perLine * lines)
+    let dot = canvas.unicode ? " · " : " - "
+    canvas.put(env.t(mapsTitle, label(sample.truth, env, width: 12), label(sample.predicted, env, width: 12))
+               + dot + env.t(T.trMapsShown, mapsDrawn, maps.count), x: rect.x + 1, y: mapsTitleY,
+               style: theme.panelTitle, maxWidth: rect.width - 2)
+    for (k, p) in maps.prefix(mapsDrawn).enumerated() {
       let top = max(p.values.max() ?? 1, 1e-6)
       drawPlane(p, x: x0 + (k % perLine) * (ms.width + 1), y: y + (k / perLine) * (ms.height + 1), step: mapStep,
                 low: 0, high: top, canvas: &canvas, theme: theme)
@@ -357,12 +422,12 @@ extension TrainingScreen {
 
   /// The model as it trains now: in a fine-tuning run, the running phase's frozen layers.
   func drawLayers(_ canvas: inout Canvas, rect: Rect, env: Env) {
-    var spec = config.spec
+    var spec = ran.spec
     if let p = phaseInfo, p.phase.trainable.count == spec.layers.count {
       for i in spec.layers.indices { spec.layers[i].trainable = p.phase.trainable[i] }
     }
     let box = Rect(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
-    canvas.box(box, title: env.t(T.trSummaryTitle, modelLabel(env)), style: env.theme.border, titleStyle: env.theme.panelTitle)
+    canvas.box(box, title: env.t(T.trSummaryTitle, modelLabel(env, of: ran)), style: env.theme.border, titleStyle: env.theme.panelTitle)
     drawSummary(spec, &canvas, rect: box.inset(1), env: env)
   }
 

@@ -49,6 +49,10 @@ public struct TrainingScreen: Screen {
   let environment: [String: String]
   var savePath: String
   var notice: Notice?
+  /// The settings of the run on the dashboard (the form may change `config` after it ends).
+  var runConfig: TrainingConfig?
+  /// q or Esc during a run asks first: y stops it and leaves, any other key keeps training.
+  public internal(set) var confirmingLeave = false
 
   /// A one-off line from the last command's result.
   enum Notice: Equatable { case saved(String), saveFailed(String), fetched }
@@ -108,7 +112,6 @@ public struct TrainingScreen: Screen {
   /// The fine-tuning settings to return to when the model row comes back to "finetune".
   var lastFinetune: FineTuneSettings?
 
-  var isActive: Bool { [.loading, .training, .paused, .fetching].contains(phase) }
 
   public func title(_ env: Env) -> String { env.t(T.lessonTraining) }
 
@@ -120,30 +123,60 @@ public struct TrainingScreen: Screen {
     }
   }
 
-  public var capturesAllKeys: Bool { typing != nil }
+  /// The spec field and the leave question read every key (q, ? and Esc included).
+  public var capturesAllKeys: Bool { typing != nil || confirmingLeave }
+
+  /// What the screen shows: the settings form, or the dashboard of the current or last run.
+  /// Keys act only on what is shown, so no setting changes behind the dashboard.
+  var showsForm: Bool { phase == .setup || phase == .fetching || typing != nil || (history.isEmpty && isFailed) }
+  var isFailed: Bool { if case .failed = phase { return true } else { return false } }
+  /// A run is going: leaving would discard it.
+  var isRunning: Bool { [.loading, .training, .paused].contains(phase) }
+  /// A run is over and its results are on the dashboard.
+  var isOver: Bool { !showsForm && !isRunning }
+  /// The settings the dashboard describes: the run's own.
+  var ran: TrainingConfig { runConfig ?? config }
 
   public func hints(_ env: Env) -> [KeyHint] {
-    if typing != nil { return [KeyHint("Enter", env.t(T.keyStore)), KeyHint("Esc", env.t(T.keyBack))] }
-    switch phase {
-    case .training, .paused, .loading:
-      return [
-        KeyHint("p", env.t(T.trKeyPause)), KeyHint("x", env.t(T.trKeyStop)), KeyHint("Tab 1-5", env.t(T.trKeyView)),
-        KeyHint("[ ]", env.t(T.trKeyDigit)),
-      ] + colorHint(env)
-    case .fetching:
-      return []
-    default:
-      var h = [
-        KeyHint("Enter", env.t(T.trKeyStart)), KeyHint("↑↓", env.t(T.trKeySetting)), KeyHint("←→", env.t(T.trKeyChange)),
-      ]
-      if config.finetune == nil { h.append(KeyHint("t", env.t(T.trKeyTypeSpec))) }
-      if !dataAvailable && config.dataset.isFetchable { h.append(KeyHint("f", env.t(T.trKeyFetch))) }
-      if phase == .finished || phase == .stopped {
-        h += [KeyHint("w", env.t(T.trKeySave)), KeyHint("Tab 1-5", env.t(T.trKeyView)), KeyHint("[ ]", env.t(T.trKeyDigit))]
-        h += colorHint(env)
-      }
-      return h
-    }
+    if typing != nil { return typingHints(env) }
+    if confirmingLeave { return [KeyHint("y", env.t(T.trKeyConfirmLeave)), KeyHint("n", env.t(T.trKeyKeepTraining))] }
+    if phase == .fetching { return [] }
+    if showsForm { return formHints(env) }
+    return (isRunning ? runningHints(env) : overHints(env)) + viewHints(env)
+  }
+
+  func typingHints(_ env: Env) -> [KeyHint] {
+    [KeyHint("Enter", env.t(T.keyStore)), KeyHint("Esc", env.t(T.trKeyCancelSpec)), KeyHint(env.t(T.keyNameBackspace), env.t(T.trKeyDeleteChar))]
+  }
+
+  func formHints(_ env: Env) -> [KeyHint] {
+    var h = [
+      KeyHint("Enter", env.t(T.trKeyStart)), KeyHint("↑↓", env.t(T.trKeySetting)), KeyHint("←→", env.t(T.trKeyChange)),
+    ]
+    if config.finetune == nil { h.append(KeyHint("t", env.t(T.trKeyTypeSpec))) }
+    if !dataAvailable && config.dataset.isFetchable { h.append(KeyHint("f", env.t(T.trKeyFetch))) }
+    return h
+  }
+
+  func runningHints(_ env: Env) -> [KeyHint] {
+    [KeyHint("p", env.t(phase == .paused ? T.trKeyResume : T.trKeyPause)), KeyHint("x", env.t(T.trKeyStop))]
+  }
+
+  func overHints(_ env: Env) -> [KeyHint] {
+    (phase == .finished || phase == .stopped ? [KeyHint("w", env.t(T.trKeySave))] : []) + [KeyHint("e", env.t(T.trKeyEdit))]
+  }
+
+  func viewHints(_ env: Env) -> [KeyHint] {
+    [KeyHint("Tab 1-5", env.t(T.trKeyView)), KeyHint("[ ]", env.t(T.trKeyDigit))] + colorHint(env)
+  }
+
+  /// Every key the screen takes, before, during and after a run (the help overlay's list).
+  public func allHints(_ env: Env) -> [KeyHint] {
+    formHints(env).filter { $0.keys != "f" } + [KeyHint("f", env.t(T.trKeyFetch))] + typingHints(env)
+      + [KeyHint("p", env.t(T.trKeyPause) + " / " + env.t(T.trKeyResume)), KeyHint("x", env.t(T.trKeyStop))]
+      + [KeyHint("w", env.t(T.trKeySave)), KeyHint("e", env.t(T.trKeyEdit))]
+      + [KeyHint("Tab 1-5", env.t(T.trKeyView)), KeyHint("[ ]", env.t(T.trKeyDigit)), KeyHint("c", env.t(T.trKeyFilterMode))]
+      + [KeyHint("q Esc", env.t(T.trKeyLeave))]
   }
 
   public func helpText(_ env: Env) -> [String] { [env.t(T.helpTraining1), env.t(T.helpTraining2), env.t(T.helpTraining3)] }
@@ -163,30 +196,32 @@ public struct TrainingScreen: Screen {
       return .none
     case .key(let key):
       if typing != nil { return typeKey(key) }
-      return runKey(key) ?? (isActive ? activeKey(key) : setupKey(key))
+      if confirmingLeave {
+        confirmingLeave = false
+        return key == .char("y") || key == .char("Y") ? .batch([.perform(.stopTraining), .back]) : .none
+      }
+      if key == .char("q") || key == .char("Q") || key == .escape {
+        if isRunning {
+          confirmingLeave = true
+          return .none
+        }
+        return .ignored
+      }
+      return showsForm ? setupKey(key) : dashboardKey(key)
     }
   }
 
-  /// Keys of the dashboard's views and of leaving; nil for the others.
-  private mutating func runKey(_ key: Key) -> Effect? {
+  /// Keys of the dashboard: its views, and pause/stop during a run or save/edit after it.
+  private mutating func dashboardKey(_ key: Key) -> Effect {
     switch key {
-    case .char("q"), .char("Q"), .escape:
-      return isActive ? .batch([.perform(.stopTraining), .ignored]) : .ignored
     case .tab: view = (view + 1) % Self.views
     case .backTab: view = (view + Self.views - 1) % Self.views
-    case .char(let c) where ("1"..."5").contains(c) && phase != .setup: view = Int(String(c))! - 1
+    case .char(let c) where ("1"..."5").contains(c): view = Int(String(c))! - 1
     case .char("["): digit = (digit + exampleCount - 1) % exampleCount
     case .char("]"): digit = (digit + 1) % exampleCount
-    case .char("c") where phase != .setup && (evaluation?.filterChannels ?? 1) == 3:
+    case .char("c") where (evaluation?.filterChannels ?? 1) == 3:
       filterMode = filterMode == .color ? .channels : .color
-    default: return nil
-    }
-    return Effect.none
-  }
-
-  private mutating func activeKey(_ key: Key) -> Effect {
-    switch key {
-    case .char("p"), .char(" "):
+    case .char("p") where isRunning, .char(" ") where isRunning:
       if phase == .training {
         phase = .paused
         return .perform(.pauseTraining(true))
@@ -194,10 +229,14 @@ public struct TrainingScreen: Screen {
         phase = .training
         return .perform(.pauseTraining(false))
       }
-      return .none
-    case .char("x"): return .perform(.stopTraining)
+    case .char("x") where isRunning: return .perform(.stopTraining)
+    case .char("w") where phase == .finished || phase == .stopped: return saveCommand()
+    case .char("e") where isOver:
+      // Back to the form; the run's results stay until the next run starts.
+      phase = .setup
     default: return .ignored
     }
+    return .none
   }
 
   /// Examples with feature maps: one per class of the test set.
@@ -210,6 +249,7 @@ public struct TrainingScreen: Screen {
       return .none
     }
     resetLive()
+    runConfig = config
     phase = .loading
     epochs = totalEpochs
     return .perform(.startTraining(config))
@@ -231,14 +271,14 @@ public struct TrainingScreen: Screen {
     epochOffset = 0
   }
   /// Epochs of the whole run (both phases when fine-tuning).
-  var totalEpochs: Int { config.finetune?.plan.totalEpochs ?? config.epochs }
+  var totalEpochs: Int { ran.finetune?.plan.totalEpochs ?? ran.epochs }
 
   /// Saves the trained model with what it was trained on (the runner writes the file).
   func saveCommand() -> Effect {
     var meta: [String: String] = [
-      "dataset": config.dataset.rawValue, "model": config.finetune.map { "finetuned from \($0.baseName)" } ?? config.modelName,
+      "dataset": ran.dataset.rawValue, "model": ran.finetune.map { "finetuned from \($0.baseName)" } ?? ran.modelName,
       "epochs": String(history.count),
-      "optimizer": config.optimizer.rawValue, "learning_rate": "\(config.learningRate)", "batch": String(config.batch),
+      "optimizer": ran.optimizer.rawValue, "learning_rate": "\(ran.learningRate)", "batch": String(ran.batch),
       "training_images": String(counts?.training ?? 0),
     ]
     meta.merge(ModelFile.classesMetadata(classNames)) { $1 }
@@ -256,7 +296,7 @@ public struct TrainingScreen: Screen {
       classNames = names
     case .phase(let p, let layers):
       phaseInfo = (p, layers)
-      epochOffset = p.number == 2 ? (config.finetune?.plan.freezeEpochs ?? 0) : 0
+      epochOffset = p.number == 2 ? (ran.finetune?.plan.freezeEpochs ?? 0) : 0
     case .phaseEnded(let number, let accuracy):
       phaseAccuracies[number] = accuracy
     case .loaded(let t, let v, let test):
@@ -268,7 +308,7 @@ public struct TrainingScreen: Screen {
       case .epochStarted(let e, let eps, let bs):
         let ep = e + epochOffset
         epoch = ep
-        epochs = config.finetune == nil ? eps : totalEpochs
+        epochs = ran.finetune == nil ? eps : totalEpochs
         batches = bs
         batch = 0
         epochSeconds = 0
@@ -311,12 +351,11 @@ public struct TrainingScreen: Screen {
   // MARK: - View
 
   public func view(into canvas: inout Canvas, area: Rect, env: Env) {
-    if phase == .setup || phase == .fetching || (typing != nil) || (history.isEmpty && isFailed) {
+    if showsForm {
       drawSetup(&canvas, area: area, env: env)
     } else {
       drawDashboard(&canvas, area: area, env: env)
     }
   }
 
-  private var isFailed: Bool { if case .failed = phase { return true } else { return false } }
 }

@@ -2,6 +2,7 @@ import ConvData
 import ConvImageIO
 import ConvKit
 import ConvTerminal
+import ConvUserData
 import Foundation
 
 /// What the chosen settings resolve to: the data set, the model on its image shape, fine-tuning.
@@ -18,9 +19,10 @@ extension TrainingScreen {
   }
 
   /// A folder by its last path component (the setting column is narrow).
-  var datasetLabel: String {
-    if case .folder(let p) = config.dataset { return "folder:" + URL(fileURLWithPath: p).lastPathComponent }
-    return config.dataset.displayName
+  func datasetLabel(of c: TrainingConfig? = nil) -> String {
+    let dataset = (c ?? config).dataset
+    if case .folder(let p) = dataset { return "folder:" + URL(fileURLWithPath: p).lastPathComponent }
+    return dataset.displayName
   }
 
   /// The data sets offered: the named ones and the folder given on the command line.
@@ -87,9 +89,66 @@ extension TrainingScreen {
 
   /// The model's name as shown: the base of a fine-tuning run is a file name, or the built-in
   /// model in the screen's language.
-  func modelLabel(_ env: Env) -> String {
-    if let ft = config.finetune, ft.basePath == nil { return env.t(T.trBuiltInModel) }
-    return config.modelName
+  func modelLabel(_ env: Env, of c: TrainingConfig? = nil) -> String {
+    let c = c ?? config
+    if let ft = c.finetune, ft.basePath == nil { return env.t(T.trBuiltInModel) }
+    return c.modelName
   }
 
+
+  /// The settings to keep for the next visit (`Command.keepTrainingSettings`).
+  var settings: TrainingSettings {
+    var s = TrainingSettings(
+      model: config.finetune == nil ? config.modelName : Self.finetuneChoice,
+      spec: customSpec == nil ? nil : customText, dataset: config.dataset.rawValue, epochs: config.epochs,
+      batch: config.batch, optimizer: config.optimizer.rawValue, learningRate: config.learningRate, limit: config.limit,
+      basePath: config.finetune?.basePath, freezeEpochs: config.finetune?.plan.freezeEpochs,
+      finetuneEpochs: config.finetune?.plan.finetuneEpochs)
+    if case .folder = config.dataset {
+      s.folderSize = [config.folder.height, config.folder.width]
+      s.folderGray = config.folder.gray
+    }
+    return s
+  }
+
+  /// The screen as it was left (`settings` nil: the defaults). Kept values that no longer make
+  /// sense (a spec that does not parse, an unknown name) fall back to the defaults one by one.
+  public init(
+    settings: TrainingSettings?, dataDirectory: String? = nil, savePath: String? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
+    let zoo = ModelZoo.named("cnn")!
+    var c = TrainingConfig(modelName: zoo.name, spec: zoo.spec, dataDirectory: dataDirectory)
+    guard let s = settings else {
+      self.init(config: c, savePath: savePath, environment: environment)
+      return
+    }
+    if let dataset = try? DataSource(parsing: s.dataset) { c.dataset = dataset }
+    if let size = s.folderSize, size.count == 2, size.allSatisfy({ (1...1024).contains($0) }) {
+      c.folder.height = size[0]
+      c.folder.width = size[1]
+    }
+    if let gray = s.folderGray { c.folder.gray = gray }
+    if (1...50).contains(s.epochs) { c.epochs = s.epochs }
+    if Self.batchChoices.contains(s.batch) { c.batch = s.batch }
+    if let o = OptimizerKind(rawValue: s.optimizer) { c.optimizer = o }
+    c.learningRate = Self.rateChoices.contains(s.learningRate) ? s.learningRate : c.optimizer.defaultLearningRate
+    if Self.limitChoices.contains(s.limit) { c.limit = s.limit }
+    var text: String?
+    if s.model == Self.finetuneChoice {
+      var plan = FineTuningPlan(freezeEpochs: s.freezeEpochs ?? 2, finetuneEpochs: s.finetuneEpochs ?? 2)
+      plan.learningRate = c.learningRate
+      plan.batch = c.batch
+      c.finetune = FineTuneSettings(basePath: s.basePath, plan: plan)
+    } else if s.model == "spec", let typed = s.spec, let spec = try? ModelSpecParser.parse(typed, inputShape: c.imageShape) {
+      c.modelName = "spec"
+      c.spec = spec
+      text = typed
+    } else if let e = ModelZoo.named(s.model) {
+      c.modelName = e.name
+      c.spec = e.spec
+    }
+    self.init(config: c, savePath: savePath, environment: environment)
+    if let text { customText = text }
+  }
 }
