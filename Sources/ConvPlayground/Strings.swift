@@ -83,7 +83,7 @@ public enum T: String, CaseIterable, Sendable {
   case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
   // Training dashboard: leaving a run, the spec field, after a run, axes and scales.
   case trKeyConfirmLeave, trKeyKeepTraining, trConfirmLeave, trKeyCancelSpec, keyNameBackspace, trKeyDeleteChar
-  case trKeyResume, trKeyEdit, trKeyLeave, trEpochAxis, trConfusionLegend, trConfusionErrors, trMapsShown
+  case trKeyResume, trKeyEdit, trKeyLeave, keyQuizClear, sumDenseShape, sumGlobalPoolShape, sumSetsShape, trEpochAxis, trConfusionLegend, trConfusionErrors, trMapsShown
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -151,6 +151,9 @@ public enum T: String, CaseIterable, Sendable {
     case .sumFrozen: return ("no, frozen: trainable=False (t unfreezes it)", "no, congelada: trainable=False (t la descongela)")
     case .sumNoWeights: return ("no weights to train", "sin pesos que entrenar")
     case .sumKeepsShape: return ("keeps its input's shape", "mantiene la forma de su entrada")
+    case .sumDenseShape: return ("{0}: one value per unit ({1} units)", "{0}: un valor por unidad ({1} unidades)")
+    case .sumGlobalPoolShape: return ("{0}: one average per channel", "{0}: un promedio por canal")
+    case .sumSetsShape: return ("{0}", "{0}")
     case .sumModelInput: return ("the model's input", "la entrada del modelo")
     case .sumFilters: return ("{0} filters", "{0} filtros")
     case .sumUnits: return ("{0} units", "{0} unidades")
@@ -582,6 +585,7 @@ public enum T: String, CaseIterable, Sendable {
     case .keyNameBackspace: return ("Backspace", "Retroceso")
     case .trKeyDeleteChar: return ("delete", "borrar")
     case .trKeyResume: return ("resume", "continuar")
+    case .keyQuizClear: return ("clear the answer (empty: leave)", "borrar la respuesta (vacía: salir)")
     case .trKeyEdit: return ("settings (new run)", "ajustes (nuevo entrenamiento)")
     case .trKeyLeave: return ("leave (asks during a run)", "salir (pregunta durante un entrenamiento)")
     case .trEpochAxis: return ("epoch", "época")

@@ -150,7 +150,11 @@ public enum QuizCatalog {
     switch q.ask {
     case .convOutput(let input, let layer), .poolOutput(let input, let layer):
       guard let geometry = try? layer.window(on: input), let out = try? layer.outputShape(for: input) else { return [] }
-      var lines = [es ? "tamaño de salida = (N + P - K)/S + 1, redondeado hacia abajo" : "output size = (N + P - K)/S + 1, rounded down"]
+      // The rule as the axis lines below fill it in: 2P for the same zeros on both sides,
+      // the two sides apart when 'same' pads one more after.
+      let symmetric = [geometry.rows, geometry.cols].allSatisfy { $0.padBefore == $0.padAfter }
+      let rule = symmetric ? "(N + 2P - K)/S + 1" : "(N + P_before + P_after - K)/S + 1"
+      var lines = [es ? "tamaño de salida = \(rule), redondeado hacia abajo" : "output size = \(rule), rounded down"]
       lines += axisLines(geometry, l)
       if case .conv2D(let filters, _, _, _, _, _, _) = layer.kind {
         lines.append(es ? "canales: uno por filtro = \(filters)" : "channels: one per filter = \(filters)")

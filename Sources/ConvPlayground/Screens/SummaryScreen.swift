@@ -307,6 +307,18 @@ public struct SummaryScreen: Screen {
     }
   }
 
+  /// A layer without a size formula: whether it keeps its input's shape, or how it sets one
+  /// (a Dense layer: one value per unit, 43264 -> 10). Never "keeps" when the shape changes.
+  static func shapeChange(_ r: SummaryWalk.Row, env: Env) -> String {
+    guard let input = r.inputShapes.first, input != r.outputShape else { return env.t(T.sumKeepsShape) }
+    let change = ShapeText.compact(input) + " -> " + ShapeText.compact(r.outputShape)
+    switch r.op {
+    case .layer(.dense(let units, _, _)): return env.t(T.sumDenseShape, change, units)
+    case .layer(.globalAveragePool2D): return env.t(T.sumGlobalPoolShape, change)
+    default: return env.t(T.sumSetsShape, change)
+    }
+  }
+
   /// Label and value lines for the current layer (output size, parameters, fed by).
   private func facts(env: Env) -> [(label: String, value: String, style: Style)] {
     let theme = env.theme
@@ -316,7 +328,7 @@ public struct SummaryScreen: Screen {
       out.append((env.t(T.sumOutputSize), env.t(T.sumModelInput), theme.text))
       return out
     }
-    out.append((env.t(T.sumOutputSize), r.shapeFormula ?? env.t(T.sumKeepsShape), theme.emphasis))
+    out.append((env.t(T.sumOutputSize), r.shapeFormula ?? Self.shapeChange(r, env: env), theme.emphasis))
     out.append((env.t(T.sumParams), r.parameterFormula, theme.emphasis))
     let state: String
     if r.parameters.total == 0 {
