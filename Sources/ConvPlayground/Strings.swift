@@ -123,7 +123,7 @@ public enum T: String, CaseIterable, Sendable {
 
     case .lessonConv: return ("Convolution, cell by cell", "Convolución, celda a celda")
     case .lessonConvBlurb: return ("The kernel slides over the input; each output cell is the sum of the products under the window. Starts on the course's 5x5 example with the sharpen kernel: the first cell is 266.",
-                                   "El kernel se desliza sobre la entrada; cada celda de la salida es la suma de los productos bajo la ventana. Empieza con el ejemplo 5x5 del curso y el kernel de realce: la primera celda es 266.")
+                                   "El kernel se desliza sobre la entrada; cada celda de la salida es la suma de los productos bajo la ventana. La lección empieza con el ejemplo 5x5 del curso y el kernel de realce: la primera celda es 266.")
     case .lessonPadding: return ("Padding and stride", "Padding y stride")
     case .lessonPaddingBlurb: return ("A ring of zeros (valid, same, N), the stride and the dilation, and the output size formula (N + 2P - K)/S + 1 with the numbers filled in.",
                                       "Un anillo de ceros (valid, same, N), el stride y la dilatación, y la fórmula del tamaño de salida (N + 2P - K)/S + 1 con los números.")
@@ -275,7 +275,7 @@ public enum T: String, CaseIterable, Sendable {
     case .quizSettings: return ("Topic: {0}   Level: {1}", "Tema: {0}   Nivel: {1}")
     case .quizScore: return ("Score {0}/{1}   Streak {2} (best {3})", "Aciertos {0}/{1}   Racha {2} (mejor {3})")
     case .quizQuestion: return ("Question {0} · {1} · level {2}", "Pregunta {0} · {1} · nivel {2}")
-    case .quizAnswerLabel: return ("Your answer:", "Tu respuesta:")
+    case .quizAnswerLabel: return ("Your answer:", "Respuesta:")
     case .quizTypeFirst: return ("Type an answer first (such as 26x26x64 or 640), then press Enter.",
                                  "Escribir primero una respuesta (como 26x26x64 o 640) y presionar Enter.")
     case .quizMixed: return ("mixed", "mezcla")

@@ -1,6 +1,7 @@
 import ConvKit
 import ConvPlayground
 import ConvTerminal
+import Foundation
 import XCTest
 
 /// Every screen's key table against what its `update` really does, the `?` overlay that shows
@@ -11,6 +12,13 @@ final class KeyTableTests: XCTestCase {
     (32...126).map { Key.char(Character(UnicodeScalar(UInt8($0)))) }
     + [.up, .down, .left, .right, .home, .end, .pageUp, .pageDown, .enter, .escape, .tab, .backTab,
        .backspace, .delete]
+
+  /// Where the lab's `s` writes while keys are tried (never the working folder).
+  static let scratch: String = {
+    let dir = NSTemporaryDirectory() + "convplay-keytable-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+  }()
 
   /// A screen in one of its states: made fresh, then driven by `keys` through the app.
   struct State: Sendable {
@@ -32,11 +40,11 @@ final class KeyTableTests: XCTestCase {
     State(name: "pooling editing", make: { PoolingScreen() }, keys: "e"),
     State(name: "rgb", make: { RGBScreen() }),
     State(name: "rgb editing", make: { RGBScreen() }, keys: "e"),
-    State(name: "lab", make: { ImageLabScreen() }),
-    State(name: "lab filter", make: { ImageLabScreen() }, keys: "4"),
-    State(name: "lab editing", make: { ImageLabScreen() }, keys: "e"),
-    State(name: "lab picker", make: { ImageLabScreen() }, keys: "o"),
-    State(name: "lab picker typing", make: { ImageLabScreen() }, keys: "o /"),
+    State(name: "lab", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }),
+    State(name: "lab filter", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "4"),
+    State(name: "lab editing", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "e"),
+    State(name: "lab picker", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "o"),
+    State(name: "lab picker typing", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "o /"),
     State(name: "summary", make: { SummaryScreen() }),
     State(name: "summary picker", make: { SummaryScreen() }, keys: "m"),
     State(name: "digit", make: { DigitScreen() }),
