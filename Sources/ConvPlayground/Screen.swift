@@ -38,7 +38,13 @@ public struct PushedScreen: Equatable, Sendable {
   public static func == (a: PushedScreen, b: PushedScreen) -> Bool { a.screen.id == b.screen.id }
 }
 
-/// One entry of the help bar and of the help overlay: the key as written on screen and what it does.
+/// One entry of a screen's key table (the help bar and the `?` overlay): the keys and what
+/// they do.
+///
+/// `keys` is written once, in English key names ("→/Space", "Home/End", "PgUp/PgDn", "[ ]",
+/// "1-4", "BSpace"): `label(_:)` names them in the screen's language (Espacio, Inicio/Fin,
+/// RePág/AvPág, Retroceso) and `matches` reads them as `Key`s, so a test can check that every
+/// key a screen's `update` acts on is in its table.
 public struct KeyHint: Equatable, Sendable {
   public var keys: String
   public var action: String
@@ -46,6 +52,68 @@ public struct KeyHint: Equatable, Sendable {
     self.keys = keys
     self.action = action
   }
+
+  /// The keys as written on screen in `lang`.
+  public func label(_ lang: Lang) -> String {
+    var out = ""
+    var token = ""
+    func flush() {
+      out += KeyHint.names[token].map { lang == .en ? $0.en : $0.es } ?? token
+      token = ""
+    }
+    for ch in keys {
+      if ch == " " || (ch == "/" && !token.isEmpty) {
+        flush()
+        out.append(ch)
+      } else {
+        token.append(ch)
+      }
+    }
+    flush()
+    return out
+  }
+
+  /// The keys this entry stands for; nil when `keys` holds a name this type does not know
+  /// (a test then fails: a key table must say exactly which keys it means).
+  public var matches: [Key]? {
+    var result: [Key] = []
+    let arrows: [Character: Key] = ["←": .left, "→": .right, "↑": .up, "↓": .down]
+    // "/" separates keys ("k/K"); alone it is the key itself.
+    let tokens = keys.split(separator: " ").flatMap { word in
+      word == "/" ? [String(word)] : word.split(separator: "/").map(String.init)
+    }
+    for token in tokens {
+      let chars = Array(token)
+      if token == "Chars" {
+        // Text being typed: every printable character.
+        result += (32...126).map { .char(Character(UnicodeScalar(UInt8($0)))) }
+      } else if let named = KeyHint.namedKeys[token] {
+        result.append(named)
+      } else if chars.count == 1 {
+        result.append(arrows[chars[0]] ?? .char(chars[0]))
+      } else if chars.allSatisfy({ arrows[$0] != nil }) {
+        result += chars.map { arrows[$0]! }
+      } else if chars.count == 3, chars[1] == "-", let a = chars[0].asciiValue, let b = chars[2].asciiValue, a < b {
+        result += (a...b).map { .char(Character(UnicodeScalar($0))) }
+      } else {
+        return nil
+      }
+    }
+    return result
+  }
+
+  /// Key names and how each language writes them on screen.
+  static let names: [String: (en: String, es: String)] = [
+    "Space": ("Space", "Espacio"), "Home": ("Home", "Inicio"), "End": ("End", "Fin"),
+    "PgUp": ("PgUp", "RePág"), "PgDn": ("PgDn", "AvPág"), "BSpace": ("Backspace", "Retroceso"),
+    "Del": ("Del", "Supr"), "Enter": ("Enter", "Enter"), "Esc": ("Esc", "Esc"), "Tab": ("Tab", "Tab"),
+    "BTab": ("Shift+Tab", "Mayús+Tab"), "Chars": ("a-z 0-9 ./", "a-z 0-9 ./"),
+  ]
+
+  static let namedKeys: [String: Key] = [
+    "Space": .char(" "), "Home": .home, "End": .end, "PgUp": .pageUp, "PgDn": .pageDown,
+    "BSpace": .backspace, "Del": .delete, "Enter": .enter, "Esc": .escape, "Tab": .tab, "BTab": .backTab,
+  ]
 }
 
 /// What every view needs besides its own model: the language and the colours.
@@ -87,7 +155,8 @@ public protocol Screen: Sendable {
   func status(_ env: Env) -> String
   mutating func update(_ msg: Msg, env: Env) -> Effect
   func view(into canvas: inout Canvas, area: Rect, env: Env)
-  /// Keys shown in the help bar, most important first.
+  /// The screen's key table in its current state: every key `update` acts on, most important
+  /// first. The help bar shows as many as fit; the `?` overlay (`HelpOverlay`) shows them all.
   func hints(_ env: Env) -> [KeyHint]
   /// Paragraphs for the `?` overlay, above the full list of keys.
   func helpText(_ env: Env) -> [String]

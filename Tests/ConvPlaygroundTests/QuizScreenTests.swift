@@ -216,7 +216,7 @@ final class QuizScreenTests: XCTestCase {
     let keeper = MemoryProgressKeeper(p)
     XCTAssertEqual(p.weakestTopic, .params)
     for (lang, line) in [(Lang.en, "Quiz: practise params next (1 of 4 right so far)."),
-                         (.es, "Cuestionario: practica parámetros ahora (1 de 4 aciertos hasta ahora).")] {
+                         (.es, "Cuestionario: practicar parámetros ahora (1 de 4 aciertos hasta ahora).")] {
       let home = PlaygroundApp.home(env: Env(lang: lang, theme: Theme(colored: false), quizProgress: keeper))
       let text = home.render(width: 80, height: 24).text
       XCTAssertTrue(text.contains(line), text)

@@ -188,4 +188,33 @@ final class TrainingKeysTests: XCTestCase {
       XCTAssertGreaterThan(drawn, 0)
     }
   }
+
+  /// The help overlay lists every key of every state (form, spec field, run, after a run),
+  /// fits 80x24 by scrolling, in both languages.
+  func testHelpListsTheKeysOfEveryStateAndFits80x24() throws {
+    for lang in Lang.allCases {
+      var app = PlaygroundApp(root: TrainingScreen(config: config(), dataAvailable: true), env: env(lang))
+      app.send(.key(.char("?")))
+      var seen = ""
+      for _ in 0..<10 {
+        let frame = app.render(width: 80, height: 24).text
+        seen += frame
+        app.send(.key(.pageDown))
+      }
+      for entry in [T.trKeyStart, T.trHelpSpecEnter, T.trHelpSpecEsc, T.trHelpPause, T.trHelpStop, T.trHelpConfirm,
+                    T.trHelpSave, T.trHelpEdit, T.trHelpView, T.trHelpDigit, T.trHelpColor] {
+        XCTAssertTrue(seen.contains(entry.text(lang)), "\(lang) help lacks \(entry)")
+      }
+      // The same list while a run is going.
+      var running = PlaygroundApp(root: try TrainingScreenTests.liveScreen(), env: env(lang))
+      running.send(.key(.char("?")))
+      XCTAssertTrue(running.showingHelp)
+      var runSeen = ""
+      for _ in 0..<10 {
+        runSeen += running.render(width: 80, height: 24).text
+        running.send(.key(.pageDown))
+      }
+      XCTAssertTrue(runSeen.contains(T.trHelpSave.text(lang)) && runSeen.contains(T.trKeyStart.text(lang)), runSeen)
+    }
+  }
 }

@@ -55,7 +55,7 @@ public struct DigitScreen: Screen {
   }
 
   public func title(_ env: Env) -> String { env.t(T.digitTitle) }
-  public func status(_ env: Env) -> String { env.t(T.digitPosition, cursor.x, cursor.y) }
+  public func status(_ env: Env) -> String { env.t(T.digitPosition, cursor.y, cursor.x) }
 
   public func hints(_ env: Env) -> [KeyHint] {
     [

@@ -146,7 +146,7 @@ public struct TrainingScreen: Screen {
   }
 
   func typingHints(_ env: Env) -> [KeyHint] {
-    [KeyHint("Enter", env.t(T.keyStore)), KeyHint("Esc", env.t(T.trKeyCancelSpec)), KeyHint(env.t(T.keyNameBackspace), env.t(T.trKeyDeleteChar))]
+    [KeyHint("Enter", env.t(T.keyStore)), KeyHint("Esc", env.t(T.trKeyCancelSpec)), KeyHint("BSpace", env.t(T.trKeyDeleteChar))]
   }
 
   func formHints(_ env: Env) -> [KeyHint] {
@@ -159,7 +159,7 @@ public struct TrainingScreen: Screen {
   }
 
   func runningHints(_ env: Env) -> [KeyHint] {
-    [KeyHint("p", env.t(phase == .paused ? T.trKeyResume : T.trKeyPause)), KeyHint("x", env.t(T.trKeyStop))]
+    [KeyHint("p", env.t(phase == .paused ? T.trKeyResume : T.trKeyPause)), KeyHint("x", env.t(T.trKeyStop)), KeyHint("q", env.t(T.trKeyAsksLeave))]
   }
 
   func overHints(_ env: Env) -> [KeyHint] {
@@ -170,13 +170,18 @@ public struct TrainingScreen: Screen {
     [KeyHint("Tab 1-5", env.t(T.trKeyView)), KeyHint("[ ]", env.t(T.trKeyDigit))] + colorHint(env)
   }
 
-  /// Every key the screen takes, before, during and after a run (the help overlay's list).
+  /// Every key the screen takes, before, during and after a run (the help overlay's list),
+  /// each action saying when it applies.
   public func allHints(_ env: Env) -> [KeyHint] {
-    formHints(env).filter { $0.keys != "f" } + [KeyHint("f", env.t(T.trKeyFetch))] + typingHints(env)
-      + [KeyHint("p", env.t(T.trKeyPause) + " / " + env.t(T.trKeyResume)), KeyHint("x", env.t(T.trKeyStop))]
-      + [KeyHint("w", env.t(T.trKeySave)), KeyHint("e", env.t(T.trKeyEdit))]
-      + [KeyHint("Tab 1-5", env.t(T.trKeyView)), KeyHint("[ ]", env.t(T.trKeyDigit)), KeyHint("c", env.t(T.trKeyFilterMode))]
-      + [KeyHint("q Esc", env.t(T.trKeyLeave))]
+    [
+      KeyHint("Enter", env.t(T.trKeyStart)), KeyHint("↑↓", env.t(T.trKeySetting)), KeyHint("←→", env.t(T.trKeyChange)),
+      KeyHint("t", env.t(T.trKeyTypeSpec)), KeyHint("f", env.t(T.trKeyFetch)),
+      KeyHint("Chars", env.t(T.trHelpSpecChars)), KeyHint("Enter", env.t(T.trHelpSpecEnter)),
+      KeyHint("Esc", env.t(T.trHelpSpecEsc)), KeyHint("BSpace", env.t(T.trHelpSpecErase)),
+      KeyHint("p/Space", env.t(T.trHelpPause)), KeyHint("x", env.t(T.trHelpStop)),
+      KeyHint("y", env.t(T.trHelpConfirm)), KeyHint("w", env.t(T.trHelpSave)), KeyHint("e", env.t(T.trHelpEdit)),
+      KeyHint("Tab 1-5", env.t(T.trHelpView)), KeyHint("[ ]", env.t(T.trHelpDigit)), KeyHint("c", env.t(T.trHelpColor)),
+    ]
   }
 
   public func helpText(_ env: Env) -> [String] { [env.t(T.helpTraining1), env.t(T.helpTraining2), env.t(T.helpTraining3)] }
