@@ -10,12 +10,15 @@ public struct PlaygroundApp: Sendable {
   /// Set when the root screen was closed (q): the loop ends.
   public private(set) var finished = false
   let lessons: [Lesson]
+  /// Performs the screens' commands (`Effect.perform`) and reports back as messages.
+  public let workers: Workers
 
   /// The minimum terminal the layouts are designed for.
   public static let minimumSize = (width: 80, height: 24)
 
-  public init(root: any Screen, env: Env, lessons: [Lesson] = Lesson.standard) {
+  public init(root: any Screen, env: Env, lessons: [Lesson] = Lesson.standard, workers: Workers = Workers()) {
     stack = [root]
+    self.workers = workers
     self.env = env
     self.lessons = lessons
   }
@@ -27,23 +30,66 @@ public struct PlaygroundApp: Sendable {
 
   public var top: any Screen { stack[stack.count - 1] }
 
+  /// The terminal's size as last drawn (the runner sets it): while it is below `minimumSize`
+  /// only the too-small message is on screen, so keys other than q are not acted on.
+  public var size: (width: Int, height: Int)?
+  /// First line of the help overlay shown (it scrolls when longer than the terminal).
+  public private(set) var helpOffset = 0
+
+  /// Whether a frame of this size shows only the too-small message.
+  public static func isTooSmall(width: Int, height: Int) -> Bool {
+    width < minimumSize.width || height < minimumSize.height
+  }
+
   public mutating func send(_ msg: Msg) {
+    deliverWorkerMessages()
+    if let size, PlaygroundApp.isTooSmall(width: size.width, height: size.height) {
+      // The message says "press q to quit": that key alone counts; the clock keeps ticking.
+      if case .key(let key) = msg {
+        if key == .char("q") || key == .char("Q") { finished = true }
+        return
+      }
+    }
     if showingHelp {
-      if case .key = msg { showingHelp = false }
+      if case .key(let key) = msg { scrollHelp(key) }
       return
     }
     if case .key(.char("?")) = msg, !top.capturesAllKeys {
       showingHelp = true
+      helpOffset = 0
       return
     }
     var screen = stack.removeLast()
+    let capturing = screen.capturesAllKeys
     let effect = screen.update(msg, env: env)
     stack.append(screen)
+    perform(effect, after: msg, from: screen.id, capturing: capturing)
+    deliverWorkerMessages()
+  }
+
+  /// Hands what the workers reported to the screens that asked (help open or not). True when
+  /// something arrived (the runner then redraws).
+  @discardableResult
+  public mutating func deliverWorkerMessages() -> Bool {
+    let reports = workers.drain()
+    for (id, msg) in reports {
+      guard let i = stack.lastIndex(where: { $0.id == id }) else { continue }
+      let effect = stack[i].update(msg, env: env)
+      if i == stack.count - 1 { perform(effect, after: msg, from: id) } else if case .perform(let c) = effect {
+        workers.perform(c, for: id)
+      }
+    }
+    return !reports.isEmpty
+  }
+
+  /// `capturing`: the screen read text when it got `msg` (then q and Esc were its own).
+  private mutating func perform(_ effect: Effect, after msg: Msg, from id: String, capturing: Bool = false) {
     switch effect {
     case .none:
       break
     case .ignored:
-      if case .key(let key) = msg {
+      // While a screen reads text, q and Esc are its own (typed or unused), never the app's.
+      if case .key(let key) = msg, !capturing {
         if key == .char("q") || key == .char("Q") { back() }
         if key == .escape, stack.count > 1 || !(top is HomeScreen) { back() }
       }
@@ -57,12 +103,50 @@ public struct PlaygroundApp: Sendable {
       env.lang = lang
     case .push(let pushed):
       stack.append(pushed.screen)
+    case .perform(.keepTrainingSettings(let settings)):
+      // A file that cannot be written keeps the settings in memory; not worth interrupting a lesson.
+      env.trainingSettings.save(settings)
+    case .perform(let command):
+      workers.perform(command, for: id)
+    case .batch(let effects):
+      for e in effects { perform(e, after: msg, from: id, capturing: capturing) }
     }
   }
 
   /// Sends each key of a script, as tests and the `--keys` option do.
   public mutating func send(keys: [Key]) {
     for k in keys { send(.key(k)) }
+  }
+
+  /// ↑↓ PgUp PgDn Home End scroll the help overlay; any other key closes it.
+  private mutating func scrollHelp(_ key: Key) {
+    let (w, h) = size ?? PlaygroundApp.minimumSize
+    let last = helpOverlay.maxOffset(width: w, height: h, env: env)
+    let page = max(1, HelpOverlay.frame(width: w, height: h).height - 4)
+    switch key {
+    case .down: helpOffset = min(last, helpOffset + 1)
+    case .up: helpOffset = max(0, helpOffset - 1)
+    case .pageDown: helpOffset = min(last, helpOffset + page)
+    case .pageUp: helpOffset = max(0, helpOffset - page)
+    case .home: helpOffset = 0
+    case .end: helpOffset = last
+    default: showingHelp = false
+    }
+  }
+
+  /// The top screen's help: its paragraphs and its whole key table, then the keys the app
+  /// itself takes (?, q, Esc).
+  var helpOverlay: HelpOverlay {
+    HelpOverlay(
+      title: env.t(T.helpTitle, top.title(env)), paragraphs: top.helpText(env),
+      keys: top.allHints(env) + fixedHints + escapeHint)
+  }
+
+  /// Esc goes back like q, except on Home at the root (and when the screen lists Esc itself).
+  private var escapeHint: [KeyHint] {
+    let own = top.hints(env).contains { $0.matches?.contains(.escape) ?? false }
+    guard !own, !top.capturesAllKeys, stack.count > 1 || !(top is HomeScreen) else { return [] }
+    return [KeyHint("Esc", env.t(T.keyBack))]
   }
 
   private mutating func back() {
@@ -73,7 +157,7 @@ public struct PlaygroundApp: Sendable {
   public func render(width: Int, height: Int, unicode: Bool = true) -> Canvas {
     var canvas = Canvas(width: width, height: height, unicode: unicode)
     let theme = env.theme
-    if width < PlaygroundApp.minimumSize.width || height < PlaygroundApp.minimumSize.height {
+    if PlaygroundApp.isTooSmall(width: width, height: height) {
       let text = env.t(T.tooSmall, PlaygroundApp.minimumSize.width, PlaygroundApp.minimumSize.height, width, height)
       let lines = wrapText(text, width: max(10, width - 2))
       let y0 = max(0, (height - lines.count) / 2)
@@ -103,7 +187,9 @@ public struct PlaygroundApp: Sendable {
   private var fixedHints: [KeyHint] {
     if top.capturesAllKeys { return [] }
     let quits = stack.count == 1
-    return [KeyHint("?", env.t(T.keyHelp)), KeyHint("q", env.t(quits ? T.keyQuit : T.keyBack))]
+    // A screen that gives q its own meaning (the training run asks first) lists it itself.
+    let ownQ = top.hints(env).contains { $0.keys == "q" }
+    return [KeyHint("?", env.t(T.keyHelp))] + (ownQ ? [] : [KeyHint("q", env.t(quits ? T.keyQuit : T.keyBack))])
   }
 
   private func drawHelpBar(_ canvas: inout Canvas, y: Int, lines: Int) {
@@ -111,7 +197,8 @@ public struct PlaygroundApp: Sendable {
     canvas.fill(Rect(x: 0, y: y, width: canvas.width, height: lines), style: theme.helpText)
     let fixed = fixedHints
     let width = canvas.width
-    func itemWidth(_ h: KeyHint) -> Int { h.keys.count + 1 + h.action.count + 2 }
+    let lang = env.lang
+    func itemWidth(_ h: KeyHint) -> Int { h.label(lang).count + 1 + h.action.count + 2 }
     let fixedWidth = fixed.reduce(0) { $0 + itemWidth($1) }
     // Fill the lines greedily; the last line keeps room for the fixed hints.
     var rows: [[KeyHint]] = [[]]
@@ -131,45 +218,13 @@ public struct PlaygroundApp: Sendable {
     for (i, row) in rows.enumerated() {
       var x = 1
       for h in row {
-        x = canvas.put(h.keys, x: x, y: y + i, style: theme.helpKey)
+        x = canvas.put(h.label(lang), x: x, y: y + i, style: theme.helpKey)
         x = canvas.put(" " + h.action, x: x, y: y + i, style: theme.helpText) + 2
       }
     }
   }
 
   private func drawHelp(_ canvas: inout Canvas) {
-    let theme = env.theme
-    let w = min(canvas.width - 4, 100)
-    var lines: [(String, Style)] = []
-    for p in top.helpText(env) {
-      for l in wrapText(p, width: w - 4) { lines.append((l, theme.text)) }
-      lines.append(("", theme.text))
-    }
-    lines.append((env.t(T.keysHeading), theme.panelTitle))
-    let all = top.hints(env) + fixedHints + [KeyHint("Esc", env.t(T.keyBack))]
-    let keyWidth = all.map(\.keys.count).max() ?? 1
-    let entries = all.map { "  " + $0.keys.padding(to: keyWidth) + "  " + $0.action }
-    // Two columns when the list would not fit the terminal's height otherwise.
-    let columnWidth = (w - 4) / 2
-    let twoColumns = lines.count + entries.count + 4 > canvas.height - 2
-      && entries.allSatisfy { $0.count < columnWidth }
-    if twoColumns {
-      let half = (entries.count + 1) / 2
-      for i in 0..<half {
-        let right = i + half < entries.count ? entries[i + half] : ""
-        lines.append((entries[i].padding(to: columnWidth) + right, theme.text))
-      }
-    } else {
-      for e in entries { lines.append((e, theme.text)) }
-    }
-    lines.append(("", theme.text))
-    lines.append((env.t(T.closeHelp), theme.muted))
-    let h = min(canvas.height - 2, lines.count + 2)
-    let rect = Rect(x: (canvas.width - w) / 2, y: (canvas.height - h) / 2, width: w, height: h)
-    canvas.fill(rect)
-    canvas.box(rect, title: env.t(T.helpTitle, top.title(env)), style: theme.border, titleStyle: theme.panelTitle)
-    for (i, (text, style)) in lines.prefix(h - 2).enumerated() {
-      canvas.put(text, x: rect.x + 2, y: rect.y + 1 + i, style: style, maxWidth: w - 4)
-    }
+    helpOverlay.draw(into: &canvas, offset: helpOffset, env: env)
   }
 }

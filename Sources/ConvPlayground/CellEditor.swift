@@ -15,6 +15,9 @@ struct CellEditor: Equatable, Sendable {
     case store(Float)
     case invalid
     case exit
+    /// Not an editing key: the screen returns `.ignored` (and the app, while editing, does
+    /// nothing with it either).
+    case unused
   }
 
   /// `shapes` are the (rows, cols) of each editable matrix.
@@ -48,9 +51,11 @@ struct CellEditor: Equatable, Sendable {
         if buffer.count < 9 { buffer.append(c) }
       } else if c == "e" {
         return .exit
+      } else {
+        return .unused
       }
     default:
-      break
+      return .unused
     }
     return .none
   }

@@ -38,6 +38,7 @@ public enum PlaygroundRunner {
         let start = clock.now
         if redrawLog != nil { terminal.invalidate() }
         let (w, h) = terminal.size
+        app.size = (w, h)
         terminal.draw(app.render(width: w, height: h, unicode: unicode))
         if redrawLog != nil { redrawTimes.append(milliseconds(clock.now - start)) }
         needsDraw = false
@@ -48,6 +49,9 @@ public enum PlaygroundRunner {
         timeout = max(5, min(100, Int(left * 1000)))
       }
       if let key = terminal.readKey(timeoutMs: timeout) {
+        // The size is read before the key is sent: a key pressed while the too-small message
+        // is shown is not acted on (PlaygroundApp.send).
+        app.size = terminal.size
         if key == .resize {
           terminal.invalidate()
         } else {
@@ -55,6 +59,7 @@ public enum PlaygroundRunner {
         }
         needsDraw = true
       }
+      if app.deliverWorkerMessages() { needsDraw = true }
       if let interval = app.top.tickInterval {
         if milliseconds(clock.now - lastTick) / 1000 >= interval {
           app.send(.tick)

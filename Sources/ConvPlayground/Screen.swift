@@ -1,9 +1,12 @@
 import ConvTerminal
 
-/// What a screen receives: a key, or a tick of the play clock.
-public enum Msg: Hashable, Sendable {
+/// What a screen receives: a key, a tick of the play clock, or a worker's report on a command
+/// the screen asked for (bubbletea's messages).
+public enum Msg: Sendable {
   case key(Key)
   case tick
+  /// The training worker's progress and results (`Command.startTraining`, `.saveModel`, `.fetchData`).
+  case training(DashboardEvent)
 }
 
 /// What a screen asks the app to do after an update.
@@ -20,6 +23,11 @@ public enum Effect: Equatable, Sendable {
   /// Open this screen on top of the current one (the image lab hands a patch to the
   /// convolution screen); q or Esc there comes back.
   case push(PushedScreen)
+  /// Work for the runner (a worker thread, a file): screens stay pure, and what the work
+  /// reports comes back to the screen as a `Msg` (bubbletea's Cmd).
+  case perform(Command)
+  /// Several effects, in order (bubbletea's Batch).
+  case batch([Effect])
 }
 
 /// A screen carried by `Effect.push`. Effects compare by the screen's lesson id only: two
@@ -30,7 +38,13 @@ public struct PushedScreen: Equatable, Sendable {
   public static func == (a: PushedScreen, b: PushedScreen) -> Bool { a.screen.id == b.screen.id }
 }
 
-/// One entry of the help bar and of the help overlay: the key as written on screen and what it does.
+/// One entry of a screen's key table (the help bar and the `?` overlay): the keys and what
+/// they do.
+///
+/// `keys` is written once, in English key names ("→/Space", "Home/End", "PgUp/PgDn", "[ ]",
+/// "1-4", "BSpace"): `label(_:)` names them in the screen's language (Espacio, Inicio/Fin,
+/// RePág/AvPág, Retroceso) and `matches` reads them as `Key`s, so a test can check that every
+/// key a screen's `update` acts on is in its table.
 public struct KeyHint: Equatable, Sendable {
   public var keys: String
   public var action: String
@@ -38,6 +52,68 @@ public struct KeyHint: Equatable, Sendable {
     self.keys = keys
     self.action = action
   }
+
+  /// The keys as written on screen in `lang`.
+  public func label(_ lang: Lang) -> String {
+    var out = ""
+    var token = ""
+    func flush() {
+      out += KeyHint.names[token].map { lang == .en ? $0.en : $0.es } ?? token
+      token = ""
+    }
+    for ch in keys {
+      if ch == " " || (ch == "/" && !token.isEmpty) {
+        flush()
+        out.append(ch)
+      } else {
+        token.append(ch)
+      }
+    }
+    flush()
+    return out
+  }
+
+  /// The keys this entry stands for; nil when `keys` holds a name this type does not know
+  /// (a test then fails: a key table must say exactly which keys it means).
+  public var matches: [Key]? {
+    var result: [Key] = []
+    let arrows: [Character: Key] = ["←": .left, "→": .right, "↑": .up, "↓": .down]
+    // "/" separates keys ("k/K"); alone it is the key itself.
+    let tokens = keys.split(separator: " ").flatMap { word in
+      word == "/" ? [String(word)] : word.split(separator: "/").map(String.init)
+    }
+    for token in tokens {
+      let chars = Array(token)
+      if token == "Chars" {
+        // Text being typed: every printable character.
+        result += (32...126).map { .char(Character(UnicodeScalar(UInt8($0)))) }
+      } else if let named = KeyHint.namedKeys[token] {
+        result.append(named)
+      } else if chars.count == 1 {
+        result.append(arrows[chars[0]] ?? .char(chars[0]))
+      } else if chars.allSatisfy({ arrows[$0] != nil }) {
+        result += chars.map { arrows[$0]! }
+      } else if chars.count == 3, chars[1] == "-", let a = chars[0].asciiValue, let b = chars[2].asciiValue, a < b {
+        result += (a...b).map { .char(Character(UnicodeScalar($0))) }
+      } else {
+        return nil
+      }
+    }
+    return result
+  }
+
+  /// Key names and how each language writes them on screen.
+  static let names: [String: (en: String, es: String)] = [
+    "Space": ("Space", "Espacio"), "Home": ("Home", "Inicio"), "End": ("End", "Fin"),
+    "PgUp": ("PgUp", "RePág"), "PgDn": ("PgDn", "AvPág"), "BSpace": ("Backspace", "Retroceso"),
+    "Del": ("Del", "Supr"), "Enter": ("Enter", "Enter"), "Esc": ("Esc", "Esc"), "Tab": ("Tab", "Tab"),
+    "BTab": ("Shift+Tab", "Mayús+Tab"), "Chars": ("a-z 0-9 ./", "a-z 0-9 ./"),
+  ]
+
+  static let namedKeys: [String: Key] = [
+    "Space": .char(" "), "Home": .home, "End": .end, "PgUp": .pageUp, "PgDn": .pageDown,
+    "BSpace": .backspace, "Del": .delete, "Enter": .enter, "Esc": .escape, "Tab": .tab, "BTab": .backTab,
+  ]
 }
 
 /// What every view needs besides its own model: the language and the colours.
@@ -46,10 +122,16 @@ public struct Env: Sendable {
   public var theme: Theme
   /// Quiz progress: saved by the quiz screen, read by Home's suggestion.
   public var quizProgress: any QuizProgressKeeper
-  public init(lang: Lang, theme: Theme, quizProgress: any QuizProgressKeeper = MemoryProgressKeeper()) {
+  /// The training screen's last settings, kept by the app (`Command.keepTrainingSettings`).
+  public var trainingSettings: TrainingSettingsKeeper
+  public init(
+    lang: Lang, theme: Theme, quizProgress: any QuizProgressKeeper = MemoryProgressKeeper(),
+    trainingSettings: TrainingSettingsKeeper = TrainingSettingsKeeper()
+  ) {
     self.lang = lang
     self.theme = theme
     self.quizProgress = quizProgress
+    self.trainingSettings = trainingSettings
   }
 
   /// The text of a catalog entry in the current language, `{0}`, `{1}`... filled with `args`.
@@ -73,10 +155,14 @@ public protocol Screen: Sendable {
   func status(_ env: Env) -> String
   mutating func update(_ msg: Msg, env: Env) -> Effect
   func view(into canvas: inout Canvas, area: Rect, env: Env)
-  /// Keys shown in the help bar, most important first.
+  /// The screen's key table in its current state: every key `update` acts on, most important
+  /// first. The help bar shows as many as fit; the `?` overlay (`HelpOverlay`) shows them all.
   func hints(_ env: Env) -> [KeyHint]
   /// Paragraphs for the `?` overlay, above the full list of keys.
   func helpText(_ env: Env) -> [String]
+  /// Every key the screen takes in any of its states, for the `?` overlay (the help bar shows
+  /// only `hints`, those of the moment). Default: `hints`.
+  func allHints(_ env: Env) -> [KeyHint]
   /// Seconds between ticks while animating, nil when idle (the app then sleeps on keys).
   var tickInterval: Double? { get }
   /// True while the screen reads text (cell editing): q, ? and Esc then belong to the screen.
@@ -86,6 +172,7 @@ public protocol Screen: Sendable {
 extension Screen {
   public func status(_ env: Env) -> String { "" }
   public func helpText(_ env: Env) -> [String] { [] }
+  public func allHints(_ env: Env) -> [KeyHint] { hints(env) }
   public var tickInterval: Double? { nil }
   public var capturesAllKeys: Bool { false }
 }
@@ -140,7 +227,7 @@ public struct Lesson: Sendable {
     Lesson(
       id: "training", title: T.lessonTraining, blurb: T.lessonTrainingBlurb,
       command: "convplay train --model course1"
-    ) { _ in TrainingScreen() },
+    ) { env in TrainingScreen(settings: env.trainingSettings.load()) },
     Lesson(id: "quiz", title: T.lessonQuiz, blurb: T.lessonQuizBlurb, command: "convplay quiz") { env in
       QuizScreen.practice(env: env)
     },

@@ -31,8 +31,8 @@ struct StepClock: Equatable, Sendable {
     case .key(.char("p")):
       if index == last && !playing { index = 0 }
       playing.toggle()
-    case .key(.char("+")), .key(.char("=")): speedIndex = min(playSpeeds.count - 1, speedIndex + 1)
-    case .key(.char("-")), .key(.char("_")): speedIndex = max(0, speedIndex - 1)
+    case .key(.char("+")): speedIndex = min(playSpeeds.count - 1, speedIndex + 1)
+    case .key(.char("-")): speedIndex = max(0, speedIndex - 1)
     default:
       return false
     }
@@ -46,10 +46,11 @@ struct StepClock: Equatable, Sendable {
     return s
   }
 
-  static func hints(_ env: Env) -> [KeyHint] {
+  /// The clock's keys; p says what it will do now (play, or pause while playing).
+  func hints(_ env: Env) -> [KeyHint] {
     [
       KeyHint("→/Space", env.t(T.keyNext)), KeyHint("←", env.t(T.keyPrev)),
-      KeyHint("Home/End", env.t(T.keyFirstLast)), KeyHint("p", env.t(T.keyPlay)),
+      KeyHint("Home/End", env.t(T.keyFirstLast)), KeyHint("p", env.t(playing ? T.keyPause : T.keyPlay)),
       KeyHint("+/-", env.t(T.keySpeed)),
     ]
   }

@@ -27,6 +27,7 @@ public typealias Tr = T
 public enum T: String, CaseIterable, Sendable {
   case homeTitle, homeIntro, lessonsHeading, comingTag, comingSoon, comingExplain, pressEnter
   case meanwhile, onCommandLine, languageLine, helpHome, tooSmall, helpTitle, keysHeading, closeHelp
+  case helpScroll
   case lessonConv, lessonConvBlurb, lessonPadding, lessonPaddingBlurb, lessonPooling
   case lessonPoolingBlurb, lessonRGB, lessonRGBBlurb, lessonImage, lessonImageBlurb
   case lessonTraining, lessonTrainingBlurb, lessonQuiz, lessonQuizBlurb, lessonSummary
@@ -37,7 +38,7 @@ public enum T: String, CaseIterable, Sendable {
   case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
   case sumVolumesTitle, sumProblem, sumGray, keySumLayer, keySumPage, keySumFreeze, keySumModel
   case keySumMaps, helpSummary1, helpSummary2, helpSummary3
-  case keyNext, keyPrev, keyFirstLast, keyPlay, keySpeed, keyKernel, keyEdit, keyRandom, keyFlip
+  case keyNext, keyPrev, keyFirstLast, keyPlay, keyPause, keySpeed, keyKernel, keyEdit, keyRandom, keyFlip
   case keyInputSize, keyKernelSize, keyInputCols, keyKernelCols, keyPadding, keyStride
   case keyStrideCols, keyDilation, keyHelp, keyQuit, keyBack, keyChoose, keyOpen, keyOpenNumber
   case keyLanguage, keyMoveCell, keyType, keyStore, keyDoneEditing, keyPoolMode, keyPoolSize
@@ -46,6 +47,7 @@ public enum T: String, CaseIterable, Sendable {
   case productsTitle, inputTitle, kernelTitle, outputTitle, windowTitle, paddedTo, flippedTag
   case inputWord, kernelWord, outputWord, rowsWord, colsWord, onWord, custom, parameters, settings
   case crossCorrelation, trueConvolution, outputSize, paddingSides, floorWhy, sameAsymmetric
+  case timesOne, timesMany, lastOne, lastMany
   case kernelTooLarge, notANumber, inputLimits, kernelLimits, poolLimits, filterLimits
   case editingCell, inputKernelTargets, channelTargets
   case poolSettings, noParameters, courseShrink
@@ -53,7 +55,7 @@ public enum T: String, CaseIterable, Sendable {
   case quizOneChannel, quizPoolChannels, quizMore, quizSeed, keyQuizSubmit, keyQuizErase, keyQuizTopic
   case keyQuizLevel, keyQuizNext, keyQuizShow, keyQuizScroll, keyBackToQuiz, helpQuiz1, helpQuiz2
   case homeSuggest, homeSuggestNew
-  case rgbInputLabel, rgbFilterLabel, rgbOutputLabel
+  case rgbInputLabel, rgbFilterLabel, rgbFilterShort, rgbOutputLabel
   case helpConv1, helpConv2, helpPadding1, helpPadding2, helpPooling1, helpPooling2
   case helpRGB1, helpRGB2
   case presetIdentity, presetSharpen, presetEdge, presetLaplacian4, presetEdgeHorizontal
@@ -66,6 +68,8 @@ public enum T: String, CaseIterable, Sendable {
   case labSaveFailed, labOpenFailed, labTooLarge, labPickerTitle, labNoFiles, labNormClip, labNormAbs
   case labNormMinmax, labNormOffset, keyLabView, keyLabNormalize, keyLabCursor, keyLabZoom
   case keyLabPatch, keyLabSave, keyLabOpen, helpLab1, helpLab2, helpLab3
+  case labKeyUp, labKeyTypePath, labKeyCancelPath, labKeyPage, labPathLabel, labNoSuchPath
+  case labFilteredShort, labErrorCorrupt, labErrorUnsupported, labErrorTooLarge, labErrorIO, labErrorMemory
   // Training dashboard and draw-a-digit.
   case trModel, trDataset, trEpochs, trBatch, trOptimizer, trLearningRate, trImages, trAll, trSummaryTitle
   case trLayerHeader, trOutputShape, trParamHeader, trTotalParams, trDataFound, trDataMissing, trOfferFetch
@@ -81,6 +85,9 @@ public enum T: String, CaseIterable, Sendable {
   case trKeyFilterMode, trFiltersColor, trFiltersChannels, trFrozenTag, helpTraining3, trMapsTitleImage, trPhaseCounts, trFrozenMark
   case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
   case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
+  // Training dashboard: leaving a run, the spec field, after a run, axes and scales.
+  case trKeyConfirmLeave, trKeyKeepTraining, trConfirmLeave, trKeyCancelSpec, trKeyDeleteChar
+  case trKeyResume, trKeyEdit, keyQuizClear, trHelpSpecChars, trHelpSpecEnter, trHelpSpecEsc, trHelpSpecErase, trHelpPause, trHelpStop, trHelpConfirm, trHelpSave, trHelpEdit, trHelpView, trHelpDigit, trHelpColor, trKeyAsksLeave, sumDenseShape, sumGlobalPoolShape, sumSetsShape, trEpochAxis, trConfusionLegend, trConfusionErrors, trMapsShown
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -103,21 +110,23 @@ public enum T: String, CaseIterable, Sendable {
                               "Esta lección aún no está en esta versión: a la derecha, lo que mostrará.")
     case .comingExplain: return ("Coming in a later version of convplay.",
                                  "Llegará en una próxima versión de convplay.")
-    case .pressEnter: return ("Press Enter to open.", "Pulsa Enter para abrir.")
-    case .meanwhile: return ("Meanwhile, on the command line:", "Mientras tanto, en la línea de órdenes:")
-    case .onCommandLine: return ("The same on the command line:", "Lo mismo en la línea de órdenes:")
+    case .pressEnter: return ("Press Enter to open.", "Presionar Enter para abrir.")
+    case .meanwhile: return ("Meanwhile, on the command line:", "Mientras tanto, en la línea de comandos:")
+    case .onCommandLine: return ("The same on the command line:", "Lo mismo en la línea de comandos:")
     case .languageLine: return ("Language: {0}   (l: {1})", "Idioma: {0}   (l: {1})")
     case .helpHome: return ("Choose a lesson with the arrows (or its number) and press Enter. In every lesson the bottom lines list its keys; ? explains the screen, q or Esc comes back here.",
-                            "Elige una lección con las flechas (o su número) y pulsa Enter. En cada lección las líneas de abajo muestran sus teclas; ? explica la pantalla, q o Esc vuelve aquí.")
+                            "Elegir una lección con las flechas (o con su número) y presionar Enter. En cada lección, las líneas de abajo muestran sus teclas; ? explica la pantalla, y q o Esc vuelve aquí.")
     case .tooSmall: return ("convplay needs a terminal of at least {0}x{1} (this one is {2}x{3}). Enlarge the window, or press q to quit.",
-                            "convplay necesita un terminal de al menos {0}x{1} (este mide {2}x{3}). Agranda la ventana o pulsa q para salir.")
+                            "convplay necesita una terminal de al menos {0}x{1} (esta mide {2}x{3}). Agrandar la ventana o presionar q para salir.")
     case .helpTitle: return ("Help: {0}", "Ayuda: {0}")
     case .keysHeading: return ("Keys", "Teclas")
-    case .closeHelp: return ("Press any key to close this help.", "Pulsa cualquier tecla para cerrar la ayuda.")
+    case .closeHelp: return ("Press any key to close this help.", "Presionar cualquier tecla para cerrar la ayuda.")
+    case .helpScroll: return ("lines {0}-{1} of {2} · ↑↓ PgUp PgDn scroll · other keys close",
+                              "líneas {0}-{1} de {2} · ↑↓ RePág AvPág: desplazar · otra tecla: cerrar")
 
     case .lessonConv: return ("Convolution, cell by cell", "Convolución, celda a celda")
     case .lessonConvBlurb: return ("The kernel slides over the input; each output cell is the sum of the products under the window. Starts on the course's 5x5 example with the sharpen kernel: the first cell is 266.",
-                                   "El kernel se desliza sobre la entrada; cada celda de la salida es la suma de los productos bajo la ventana. Empieza con el ejemplo 5x5 del curso y el kernel de enfoque: la primera celda es 266.")
+                                   "El kernel se desliza sobre la entrada; cada celda de la salida es la suma de los productos bajo la ventana. La lección empieza con el ejemplo 5x5 del curso y el kernel de realce: la primera celda es 266.")
     case .lessonPadding: return ("Padding and stride", "Padding y stride")
     case .lessonPaddingBlurb: return ("A ring of zeros (valid, same, N), the stride and the dilation, and the output size formula (N + 2P - K)/S + 1 with the numbers filled in.",
                                       "Un anillo de ceros (valid, same, N), el stride y la dilatación, y la fórmula del tamaño de salida (N + 2P - K)/S + 1 con los números.")
@@ -129,16 +138,16 @@ public enum T: String, CaseIterable, Sendable {
                                   "Tres canales de color, un filtro con un kernel por canal, las sumas parciales más el bias, varios filtros que dan una salida de profundidad F, y el número de parámetros.")
     case .lessonImage: return ("Image lab", "Laboratorio de imágenes")
     case .lessonImageBlurb: return ("Apply kernels to real photos and see the feature maps.",
-                                    "Aplica kernels a fotos reales y mira los mapas de características.")
+                                    "Aplicar kernels a fotos reales y ver los mapas de características.")
     case .lessonTraining: return ("Training", "Entrenamiento")
     case .lessonTrainingBlurb: return ("Train the course's models on MNIST and watch loss and accuracy live.",
-                                       "Entrena los modelos del curso con MNIST y sigue la pérdida y la precisión en vivo.")
+                                       "Entrenar los modelos del curso con MNIST y seguir en vivo la pérdida (loss) y la exactitud (accuracy).")
     case .lessonQuiz: return ("Quiz", "Cuestionario")
     case .lessonQuizBlurb: return ("Output sizes and parameter counts to work out, checked at once.",
                                    "Tamaños de salida y números de parámetros para calcular, corregidos al momento.")
     case .lessonSummary: return ("Model summary", "Resumen del modelo")
     case .lessonSummaryBlurb: return ("A model layer by layer, as Keras's model.summary() prints it: walk the table with the arrows and see each layer's shapes, output-size formula and parameter count; freeze layers and watch the trainable totals; with a trained model, the feature maps of a picture.",
-                                      "Un modelo capa a capa, como lo imprime model.summary() de Keras: recorre la tabla con las flechas y mira las formas de cada capa, la fórmula del tamaño de salida y el número de parámetros; congela capas y sigue los totales entrenables; con un modelo entrenado, los mapas de características de una imagen.")
+                                      "Un modelo capa a capa, como lo imprime model.summary() de Keras: recorrer la tabla con las flechas y ver las formas de cada capa, la fórmula del tamaño de salida y el número de parámetros; congelar capas y seguir los totales entrenables; con un modelo entrenado, ver los mapas de características de una imagen.")
     case .sumLayerOf: return ("layer {0}/{1}", "capa {0}/{1}")
     case .sumOutputSize: return ("output size", "tamaño de salida")
     case .sumParams: return ("parameters", "parámetros")
@@ -148,20 +157,23 @@ public enum T: String, CaseIterable, Sendable {
     case .sumFrozen: return ("no, frozen: trainable=False (t unfreezes it)", "no, congelada: trainable=False (t la descongela)")
     case .sumNoWeights: return ("no weights to train", "sin pesos que entrenar")
     case .sumKeepsShape: return ("keeps its input's shape", "mantiene la forma de su entrada")
+    case .sumDenseShape: return ("{0}: one value per unit ({1} units)", "{0}: un valor por unidad ({1} unidades)")
+    case .sumGlobalPoolShape: return ("{0}: one average per channel", "{0}: un promedio por canal")
+    case .sumSetsShape: return ("{0}", "{0}")
     case .sumModelInput: return ("the model's input", "la entrada del modelo")
     case .sumFilters: return ("{0} filters", "{0} filtros")
     case .sumUnits: return ("{0} units", "{0} unidades")
-    case .sumPickerTitle: return ("Choose a model", "Elige un modelo")
+    case .sumPickerTitle: return ("Choose a model", "Elegir un modelo")
     case .sumPickerHint: return ("↑↓ choose   Enter open   Esc cancel", "↑↓ elegir   Enter abrir   Esc cancelar")
     case .sumMapsTitle: return ("Feature maps: {0} of {1} channels, {2}", "Mapas de características: {0} de {1} canales, {2}")
     case .sumInputPicture: return ("Input: {0}", "Entrada: {0}")
     case .sumNoMaps: return ("Feature maps need a model with weights: m opens the built-in digits model, or open a saved model: convplay tui --screen summary --model FILE --image PHOTO",
-                             "Los mapas de características necesitan un modelo con pesos: m abre el modelo de dígitos incluido, o abre un modelo guardado: convplay tui --screen summary --model ARCHIVO --image FOTO")
+                             "Los mapas de características necesitan un modelo con pesos: m abre el modelo de dígitos incluido; también se puede abrir un modelo guardado: convplay tui --screen summary --model ARCHIVO --image FOTO")
     case .sumMapsHint: return ("v: feature maps of this layer", "v: mapas de características de esta capa")
     case .sumValuesTitle: return ("{0} values, largest:", "{0} valores, los mayores:")
     case .sumTopClasses: return ("top classes:", "clases más probables:")
-    case .sumDrawnSeven: return ("a 7 drawn by convplay (--image PATH: your own)", "un 7 dibujado por convplay (--image RUTA: el tuyo)")
-    case .sumSamplePicture: return ("the image lab's sample picture (--image PATH: your own)", "la imagen de ejemplo del laboratorio (--image RUTA: la tuya)")
+    case .sumDrawnSeven: return ("a 7 drawn by convplay (--image PATH: your own)", "un 7 dibujado por convplay (--image RUTA: uno propio)")
+    case .sumSamplePicture: return ("the image lab's sample picture (--image PATH: your own)", "la imagen de ejemplo del laboratorio (--image RUTA: una propia)")
     case .sumVolumesTitle: return ("Values per layer (log scale):", "Valores por capa (escala log.):")
     case .sumProblem: return ("Note: {0}", "Nota: {0}")
     case .sumGray: return ("gray", "gris")
@@ -171,7 +183,7 @@ public enum T: String, CaseIterable, Sendable {
     case .keySumModel: return ("model", "modelo")
     case .keySumMaps: return ("feature maps", "mapas")
     case .helpSummary1: return ("Keras's model.summary() table (Trainable is its show_trainable column). The arrows walk it; for the current layer: the shapes in and out, the output size (N + 2P - K)/S + 1 with its numbers, and the parameter count with its formula: 64*3*3*3 + 64 = 1,792 is filters * kernel rows * columns * input channels + one bias per filter.",
-                                 "La tabla de model.summary() de Keras (Trainable es su columna show_trainable). Las flechas la recorren; para la capa actual: las formas de entrada y salida, el tamaño de salida (N + 2P - K)/S + 1 con sus números y el número de parámetros con su fórmula: 64*3*3*3 + 64 = 1,792 es filtros * filas * columnas del kernel * canales de entrada + un bias por filtro.")
+                                 "La tabla de model.summary() de Keras (Trainable es su columna show_trainable). Las flechas la recorren; para la capa actual: las formas de entrada y salida, el tamaño de salida (N + 2P - K)/S + 1 con sus números y el número de parámetros con su fórmula: 64*3*3*3 + 64 = 1.792 es filtros * filas * columnas del kernel * canales de entrada + un bias por filtro.")
     case .helpSummary2: return ("t freezes or unfreezes the layer (layer.trainable = False, as in fine-tuning) and the totals follow; BatchNormalization's moving statistics never train. 'fed by' names the layers an Add or Concatenate joins.",
                                  "t congela o descongela la capa (layer.trainable = False, como en el ajuste fino) y los totales lo siguen; las estadísticas móviles de BatchNormalization nunca se entrenan. 'recibe de' nombra las capas que une un Add o un Concatenate.")
     case .helpSummary3: return ("m chooses another model. A model with weights (digits, or a file saved by train, finetune or import) shows the feature maps a picture makes in each layer: v.",
@@ -180,6 +192,7 @@ public enum T: String, CaseIterable, Sendable {
     case .keyPrev: return ("previous", "anterior")
     case .keyFirstLast: return ("first/last", "primero/último")
     case .keyPlay: return ("play", "reproducir")
+    case .keyPause: return ("pause", "pausa")
     case .keySpeed: return ("speed", "velocidad")
     case .keyKernel: return ("kernel", "kernel")
     case .keyEdit: return ("edit", "editar")
@@ -201,7 +214,7 @@ public enum T: String, CaseIterable, Sendable {
     case .keyOpenNumber: return ("open by number", "abrir por número")
     case .keyLanguage: return ("español", "english")
     case .keyMoveCell: return ("move", "mover")
-    case .keyType: return ("type a number", "escribe un número")
+    case .keyType: return ("type a number", "escribir un número")
     case .keyStore: return ("store", "guardar")
     case .keyDoneEditing: return ("stop editing", "terminar")
     case .keyPoolMode: return ("max/avg", "max/avg")
@@ -239,20 +252,24 @@ public enum T: String, CaseIterable, Sendable {
     case .outputSize: return ("Output size", "Tamaño de salida")
     case .paddingSides: return ("{0} above, {1} below, {2} left, {3} right",
                                 "{0} arriba, {1} abajo, {2} a la izquierda, {3} a la derecha")
-    case .floorWhy: return ("{0}: ({1} - {2}) is not a multiple of the stride {3}, so the window fits {4} times and the last {5} never take part: Keras rounds down.",
-                            "{0}: ({1} - {2}) no es múltiplo del stride {3}, así que la ventana cabe {4} veces y las últimas {5} no participan: Keras redondea hacia abajo.")
+    case .floorWhy: return ("{0}: ({1} - {2}) is not a multiple of the stride {3}, so the window fits {4} and {5}: Keras rounds down.",
+                            "{0}: ({1} - {2}) no es múltiplo del stride {3}, así que la ventana cabe {4} y {5}: Keras redondea hacia abajo.")
+    case .timesOne: return ("once", "1 vez")
+    case .timesMany: return ("{0} times", "{0} veces")
+    case .lastOne: return ("the last one is left out", "la última queda fuera")
+    case .lastMany: return ("the last {0} are left out", "las últimas {0} quedan fuera")
     case .sameAsymmetric: return ("{0}: 'same' pads {1} in total, an odd number: Keras puts {2} before and {3} after (the extra zero goes bottom/right).",
                                   "{0}: 'same' rellena {1} en total, un número impar: Keras pone {2} antes y {3} después (el cero de más va abajo/a la derecha).")
     case .kernelTooLarge: return ("{0}: the kernel spans {1} but the padded input has only {2}: make the kernel smaller (<) or the input larger (]).",
-                                  "{0}: el kernel abarca {1} pero la entrada con padding solo tiene {2}: reduce el kernel (<) o agranda la entrada (]).")
+                                  "{0}: el kernel abarca {1} pero la entrada con padding solo tiene {2}: reducir el kernel (<) o agrandar la entrada (]).")
     case .notANumber: return ("That is not a number: type digits, '-' or '.'.",
-                              "Eso no es un número: escribe dígitos, '-' o '.'.")
+                              "Eso no es un número: escribir dígitos, '-' o '.'.")
     case .inputLimits: return ("The input has 3 to 12 rows and columns.", "La entrada tiene de 3 a 12 filas y columnas.")
     case .kernelLimits: return ("The kernel has 1 to 5 rows and columns.", "El kernel tiene de 1 a 5 filas y columnas.")
     case .poolLimits: return ("The pool size goes from 1 to 5.", "El tamaño del pool va de 1 a 5.")
     case .filterLimits: return ("From 1 to 4 filters here.", "Aquí, de 1 a 4 filtros.")
     case .editingCell: return ("Editing {0} [{1},{2}]: type a number, Enter stores it.",
-                               "Editando {0} [{1},{2}]: escribe un número, Enter lo guarda.")
+                               "Editando {0} [{1},{2}]: escribir un número; Enter lo guarda.")
     case .inputKernelTargets: return ("input/kernel", "entrada/kernel")
     case .channelTargets: return ("channel", "canal")
     case .poolSettings: return ("pooling {0} {1}, stride {2}, padding {3}",
@@ -264,11 +281,11 @@ public enum T: String, CaseIterable, Sendable {
     case .quizSettings: return ("Topic: {0}   Level: {1}", "Tema: {0}   Nivel: {1}")
     case .quizScore: return ("Score {0}/{1}   Streak {2} (best {3})", "Aciertos {0}/{1}   Racha {2} (mejor {3})")
     case .quizQuestion: return ("Question {0} · {1} · level {2}", "Pregunta {0} · {1} · nivel {2}")
-    case .quizAnswerLabel: return ("Your answer:", "Tu respuesta:")
+    case .quizAnswerLabel: return ("Your answer:", "Respuesta:")
     case .quizTypeFirst: return ("Type an answer first (such as 26x26x64 or 640), then press Enter.",
-                                 "Escribe primero una respuesta (como 26x26x64 o 640) y pulsa Enter.")
+                                 "Escribir primero una respuesta (como 26x26x64 o 640) y presionar Enter.")
     case .quizMixed: return ("mixed", "mezcla")
-    case .quizShowOn: return ("g: see these numbers on the \"{0}\" screen", "g: mira estos números en la pantalla \"{0}\"")
+    case .quizShowOn: return ("g: see these numbers on the \"{0}\" screen", "g: ver estos números en la pantalla \"{0}\"")
     case .quizOneChannel: return ("Quiz: input {0}, {1} filters: one channel and one filter shown.",
                                   "Cuestionario: entrada {0}, {1} filtros: se ve un canal y un filtro.")
     case .quizPoolChannels: return ("Quiz: input {0}: one channel shown (pooling treats each alike).",
@@ -284,16 +301,17 @@ public enum T: String, CaseIterable, Sendable {
     case .keyQuizScroll: return ("scroll", "desplazar")
     case .keyBackToQuiz: return ("back to the quiz", "volver al cuestionario")
     case .helpQuiz1: return ("Work out the answer and type it: a shape as 26x26x64, 26, 26, 64 or (None, 26, 26, 64); a count as 640 or 649,775. Enter checks it against the engine and explains it with the formula and the numbers filled in.",
-                             "Calcula la respuesta y escríbela: una forma como 26x26x64, 26, 26, 64 o (None, 26, 26, 64); un número como 640 o 649,775. Enter la comprueba con el motor y la explica con la fórmula y los números.")
+                             "Calcular la respuesta y escribirla: una forma como 26x26x64, 26, 26, 64 o (None, 26, 26, 64); un número como 640 o 649,775. Enter la comprueba con el motor y la explica con la fórmula y los números.")
     case .helpQuiz2: return ("Tab chooses the topic, the arrows the level (1 to 3). After answering, g opens the screen that shows the question with its numbers loaded (q comes back), Enter asks the next one. Progress per topic is saved after each answer; Home suggests the weakest topic.",
                              "Tab elige el tema, las flechas el nivel (1 a 3). Tras responder, g abre la pantalla que muestra la pregunta con sus números (q vuelve), Enter pasa a la siguiente. El progreso por tema se guarda tras cada respuesta; Inicio sugiere el tema más flojo.")
     case .homeSuggest: return ("Quiz: practise {0} next ({1} of {2} right so far).",
-                               "Cuestionario: practica {0} ahora ({1} de {2} aciertos hasta ahora).")
+                               "Cuestionario: practicar {0} ahora ({1} de {2} aciertos hasta ahora).")
     case .homeSuggestNew: return ("Quiz: start with {0}; your progress per topic is kept.",
-                                  "Cuestionario: empieza por {0}; se guarda tu progreso por tema.")
+                                  "Cuestionario: empezar por {0}; el progreso por tema se guarda.")
     case .rgbInputLabel: return ("Input {0}: channels R, G, B", "Entrada {0}: canales R, G, B")
     case .rgbFilterLabel: return ("Filter {0}/{1}, bias {2}: one kernel per channel",
                                   "Filtro {0}/{1}, bias {2}: un kernel por canal")
+    case .rgbFilterShort: return ("Filter {0}/{1}, bias {2}", "Filtro {0}/{1}, bias {2}")
     case .rgbOutputLabel: return ("Output {0}: one channel per filter (depth = {1} filters)",
                                   "Salida {0}: un canal por filtro (profundidad = {1} filtros)")
     case .helpConv1: return ("The kernel window (highlighted) slides over the input. Each step multiplies every input cell under the window by the kernel weight above it and adds the products: that sum is one output cell, written as the course writes it.",
@@ -352,15 +370,15 @@ public enum T: String, CaseIterable, Sendable {
     case .labZoom: return ("zoom {0}x", "zoom {0}x")
     case .labSample: return ("built-in sample picture", "imagen de ejemplo incorporada")
     case .labValues: return ("result {0} ... {1}", "resultado {0} ... {1}")
-    case .labPatch: return ("Pixel ({0},{1}) gray", "Píxel ({0},{1}) gris")
+    case .labPatch: return ("Pixel [{0},{1}] gray", "Píxel [{0},{1}] gris")
     case .labGrayValue: return ("gray {0}", "gris {0}")
     case .labFilterAt: return ("filter {0} -> pixel {1}", "filtro {0} -> píxel {1}")
-    case .labPatchHint: return ("c: step the kernel over this patch", "c: pasa el kernel por este trozo")
+    case .labPatchHint: return ("c: step the kernel over this patch", "c: pasar el kernel por este trozo")
     case .labSaved: return ("Saved {0} ({1})", "Guardado {0} ({1})")
     case .labSaveFailed: return ("Cannot save: {0}", "No se puede guardar: {0}")
     case .labOpenFailed: return ("Cannot open {0}", "No se puede abrir {0}")
     case .labTooLarge: return ("{0} is {1}x{2} pixels, over the lab's {3} megapixels: make it smaller first.",
-                               "{0} tiene {1}x{2} píxeles, más que los {3} megapíxeles del laboratorio: redúcela antes.")
+                               "{0} tiene {1}x{2} píxeles, más que los {3} megapíxeles del laboratorio: reducirla antes.")
     case .labPickerTitle: return ("Open an image from {0}", "Abrir una imagen de {0}")
     case .labNoFiles: return ("No PNG or JPEG files in this folder.", "No hay archivos PNG ni JPEG en esta carpeta.")
     case .labNormClip: return ("(clamp to 0-255)", "(recorta a 0-255)")
@@ -374,16 +392,28 @@ public enum T: String, CaseIterable, Sendable {
     case .keyLabPatch: return ("patch in conv", "trozo en conv")
     case .keyLabSave: return ("save PNG", "guardar PNG")
     case .keyLabOpen: return ("open file", "abrir archivo")
+    case .labKeyUp: return ("parent folder", "carpeta superior")
+    case .labKeyTypePath: return ("type a path", "escribir una ruta")
+    case .labKeyCancelPath: return ("back to the list", "volver a la lista")
+    case .labKeyPage: return ("10 entries", "10 entradas")
+    case .labFilteredShort: return ("Filtered: {0}", "Filtrada: {0}")
+    case .labErrorCorrupt: return ("not a readable image", "no es una imagen PNG o JPEG legible")
+    case .labErrorUnsupported: return ("unsupported image", "tipo de imagen no admitido")
+    case .labErrorTooLarge: return ("{0}x{1} pixels, over {2}", "{0}x{1} píxeles, más de {2}")
+    case .labErrorIO: return ("cannot read or write the file", "no se puede leer o escribir el archivo (¿existe?, ¿hay permiso?)")
+    case .labErrorMemory: return ("out of memory", "no hay memoria suficiente")
+    case .labPathLabel: return ("Path:", "Ruta:")
+    case .labNoSuchPath: return ("{0}: no such file or folder", "{0}: no existe ese archivo ni esa carpeta")
     case .helpLab1: return ("A picture is a matrix of numbers per channel (0 black ... 255 white). Views: 1 original; 2 gray by the mean (R+G+B)/3 and by the eye's weights 0.3R+0.59G+0.11B; 3 the R, G and B channels drawn with the Reds, Greens and Blues colour maps; 4 a kernel slid over the gray picture (padding 'same'), beside the original.",
                             "Una imagen es una matriz de números por canal (0 negro ... 255 blanco). Vistas: 1 original; 2 gris por la media (R+G+B)/3 y por los pesos del ojo 0.3R+0.59G+0.11B; 3 los canales R, G y B con los mapas de color Reds, Greens y Blues; 4 un kernel deslizado sobre la imagen gris (padding 'same'), junto al original.")
     case .helpLab2: return ("A filter gives any real numbers, negative ones too; n chooses how they become pixels: clip, abs (edges of both signs bright), minmax (the result's own range) or offset (128 + x, zero is mid-gray). k cycles the presets, e edits the kernel's weights.",
                             "Un filtro da números reales cualesquiera, también negativos; n elige cómo se convierten en píxeles: clip, abs (bordes de ambos signos claros), minmax (el rango del propio resultado) u offset (128 + x, el cero es gris medio). k recorre los kernels, e edita sus pesos.")
-    case .helpLab3: return ("The arrows move the inspector's cursor: the panel shows the gray values of the 5x5 patch around it, as the course's 'pixel value' slide, and c opens that patch in the convolution screen. + and - zoom, 0 fits; s saves what is shown as lab-<view>.png in the current folder; o opens another PNG or JPEG.",
-                            "Las flechas mueven el cursor del inspector: el panel muestra los valores de gris del trozo 5x5 que lo rodea, como la diapositiva del curso sobre el valor de un píxel, y c abre ese trozo en la pantalla de convolución. + y - hacen zoom, 0 ajusta; s guarda lo que se ve como lab-<vista>.png en la carpeta actual; o abre otro PNG o JPEG.")
+    case .helpLab3: return ("The arrows move the inspector's cursor: the panel shows the gray values of the 5x5 patch around pixel [row, col] (numbered as the course numbers a matrix's cells), as the course's 'pixel value' slide, and c opens that patch in the convolution screen. + and - zoom, 0 fits; s saves what is shown as lab-<view>.png in the current folder; o opens another PNG or JPEG: Enter opens a file or a folder, ← goes up, / types a path.",
+                            "Las flechas mueven el cursor del inspector: el panel muestra los valores de gris del trozo 5x5 alrededor del píxel [fila, columna] (numerado como el curso numera las celdas de una matriz), como la diapositiva del curso sobre el valor de un píxel, y c abre ese trozo en la pantalla de convolución. + y - hacen zoom, 0 ajusta; s guarda lo que se ve como lab-<vista>.png en la carpeta actual; o abre otro PNG o JPEG: Enter abre un archivo o una carpeta, ← sube, / permite escribir una ruta.")
     case .trModel: return ("Model",
                          "Modelo")
     case .trDataset: return ("Data set",
-                           "Conjunto de datos")
+                           "Datos")
     case .trEpochs: return ("Epochs",
                           "Épocas")
     case .trBatch: return ("Batch",
@@ -391,7 +421,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trOptimizer: return ("Optimizer",
                              "Optimizador")
     case .trLearningRate: return ("Learning rate",
-                                "Tasa de aprendizaje")
+                                "Learning rate")
     case .trImages: return ("Images",
                           "Imágenes")
     case .trAll: return ("all",
@@ -403,15 +433,15 @@ public enum T: String, CaseIterable, Sendable {
     case .trOutputShape: return ("Output shape",
                                "Forma de salida")
     case .trParamHeader: return ("Param #",
-                               "Parám. #")
+                               "Param #")
     case .trTotalParams: return ("Total params: {0} (trainable: {1})",
-                               "Parámetros totales: {0} (entrenables: {1})")
+                               "Parámetros: {0} (entrenables: {1})")
     case .trDataFound: return ("{0}: found on this computer.",
-                             "{0}: encontrado en este equipo.")
+                             "{0}: encontrado en esta computadora.")
     case .trDataMissing: return ("The {0} data set is not on this computer. Get it with:",
-                               "El conjunto {0} no está en este equipo. Descárgalo con:")
+                               "El conjunto {0} no está en esta computadora. Para descargarlo:")
     case .trOfferFetch: return ("Press f to download it now.",
-                              "Pulsa f para descargarlo ahora.")
+                              "Presionar f para descargarlo ahora.")
     case .trFetching: return ("Downloading {0}: file {1} of {2}",
                             "Descargando {0}: archivo {1} de {2}")
     case .trFetched: return ("Downloaded and checked: ready to train.",
@@ -419,7 +449,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trPressStart: return ("Enter starts training; ↑↓ choose a setting, ←→ change it.",
                               "Enter empieza el entrenamiento; ↑↓ eligen un ajuste, ←→ lo cambian.")
     case .trTypeSpec: return ("Type a model spec (Enter: use it, Esc: cancel):",
-                            "Escribe una especificación de modelo (Enter: usarla, Esc: cancelar):")
+                            "Escribir una especificación de modelo (Enter: usarla, Esc: cancelar):")
     case .trSpecExample: return ("for example: conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)",
                                "por ejemplo: conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)")
     case .trEpochBar: return ("Epoch {0}/{1}",
@@ -445,7 +475,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trSplitCounts: return ("{0} train / {1} val / {2} test",
                                "{0} entren. / {1} valid. / {2} prueba")
     case .trTestAccuracy: return ("test accuracy",
-                                "precisión en prueba")
+                                "accuracy en prueba")
     case .trViewCurves: return ("Curves",
                               "Curvas")
     case .trViewConfusion: return ("Confusion",
@@ -457,7 +487,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trLoss: return ("Loss",
                         "Pérdida (loss)")
     case .trAccuracy: return ("Accuracy",
-                            "Precisión (accuracy)")
+                            "Accuracy")
     case .trLegend: return ("{0} train   {1} validation   {2} test",
                           "{0} entrenamiento   {1} validación   {2} prueba")
     case .trAfterEpoch: return ("Shown after the first epoch.",
@@ -468,14 +498,14 @@ public enum T: String, CaseIterable, Sendable {
                                "Mal clasificados (real → predicho)")
     case .trNoErrors: return ("No test image was misclassified.",
                             "Ninguna imagen de prueba mal clasificada.")
-    case .trFiltersTitle: return ("First-layer filters: {0} of {1}",
-                                "Filtros de la primera capa: {0} de {1}")
+    case .trFiltersTitle: return ("First-layer filters: {0} of {1}, {2}",
+                                "Filtros de la primera capa: {0} de {1}, {2}")
     case .trNoFilters: return ("The first layer has no weights to show.",
                              "La primera capa no tiene pesos que mostrar.")
-    case .trMapsTitle: return ("Feature maps of a {0} (predicted {1}; [ ] choose the digit)",
-                             "Mapas de características de un {0} (predicho {1}; [ ] eligen el dígito)")
+    case .trMapsTitle: return ("Feature maps of a {0} (predicted {1})",
+                             "Mapas de características de un {0} (predicho {1})")
     case .trNoMaps: return ("No convolution first: no feature maps (try cnn or convnet).",
-                          "Sin convolución al principio: no hay mapas de características (prueba cnn o convnet).")
+                          "Sin convolución al principio: no hay mapas de características (probar cnn o convnet).")
     case .trSaved: return ("Saved {0}: convplay predict IMAGE --weights {0}",
                          "Guardado {0}: convplay predict IMAGEN --weights {0}")
     case .trKeyStart: return ("start",
@@ -503,7 +533,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trFreezeEpochs: return ("Frozen epochs",
                                 "Épocas congel.")
     case .trFinetuneEpochs: return ("Joint epochs",
-                                  "Épocas juntas")
+                                  "Épocas conjuntas")
     case .trTrainableHeader: return ("Trainable",
                                    "Entrenable")
     case .trNonTrainable: return ("non-trainable: {0}",
@@ -531,8 +561,8 @@ public enum T: String, CaseIterable, Sendable {
                                 "en color (gris = 0)")
     case .trFiltersChannels: return ("R G B channels apart",
                                    "canales R G B por separado")
-    case .trMapsTitleImage: return ("Feature maps of this {0} (predicted {1}; [ ] another class)",
-                                  "Mapas de características de este {0} (predicho {1}; [ ] otra clase)")
+    case .trMapsTitleImage: return ("Feature maps of this {0} (predicted {1})",
+                                  "Mapas de características de este {0} (predicho {1})")
     case .trFrozenMark: return ("(* frozen)",
                               "(* congelada)")
     case .trFrozenTag: return ("frozen",
@@ -540,15 +570,15 @@ public enum T: String, CaseIterable, Sendable {
     case .helpTraining3: return ("Colour images (CIFAR-10, a folder) have 3 channels, so each first-layer filter has 3 kernels: c shows them as one colour picture or the R, G, B kernels apart. Fine-tuning (the model row's last choice, or tui --screen train --finetune) reuses a trained base: phase 1 trains only the new head (the base is frozen: non-trainable), phase 2 trains every layer at a tenth of the rate; view 5 shows which layers train.",
                                  "Las imágenes en color (CIFAR-10, una carpeta) tienen 3 canales, así que cada filtro de la primera capa tiene 3 kernels: c los muestra como una imagen en color o los kernels R, G, B por separado. El ajuste fino (la última opción de la fila del modelo, o tui --screen train --finetune) reutiliza una base entrenada: la fase 1 entrena solo la nueva cabeza (la base está congelada: no entrenable), la fase 2 entrena todas las capas con una décima parte de la tasa; la vista 5 muestra qué capas entrenan.")
     case .helpTraining1: return ("Train a network as Keras's model.fit does: the images go through the network in batches; after each batch the optimizer nudges the weights to lower the loss. After each epoch (one pass over the training images) the held-out validation images and the test set measure how well it generalizes.",
-                               "Entrena una red como model.fit de Keras: las imágenes pasan por la red en lotes; tras cada lote el optimizador ajusta los pesos para bajar la pérdida. Tras cada época (una pasada por las imágenes de entrenamiento) las imágenes de validación y el conjunto de prueba miden cuánto generaliza.")
+                               "Entrenar una red como model.fit de Keras: las imágenes pasan por la red en lotes; tras cada lote el optimizador ajusta los pesos para bajar la pérdida. Tras cada época (una pasada por las imágenes de entrenamiento) las imágenes de validación y el conjunto de prueba miden cuánto generaliza.")
     case .helpTraining2: return ("Views: 1 curves of loss and accuracy, 2 the confusion matrix (which digits are taken for which), 3 misclassified test digits, 4 the first layer's filters and the feature maps they make of one digit. Training runs in the background: keys keep working.",
-                               "Vistas: 1 curvas de pérdida y precisión, 2 la matriz de confusión (qué dígitos se confunden con cuáles), 3 dígitos de prueba mal clasificados, 4 los filtros de la primera capa y los mapas de características que producen para un dígito. El entrenamiento corre en segundo plano: las teclas siguen respondiendo.")
+                               "Vistas: 1 curvas de pérdida y accuracy, 2 la matriz de confusión (qué dígitos se confunden con cuáles), 3 dígitos de prueba mal clasificados, 4 los filtros de la primera capa y los mapas de características que producen para un dígito. El entrenamiento corre en segundo plano: las teclas siguen respondiendo.")
     case .digitTitle: return ("Draw a digit",
-                            "Dibuja un dígito")
+                            "Dibujar un dígito")
     case .digitPrompt: return ("Draw a digit with the keys: arrows move, Space paints, d puts the pen down (moving paints), e erases, c clears.",
-                             "Dibuja un dígito con las teclas: las flechas mueven, Espacio pinta, d baja el lápiz (al moverse pinta), e borra, c limpia.")
-    case .digitPosition: return ("x {0} y {1}",
-                               "x {0} y {1}")
+                             "Dibujar un dígito con las teclas: las flechas mueven, Espacio pinta, d baja el lápiz (al moverse pinta), e borra, c limpia.")
+    case .digitPosition: return ("pixel [{0},{1}]",
+                               "píxel [{0},{1}]")
     case .digitPen: return ("pen: {0} ({1})",
                           "lápiz: {0} ({1})")
     case .digitOn: return ("down",
@@ -558,7 +588,7 @@ public enum T: String, CaseIterable, Sendable {
     case .digitTop: return ("Built-in model, top 3:",
                           "Modelo incluido, 3 mejores:")
     case .digitEmpty: return ("Draw something: the prediction updates as you draw.",
-                            "Dibuja algo: la predicción se actualiza mientras dibujas.")
+                            "Dibujar algo: la predicción se actualiza con cada trazo.")
     case .digitKeyMove: return ("move",
                               "mover")
     case .digitKeyPaint: return ("paint",
@@ -571,6 +601,32 @@ public enum T: String, CaseIterable, Sendable {
                                "limpiar")
     case .helpDigit1: return ("The drawing is prepared as MNIST was made (and as convplay predict prepares a photo): cropped to the digit, scaled to fit 20x20, centred by mass in 28x28. Then the built-in network (Keras's mnist_convnet) gives a probability for each digit.",
                             "El dibujo se prepara como se hizo MNIST (y como convplay predict prepara una foto): recortado al dígito, escalado a 20x20 y centrado por masa en 28x28. Después la red incluida (mnist_convnet de Keras) da una probabilidad a cada dígito.")
+    case .trKeyConfirmLeave: return ("stop and leave", "detener y salir")
+    case .trKeyKeepTraining: return ("keep training", "seguir entrenando")
+    case .trConfirmLeave: return ("Leaving stops this run and discards it. Leave? y: yes, any other key: no",
+                                  "Salir detiene este entrenamiento y lo descarta. ¿Salir? y: sí, otra tecla: no")
+    case .trKeyCancelSpec: return ("cancel", "cancelar")
+    case .trKeyDeleteChar: return ("delete", "borrar")
+    case .trKeyResume: return ("resume", "continuar")
+    case .keyQuizClear: return ("clear", "borrar todo")
+    case .trKeyEdit: return ("settings (new run)", "ajustes (nuevo entrenamiento)")
+    case .trHelpSpecChars: return ("spec field (t): the spec's text, every key", "campo del modelo (t): el texto, todas las teclas")
+    case .trHelpSpecEnter: return ("spec field: use the typed spec", "campo del modelo: usar el modelo escrito")
+    case .trHelpSpecEsc: return ("spec field: cancel", "campo del modelo: cancelar")
+    case .trHelpSpecErase: return ("spec field: delete a character", "campo del modelo: borrar un carácter")
+    case .trHelpPause: return ("during a run: pause / resume", "durante el entrenamiento: pausa / continuar")
+    case .trHelpStop: return ("during a run: stop (the results stay)", "durante el entrenamiento: detener (los resultados quedan)")
+    case .trHelpConfirm: return ("after q during a run: stop it and leave", "tras q durante el entrenamiento: detenerlo y salir")
+    case .trKeyAsksLeave: return ("leave (asks)", "salir (pregunta)")
+    case .trHelpSave: return ("after a run: save the trained model", "tras el entrenamiento: guardar el modelo entrenado")
+    case .trHelpEdit: return ("after a run: back to the settings", "tras el entrenamiento: volver a los ajustes")
+    case .trHelpView: return ("dashboard: curves, confusion, errors, filters, layers", "panel: curvas, confusión, errores, filtros, capas")
+    case .trHelpDigit: return ("filters view: the example whose maps are shown", "vista de filtros: el ejemplo cuyos mapas se ven")
+    case .trHelpColor: return ("filters view, colour images: colour or R G B apart", "vista de filtros, imágenes en color: color o R G B aparte")
+    case .trEpochAxis: return ("epoch", "época")
+    case .trConfusionLegend: return ("Right, % of row:", "Aciertos, % fila:")
+    case .trConfusionErrors: return ("Errors, count:", "Errores, cantidad:")
+    case .trMapsShown: return ("{0} of {1} maps", "{0} de {1} mapas")
     }
   }
 }

@@ -201,12 +201,13 @@ func progressPanel(
     titleStyle: titleStyle, margin: margin)
 }
 
-/// The notice and geometry error that head a lesson's text, in the current language.
-func problemLines(notice: Tr?, error: GeometryError?, env: Env) -> [(String, Style)] {
-  var lines: [(String, Style)] = []
-  if let notice { lines.append((env.t(notice), env.theme.error)) }
-  if let error { lines.append((geometryMessage(error, env), env.theme.error)) }
-  return lines
+/// The notice and geometry error that head a lesson's text, in the current language, wrapped
+/// to `width` columns.
+func problemLines(notice: Tr?, error: GeometryError?, env: Env, width: Int) -> [(String, Style)] {
+  var texts: [String] = []
+  if let notice { texts.append(env.t(notice)) }
+  if let error { texts.append(geometryMessage(error, env)) }
+  return texts.flatMap { wrapText($0, width: width, indent: "  ") }.map { ($0, env.theme.error) }
 }
 
 extension Tensor {
@@ -223,10 +224,116 @@ extension Tensor {
     return t
   }
 
+  /// The same channels cut or grown to rows x cols around the centre cell, which stays the
+  /// centre: cell (KH-1)/2, (KW-1)/2, as Keras centres a kernel. Shrinking sharpen twice leaves
+  /// [5]; growing adds zeros alternately after and before. New cells are 0.
+  func resizedAroundCentre(rows: Int, cols: Int) -> Tensor {
+    let dr = (shape[1] - 1) / 2 - (rows - 1) / 2
+    let dc = (shape[2] - 1) / 2 - (cols - 1) / 2
+    var t = Tensor(zeros: [shape[0], rows, cols])
+    for ch in 0..<shape[0] {
+      for r in 0..<rows {
+        for c in 0..<cols {
+          let (sr, sc) = (r + dr, c + dc)
+          if sr >= 0 && sr < shape[1] && sc >= 0 && sc < shape[2] { t[ch, r, c] = self[ch, sr, sc] }
+        }
+      }
+    }
+    return t
+  }
+
   /// Whole numbers drawn from `range`, same shape.
   func randomized(in range: ClosedRange<Int>, using rng: inout SplitMix64) -> Tensor {
     var values: [Float] = []
     for _ in scalars { values.append(Float(Int.random(in: range, using: &rng))) }
     return Tensor(shape: shape, scalars: values)
+  }
+}
+
+/// The `?` overlay every screen shares: the screen's paragraphs, then its whole key table (each
+/// key named in the screen's language), in a box that fits any canvas from 80x24 up. When the
+/// text is longer than the box it scrolls (`offset`, see `maxOffset`) and says so in its
+/// bottom edge. It clears its box and a one-cell margin around it, so no character of the screen
+/// underneath is left beside the frame.
+public struct HelpOverlay: Sendable {
+  public var title: String
+  public var paragraphs: [String]
+  public var keys: [KeyHint]
+
+  public init(title: String, paragraphs: [String], keys: [KeyHint]) {
+    self.title = title
+    self.paragraphs = paragraphs
+    self.keys = keys
+  }
+
+  /// The box for a canvas of this size: at most 100 columns wide, with a cleared margin of one
+  /// cell (at 80 columns the box and its margin cover every column: no sliver of the screen
+  /// underneath is left at the edges).
+  public static func frame(width: Int, height: Int) -> Rect {
+    let w = max(10, min(width - 2, 100))
+    let h = max(4, height - 2)
+    return Rect(x: (width - w) / 2, y: (height - h) / 2, width: w, height: h)
+  }
+
+  /// Every line of the overlay, for a box `width` columns wide (frame included).
+  public func lines(width: Int, env: Env) -> [(String, Style)] {
+    let theme = env.theme
+    let inner = width - 4
+    var out: [(String, Style)] = []
+    for p in paragraphs {
+      for l in wrapText(p, width: inner) { out.append((l, theme.text)) }
+      out.append(("", theme.text))
+    }
+    out.append((env.t(T.keysHeading), theme.panelTitle))
+    let labels = keys.map { $0.label(env.lang) }
+    let keyWidth = min(labels.map(\.count).max() ?? 1, inner / 3)
+    // Two columns when every entry fits half the box: the whole table then often fits 80x24
+    // without scrolling.
+    let half = inner / 2
+    let entries = zip(labels, keys).map { "  " + $0.0.padding(to: keyWidth) + "  " + $0.1.action }
+    if entries.count > 4 && entries.allSatisfy({ $0.count < half }) {
+      let rows = (entries.count + 1) / 2
+      for i in 0..<rows {
+        let right = i + rows < entries.count ? entries[i + rows] : ""
+        out.append((entries[i].padding(to: half) + right, theme.text))
+      }
+      return out
+    }
+    for (label, hint) in zip(labels, keys) {
+      let lead = "  " + label.padding(to: keyWidth) + "  "
+      // A long action wraps under itself, never under the keys.
+      let wrapped = wrapText(hint.action, width: max(10, inner - lead.count))
+      for (i, l) in wrapped.enumerated() {
+        out.append(((i == 0 ? lead : String(repeating: " ", count: lead.count)) + l, theme.text))
+      }
+    }
+    return out
+  }
+
+  /// Rows of text the box shows at once.
+  static func visibleRows(_ frame: Rect) -> Int { max(1, frame.height - 3) }
+
+  /// The largest useful scroll offset on a canvas of this size.
+  public func maxOffset(width: Int, height: Int, env: Env) -> Int {
+    let f = HelpOverlay.frame(width: width, height: height)
+    return max(0, lines(width: f.width, env: env).count - HelpOverlay.visibleRows(f))
+  }
+
+  /// Draws the overlay from line `offset` (clamped).
+  public func draw(into canvas: inout Canvas, offset: Int, env: Env) {
+    let theme = env.theme
+    let f = HelpOverlay.frame(width: canvas.width, height: canvas.height)
+    canvas.fill(Rect(x: f.x - 1, y: f.y - 1, width: f.width + 2, height: f.height + 2))
+    canvas.box(f, title: title, style: theme.border, titleStyle: theme.panelTitle)
+    let all = lines(width: f.width, env: env)
+    let rows = HelpOverlay.visibleRows(f)
+    let first = min(max(0, offset), max(0, all.count - rows))
+    for (i, (text, style)) in all.dropFirst(first).prefix(rows).enumerated() {
+      canvas.put(text, x: f.x + 2, y: f.y + 1 + i, style: style, maxWidth: f.width - 4)
+    }
+    // The last row inside the box: how to close, and how to scroll when there is more.
+    let footer = all.count > rows
+      ? env.t(T.helpScroll, first + 1, min(all.count, first + rows), all.count) : env.t(T.closeHelp)
+    canvas.put(footer, x: f.x + 2, y: f.maxY - 2, style: theme.muted, maxWidth: f.width - 4)
   }
 }

@@ -131,6 +131,20 @@ public struct Canvas: Sendable {
   /// Whether Unicode symbols (box drawing, arrows, middle dot) may be used.
   public let unicode: Bool
   public private(set) var cells: [Cell]
+  /// Every `put` whose text did not fit (the canvas edge or `maxWidth`) and lost more than
+  /// spaces: where it was written and the whole text. Layout tests read it to find cut words;
+  /// a screen that shortens on purpose does so before `put` (with an ellipsis).
+  public private(set) var truncations: [Truncation] = []
+
+  /// Text `put` could not write whole.
+  public struct Truncation: Hashable, Sendable, CustomStringConvertible {
+    public var x: Int
+    public var y: Int
+    public var text: String
+    /// What was written.
+    public var shown: String
+    public var description: String { "(\(x),\(y)) \"\(shown)\" of \"\(text)\"" }
+  }
 
   public init(width: Int, height: Int, unicode: Bool = true) {
     self.width = max(0, width)
@@ -159,10 +173,15 @@ public struct Canvas: Sendable {
     guard y >= 0, y < height else { return x }
     let limit = min(width, maxWidth.map { x + $0 } ?? width)
     var col = x
+    var written = 0
     for ch in text {
       if col >= limit { break }
       if col >= 0 { cells[y * width + col] = Cell(ch, style) }
       col += 1
+      written += 1
+    }
+    if written < text.count, text.dropFirst(written).contains(where: { $0 != " " }) {
+      truncations.append(Truncation(x: x, y: y, text: text, shown: String(text.prefix(written))))
     }
     return col
   }

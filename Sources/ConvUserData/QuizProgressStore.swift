@@ -64,22 +64,29 @@ public struct QuizProgressStore {
   }
 
   public func save(_ progress: QuizProgress) throws {
-    do {
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    } catch {
-      throw UserDataError(description: "cannot create \(directory.path): \(error.localizedDescription)")
-    }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let data = try encoder.encode(progress) + Data("\n".utf8)
-    let temp = directory.appendingPathComponent(".quiz-progress.json.tmp-\(getpid())")
-    guard FileManager.default.createFile(atPath: temp.path, contents: data) else {
-      throw UserDataError(description: "cannot write \(temp.path)")
-    }
-    if rename(temp.path, file.path) != 0 {
-      let why = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temp)
-      throw UserDataError(description: "cannot replace \(file.path): \(why)")
-    }
+    try writeJSONAtomically(progress, to: file)
+  }
+}
+
+/// Writes `value` as pretty JSON to `file`: a temporary file in the same directory, then a
+/// rename, so a crash or a full disk never leaves half a file. Creates the directory.
+func writeJSONAtomically<T: Encodable>(_ value: T, to file: URL) throws {
+  let directory = file.deletingLastPathComponent()
+  do {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  } catch {
+    throw UserDataError(description: "cannot create \(directory.path): \(error.localizedDescription)")
+  }
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  let data = try encoder.encode(value) + Data("\n".utf8)
+  let temp = directory.appendingPathComponent(".\(file.lastPathComponent).tmp-\(getpid())")
+  guard FileManager.default.createFile(atPath: temp.path, contents: data) else {
+    throw UserDataError(description: "cannot write \(temp.path)")
+  }
+  if rename(temp.path, file.path) != 0 {
+    let why = String(cString: strerror(errno))
+    try? FileManager.default.removeItem(at: temp)
+    throw UserDataError(description: "cannot replace \(file.path): \(why)")
   }
 }

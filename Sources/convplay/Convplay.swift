@@ -73,7 +73,9 @@ struct Convplay: ParsableCommand {
           """)
         return
       }
-      try runInTerminal(PlaygroundApp.home(env: Env(lang: language, theme: Theme(colored: true))))
+      // The same path as `convplay tui`: quiz progress and training settings are read and kept.
+      var tui = try TuiCommand.parse(["--lang", language.rawValue])
+      try tui.run()
     }
   }
 }

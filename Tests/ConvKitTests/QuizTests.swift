@@ -84,6 +84,31 @@ final class QuizTests: XCTestCase {
     }
   }
 
+  /// The size rule is written as the lines below it fill it in: (N + 2P - K)/S + 1 next to
+  /// (32 + 2*1 - 3), and both sides apart next to (28 + 0 + 1 - 3), in both languages.
+  func testTheSizeRuleMatchesTheNumbersFilledIn() throws {
+    var checked = 0
+    for level in 1...3 {
+      for q in questions(.mixed, level: level, seed: 7, count: 200) {
+        switch q.ask {
+        case .convOutput, .poolOutput: break
+        default: continue
+        }
+        for language in QuizLanguage.allCases {
+          let lines = q.explanation(language)
+          let rule = lines[0]
+          XCTAssertFalse(rule.contains("N + P - K"), rule)
+          let symmetric = lines.dropFirst().contains { $0.contains(" + 2*") }
+          let asymmetric = lines.dropFirst().contains { $0.range(of: #"\(\d+ \+ \d+ \+ \d+ - \d+\)"#, options: .regularExpression) != nil }
+          if symmetric && !asymmetric { XCTAssertTrue(rule.contains("(N + 2P - K)/S + 1"), lines.joined(separator: "\n")) }
+          if asymmetric { XCTAssertTrue(rule.contains("P_before + P_after"), lines.joined(separator: "\n")) }
+          checked += 1
+        }
+      }
+    }
+    XCTAssertGreaterThan(checked, 20)
+  }
+
   func testTheCoursesNumbersExplained() throws {
     let conv = QuizGenerator.courseConv
     let shape = try QuizQuestion(kind: .convOutput, level: 1, ask: .convOutput(input: [28, 28, 1], layer: conv))

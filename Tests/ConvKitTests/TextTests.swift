@@ -19,6 +19,17 @@ final class TextTests: XCTestCase {
     XCTAssertEqual(NumberText.grouped(-43264), "-43,264")
   }
 
+  /// Probabilities never print in exponent form: four decimals, or "<0.0001".
+  func testProbabilitiesPrintWithFixedDecimals() {
+    XCTAssertEqual(NumberText.probability(7.98e-10), "<0.0001")
+    XCTAssertEqual(NumberText.probability(0.00004999), "<0.0001")
+    XCTAssertEqual(NumberText.probability(0.00005), "0.0001")
+    XCTAssertEqual(NumberText.probability(0.0), "0.0000")
+    XCTAssertEqual(NumberText.probability(0.9202), "0.9202")
+    XCTAssertEqual(NumberText.probability(0.99996), "1.0000")
+    XCTAssertEqual(NumberText.probability(Float(0.25)), "0.2500")
+  }
+
   func testMatrixParsingSeparatorsCommentsAndChannels() throws {
     let t = try MatrixText.parse("""
       # a comment

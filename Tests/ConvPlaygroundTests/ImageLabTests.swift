@@ -84,12 +84,13 @@ final class ImageLabTests: XCTestCase {
     let a = app(ImageLabScreen(), "Right")
     let s = lab(a)
     let text = a.render(width: 120, height: 40).text
-    XCTAssertTrue(text.contains("Pixel (\(s.cursor.x),\(s.cursor.y)) gray"), text)
+    XCTAssertTrue(text.contains("Pixel [\(s.cursor.row),\(s.cursor.col)] gray"), text)
     let p = s.patch
     XCTAssertEqual(p.values.shape, [1, 5, 5])
-    XCTAssertEqual(p.x, s.cursor.x - 2)
+    XCTAssertEqual(p.col, s.cursor.col - 2)
+    XCTAssertEqual(p.row, s.cursor.row - 2)
     for r in 0..<5 {
-      let row = (0..<5).map { c in NumberText.format(s.gray.planes[0, p.y + r, p.x + c]) }
+      let row = (0..<5).map { c in NumberText.format(s.gray.planes[0, p.row + r, p.col + c]) }
       XCTAssertTrue(text.contains(row.map { String(repeating: " ", count: max(0, 3 - $0.count)) + $0 }.joined(separator: " ")),
                     "patch row \(r) missing")
     }
@@ -160,7 +161,7 @@ final class ImageLabTests: XCTestCase {
     let a = app(ImageLabScreen(), "+ + + Right Right Right Right Right Right")
     let s = lab(a)
     XCTAssertEqual(s.zoom, 8)
-    XCTAssertEqual(s.cursor.x, 48 + 6)
+    XCTAssertEqual(s.cursor.col, 48 + 6)
     let canvas = a.render(width: 100, height: 30)
     XCTAssertTrue(canvas.text.contains("┼"), "the cursor is drawn")
     XCTAssertTrue(canvas.text.contains("zoom 8x"))
@@ -189,7 +190,8 @@ final class ImageLabTests: XCTestCase {
     var a = app(ImageLabScreen(), "o")
     XCTAssertTrue(a.render(width: 80, height: 24).text.contains("b.png"))
     XCTAssertFalse(a.render(width: 80, height: 24).text.contains("notes.txt"))
-    a.send(keys: Key.script("Down Enter"))
+    // The first image is selected: Enter opens it.
+    a.send(keys: Key.script("Enter"))
     XCTAssertEqual(lab(a).fileName, "b.png")
     XCTAssertEqual(lab(a).image, sample.image)
   }

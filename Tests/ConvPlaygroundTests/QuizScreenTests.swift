@@ -78,8 +78,46 @@ final class QuizScreenTests: XCTestCase {
     XCTAssertEqual((a.top as? QuizScreen)?.typed, "")
     a.send(keys: [.escape])
     XCTAssertTrue(a.top is HomeScreen)
-    a.send(keys: [.char("7"), .char("2"), .char("q")])
+    // Once an answer is being typed, q and ? are text; Esc clears, then q leaves.
+    a.send(keys: [.char("7"), .char("2"), .char("q"), .char("?")])
+    XCTAssertTrue(a.top is QuizScreen)
+    XCTAssertFalse(a.showingHelp)
+    XCTAssertEqual((a.top as? QuizScreen)?.typed, "2q?")
+    a.send(keys: [.escape, .char("q")])
     XCTAssertTrue(a.top is HomeScreen)
+  }
+
+  /// PgDn turns whole pages of a long explanation: every line is shown once, in order, none skipped.
+  func testPagingShowsEveryLineOfALongExplanation() throws {
+    for level in 1...3 {
+      for seed in UInt64(1)...30 {
+        var tall = app(QuizScreen(seed: seed, selection: .mixed, level: level))
+        tall.send(keys: typing("1") + [.enter])
+        let full = Self.explanation(tall.render(width: 80, height: 200).text)
+        var short = app(QuizScreen(seed: seed, selection: .mixed, level: level))
+        short.send(keys: typing("1") + [.enter])
+        guard short.render(width: 80, height: 24).text.contains("more lines: PgDn") else { continue }
+        var seen: [String] = []
+        for _ in 0..<40 {
+          for line in Self.explanation(short.render(width: 80, height: 24).text) where !seen.contains(line) || line.isEmpty {
+            seen.append(line)
+          }
+          short.send(.key(.pageDown))
+        }
+        var expected: [String] = []
+        for line in full where !line.isEmpty && !expected.contains(line) { expected.append(line) }
+        XCTAssertEqual(seen.filter { !$0.isEmpty }, expected, "seed \(seed) level \(level)")
+        return
+      }
+    }
+    XCTFail("no question with a long explanation found")
+  }
+
+  /// The lines between the question's verdict and the help bar, without the "more lines" note.
+  static func explanation(_ text: String) -> [String] {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard let verdict = lines.firstIndex(where: { $0.hasPrefix("✗") || $0.hasPrefix("✓") || $0.lowercased().hasPrefix("not quite") || $0.lowercased().hasPrefix("wrong") }) else { return [] }
+    return Array(lines[(verdict + 1)..<(lines.count - 2)]).filter { !$0.contains("more lines: PgDn") }
   }
 
   func testLinkOpensThePaddingScreenWithTheQuestionsNumbers() throws {
@@ -178,7 +216,7 @@ final class QuizScreenTests: XCTestCase {
     let keeper = MemoryProgressKeeper(p)
     XCTAssertEqual(p.weakestTopic, .params)
     for (lang, line) in [(Lang.en, "Quiz: practise params next (1 of 4 right so far)."),
-                         (.es, "Cuestionario: practica parámetros ahora (1 de 4 aciertos hasta ahora).")] {
+                         (.es, "Cuestionario: practicar parámetros ahora (1 de 4 aciertos hasta ahora).")] {
       let home = PlaygroundApp.home(env: Env(lang: lang, theme: Theme(colored: false), quizProgress: keeper))
       let text = home.render(width: 80, height: 24).text
       XCTAssertTrue(text.contains(line), text)

@@ -125,7 +125,7 @@ final class SummaryScreenTests: XCTestCase {
     var a = app(SummaryScreen(model: model, image: image, imageName: "one.png"), keys: "v")
     var text = a.render(width: 80, height: 24).text
     XCTAssertTrue(text.contains("Input: one.png"), text)
-    XCTAssertTrue(text.contains("Feature maps: 32 of 32 channels, 26 x 26"), text)
+    XCTAssertTrue(text.contains("Feature maps: 8 of 32 channels, 26 x 26"), "the title counts the maps drawn: " + text)
     a.send(keys: [.end])
     text = a.render(width: 80, height: 24).text
     XCTAssertTrue(text.contains("top classes:"), text)
@@ -244,5 +244,35 @@ final class SummaryScreenTests: XCTestCase {
       if expected != text { failures.append("\(file.lastPathComponent) differs:\n\(text)") }
     }
     XCTAssert(failures.isEmpty, failures.joined(separator: "\n"))
+  }
+}
+
+/// Every layer's explanation describes its real shape change: "keeps its input's shape" only
+/// when it does (a Dense layer on 43,264 values says 43264 -> 10, one value per unit).
+final class SummaryShapeChangeTests: XCTestCase {
+  func testNoLayerThatChangesTheShapeIsSaidToKeepIt() throws {
+    var checkedDense = 0
+    for entry in ModelZoo.all {
+      let walk = try SummaryWalk(entry.spec, name: entry.name)
+      for (i, row) in walk.rows.enumerated() where !row.isInput {
+        guard let index = row.index else { continue }
+        for lang in Lang.allCases {
+          let app = PlaygroundApp(root: SummaryScreen(spec: entry.spec, layer: index), env: Env(lang: lang, theme: Theme(colored: false)))
+          let text = app.render(width: 100, height: 30).text
+          let keeps = T.sumKeepsShape.text(lang)
+          let changes = row.inputShapes.first != row.outputShape
+          if changes && row.shapeFormula == nil {
+            XCTAssertFalse(text.contains(keeps), "\(entry.name) layer \(i) \(row.name): \(text)")
+            XCTAssertTrue(text.contains(ShapeText.compact(row.inputShapes[0]) + " -> " + ShapeText.compact(row.outputShape)), text)
+          }
+          if !changes { XCTAssertTrue(text.contains(keeps), "\(entry.name) layer \(i) \(row.name)") }
+          if case .layer(.dense(let units, _, _)) = row.op, changes {
+            XCTAssertTrue(text.contains(T.sumDenseShape.text(lang, ["", String(units)]).dropFirst(0).split(separator: ":").last!.trimmingCharacters(in: .whitespaces)), text)
+            checkedDense += 1
+          }
+        }
+      }
+    }
+    XCTAssertGreaterThan(checkedDense, 4)
   }
 }

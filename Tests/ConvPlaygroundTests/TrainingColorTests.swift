@@ -85,7 +85,7 @@ final class TrainingColorTests: XCTestCase {
 
   /// One epoch of synthetic events with colour samples and 3-channel filters.
   func liveColorScreen(lang: Lang = .en) throws -> TrainingScreen {
-    var screen = TrainingScreen(config: cifarConfig(), dataAvailable: true, session: TrainingSession())
+    var screen = TrainingScreen(config: cifarConfig(), dataAvailable: true)
     screen.apply(.loading)
     screen.apply(.loaded(training: 450, validation: 50, test: 500))
     screen.apply(.classes(CIFAR10.classNames))
@@ -157,7 +157,7 @@ final class TrainingColorTests: XCTestCase {
     XCTAssertTrue(colored, "the misclassified images are drawn with colour half blocks")
     try check(app, "training-cifar-errors")
     app.send(.key(.char("4")))
-    XCTAssertTrue(app.render(width: 80, height: 24).text.contains("4 of 3x3x3"))
+    XCTAssertTrue(app.render(width: 80, height: 24).text.contains("4 of 4, 3x3x3"))
     try check(app, "training-cifar-filters")
     app.send(.key(.char("c")))
     XCTAssertEqual((app.top as? TrainingScreen)?.filterMode, .channels)
@@ -252,7 +252,7 @@ final class TrainingColorTests: XCTestCase {
     config.epochs = 3
     config.learningRate = 0.01
     config.limit = 200
-    var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:], session: TrainingSession())
+    var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:])
     XCTAssertEqual(screen.classNames, CIFAR10.classNames)
     run(&screen)
     XCTAssertEqual(screen.history.count, 3)
@@ -283,7 +283,7 @@ final class TrainingColorTests: XCTestCase {
       modelName: "softmax", spec: ModelZoo.named("softmax")!.spec, dataset: .folder(dir.path), epochs: 2, batch: 8,
       folder: FolderSettings(height: 8, width: 8, gray: false, validationSplit: 0.25))
     config.validationSplit = 0
-    var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:], session: TrainingSession())
+    var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:])
     XCTAssertEqual(screen.classNames, ["cat", "dog"])
     XCTAssertEqual(screen.config.spec.inputShape, [8, 8, 3])
     XCTAssertEqual(try screen.config.spec.rows().last?.outputShape, [2])
@@ -307,7 +307,7 @@ final class TrainingColorTests: XCTestCase {
     config.dataDirectory = dir.path
     config.batch = 40
     config.finetune?.plan.batch = 40
-    var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:], session: TrainingSession())
+    var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:])
     run(&screen)
     XCTAssertEqual(screen.history.map(\.epoch), [1, 2])
     XCTAssertEqual(Set(screen.phaseAccuracies.keys), [1, 2])

@@ -33,11 +33,14 @@ final class TrainingScreenTests: XCTestCase {
   }
 
   /// A screen fed the events of epoch 1 and part of epoch 2, with fixed numbers.
-  func liveScreen() throws -> TrainingScreen {
-    var screen = TrainingScreen(config: try config(), dataAvailable: true, session: TrainingSession())
+  func liveScreen() throws -> TrainingScreen { try Self.liveScreen() }
+
+  static func liveScreen() throws -> TrainingScreen {
+    let config = TrainingConfig(modelName: "cnn", spec: ModelZoo.named("cnn")!.spec, epochs: 3, batch: 128)
+    var screen = TrainingScreen(config: config, dataAvailable: true)
     // One real epoch gives an EpochMetrics value; its numbers are then fixed for the snapshot.
-    let net = try Network(spec: ModelSpecParser.parse(Self.conv, inputShape: [28, 28, 1]), seed: 0)
-    var metrics = try XCTUnwrap(net.fit(Self.bars(20), epochs: 1, batchSize: 10, optimizer: Adam()).first)
+    let net = try Network(spec: ModelSpecParser.parse(conv, inputShape: [28, 28, 1]), seed: 0)
+    var metrics = try XCTUnwrap(net.fit(bars(20), epochs: 1, batchSize: 10, optimizer: Adam()).first)
     metrics.loss = 0.6
     metrics.accuracy = 0.8
     metrics.validationLoss = 0.5
@@ -195,17 +198,29 @@ final class TrainingScreenTests: XCTestCase {
     }
   }
 
-  /// Starts the screen's run (Enter) and drains its events as the app loop's tick does, until
-  /// it finishes (a failure fails the test).
-  static func runToTheEnd(_ screen: inout TrainingScreen, env e: Env, timeout: Double, file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(screen.update(.key(.enter), env: e), .none, file: file, line: line)
-    let deadline = Date().addingTimeInterval(timeout)
-    while screen.phase != .finished && Date() < deadline {
-      usleep(20_000)
-      _ = screen.update(.tick, env: e)
-      if case .failed(let why) = screen.phase { XCTFail(why, file: file, line: line); break }
+  /// Starts the screen's run (Enter) in an app, whose workers perform the start command, and
+  /// delivers the worker's messages as the app loop does, until the run finishes (a failure
+  /// fails the test). Returns the app (its workers hold the trained network).
+  @discardableResult
+  static func runToTheEnd(
+    _ screen: inout TrainingScreen, env e: Env, timeout: Double, file: StaticString = #filePath, line: UInt = #line
+  ) -> PlaygroundApp {
+    var probe = screen
+    guard case .perform(.startTraining) = probe.update(.key(.enter), env: e) else {
+      XCTFail("Enter did not start a run", file: file, line: line)
+      return PlaygroundApp(root: screen, env: e)
     }
+    var app = PlaygroundApp(root: screen, env: e)
+    app.send(.key(.enter))
+    let deadline = Date().addingTimeInterval(timeout)
+    while (app.top as? TrainingScreen)?.phase != .finished && Date() < deadline {
+      usleep(20_000)
+      app.deliverWorkerMessages()
+      if case .failed(let why) = (app.top as? TrainingScreen)?.phase { XCTFail(why, file: file, line: line); break }
+    }
+    screen = app.top as! TrainingScreen
     XCTAssertEqual(screen.phase, .finished, file: file, line: line)
+    return app
   }
 
   /// A real run on the worker thread: tiny IDX files in a temporary folder, events drained as
@@ -216,16 +231,17 @@ final class TrainingScreenTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: dir) }
     try Self.writeBarsIDX(in: dir, training: 200, test: 50)
     let spec = try ModelSpecParser.parse(Self.conv, inputShape: [28, 28, 1])
-    let session = TrainingSession()
     var config = TrainingConfig(modelName: "spec", spec: spec, epochs: 2, batch: 20, dataDirectory: dir.path)
     config.seed = 1
-    var screen = TrainingScreen(config: config, dataAvailable: nil, environment: [:], session: session)
-    Self.runToTheEnd(&screen, env: env(), timeout: 60)
+    let file = dir.appendingPathComponent("model.safetensors").path
+    var screen = TrainingScreen(config: config, dataAvailable: nil, savePath: file, environment: [:])
+    var app = Self.runToTheEnd(&screen, env: env(), timeout: 60)
     XCTAssertEqual(screen.history.count, 2)
     XCTAssertEqual(screen.testAccuracies.count, 2)
     XCTAssertGreaterThan(screen.testAccuracies.last ?? 0, 0.5, "bars are easy to learn")
-    let file = dir.appendingPathComponent("model.safetensors").path
-    try session.save(to: file, metadata: ["dataset": "mnist"])
+    // w saves through the runner's worker; the result comes back as a message.
+    app.send(.key(.char("w")))
+    XCTAssertTrue(app.render(width: 100, height: 30).text.contains("Saved"), app.render(width: 100, height: 30).text)
     let loaded = try ModelFile.load(URL(fileURLWithPath: file))
     XCTAssertEqual(loaded.network.spec, spec)
   }

@@ -53,7 +53,7 @@ final class ColorTrainingEndToEndTests: XCTestCase {
     let confusion = t.waitFor("0 airplane")
     XCTAssertTrue(confusion.contains("9 truck"), confusion)
     t.send("4")
-    t.waitFor("First-layer filters: 8 of 3x3x3")
+    t.waitFor("First-layer filters: 8 of 8, 3x3x3")
     t.send("c")
     t.waitFor("R G B channels apart")
     t.send("q")

@@ -69,7 +69,7 @@ final class QuizCommandTests: XCTestCase {
     let run = try quiz(["--plain", "--seed", "2", "--count", "2", "--lang", "es", "--topic", "params"], stdin: "640\n1\n")
     XCTAssertEqual(run.status, 0, run.stderr)
     XCTAssertTrue(run.stdout.contains("Pregunta 1/2 (parámetros, nivel 1)"), run.stdout)
-    XCTAssertTrue(run.stdout.contains("tu respuesta: 640"))
+    XCTAssertTrue(run.stdout.contains("respuesta dada: 640"))
     XCTAssertTrue(run.stdout.hasSuffix("score: \(run.stdout.contains("\ncorrecto\n") ? 1 : 0)/2\n"), run.stdout)
   }
 

@@ -45,6 +45,25 @@ extension PlaygroundEndToEndTests {
     XCTAssertEqual(topics.values.reduce(0) { $0 + ($1["correct"] ?? 0) }, 1, "\(topics)")
   }
 
+  /// Plain `convplay` takes the same path as `convplay tui`: an answer in its quiz is saved.
+  func testPlainConvplayKeepsQuizProgress() throws {
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-plain-e2e-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: home) }
+    let t = try session(80, 24, "", env: "CONVPLAY_HOME=\(home.path)")
+    t.waitFor("Lessons")
+    t.send("7")
+    t.waitFor("Question 1")
+    t.send("-l", "12")
+    t.send("Enter")
+    t.waitFor("the answer is")
+    t.send("q")
+    t.waitFor("Lessons")
+    t.send("q")
+    XCTAssertEqual(t.waitForExit(), 0)
+    let saved = try String(contentsOf: home.appendingPathComponent("quiz-progress.json"), encoding: .utf8)
+    XCTAssertTrue(saved.contains("\"asked\" : 1"), saved)
+  }
+
   func testQuizScreenInSpanishAt80x24() throws {
     let home = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-quiz-e2e-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: home) }

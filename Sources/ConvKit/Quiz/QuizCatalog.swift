@@ -15,26 +15,26 @@ public enum QuizCatalog {
     switch p {
     case .correct: return es ? "correcto" : "correct"
     case .wrong(let a): return es ? "incorrecto: la respuesta es \(a)" : "wrong: the answer is \(a)"
-    case .yourAnswer(let a): return es ? "tu respuesta: \(a)" : "your answer: \(a)"
+    case .yourAnswer(let a): return es ? "respuesta dada: \(a)" : "your answer: \(a)"
     case .noAnswer: return es ? "(sin respuesta)" : "(no answer)"
     case .question(let i, let n): return es ? "Pregunta \(i)/\(n)" : "Question \(i)/\(n)"
     case .unreadable(let given, let expected):
       switch expected {
       case .shape(let s) where s.count > 1:
         return es
-          ? "no pude leer '\(given)' como una forma, por ejemplo \(expected.text) o (None, \(s.map(String.init).joined(separator: ", ")))"
+          ? "no se pudo leer '\(given)' como una forma, por ejemplo \(expected.text) o (None, \(s.map(String.init).joined(separator: ", ")))"
           : "could not read '\(given)' as a shape such as \(expected.text) or (None, \(s.map(String.init).joined(separator: ", ")))"
       default:
         return es
-          ? "no pude leer '\(given)' como un número entero, por ejemplo 640 o 649,775"
+          ? "no se pudo leer '\(given)' como un número entero, por ejemplo 640 o 649,775"
           : "could not read '\(given)' as a whole number such as 640 or 649,775"
       }
     case .shapeRank(let g, let e):
       return es
-        ? "diste \(g) \(g == 1 ? "tamaño" : "tamaños"); la respuesta tiene \(e)" + (e == 3 ? " (filas, columnas, canales)" : "")
+        ? "la respuesta dada tiene \(g) \(g == 1 ? "tamaño" : "tamaños"); la correcta tiene \(e)" + (e == 3 ? " (filas, columnas, canales)" : "")
         : "you gave \(g) \(g == 1 ? "size" : "sizes"); the answer has \(e)" + (e == 3 ? " (rows, columns, channels)" : "")
     case .channelsWrong:
-      return es ? "filas y columnas bien; revisa los canales" : "rows and columns are right; check the channels"
+      return es ? "filas y columnas bien; hay que revisar los canales" : "rows and columns are right; check the channels"
     case .batchAxisNote:
       return es ? "(None es el tamaño del lote: no se pregunta)" : "(None is the batch size: not asked)"
     case .topicName(let t):
@@ -127,8 +127,8 @@ public enum QuizCatalog {
     for (axis, name) in axes {
       if axis.padding == .same {
         lines.append(es
-          ? "padding='same' (\(name)): \(axis.padBefore + axis.padAfter) ceros en total, \(axis.padBefore) antes y \(axis.padAfter) después, para que la salida sea ceil(\(axis.input)/\(axis.stride)) = \(axis.output)"
-          : "padding='same' (\(name)): \(axis.padBefore + axis.padAfter) zeros in all, \(axis.padBefore) before and \(axis.padAfter) after, so the output is ceil(\(axis.input)/\(axis.stride)) = \(axis.output)")
+          ? "padding='same' (\(name)): \(counted(axis.padBefore + axis.padAfter, "cero", "ceros")) en total, \(axis.padBefore) antes y \(axis.padAfter) después, para que la salida sea ceil(\(axis.input)/\(axis.stride)) = \(axis.output)"
+          : "padding='same' (\(name)): \(counted(axis.padBefore + axis.padAfter, "zero", "zeros")) in all, \(axis.padBefore) before and \(axis.padAfter) after, so the output is ceil(\(axis.input)/\(axis.stride)) = \(axis.output)")
       }
       if axis.dilation > 1 {
         lines.append(es
@@ -137,7 +137,7 @@ public enum QuizCatalog {
       }
       if !axis.divides {
         lines.append(es
-          ? "(\(name)) \(axis.paddedInput) - \(axis.effectiveKernel) no es múltiplo del paso \(axis.stride): Keras redondea hacia abajo, la ventana cabe \(axis.output) veces y \(axis.remainder == 1 ? "el último elemento no se visita" : "los últimos \(axis.remainder) elementos no se visitan")"
+          ? "(\(name)) \(axis.paddedInput) - \(axis.effectiveKernel) no es múltiplo del stride \(axis.stride): Keras redondea hacia abajo, la ventana cabe \(axis.output == 1 ? "1 vez" : "\(axis.output) veces") y \(axis.remainder == 1 ? "el último elemento no se visita" : "los últimos \(axis.remainder) elementos no se visitan")"
           : "(\(name)) " + (axis.floorExplanation ?? "") + ": Keras rounds down")
       }
     }
@@ -150,7 +150,11 @@ public enum QuizCatalog {
     switch q.ask {
     case .convOutput(let input, let layer), .poolOutput(let input, let layer):
       guard let geometry = try? layer.window(on: input), let out = try? layer.outputShape(for: input) else { return [] }
-      var lines = [es ? "tamaño de salida = (N + P - K)/S + 1, redondeado hacia abajo" : "output size = (N + P - K)/S + 1, rounded down"]
+      // The rule as the axis lines below fill it in: 2P for the same zeros on both sides,
+      // the two sides apart when 'same' pads one more after.
+      let symmetric = [geometry.rows, geometry.cols].allSatisfy { $0.padBefore == $0.padAfter }
+      let rule = symmetric ? "(N + 2P - K)/S + 1" : "(N + P_before + P_after - K)/S + 1"
+      var lines = [es ? "tamaño de salida = \(rule), redondeado hacia abajo" : "output size = \(rule), rounded down"]
       lines += axisLines(geometry, l)
       if case .conv2D(let filters, _, _, _, _, _, _) = layer.kind {
         lines.append(es ? "canales: uno por filtro = \(filters)" : "channels: one per filter = \(filters)")
@@ -161,13 +165,13 @@ public enum QuizCatalog {
       return lines
     case .convParams(let input, let layer):
       var lines = [
-        es ? "parámetros = filtros*filas*columnas*canales de entrada + filtros (un sesgo por filtro)"
+        es ? "parámetros = filtros*filas*columnas*canales de entrada + filtros (un bias por filtro)"
           : "parameters = filters*rows*cols*input channels + filters (one bias per filter)",
         layer.parameterFormula(for: input),
       ]
       if case .conv2D(let filters, let k, _, _, _, _, let bias) = layer.kind {
         lines.append(es
-          ? "cada uno de los \(filters) filtros tiene \(k.rows)x\(k.cols)x\(input.last ?? 1) pesos" + (bias ? " y un sesgo" : "; use_bias=False: sin sesgos")
+          ? "cada uno de los \(filters) filtros tiene \(k.rows)x\(k.cols)x\(input.last ?? 1) pesos" + (bias ? " y un bias" : "; use_bias=False: sin bias")
           : "each of the \(filters) filters has \(k.rows)x\(k.cols)x\(input.last ?? 1) weights" + (bias ? " and one bias" : "; use_bias=False: no biases"))
         lines.append(es ? "el tamaño de la imagen (\(input[0])x\(input[1])) no cuenta: los mismos pesos recorren toda la imagen"
           : "the image size (\(input[0])x\(input[1])) does not count: the same weights slide over the whole image")
@@ -177,7 +181,7 @@ public enum QuizCatalog {
       return chain(model, upTo: model.layers.count - 1, l)
     case .denseParams(let input, let layer):
       var lines = [
-        es ? "parámetros = entradas*unidades + unidades (un sesgo por unidad)" : "parameters = inputs*units + units (one bias per unit)",
+        es ? "parámetros = entradas*unidades + unidades (un bias por unidad)" : "parameters = inputs*units + units (one bias per unit)",
         layer.parameterFormula(for: input),
       ]
       if input.count > 1, let out = try? layer.outputShape(for: input) {
@@ -186,7 +190,7 @@ public enum QuizCatalog {
           : "Dense works on the last axis (\(g(input.last!)) values): the same weights at each of the \(input.dropLast().map(String.init).joined(separator: "x")) positions; output \(ShapeText.batched(out))")
       }
       if case .dense(_, _, false) = layer.kind {
-        lines.append(es ? "use_bias=False: sin sesgos" : "use_bias=False: no biases")
+        lines.append(es ? "use_bias=False: sin bias" : "use_bias=False: no biases")
       }
       return lines
     case .batchNorm(let input, let layer, _):
@@ -267,3 +271,6 @@ extension LayerSpec {
     return l.kerasCode
   }
 }
+
+/// "1 zero", "2 zeros": a count with its noun in the singular or the plural.
+func counted(_ n: Int, _ one: String, _ many: String) -> String { "\(n) " + (n == 1 ? one : many) }

@@ -38,6 +38,16 @@ public enum NumberText {
     return s == "-0" ? "0" : s
   }
 
+  /// A probability as people read one: four decimals, and "<0.0001" for what would round to
+  /// zero (never 7.98e-10). Predictions, top classes and the digit screen all print this way.
+  public static func probability(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value > 0 && value < 0.00005 { return "<0.0001" }
+    return fixed(min(max(value, 0), 1), decimals: 4)
+  }
+
+  public static func probability(_ value: Float) -> String { probability(Double(value)) }
+
   /// Thousands separators, as Keras's summary prints counts: 138,357,544.
   public static func grouped(_ value: Int) -> String {
     let digits = String(abs(value))

@@ -143,6 +143,7 @@ public struct ConvLabScreen: Screen {
     let shapes = [(input.shape[1], input.shape[2]), (kernel.shape[1], kernel.shape[2])]
     switch e.handle(key, shapes: shapes.map { (rows: $0.0, cols: $0.1) }) {
     case .none: break
+    case .unused: return .ignored
     case .exit:
       editor = nil
       return .none
@@ -184,7 +185,7 @@ public struct ConvLabScreen: Screen {
       notice = T.kernelLimits
       return
     }
-    let t = kernel.resized(rows: h, cols: w) { 0 }
+    let t = kernel.resizedAroundCentre(rows: h, cols: w)
     kernel = t
     presetIndex = nil
     rebuild()
@@ -202,7 +203,7 @@ public struct ConvLabScreen: Screen {
 
   public func hints(_ env: Env) -> [KeyHint] {
     if editor != nil { return editHints(env) }
-    var h = StepClock.hints(env) + [KeyHint("k", env.t(T.keyKernel))]
+    var h = clock.hints(env) + [KeyHint("k/K", env.t(T.keyKernel))]
     if variant == .padding {
       h += [
         KeyHint("z", env.t(T.keyPadding)), KeyHint("s", env.t(T.keyStride)),
@@ -280,8 +281,9 @@ public struct ConvLabScreen: Screen {
 
     let shown = flip ? kernel.rotated180() : kernel
     let kernelEdit = editor?.target == 1 ? editor : nil
+    // The preset's name is on the parameters line: in the title it would cut the title or push
+    // the products panel off an 80-column terminal.
     var kernelTitle = env.t(T.kernelTitle, "\(kernel.shape[1])x\(kernel.shape[2])")
-    if let i = presetIndex { kernelTitle += " " + KernelPreset.all[i].name }
     if flip { kernelTitle += " " + env.t(T.flippedTag) }
     let kernelPanel = MatrixPanel(
       title: kernelTitle, rows: kernel.shape[1], cols: kernel.shape[2],
@@ -326,21 +328,30 @@ public struct ConvLabScreen: Screen {
       }
       return sizes.map(\.height).max() ?? 0
     }
-    // Not enough width: input on the left, kernel above output on the right.
-    let stacked = [inputPanel, kernelPanel, outputPanel].map { p in
+    // Not enough width: input on the left, kernel above output on the right; without the blank
+    // margins inside the frames when that is what it takes to show every column (gaussian-5x5's
+    // 0.00390625 at 80 columns).
+    var narrow = [inputPanel, kernelPanel, outputPanel]
+    if narrow[0].natural.width + 1 + max(narrow[1].natural.width, narrow[2].natural.width) > area.width {
+      for i in narrow.indices { narrow[i].margin = 0 }
+    }
+    let stacked = narrow.map { p in
       (width: p.natural.width, height: min(p.natural.height, area.height))
     }
-    let rightWidth = min(max(stacked[1].width, stacked[2].width), area.width / 2)
+    // The right column takes what the input leaves (the input keeps at least half), so a wide
+    // kernel (gaussian-5x5's 0.0234) shows all its columns when there is room.
+    let inputShare = min(stacked[0].width, area.width / 2)
+    let rightWidth = min(max(stacked[1].width, stacked[2].width), area.width - inputShare - 1)
     let leftWidth = min(stacked[0].width, area.width - rightWidth - 1)
-    inputPanel.draw(in: Rect(x: area.x, y: area.y, width: leftWidth, height: stacked[0].height),
+    narrow[0].draw(in: Rect(x: area.x, y: area.y, width: leftWidth, height: stacked[0].height),
                     canvas: &canvas, env: env)
     let rx = area.x + leftWidth + 1
     let kh = min(stacked[1].height, area.height)
-    kernelPanel.draw(in: Rect(x: rx, y: area.y, width: min(stacked[1].width, area.maxX - rx), height: kh),
+    narrow[1].draw(in: Rect(x: rx, y: area.y, width: min(stacked[1].width, area.maxX - rx), height: kh),
                      canvas: &canvas, env: env)
     let oh = min(stacked[2].height, area.height - kh)
     if oh >= 3 {
-      outputPanel.draw(in: Rect(x: rx, y: area.y + kh, width: min(stacked[2].width, area.maxX - rx), height: oh),
+      narrow[2].draw(in: Rect(x: rx, y: area.y + kh, width: min(stacked[2].width, area.maxX - rx), height: oh),
                        canvas: &canvas, env: env)
     }
     return max(stacked[0].height, kh + max(oh, 0))
@@ -349,7 +360,7 @@ public struct ConvLabScreen: Screen {
   /// The lines under the panels: the step and its equation, then the lesson's notes.
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines = problemLines(notice: notice, error: geometryError, env: env)
+    var lines = problemLines(notice: notice, error: geometryError, env: env, width: width - 2)
     if let e = editor {
       lines.append((env.t(T.editingCell, env.t(e.target == 0 ? T.inputWord : T.kernelWord),
                           e.row, e.col), theme.emphasis))
@@ -373,7 +384,7 @@ public struct ConvLabScreen: Screen {
     params += " " + "\(kernel.shape[1])x\(kernel.shape[2])"
     params += " · " + env.t(flip ? T.trueConvolution : T.crossCorrelation)
     if variant == .padding {
-      params += " · padding \(padding) · stride \(strideRows)x\(strideCols) · dilation \(dilation)"
+      params += " · padding \(padding) · stride \(strideRows)x\(strideCols) · " + env.t(T.keyDilation) + " \(dilation)"
     }
     for l in wrapText(params, width: width - 2, indent: "  ") { lines.append((l, theme.muted)) }
     if variant == .convolution, let i = presetIndex {
@@ -408,8 +419,10 @@ public struct ConvLabScreen: Screen {
       a.divides ? nil : [a.paddedInput, a.effectiveKernel, a.stride, a.output, a.remainder].map(String.init)
     }
     for (axis, name) in axes(floorNumbers) {
-      let text = env.t(T.floorWhy, name, axis.paddedInput, axis.effectiveKernel, axis.stride,
-                       axis.output, axis.remainder)
+      // Singular and plural in both languages: "once" / "1 vez", "the last one" / "la última".
+      let fits = axis.output == 1 ? env.t(T.timesOne) : env.t(T.timesMany, axis.output)
+      let left = axis.remainder == 1 ? env.t(T.lastOne) : env.t(T.lastMany, axis.remainder)
+      let text = env.t(T.floorWhy, name, axis.paddedInput, axis.effectiveKernel, axis.stride, fits, left)
       for l in wrapText(text, width: width - 2, indent: "  ") { lines.append((l, theme.text)) }
     }
     let oddNumbers: (AxisGeometry) -> [String]? = { a in
@@ -430,9 +443,9 @@ public struct ConvLabScreen: Screen {
 /// Help-bar keys while a cell is being edited.
 func editorHints(_ env: Env, tabTargets: String) -> [KeyHint] {
   [
-    KeyHint("←↑↓→", env.t(T.keyMoveCell)), KeyHint("Tab", tabTargets),
-    KeyHint("0-9 - .", env.t(T.keyType)), KeyHint("Enter", env.t(T.keyStore)),
-    KeyHint("Esc", env.t(T.keyDoneEditing)),
+    KeyHint("←↑↓→", env.t(T.keyMoveCell)), KeyHint("Tab/BTab", tabTargets),
+    KeyHint("0-9 - .", env.t(T.keyType)), KeyHint("BSpace/Del", env.t(T.keyQuizErase)),
+    KeyHint("Enter", env.t(T.keyStore)), KeyHint("Esc/e", env.t(T.keyDoneEditing)),
   ]
 }
 

@@ -55,7 +55,7 @@ public struct DigitScreen: Screen {
   }
 
   public func title(_ env: Env) -> String { env.t(T.digitTitle) }
-  public func status(_ env: Env) -> String { env.t(T.digitPosition, cursor.x, cursor.y) }
+  public func status(_ env: Env) -> String { env.t(T.digitPosition, cursor.y, cursor.x) }
 
   public func hints(_ env: Env) -> [KeyHint] {
     [
@@ -159,7 +159,7 @@ public struct DigitScreen: Screen {
     }
     for (rank, entry) in top.enumerated() {
       let bar = progressBar(Double(entry.probability), width: max(5, min(20, width - 16)), unicode: canvas.unicode)
-      let p = String(format: "%.4f", entry.probability)
+      let p = NumberText.probability(entry.probability)
       canvas.put("\(rank + 1). \(entry.label)  \(p) \(bar)", x: x, y: y, style: rank == 0 ? theme.emphasis : theme.text)
       y += 1
     }

@@ -18,17 +18,17 @@ public struct HomeScreen: Screen {
     notice = nil
     guard case .key(let key) = msg else { return .none }
     switch key {
-    case .up, .char("k"): selected = (selected + lessons.count - 1) % lessons.count
-    case .down, .char("j"), .tab: selected = (selected + 1) % lessons.count
+    case .up: selected = (selected + lessons.count - 1) % lessons.count
+    case .down: selected = (selected + 1) % lessons.count
     case .home: selected = 0
     case .end: selected = lessons.count - 1
-    case .enter, .right, .char(" "):
+    case .enter, .right:
       return open(selected)
     case .char(let c) where c.isNumber:
-      guard let n = c.wholeNumberValue, (1...lessons.count).contains(n) else { return .none }
+      guard let n = c.wholeNumberValue, (1...lessons.count).contains(n) else { return .ignored }
       selected = n - 1
       return open(selected)
-    case .char("l"), .char("L"):
+    case .char("l"):
       return .setLanguage(env.lang == .en ? .es : .en)
     default:
       return .ignored
@@ -46,8 +46,8 @@ public struct HomeScreen: Screen {
 
   public func hints(_ env: Env) -> [KeyHint] {
     [
-      KeyHint("↑↓", env.t(T.keyChoose)), KeyHint("Enter", env.t(T.keyOpen)),
-      KeyHint("1-\(lessons.count)", env.t(T.keyOpenNumber)),
+      KeyHint("↑↓", env.t(T.keyChoose)), KeyHint("Enter/→", env.t(T.keyOpen)),
+      KeyHint("1-\(lessons.count)", env.t(T.keyOpenNumber)), KeyHint("Home/End", env.t(T.keyFirstLast)),
       KeyHint("l", env.t(T.keyLanguage)),
     ]
   }
@@ -114,7 +114,9 @@ public struct HomeScreen: Screen {
     let topic = QuizCatalog.text(.topicName(weakest), env.lang.quiz)
     let suggestion = stats.asked == 0
       ? env.t(T.homeSuggestNew, topic) : env.t(T.homeSuggest, topic, stats.correct, stats.asked)
-    canvas.put(suggestion, x: area.x + 2, y: by + 2, style: theme.muted, maxWidth: area.width - 4)
+    for (i, l) in wrapText(suggestion, width: area.width - 4, indent: "  ").enumerated() {
+      canvas.put(l, x: area.x + 2, y: by + 2 + i, style: theme.muted, maxWidth: area.width - 4)
+    }
   }
 }
 

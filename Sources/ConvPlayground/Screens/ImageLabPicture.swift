@@ -67,8 +67,12 @@ struct Viewport: Equatable {
     step = fit / Double(max(1, zoom))
     cols = max(0, min(paneCols, Int((Double(width) / step).rounded(.up))))
     rows = max(0, min(paneRows, Int((Double(height) / (2 * step)).rounded(.up))))
+    // When the cells span more than the image (the last cell only partly covered), the image
+    // is centred: both edges get the same part of a cell, so a symmetric picture is drawn
+    // symmetric (an image started at the left edge had its right edge weighed differently).
     func origin(_ c: Int, _ seen: Double, _ total: Int) -> Double {
-      min(max(0, Double(c) + 0.5 - seen / 2), max(0, Double(total) - seen))
+      if seen >= Double(total) { return (Double(total) - seen) / 2 }
+      return min(max(0, Double(c) + 0.5 - seen / 2), Double(total) - seen)
     }
     originX = origin(cursor.x, Double(cols) * step, width)
     originY = origin(cursor.y, Double(2 * rows) * step, height)
@@ -93,19 +97,29 @@ func drawPicture(
   canvas: inout Canvas, colored: Bool
 ) {
   let samples = min(3, max(1, Int(v.step.rounded(.up))))
+  // Averages the samples of a screen pixel that fall on the image; samples past an edge are
+  // left out, not replaced by the edge pixel (which would weigh that edge more).
   func average(_ col: Int, _ py: Int) -> (Int, Int, Int) {
-    var r = 0, g = 0, b = 0
+    var r = 0, g = 0, b = 0, n = 0
     for j in 0..<samples {
-      let y = min(picture.height - 1, Int(v.originY + (Double(py) + (Double(j) + 0.5) / Double(samples)) * v.step))
+      let fy = (v.originY + (Double(py) + (Double(j) + 0.5) / Double(samples)) * v.step).rounded(.down)
+      guard fy >= 0, fy < Double(picture.height) else { continue }
       for i in 0..<samples {
-        let x = min(picture.width - 1, Int(v.originX + (Double(col) + (Double(i) + 0.5) / Double(samples)) * v.step))
-        let (pr, pg, pb) = picture.rgb(max(0, x), max(0, y))
+        let fx = (v.originX + (Double(col) + (Double(i) + 0.5) / Double(samples)) * v.step).rounded(.down)
+        guard fx >= 0, fx < Double(picture.width) else { continue }
+        let (pr, pg, pb) = picture.rgb(Int(fx), Int(fy))
         r += pr
         g += pg
         b += pb
+        n += 1
       }
     }
-    let n = samples * samples
+    if n == 0 {
+      // A cell wholly past the edge (rounding): the nearest pixel.
+      let x = min(picture.width - 1, max(0, Int(v.originX + (Double(col) + 0.5) * v.step)))
+      let y = min(picture.height - 1, max(0, Int(v.originY + (Double(py) + 0.5) * v.step)))
+      return picture.rgb(x, y)
+    }
     return ((r + n / 2) / n, (g + n / 2) / n, (b + n / 2) / n)
   }
   let ramp = Array(" .:-=+*#%@")
@@ -114,6 +128,7 @@ func drawPicture(
       let top = average(col, 2 * row)
       // The last row of an odd number of pixels has no bottom pixel: repeat the top one.
       let below = v.originY + Double(2 * row + 1) * v.step < Double(picture.height)
+        && v.originY + Double(2 * row + 2) * v.step > 0
       let bottom = below ? average(col, 2 * row + 1) : top
       let cell: Cell
       if !colored {
@@ -202,23 +217,4 @@ public func labSamplePicture() -> Image {
     }
   }
   return Image(width: w, height: h, channels: 3, samples: s)
-}
-
-/// PNG and JPEG files in `directory`, sorted by name; hidden files left out. Empty when the
-/// directory cannot be read.
-func imageFiles(in directory: String) -> [String] {
-  guard let dir = opendir(directory) else { return [] }
-  defer { closedir(dir) }
-  var names: [String] = []
-  while let entry = readdir(dir) {
-    let name = withUnsafePointer(to: entry.pointee.d_name) {
-      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-    }
-    guard !name.hasPrefix(".") else { continue }
-    let lower = name.lowercased()
-    if lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
-      names.append(name)
-    }
-  }
-  return names.sorted()
 }

@@ -35,7 +35,8 @@ public struct ImageLabScreen: Screen {
   /// The filter's raw result (any real numbers), same size as the image.
   public private(set) var filtered: Image
   public private(set) var zoom = 1
-  public private(set) var cursor: (x: Int, y: Int)
+  /// The inspector's pixel, [row, col] as the course writes matrix cells.
+  public private(set) var cursor: (row: Int, col: Int)
   /// Where `s` writes (the current folder by default).
   public let saveDirectory: String
   /// The path of the last saved file.
@@ -78,12 +79,12 @@ public struct ImageLabScreen: Screen {
     filtered = image
     original = Picture(image)
     result = original
-    cursor = (image.width / 2, image.height / 2)
+    cursor = (image.height / 2, image.width / 2)
     load(image, name: fileName)
   }
 
   public var id: String { "image" }
-  public var capturesAllKeys: Bool { editor != nil }
+  public var capturesAllKeys: Bool { editor != nil || picker?.typed != nil }
 
   // MARK: model
 
@@ -96,7 +97,7 @@ public struct ImageLabScreen: Screen {
     original = Picture(image)
     grays = []
     tints = []
-    cursor = (image.width / 2, image.height / 2)
+    cursor = (image.height / 2, image.width / 2)
     zoom = 1
     refilter()
     prepareView()
@@ -143,7 +144,7 @@ public struct ImageLabScreen: Screen {
       if case .tooLarge(let w, let h, _) = error.error {
         notice = .tooLarge(path, w, h)
       } else {
-        notice = .openFailed(error.description)
+        notice = .openFailed(error)
       }
     }
   }
@@ -157,17 +158,17 @@ public struct ImageLabScreen: Screen {
   }
 
   /// The 5x5 gray patch around the cursor, kept inside the image (smaller for tiny images):
-  /// its top-left corner and the values, `[1, rows, cols]`.
-  public var patch: (x: Int, y: Int, values: Tensor) {
+  /// its top-left cell [row, col] and the values, `[1, rows, cols]`.
+  public var patch: (row: Int, col: Int, values: Tensor) {
     let rows = min(5, gray.height)
     let cols = min(5, gray.width)
-    let x0 = min(max(0, cursor.x - 2), gray.width - cols)
-    let y0 = min(max(0, cursor.y - 2), gray.height - rows)
+    let c0 = min(max(0, cursor.col - 2), gray.width - cols)
+    let r0 = min(max(0, cursor.row - 2), gray.height - rows)
     var t = Tensor(zeros: [1, rows, cols])
     for r in 0..<rows {
-      for c in 0..<cols { t[0, r, c] = gray.planes[0, y0 + r, x0 + c] }
+      for c in 0..<cols { t[0, r, c] = gray.planes[0, r0 + r, c0 + c] }
     }
-    return (x0, y0, t)
+    return (r0, c0, t)
   }
 
   /// What `s` writes for the current view: what is on screen, panes side by side.
@@ -210,7 +211,7 @@ public struct ImageLabScreen: Screen {
       savedPath = path
       notice = .saved(path, "\(img.width)x\(img.height)")
     } catch {
-      notice = .saveFailed(error.description)
+      notice = .saveFailed(error)
     }
   }
 
@@ -224,10 +225,8 @@ public struct ImageLabScreen: Screen {
     let n = KernelPreset.all.count
     let step = max(1, max(image.width, image.height) / (48 * zoom))
     switch key {
-    case .char("v"), .tab:
+    case .char("v"):
       view = View.allCases[(View.allCases.firstIndex(of: view)! + 1) % View.allCases.count]
-    case .backTab:
-      view = View.allCases[(View.allCases.firstIndex(of: view)! + View.allCases.count - 1) % View.allCases.count]
     case .char(let c) where ("1"..."4").contains(c):
       view = View.allCases[c.wholeNumberValue! - 1]
     case .char("k"):
@@ -243,13 +242,13 @@ public struct ImageLabScreen: Screen {
     case .char("e"):
       view = .filter
       editor = CellEditor(target: 0, row: kernel.shape[1] / 2, col: kernel.shape[2] / 2)
-    case .left: cursor.x = max(0, cursor.x - step)
-    case .right: cursor.x = min(image.width - 1, cursor.x + step)
-    case .up: cursor.y = max(0, cursor.y - step)
-    case .down: cursor.y = min(image.height - 1, cursor.y + step)
-    case .char("+"), .char("="):
+    case .left: cursor.col = max(0, cursor.col - step)
+    case .right: cursor.col = min(image.width - 1, cursor.col + step)
+    case .up: cursor.row = max(0, cursor.row - step)
+    case .down: cursor.row = min(image.height - 1, cursor.row + step)
+    case .char("+"):
       zoom = ImageLabScreen.zoomLevels.first { $0 > zoom } ?? zoom
-    case .char("-"), .char("_"):
+    case .char("-"):
       zoom = ImageLabScreen.zoomLevels.last { $0 < zoom } ?? zoom
     case .char("0"):
       zoom = 1
@@ -259,7 +258,7 @@ public struct ImageLabScreen: Screen {
       return .push(PushedScreen(ConvLabScreen(
         variant: .convolution, input: p.values, kernel: kernel, kernelName: name)))
     case .char("o"):
-      picker = FilePicker(directory: ".", files: imageFiles(in: "."))
+      picker = FilePicker(directory: currentDirectory())
     case .char("s"):
       save()
     default:
@@ -274,6 +273,7 @@ public struct ImageLabScreen: Screen {
     notice = nil
     switch e.handle(key, shapes: [(rows: kernel.shape[1], cols: kernel.shape[2])]) {
     case .none: break
+    case .unused: return .ignored
     case .exit:
       editor = nil
       return .none
@@ -291,27 +291,20 @@ public struct ImageLabScreen: Screen {
 
   private mutating func pick(_ key: Key) -> Effect {
     guard var p = picker else { return .none }
-    let count = p.files.count + 1
-    switch key {
-    case .up, .char("k"): p.selected = (p.selected + count - 1) % count
-    case .down, .char("j"), .tab: p.selected = (p.selected + 1) % count
-    case .enter, .char(" "):
+    switch p.handle(key) {
+    case .stay: picker = p
+    case .ignored: return .ignored
+    case .close: picker = nil
+    case .sample:
       picker = nil
-      if p.selected == 0 {
-        load(labSamplePicture(), name: nil)
-        notice = nil
-      } else {
-        open(p.files[p.selected - 1])
-      }
+      load(labSamplePicture(), name: nil)
+      notice = nil
       prepareView()
-      return .none
-    case .escape, .char("o"), .char("q"):
+    case .open(let path):
       picker = nil
-      return .none
-    default:
-      break
+      open(path)
+      prepareView()
     }
-    picker = p
     return .none
   }
 
@@ -334,9 +327,7 @@ public struct ImageLabScreen: Screen {
 
   public func hints(_ env: Env) -> [KeyHint] {
     if editor != nil { return editorHints(env, tabTargets: env.t(T.kernelWord)) }
-    if picker != nil {
-      return [KeyHint("↑↓", env.t(T.keyChoose)), KeyHint("Enter", env.t(T.keyOpen)), KeyHint("Esc", env.t(T.keyBack))]
-    }
+    if let picker { return picker.hints(env) }
     return [
       KeyHint("v/1-4", env.t(T.keyLabView)), KeyHint("k/K", env.t(T.keyKernel)),
       KeyHint("n", env.t(T.keyLabNormalize)), KeyHint("←↑↓→", env.t(T.keyLabCursor)),
@@ -359,10 +350,15 @@ public struct ImageLabScreen: Screen {
     // Top line: what is shown.
     let name = fileName ?? env.t(T.labSample)
     canvas.put(" " + name + "  " + image.summary, x: left.x, y: left.y, style: theme.muted, maxWidth: left.width)
-    // Bottom line: the last save or problem.
+    // Bottom lines: the last save or problem, wrapped (a path can be long), at most three.
+    var noticeRows = 1
     if let notice {
       let (text, style) = noticeLine(notice, env)
-      canvas.put(" " + text, x: area.x, y: area.maxY - 1, style: style, maxWidth: area.width)
+      let lines = wrapText(text, width: area.width - 2, indent: "  ").suffix(3)
+      noticeRows = max(1, lines.count)
+      for (i, l) in lines.enumerated() {
+        canvas.put(" " + l, x: area.x, y: area.maxY - lines.count + i, style: style, maxWidth: area.width)
+      }
     }
 
     let panes: [(String, Picture)]
@@ -375,15 +371,19 @@ public struct ImageLabScreen: Screen {
       panes = (0..<3).map { (names[$0], tints.count == 3 ? tints[$0] : original) }
     case .filter:
       let kname = presetIndex.map { KernelPreset.all[$0].name } ?? env.t(T.custom)
-      panes = [(env.t(T.labOriginal), original), (env.t(T.labFiltered, kname, normalization.rawValue), result)]
+      // The longest title that fits the pane (the normalization is also in the side panel).
+      let across = (left.width - 1) / 2
+      let titles = [env.t(T.labFiltered, kname, normalization.rawValue), env.t(T.labFilteredShort, kname), kname]
+      panes = [(env.t(T.labOriginal), original), (titles.first { $0.count <= across } ?? kname, result)]
     }
     let paneTop = left.y + 1
-    let paneHeight = left.height - 2
+    let paneHeight = left.height - 1 - noticeRows
     if picker == nil {
       // Panes side by side or one above the other, whichever shows the picture larger.
       let n = panes.count
       func viewport(_ cols: Int, _ rows: Int) -> Viewport {
-        Viewport(width: image.width, height: image.height, paneCols: cols, paneRows: rows - 1, zoom: zoom, cursor: cursor)
+        Viewport(width: image.width, height: image.height, paneCols: cols, paneRows: rows - 1, zoom: zoom,
+                 cursor: (cursor.col, cursor.row))
       }
       let across = (cols: (left.width - (n - 1)) / n, rows: paneHeight)
       let down = (cols: left.width, rows: paneHeight / n)
@@ -397,20 +397,20 @@ public struct ImageLabScreen: Screen {
           let dx = (size.cols - v.cols) / 2
           canvas.put(title, x: x + max(0, dx), y: y, style: theme.panelTitle, maxWidth: size.cols)
           drawPicture(
-            picture, viewport: v, at: (x + dx, y + 1), cursor: cursor, canvas: &canvas,
+            picture, viewport: v, at: (x + dx, y + 1), cursor: (cursor.col, cursor.row), canvas: &canvas,
             colored: theme.colored)
         }
       }
     }
     if let picker { drawPicker(picker, in: Rect(x: left.x, y: paneTop, width: left.width, height: paneHeight), &canvas, env) }
-    drawSide(in: Rect(x: side.x, y: side.y, width: side.width, height: side.height - 1), &canvas, env)
+    drawSide(in: Rect(x: side.x, y: side.y, width: side.width, height: side.height - noticeRows), &canvas, env)
   }
 
   private func noticeLine(_ n: LabNotice, _ env: Env) -> (String, Style) {
     switch n {
     case .saved(let path, let size): return (env.t(T.labSaved, path, size), env.theme.emphasis)
-    case .saveFailed(let why): return (env.t(T.labSaveFailed, why), env.theme.error)
-    case .openFailed(let why): return (env.t(T.labOpenFailed, why), env.theme.error)
+    case .saveFailed(let e): return (env.t(T.labSaveFailed, e.path + ": " + imageErrorReason(e.error, env)), env.theme.error)
+    case .openFailed(let e): return (env.t(T.labOpenFailed, e.path + ": " + imageErrorReason(e.error, env)), env.theme.error)
     case .tooLarge(let path, let w, let h):
       return (env.t(T.labTooLarge, path, w, h, ImageLabScreen.maxPixels / 1_000_000), env.theme.error)
     case .text(let t): return (env.t(t), env.theme.error)
@@ -418,27 +418,18 @@ public struct ImageLabScreen: Screen {
   }
 
   private func drawPicker(_ p: FilePicker, in rect: Rect, _ canvas: inout Canvas, _ env: Env) {
-    let theme = env.theme
-    canvas.box(rect, title: env.t(T.labPickerTitle, p.directory), style: theme.border, titleStyle: theme.panelTitle)
-    let entries = ["* " + env.t(T.labSample)] + p.files
-    let rows = max(1, rect.height - 2)
-    let first = min(max(0, p.selected - rows / 2), max(0, entries.count - rows))
-    for (i, e) in entries.enumerated().dropFirst(first).prefix(rows) {
-      let style = i == p.selected ? theme.selected : theme.text
-      canvas.put(" " + e.padding(to: rect.width - 3), x: rect.x + 1, y: rect.y + 1 + i - first, style: style,
-                 maxWidth: rect.width - 2)
-    }
-    if p.files.isEmpty, rect.height > 4 {
-      canvas.put(env.t(T.labNoFiles), x: rect.x + 2, y: rect.y + 3, style: theme.muted, maxWidth: rect.width - 4)
-    }
+    p.draw(in: rect, canvas: &canvas, env: env)
   }
 
   /// The kernel, the normalization and the pixel inspector.
   private func drawSide(in rect: Rect, _ canvas: inout Canvas, _ env: Env) {
     let theme = env.theme
     var y = rect.y
+    // The kernel's name in the title when it fits there, else on the line under the panel.
     var kTitle = env.t(T.kernelTitle, "\(kernel.shape[1])x\(kernel.shape[2])")
-    kTitle += " " + (presetIndex.map { KernelPreset.all[$0].name } ?? env.t(T.custom))
+    let kName = presetIndex.map { KernelPreset.all[$0].name } ?? env.t(T.custom)
+    let nameInTitle = kTitle.count + 1 + kName.count + 4 <= rect.width
+    if nameInTitle { kTitle += " " + kName }
     let e = editor
     let kernelPanel = MatrixPanel(
       title: kTitle, rows: kernel.shape[1], cols: kernel.shape[2],
@@ -454,7 +445,7 @@ public struct ImageLabScreen: Screen {
     kernelPanel.draw(in: Rect(x: rect.x, y: y, width: min(rect.width, kernelPanel.natural.width), height: kh),
                      canvas: &canvas, env: env)
     y += kh
-    var lines: [(String, Style)] = []
+    var lines: [(String, Style)] = nameInTitle ? [] : [(kName, theme.panelTitle)]
     if let e {
       lines.append((env.t(T.editingCell, env.t(T.kernelWord), e.row, e.col), theme.emphasis))
     }
@@ -472,9 +463,9 @@ public struct ImageLabScreen: Screen {
     let pr = p.values.shape[1]
     let pc = p.values.shape[2]
     let patchPanel = MatrixPanel(
-      title: env.t(T.labPatch, cursor.x, cursor.y), rows: pr, cols: pc, cellWidth: 3,
+      title: env.t(T.labPatch, cursor.row, cursor.col), rows: pr, cols: pc, cellWidth: 3,
       cell: { r, c in
-        let mine = p.y + r == cursor.y && p.x + c == cursor.x
+        let mine = p.row + r == cursor.row && p.col + c == cursor.col
         return (NumberText.format(p.values[0, r, c]), mine ? theme.window : theme.text)
       },
       focus: nil)
@@ -484,10 +475,10 @@ public struct ImageLabScreen: Screen {
                     canvas: &canvas, env: env)
     y += ph
     var below: [(String, Style)] = []
-    let (r, g, b) = original.rgb(cursor.x, cursor.y)
-    below.append(((image.channels == 3 ? "RGB \(r), \(g), \(b)  " : "") + env.t(T.labGrayValue, NumberText.format(gray.planes[0, cursor.y, cursor.x])), theme.text))
-    let raw = filtered.planes[0, cursor.y, cursor.x]
-    let shown = result.pixels[cursor.y * result.width + cursor.x]
+    let (r, g, b) = original.rgb(cursor.col, cursor.row)
+    below.append(((image.channels == 3 ? "RGB \(r), \(g), \(b)  " : "") + env.t(T.labGrayValue, NumberText.format(gray.planes[0, cursor.row, cursor.col])), theme.text))
+    let raw = filtered.planes[0, cursor.row, cursor.col]
+    let shown = result.pixels[cursor.row * result.width + cursor.col]
     below.append((env.t(T.labFilterAt, NumberText.format(raw), shown), theme.text))
     below.append((env.t(T.labPatchHint), theme.muted))
     for (text, style) in below where y < rect.maxY {
@@ -499,20 +490,26 @@ public struct ImageLabScreen: Screen {
   }
 }
 
-/// The lab's file picker: the images of a folder (and the sample, always first).
-struct FilePicker: Equatable, Sendable {
-  var directory: String
-  var files: [String]
-  var selected = 0
-}
-
 /// A one-off line at the bottom of the lab, until the next key.
 enum LabNotice: Equatable, Sendable {
   case saved(String, String)
-  case saveFailed(String)
-  case openFailed(String)
+  case saveFailed(LocatedImageError)
+  case openFailed(LocatedImageError)
   case tooLarge(String, Int, Int)
   case text(T)
+}
+
+/// Why an image could not be read or written, in the screen's language. The system's own
+/// words (libpng's, the OS's) are English: the Spanish screen says what kind of problem it is.
+func imageErrorReason(_ e: ImageError, _ env: Env) -> String {
+  guard env.lang == .es else { return e.description }
+  switch e {
+  case .corrupt: return env.t(T.labErrorCorrupt)
+  case .unsupported: return env.t(T.labErrorUnsupported)
+  case .tooLarge(let w, let h, let limit): return env.t(T.labErrorTooLarge, w, h, limit)
+  case .io: return env.t(T.labErrorIO)
+  case .outOfMemory: return env.t(T.labErrorMemory)
+  }
 }
 
 /// The catalog line saying what a normalization does.

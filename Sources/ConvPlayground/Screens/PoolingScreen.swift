@@ -67,6 +67,7 @@ public struct PoolingScreen: Screen {
         input[0, e.row, e.col] = v
         rebuild()
       case .none: break
+      case .unused: return .ignored
       }
       editor = e
       return .none
@@ -111,7 +112,7 @@ public struct PoolingScreen: Screen {
 
   public func hints(_ env: Env) -> [KeyHint] {
     if editor != nil { return editorHints(env, tabTargets: env.t(T.inputWord)) }
-    return StepClock.hints(env) + [
+    return clock.hints(env) + [
       KeyHint("m", env.t(T.keyPoolMode)), KeyHint("< >", env.t(T.keyPoolSize)),
       KeyHint("s", env.t(T.keyStride)), KeyHint("z", env.t(T.keyPadding)),
       KeyHint("e", env.t(T.keyEdit)), KeyHint("r", env.t(T.keyRandom)),
@@ -186,7 +187,7 @@ public struct PoolingScreen: Screen {
 
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines = problemLines(notice: notice, error: geometryError, env: env)
+    var lines = problemLines(notice: notice, error: geometryError, env: env, width: width - 2)
     if let trace, let step = currentStep {
       lines.append((env.t(
         T.poolStepHeader, clock.index + 1, trace.steps.count, step.outputRow, step.outputCol,

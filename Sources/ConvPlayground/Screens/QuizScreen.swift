@@ -25,7 +25,8 @@ public struct QuizScreen: Screen {
   /// The screen opened from the explanation (`g`), shown in place of the quiz until q or Esc.
   public private(set) var linked: (any Screen)?
   var linkNote: (Tr, [String])?
-  var scroll = 0
+  /// The page of a long explanation shown (PgDn/PgUp turn whole pages: no line is skipped).
+  var page = 0
   var notice: Tr?
   /// A problem with the progress file (damaged and set aside, or not saved), in its own words.
   var problem: String?
@@ -56,7 +57,9 @@ public struct QuizScreen: Screen {
   public var id: String { "quiz" }
   public var answering: Bool { submitted == nil }
   public var tickInterval: Double? { linked?.tickInterval }
-  public var capturesAllKeys: Bool { linked?.capturesAllKeys ?? false }
+  /// Once an answer is being typed every key is text (q, ? and Esc included: Esc clears it);
+  /// with an empty answer q leaves and ? opens help, as the help bar says.
+  public var capturesAllKeys: Bool { linked?.capturesAllKeys ?? (answering && !typed.isEmpty) }
 
   // MARK: update
 
@@ -82,9 +85,13 @@ public struct QuizScreen: Screen {
     case .backTab: choose(selectionStep: -1)
     case .up: choose(levelStep: 1)
     case .down: choose(levelStep: -1)
-    case .pageDown: scroll = min(scroll + 5, 200)
-    case .pageUp: scroll = max(scroll - 5, 0)
-    case .char("q"), .char("Q"): return .ignored
+    case .pageDown where !answering:
+      // At most one page per line of the explanation at the narrowest screen (the view shows
+      // the last page for any page past the end).
+      let lines = feedbackLines(submitted ?? "", env: env, width: PlaygroundApp.minimumSize.width - 2, unicode: true).rest.count
+      page = min(page + 1, max(0, lines - 1))
+    case .pageUp where !answering: page = max(page - 1, 0)
+    case .char("q") where typed.isEmpty, .char("Q") where typed.isEmpty: return .ignored
     default:
       return answering ? ask(key, env: env) : afterAnswer(key)
     }
@@ -102,7 +109,7 @@ public struct QuizScreen: Screen {
       session.language = env.lang.quiz
       session.submit(text)
       submitted = text
-      scroll = 0
+      page = 0
       problem = keeper.save(session.progress)
     case .backspace, .delete:
       if !typed.isEmpty { typed.removeLast() }
@@ -123,7 +130,7 @@ public struct QuizScreen: Screen {
       session.next()
       typed = ""
       submitted = nil
-      scroll = 0
+      page = 0
     case .char("g"), .char("G"), .right:
       openLink()
     default:
@@ -147,7 +154,7 @@ public struct QuizScreen: Screen {
       seed: seed, selection: selection, level: level, language: session.language, progress: session.progress)
     typed = ""
     submitted = nil
-    scroll = 0
+    page = 0
   }
 
   private mutating func closeLink() {
@@ -203,7 +210,8 @@ public struct QuizScreen: Screen {
     if let linked { return [KeyHint("q", env.t(T.keyBackToQuiz))] + linked.hints(env) }
     let choose = [KeyHint("Tab", env.t(T.keyQuizTopic)), KeyHint("↑↓", env.t(T.keyQuizLevel))]
     if answering {
-      return [KeyHint("Enter", env.t(T.keyQuizSubmit)), KeyHint("BSpace", env.t(T.keyQuizErase))] + choose
+      return [KeyHint("Enter", env.t(T.keyQuizSubmit)), KeyHint("BSpace", env.t(T.keyQuizErase)), KeyHint("Esc", env.t(T.keyQuizClear))]
+        + choose
     }
     return [KeyHint("Enter", env.t(T.keyQuizNext)), KeyHint("g", env.t(T.keyQuizShow))] + choose
       + [KeyHint("PgUp/PgDn", env.t(T.keyQuizScroll))]
@@ -290,7 +298,7 @@ public struct QuizScreen: Screen {
       drawBlock(rest, x: x, y: y, width: width, canvas: &canvas)
     } else {
       let shown = max(1, restRoom - 1)
-      let start = min(scroll, rest.count - shown)
+      let start = min(page * shown, rest.count - shown)
       drawBlock(Array(rest[start..<(start + shown)]), x: x, y: y, width: width, canvas: &canvas)
       let below = rest.count - start - shown
       if below > 0 {

@@ -143,6 +143,7 @@ public struct RGBScreen: Screen {
       if e.target < 3 { input[e.target, e.row, e.col] = v } else { filters[f][e.target - 3, e.row, e.col] = v }
       rebuild()
     case .none: break
+    case .unused: return .ignored
     }
     editor = e
     return .none
@@ -153,7 +154,7 @@ public struct RGBScreen: Screen {
 
   public func hints(_ env: Env) -> [KeyHint] {
     if editor != nil { return editorHints(env, tabTargets: env.t(T.channelTargets)) }
-    return StepClock.hints(env) + [
+    return clock.hints(env) + [
       KeyHint("[ ]", env.t(T.keyFilters)), KeyHint("b/B", env.t(T.keyBias)),
       KeyHint("e", env.t(T.keyEdit)), KeyHint("r", env.t(T.keyRandom)),
     ]
@@ -208,8 +209,11 @@ public struct RGBScreen: Screen {
     var y = area.y
     canvas.put(env.t(T.rgbInputLabel, ShapeText.compact(inputShape)), x: area.x + 1, y: y, style: theme.muted)
     let filterLabelX = area.x + panels[0..<3].reduce(0) { $0 + $1.natural.width + 1 } + 1
-    canvas.put(env.t(T.rgbFilterLabel, f + 1, filterCount, NumberText.format(biases[f])),
-               x: filterLabelX, y: y, style: theme.muted)
+    // The long label when it fits, else the short one (the help says one kernel per channel).
+    let bias = NumberText.format(biases[f])
+    let long = env.t(T.rgbFilterLabel, f + 1, filterCount, bias)
+    let label = filterLabelX + long.count <= area.maxX ? long : env.t(T.rgbFilterShort, f + 1, filterCount, bias)
+    canvas.put(label, x: filterLabelX, y: y, style: theme.muted)
     y += 1
     y += drawPanels(
       Array(panels[0..<6]), in: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y),
@@ -228,7 +232,7 @@ public struct RGBScreen: Screen {
 
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines = problemLines(notice: notice, error: geometryError, env: env)
+    var lines = problemLines(notice: notice, error: geometryError, env: env, width: width - 2)
     if let e = editor {
       let names = ["R", "G", "B"].map { env.t(T.inputWord) + " " + $0 } + ["R", "G", "B"].map { "K \($0)" }
       lines.append((env.t(T.editingCell, names[e.target], e.row, e.col), theme.emphasis))

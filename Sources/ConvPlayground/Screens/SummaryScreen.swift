@@ -76,18 +76,18 @@ public struct SummaryScreen: Screen {
     noMapsNotice = false
     let last = walk.rows.count - 1
     switch key {
-    case .down, .char("j"): row = min(row + 1, last)
-    case .up, .char("k"): row = max(row - 1, 0)
+    case .down: row = min(row + 1, last)
+    case .up: row = max(row - 1, 0)
     case .pageDown: row = min(row + 10, last)
     case .pageUp: row = max(row - 10, 0)
     case .home: row = 0
     case .end: row = last
-    case .char("t"), .char("T"):
+    case .char("t"):
       guard !current.isInput else { return .none }
       do { try model.walk.setTrainable(!current.trainable, row: row) } catch { notice = String(describing: error) }
-    case .char("m"), .char("M"):
+    case .char("m"):
       return openPicker()
-    case .char("v"), .char("V"):
+    case .char("v"):
       if model.hasActivations {
         showMaps.toggle()
       } else {
@@ -110,16 +110,16 @@ public struct SummaryScreen: Screen {
     let all = SummaryModels.all
     guard var i = picker else { return .none }
     switch key {
-    case .down, .char("j"): i = min(i + 1, all.count - 1)
-    case .up, .char("k"): i = max(i - 1, 0)
+    case .down: i = min(i + 1, all.count - 1)
+    case .up: i = max(i - 1, 0)
     case .pageDown: i = min(i + 10, all.count - 1)
     case .pageUp: i = max(i - 10, 0)
     case .home: i = 0
     case .end: i = all.count - 1
-    case .escape, .char("q"), .char("Q"), .char("m"):
+    case .escape, .char("q"), .char("m"):
       picker = nil
       return .none
-    case .enter, .char(" "):
+    case .enter:
       picker = nil
       let choice = all[i]
       do {
@@ -133,7 +133,7 @@ public struct SummaryScreen: Screen {
       }
       return .none
     default:
-      return .none
+      return .ignored
     }
     picker = i
     return .none
@@ -141,15 +141,17 @@ public struct SummaryScreen: Screen {
 
   public func hints(_ env: Env) -> [KeyHint] {
     if picker != nil {
-      return [KeyHint("↑↓", env.t(T.keyChoose)), KeyHint("Enter", env.t(T.keyOpen)), KeyHint("Esc", env.t(T.keyBack))]
+      return [
+        KeyHint("↑↓", env.t(T.keyChoose)), KeyHint("PgUp/PgDn", env.t(T.keySumPage)),
+        KeyHint("Home/End", env.t(T.keyFirstLast)), KeyHint("Enter", env.t(T.keyOpen)),
+        KeyHint("Esc/q/m", env.t(T.keyBack)),
+      ]
     }
-    var h = [
+    return [
       KeyHint("↑↓", env.t(T.keySumLayer)), KeyHint("PgUp/PgDn", env.t(T.keySumPage)),
       KeyHint("Home/End", env.t(T.keyFirstLast)), KeyHint("t", env.t(T.keySumFreeze)),
-      KeyHint("m", env.t(T.keySumModel)),
+      KeyHint("m", env.t(T.keySumModel)), KeyHint("v", env.t(T.keySumMaps)),
     ]
-    if model.hasActivations { h.append(KeyHint("v", env.t(T.keySumMaps))) }
-    return h
   }
 
   public func helpText(_ env: Env) -> [String] {
@@ -307,6 +309,18 @@ public struct SummaryScreen: Screen {
     }
   }
 
+  /// A layer without a size formula: whether it keeps its input's shape, or how it sets one
+  /// (a Dense layer: one value per unit, 43264 -> 10). Never "keeps" when the shape changes.
+  static func shapeChange(_ r: SummaryWalk.Row, env: Env) -> String {
+    guard let input = r.inputShapes.first, input != r.outputShape else { return env.t(T.sumKeepsShape) }
+    let change = ShapeText.compact(input) + " -> " + ShapeText.compact(r.outputShape)
+    switch r.op {
+    case .layer(.dense(let units, _, _)): return env.t(T.sumDenseShape, change, units)
+    case .layer(.globalAveragePool2D): return env.t(T.sumGlobalPoolShape, change)
+    default: return env.t(T.sumSetsShape, change)
+    }
+  }
+
   /// Label and value lines for the current layer (output size, parameters, fed by).
   private func facts(env: Env) -> [(label: String, value: String, style: Style)] {
     let theme = env.theme
@@ -316,7 +330,7 @@ public struct SummaryScreen: Screen {
       out.append((env.t(T.sumOutputSize), env.t(T.sumModelInput), theme.text))
       return out
     }
-    out.append((env.t(T.sumOutputSize), r.shapeFormula ?? env.t(T.sumKeepsShape), theme.emphasis))
+    out.append((env.t(T.sumOutputSize), r.shapeFormula ?? Self.shapeChange(r, env: env), theme.emphasis))
     out.append((env.t(T.sumParams), r.parameterFormula, theme.emphasis))
     let state: String
     if r.parameters.total == 0 {
@@ -522,13 +536,15 @@ public struct SummaryScreen: Screen {
     guard let index = current.index, !current.isInput, index < model.activations.count else { return }
     switch model.activations[index] {
     case .maps(let planes, let channels, let h, let w):
-      canvas.put(env.t(T.sumMapsTitle, planes.count, channels, "\(h) x \(w)"), x: x0, y: y - 1, style: theme.panelTitle,
-                 maxWidth: rect.maxX - x0)
       guard let firstPlane = planes.first else { return }
       let step = max(1, (firstPlane.width + 13) / 14)
       let size = planeSize(firstPlane, step: step)
       let perLine = max(1, (rect.maxX - x0 + 1) / (size.width + 1))
       let lines = max(1, (rect.maxY - y + 1) / (size.height + 1))
+      // The title counts the maps drawn, not the ones computed.
+      let drawn = min(planes.count, perLine * lines)
+      canvas.put(env.t(T.sumMapsTitle, drawn, channels, "\(h) x \(w)"), x: x0, y: y - 1, style: theme.panelTitle,
+                 maxWidth: rect.maxX - x0)
       for (k, p) in planes.prefix(perLine * lines).enumerated() {
         let low = min(0, p.values.min() ?? 0)
         var high = p.values.max() ?? 1
@@ -546,10 +562,14 @@ public struct SummaryScreen: Screen {
       let labelWidth = names.map { n in min(18, top.map { n[$0].count }.max() ?? 5) + 1 } ?? 5
       let barWidth = max(4, min(30, rect.maxX - x0 - 13 - labelWidth))
       let largest = max(values[top.first!], 1e-6)
+      // A softmax's outputs are probabilities: fixed decimals, never 7.98e-10.
+      let total = values.reduce(0, +)
+      let areProbabilities = isLast && values.allSatisfy { $0 >= 0 && $0 <= 1 } && abs(total - 1) < 1e-3
       for i in top where y < rect.maxY {
         let label = names.map { String($0[i].prefix(labelWidth - 1)).padding(to: labelWidth) }
           ?? (isLast ? "\(i)" : "#\(i)").leftPadded(to: 5)
-        let value = NumberText.significant(Double(values[i]), digits: 3).leftPadded(to: 9)
+        let value = (areProbabilities ? NumberText.probability(values[i]) : NumberText.significant(Double(values[i]), digits: 3))
+          .leftPadded(to: 9)
         let bar = progressBar(Double(max(0, values[i]) / largest), width: barWidth, unicode: canvas.unicode)
         var x = canvas.put(label, x: x0, y: y, style: theme.text)
         x = canvas.put(value + " ", x: x, y: y, style: theme.emphasis)
@@ -574,16 +594,22 @@ public struct SummaryScreen: Screen {
     let all = SummaryModels.all
     let rect = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: area.height)
     canvas.box(rect, title: env.t(T.sumPickerTitle), style: theme.border, titleStyle: theme.panelTitle)
-    let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 3)
+    // One row per model (name, input, parameters); the chosen model's description, wrapped,
+    // under the list: a row has no room for it at 80 columns.
+    let about = wrapText(all[selected].summary(in: env.lang), width: rect.width - 4).prefix(3)
+    let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 4 - about.count)
     let nameWidth = all.map(\.name.count).max() ?? 8
     let visible = max(1, inner.height)
     let first = min(max(0, selected - visible / 2), max(0, all.count - visible))
     for (k, i) in (first..<min(all.count, first + visible)).enumerated() {
       let c = all[i]
       let line = c.name.padding(to: nameWidth + 2) + ShapeText.compact(c.input).padding(to: 11)
-        + NumberText.grouped(c.total).leftPadded(to: 12) + "  " + c.summary(in: env.lang)
+        + NumberText.grouped(c.total).leftPadded(to: 12)
       canvas.put(line.padding(to: inner.width), x: inner.x, y: inner.y + k, style: i == selected ? theme.selected : theme.text,
                  maxWidth: inner.width)
+    }
+    for (k, l) in about.enumerated() {
+      canvas.put(l, x: inner.x, y: inner.maxY + 1 + k, style: theme.emphasis, maxWidth: inner.width)
     }
     canvas.put(env.t(T.sumPickerHint), x: inner.x, y: rect.maxY - 2, style: theme.muted, maxWidth: inner.width)
   }

@@ -130,7 +130,7 @@ public struct EpochEvaluation: Sendable, Equatable {
   }
 }
 
-/// What the worker thread tells the screen, in order.
+/// What the worker thread tells the screen, in order (as `Msg.training`).
 public enum DashboardEvent: Sendable {
   case loading
   case loaded(training: Int, validation: Int, test: Int)
@@ -147,6 +147,9 @@ public enum DashboardEvent: Sendable {
   case failed(String)
   case fetchProgress(file: String, received: Int64, total: Int64?, fileIndex: Int, files: Int)
   case fetched
+  /// The trained network was written to this file (`Command.saveModel`).
+  case saved(path: String)
+  case saveFailed(String)
 }
 
 /// The training run behind the dashboard: a background thread that trains with `Network.fit`

@@ -142,7 +142,7 @@ struct ClassifyCommand: ParsableCommand {
         let width = ranked.map { names[$0.label].name.count }.max() ?? 1
         for (rank, entry) in ranked.enumerated() {
           let (id, name) = names[entry.label]
-          print("\(rank + 1). \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%.4f", entry.probability))"
+          print("\(rank + 1). \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(NumberText.probability(entry.probability))"
             + (id.isEmpty ? "" : "  \(id)"))
         }
         if showShapes {

@@ -67,7 +67,7 @@ struct PredictCommand: ParsableCommand {
       let width = names.map(\.count).max() ?? 1
       for (rank, entry) in DigitPreprocessing.top(min(top, probabilities.count), of: probabilities).enumerated() {
         let name = entry.label < names.count ? names[entry.label] : String(entry.label)
-        print("\(rank + 1). \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%.4f", entry.probability))")
+        print("\(rank + 1). \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(NumberText.probability(entry.probability))")
       }
     }
   }

@@ -96,7 +96,13 @@ struct TuiCommand: ParsableCommand {
       // A printed frame never writes the user's progress; the playground saves after each answer.
       let keeper: any QuizProgressKeeper =
         print == nil ? FileProgressKeeper() : MemoryProgressKeeper(QuizProgressStore().load().progress)
-      let env = Env(lang: try resolveLanguage(language.lang), theme: Theme(colored: false), quizProgress: keeper)
+      // The training screen's settings are kept beside quiz progress (a printed frame only reads them).
+      let settingsStore = TrainingSettingsStore()
+      let settings = print == nil
+        ? TrainingSettingsKeeper(store: settingsStore) : TrainingSettingsKeeper(initial: settingsStore.load())
+      let env = Env(
+        lang: try resolveLanguage(language.lang), theme: Theme(colored: false), quizProgress: keeper,
+        trainingSettings: settings)
       var app = try makeApp(env: env)
       if let keys {
         var parsed: [Key] = []
@@ -191,7 +197,7 @@ struct TuiCommand: ParsableCommand {
         input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix, mode: m, size: size,
         stride: window.stride == "1" ? nil : stride.rows, padding: padding)
     case .train:
-      root = try training.screen()
+      root = try training.screen(kept: env.trainingSettings.load())
     case .digit:
       root = DigitScreen()
     case .rgb:

@@ -2,6 +2,7 @@ import ArgumentParser
 import ConvData
 import ConvKit
 import ConvPlayground
+import ConvUserData
 import Foundation
 
 /// `tui --screen train`'s starting choices (all but the folder and the base can be changed on
@@ -29,6 +30,18 @@ struct TuiTrainingOptions: ParsableArguments {
 
   @Option(name: .long, help: ArgumentHelp("train --finetune: epochs with every layer training.", valueName: "M"))
   var finetuneEpochs = 2
+
+  /// True when no training option was given: the screen then opens on the kept settings.
+  var isEmpty: Bool {
+    model == nil && data.dataset == nil && data.limit == nil && epochs == nil && !finetune && base == nil
+  }
+
+  /// The training screen from the options, or from the settings kept from the last visit when
+  /// none was given (`--data` and `--save` apply either way).
+  func screen(kept: TrainingSettings?) throws -> TrainingScreen {
+    if isEmpty, let kept { return TrainingScreen(settings: kept, dataDirectory: data.data, savePath: save) }
+    return try screen()
+  }
 
   func screen() throws -> TrainingScreen {
     let dataset = try data.resolveDataset()

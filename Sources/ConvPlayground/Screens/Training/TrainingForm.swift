@@ -1,0 +1,245 @@
+import ConvData
+import ConvImageIO
+import ConvKit
+import ConvTerminal
+import Foundation
+
+/// The settings form before a run: its keys, the spec field, the settings and the summary.
+extension TrainingScreen {
+  /// Keys of the form. While a data set downloads the form only shows (nothing changes).
+  mutating func setupKey(_ key: Key) -> Effect {
+    guard phase != .fetching else { return .ignored }
+    let n = fields.count
+    switch key {
+    case .up: field = (field + n - 1) % n
+    case .down: field = (field + 1) % n
+    case .left, .right:
+      change(key == .left ? -1 : 1)
+      return .perform(.keepTrainingSettings(settings))
+    case .char("t") where config.finetune == nil:
+      typing = customText
+      specError = nil
+    case .enter:
+      return start()
+    case .char("f") where !dataAvailable && config.dataset.isFetchable:
+      phase = .fetching
+      fetchLine = nil
+      notice = nil
+      return .perform(.fetchData(config.dataset, directory: config.dataDirectory, environment: environment))
+    default:
+      return .ignored
+    }
+    return .none
+  }
+
+  /// The spec field takes every key as text (a spec's "s", "x" or "q" never acts); Enter
+  /// parses it, Esc leaves it.
+  mutating func typeKey(_ key: Key) -> Effect {
+    switch key {
+    case .escape: typing = nil
+    case .enter:
+      let text = typing ?? ""
+      do {
+        let spec = try ModelSpecParser.parse(text, inputShape: config.imageShape)
+        customSpec = spec
+        customText = text
+        config.spec = spec
+        config.modelName = "spec"
+        typing = nil
+        specError = nil
+        savePath = "convplay-spec.safetensors"
+        return .perform(.keepTrainingSettings(settings))
+      } catch {
+        specError = String(describing: error)
+      }
+    case .backspace, .delete: if typing?.isEmpty == false { typing?.removeLast() }
+    case .char(let c): typing?.append(c)
+    default: break
+    }
+    return .none
+  }
+
+  /// The model row's choices; the last one, "finetune", fine-tunes a saved model instead.
+  var modelNames: [String] { Self.modelChoices + (customSpec == nil ? [] : ["spec"]) + [Self.finetuneChoice] }
+
+  mutating func change(_ d: Int) {
+    func cycle<T: Equatable>(_ list: [T], _ value: T) -> T {
+      let i = list.firstIndex(of: value) ?? 0
+      return list[(i + d + list.count) % list.count]
+    }
+    switch fields[min(field, fields.count - 1)] {
+    case .model:
+      let name = cycle(modelNames, config.finetune == nil ? config.modelName : Self.finetuneChoice)
+      if name == Self.finetuneChoice {
+        enterFinetune(lastFinetune ?? FineTuneSettings())
+        return
+      }
+      if config.finetune != nil {
+        lastFinetune = config.finetune
+        config.finetune = nil
+      }
+      config.modelName = name
+      refreshSpec()
+      savePath = "convplay-\(name).safetensors"
+    case .dataset:
+      config.dataset = cycle(datasetChoices, config.dataset)
+      dataAvailable = Self.locate(config, environment: environment)
+      classNames = config.dataset.classNamesBeforeLoading ?? []
+      refreshSpec()
+    case .epochs:
+      if var ft = config.finetune {
+        ft.plan.freezeEpochs = min(50, max(0, ft.plan.freezeEpochs + d))
+        if ft.plan.totalEpochs == 0 { ft.plan.freezeEpochs = 1 }
+        config.finetune = ft
+      } else {
+        config.epochs = min(50, max(1, config.epochs + d))
+      }
+    case .finetuneEpochs:
+      guard var ft = config.finetune else { return }
+      ft.plan.finetuneEpochs = min(50, max(0, ft.plan.finetuneEpochs + d))
+      if ft.plan.totalEpochs == 0 { ft.plan.finetuneEpochs = 1 }
+      config.finetune = ft
+    case .batch:
+      config.batch = cycle(Self.batchChoices, config.batch)
+      config.finetune?.plan.batch = config.batch
+    case .optimizer:
+      config.optimizer = cycle(OptimizerKind.allCases, config.optimizer)
+      config.learningRate = config.optimizer.defaultLearningRate
+    case .rate:
+      config.learningRate = cycle(Self.rateChoices, config.learningRate)
+      config.finetune?.plan.learningRate = config.learningRate
+    case .limit: config.limit = cycle(Self.limitChoices, config.limit)
+    }
+  }
+
+  func settingRows(_ env: Env) -> [(String, String)] {
+    fields.map { f in
+      switch f {
+      case .model: return (env.t(config.finetune == nil ? T.trModel : T.trBase), modelLabel(env))
+      case .dataset: return (env.t(T.trDataset), datasetLabel())
+      case .epochs:
+        return config.finetune.map { (env.t(T.trFreezeEpochs), String($0.plan.freezeEpochs)) }
+          ?? (env.t(T.trEpochs), String(config.epochs))
+      case .finetuneEpochs: return (env.t(T.trFinetuneEpochs), String(config.finetune?.plan.finetuneEpochs ?? 0))
+      case .batch: return (env.t(T.trBatch), String(config.batch))
+      case .optimizer: return (env.t(T.trOptimizer), config.optimizer.rawValue)
+      case .rate: return (env.t(T.trLearningRate), NumberText.format(Double(config.learningRate)))
+      case .limit: return (env.t(T.trImages), config.limit.map { NumberText.grouped($0) } ?? env.t(T.trAll))
+      }
+    }
+  }
+
+  func drawSetup(_ canvas: inout Canvas, area: Rect, env: Env) {
+    let theme = env.theme
+    let leftWidth = 34
+    let left = Rect(x: area.x, y: area.y, width: leftWidth, height: 11)
+    canvas.box(left, title: env.t(T.settings), style: theme.border, titleStyle: theme.panelTitle)
+    let arrowL = canvas.unicode ? "‹" : "<"
+    let arrowR = canvas.unicode ? "›" : ">"
+    for (i, (name, value)) in settingRows(env).enumerated() {
+      let y = left.y + 1 + i
+      let selected = i == field && phase != .fetching
+      canvas.put(name.padding(to: 14), x: left.x + 2, y: y, style: selected ? theme.emphasis : theme.text)
+      // The arrows hug the value so that the longest ones (Fashion-MNIST) fit at 80 columns.
+      let shown = selected ? "\(arrowL)\(value)\(arrowR)" : " \(value)"
+      canvas.put(shown, x: left.x + 16, y: y, style: selected ? theme.selected : theme.text, maxWidth: leftWidth - 18)
+    }
+    // The model's summary, as `convplay summary` prints it.
+    let right = Rect(x: area.x + leftWidth + 1, y: area.y, width: area.width - leftWidth - 1, height: area.height - 6)
+    canvas.box(right, title: env.t(T.trSummaryTitle, modelLabel(env)), style: theme.border, titleStyle: theme.panelTitle)
+    drawSummary(config.spec, &canvas, rect: right.inset(1), env: env)
+    // Below: data status, spec entry, messages.
+    var lines: [(String, Style)] = []
+    if let typing {
+      lines.append((env.t(T.trTypeSpec), theme.emphasis))
+      lines.append(("> " + typing + (canvas.unicode ? "▏" : "_"), theme.cursor))
+      lines.append((env.t(T.trSpecExample), theme.muted))
+      if let specError { lines.append((specError, theme.error)) }
+    } else if phase == .fetching {
+      let name = config.dataset.displayName
+      if let f = fetchLine {
+        lines.append((env.t(T.trFetching, name, f.index + 1, f.files) + "  " + f.file, theme.emphasis))
+        lines.append((progressBar(f.fraction, width: 40, unicode: canvas.unicode) + " \(Int(f.fraction * 100))%", theme.done))
+      } else {
+        lines.append((env.t(T.trFetching, name, 1, 4), theme.emphasis))
+      }
+    } else if !dataAvailable {
+      if config.dataset.isFetchable {
+        lines.append((env.t(T.trDataMissing, config.dataset.displayName), theme.error))
+        lines.append(("  convplay data fetch \(config.dataset.rawValue)", theme.emphasis))
+        lines.append((env.t(T.trOfferFetch), theme.emphasis))
+      } else {
+        lines.append((env.t(T.trFolderMissing, config.dataset.displayName), theme.error))
+      }
+    } else {
+      lines.append((env.t(T.trDataFound, config.dataset.displayName), theme.done))
+      lines.append((env.t(T.trPressStart), theme.emphasis))
+    }
+    if case .failed(let why) = phase { lines.append((env.t(T.trFailed, why), theme.error)) }
+    if notice == .fetched { lines.append((env.t(T.trFetched), theme.done)) }
+    var ly = max(left.maxY, right.maxY) + 0
+    let width = area.width - 2
+    for (text, style) in lines {
+      for l in wrapText(text, width: width) where ly < area.maxY {
+        canvas.put(l, x: area.x + 1, y: ly, style: style)
+        ly += 1
+      }
+    }
+  }
+
+  /// Keras's summary table of `spec` in `inner`; with frozen layers a Trainable column (as
+  /// `summary(show_trainable=True)`) and the non-trainable count.
+  func drawSummary(_ spec: SequentialSpec, _ canvas: inout Canvas, rect inner: Rect, env: Env) {
+    let theme = env.theme
+    var y = inner.y
+    if let specProblem {
+      for l in wrapText(env.t(T.trFailed, specProblem), width: inner.width - 1) where y < inner.maxY {
+        canvas.put(l, x: inner.x + 1, y: y, style: theme.error)
+        y += 1
+      }
+      return
+    }
+    do {
+      let rows = try spec.rows()
+      let count = try spec.parameterCount()
+      let frozen = spec.layers.contains { !$0.trainable } || config.finetune != nil
+      let trainWidth = env.t(T.trTrainableHeader).count
+      let shapeWidth = max(14, (rows.map { ShapeText.batched($0.outputShape).count }.max() ?? 0) + 1)
+      // Keras's "name (Type)" when it fits, else the name alone (80 columns).
+      var names = rows.map { "\($0.layer.name) (\($0.layer.kind.kerasClass))" }
+      if (names.map(\.count).max() ?? 0) + 1 + shapeWidth + 9 + (frozen ? trainWidth : 0) > inner.width - 1 {
+        names = rows.map(\.layer.name)
+      }
+      let nameWidth = max(14, (names.map(\.count).max() ?? 0) + 1)
+      // Keras's Trainable column (show_trainable=True) where it fits; else a * before each
+      // frozen layer, in the column left of the table.
+      let column = frozen && nameWidth + shapeWidth + 9 + trainWidth <= inner.width - 1
+      var header = env.t(T.trLayerHeader).padding(to: nameWidth) + env.t(T.trOutputShape).padding(to: shapeWidth)
+      header += column ? env.t(T.trParamHeader).padding(to: 9) + env.t(T.trTrainableHeader) : env.t(T.trParamHeader)
+      canvas.put(header, x: inner.x + 1, y: y, style: theme.muted, maxWidth: inner.width - 1)
+      y += 1
+      let room = inner.height - (frozen ? 5 : 4)
+      for (i, row) in rows.enumerated() where i < room {
+        var text = (i == room - 1 && rows.count > room) ? "..."
+          : names[i].padding(to: nameWidth) + ShapeText.batched(row.outputShape).padding(to: shapeWidth)
+            + NumberText.grouped(row.parameters.total)
+        if column && text != "..." { text = text.padding(to: nameWidth + shapeWidth + 9) + (row.layer.trainable ? "Y" : "N") }
+        let style = frozen && !row.layer.trainable ? theme.muted : theme.text
+        if frozen && !column && !row.layer.trainable && text != "..." { canvas.put("*", x: inner.x, y: y, style: theme.emphasis) }
+        canvas.put(text, x: inner.x + 1, y: y, style: style, maxWidth: inner.width - 1)
+        y += 1
+      }
+      y += 1
+      canvas.put(env.t(T.trTotalParams, NumberText.grouped(count.total), NumberText.grouped(count.trainable)),
+                 x: inner.x + 1, y: y, style: theme.emphasis, maxWidth: inner.width - 1)
+      if frozen {
+        let note = column || count.nonTrainable == 0 ? "" : " " + env.t(T.trFrozenMark)
+        canvas.put(env.t(T.trNonTrainable, NumberText.grouped(count.nonTrainable)) + note, x: inner.x + 1, y: y + 1,
+                   style: theme.emphasis, maxWidth: inner.width - 1)
+      }
+    } catch {
+      canvas.put(String(describing: error), x: inner.x + 1, y: y, style: theme.error, maxWidth: inner.width - 1)
+    }
+  }
+
+}
