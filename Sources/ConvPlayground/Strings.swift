@@ -34,6 +34,7 @@ public enum T: String, CaseIterable, Sendable {
   case lessonSummaryBlurb
   // Model summary screen.
   case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumFeeds, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
+  case sumTrainableLabel, sumNonTrainableCount
   case sumModelInput, sumFilters, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
   case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
   case sumVolumesTitle, sumProblem, sumGray, keySumLayer, keySumPage, keySumFreeze, keySumModel
@@ -153,6 +154,8 @@ public enum T: String, CaseIterable, Sendable {
     case .sumTrainable: return ("yes (t freezes it)", "sí (t la congela)")
     case .sumFrozen: return ("no, frozen: trainable=False (t unfreezes it)", "no, congelada: trainable=False (t la descongela)")
     case .sumNoWeights: return ("no weights to train", "sin pesos que entrenar")
+    case .sumTrainableLabel: return ("trainable", "entrenable")
+    case .sumNonTrainableCount: return ("{0} non-trainable", "{0} no entrenables")
     case .sumKeepsShape: return ("keeps its input's shape", "mantiene la forma de su entrada")
     case .sumModelInput: return ("the model's input", "la entrada del modelo")
     case .sumFilters: return ("{0} filters", "{0} filtros")

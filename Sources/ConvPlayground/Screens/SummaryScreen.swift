@@ -286,7 +286,7 @@ public struct SummaryScreen: Screen {
         let st = s.rows == k.rows && s.cols == k.cols ? nil : "strides " + size(s.rows, s.cols)
         return [kind.kerasClass + " " + size(k.rows, k.cols), st, padding(p)].compactMap { $0 }.joined(separator: ", ")
       case .dense(let units, let a, _):
-        return "Dense, " + env.t(T.sumUnits, NumberText.grouped(units)) + (a != .linear ? ", " + a.rawValue : "")
+        return "Dense, " + env.t(T.sumUnits, env.count(units)) + (a != .linear ? ", " + a.rawValue : "")
       case .dropout(let rate):
         return "Dropout " + NumberText.format(rate)
       case .activation(let a):
@@ -318,17 +318,22 @@ public struct SummaryScreen: Screen {
       out.append((env.t(T.sumOutputSize), env.t(T.sumModelInput), theme.text))
       return out
     }
-    out.append((env.t(T.sumOutputSize), r.shapeFormula ?? env.t(T.sumKeepsShape), theme.emphasis))
+    // Layers without a size formula either keep their input's shape (activations, dropout,
+    // batch normalization) or change it without a window (Dense, Flatten): say which.
+    let keeps = r.inputShapes.count == 1 && r.inputShapes[0] == r.outputShape
+    let change = r.inputShapes.map(shapeText).joined(separator: ", ") + " -> " + shapeText(r.outputShape)
+    out.append((env.t(T.sumOutputSize), r.shapeFormula ?? (keeps ? env.t(T.sumKeepsShape) : change), theme.emphasis))
     out.append((env.t(T.sumParams), r.parameterFormula, theme.emphasis))
     let state: String
     if r.parameters.total == 0 {
       state = env.t(T.sumNoWeights)
     } else if r.trainable {
-      state = env.t(T.sumTrainable) + (r.parameters.nonTrainable > 0 ? "; " + NumberText.grouped(r.parameters.nonTrainable) + " non-trainable" : "")
+      state = env.t(T.sumTrainable)
+        + (r.parameters.nonTrainable > 0 ? "; " + env.t(T.sumNonTrainableCount, env.count(r.parameters.nonTrainable)) : "")
     } else {
       state = env.t(T.sumFrozen)
     }
-    out.append(("trainable", state, !r.trainable && r.parameters.total > 0 ? theme.padding : theme.text))
+    out.append((env.t(T.sumTrainableLabel), state, !r.trainable && r.parameters.total > 0 ? theme.padding : theme.text))
     if !r.inputs.isEmpty {
       let fed = zip(r.inputs, r.inputShapes).map { "\($0) (\(shapeText($1)))" }.joined(separator: ", ")
       out.append((env.t(T.sumFedBy), fed, theme.text))
@@ -540,7 +545,7 @@ public struct SummaryScreen: Screen {
       }
     case .values(let values):
       let isLast = index == model.activations.count - 1
-      canvas.put(isLast ? env.t(T.sumTopClasses) : env.t(T.sumValuesTitle, NumberText.grouped(values.count)),
+      canvas.put(isLast ? env.t(T.sumTopClasses) : env.t(T.sumValuesTitle, env.count(values.count)),
                  x: x0, y: y - 1, style: theme.panelTitle, maxWidth: rect.maxX - x0)
       let top = values.indices.sorted { values[$0] > values[$1] }.prefix(max(1, min(10, rect.maxY - y)))
       // The file's class names (ImageNet's for an imported VGG16), else the unit's index.
