@@ -320,7 +320,7 @@ public struct SummaryScreen: Screen {
     }
     // Layers without a size formula either keep their input's shape (activations, dropout,
     // batch normalization) or change it without a window (Dense, Flatten): say which.
-    let keeps = r.inputShapes.count == 1 && r.inputShapes[0] == r.outputShape
+    let keeps = !r.inputShapes.isEmpty && r.inputShapes.allSatisfy { $0 == r.outputShape }
     let change = r.inputShapes.map(shapeText).joined(separator: ", ") + " -> " + shapeText(r.outputShape)
     out.append((env.t(T.sumOutputSize), r.shapeFormula ?? (keeps ? env.t(T.sumKeepsShape) : change), theme.emphasis))
     out.append((env.t(T.sumParams), r.parameterFormula, theme.emphasis))
