@@ -142,11 +142,12 @@ public struct PlaygroundApp: Sendable {
       keys: top.allHints(env) + fixedHints + escapeHint)
   }
 
-  /// Esc goes back like q, except on Home at the root (and when the screen lists Esc itself).
+  /// Esc goes back (or quits) like q, except on Home at the root and when the screen lists Esc
+  /// itself.
   private var escapeHint: [KeyHint] {
     let own = top.hints(env).contains { $0.matches?.contains(.escape) ?? false }
     guard !own, !top.capturesAllKeys, stack.count > 1 || !(top is HomeScreen) else { return [] }
-    return [KeyHint("Esc", env.t(T.keyBack))]
+    return [KeyHint("Esc", env.t(stack.count == 1 ? T.keyQuit : T.keyBack))]
   }
 
   private mutating func back() {

@@ -1,3 +1,4 @@
+import ConvKit
 import ConvTerminal
 
 /// What a screen receives: a key, a tick of the play clock, or a worker's report on a command
@@ -132,6 +133,13 @@ public struct Env: Sendable {
     self.theme = theme
     self.quizProgress = quizProgress
     self.trainingSettings = trainingSettings
+  }
+
+  /// A whole number in prose, grouped as the language writes it: 43,264 in English, 43.264 in
+  /// Spanish (the course's 60.000). Keras's tables keep Keras's commas (NumberText.grouped).
+  public func count(_ n: Int) -> String {
+    let g = NumberText.grouped(n)
+    return lang == .es ? String(g.map { $0 == "," ? "." : $0 }) : g
   }
 
   /// The text of a catalog entry in the current language, `{0}`, `{1}`... filled with `args`.

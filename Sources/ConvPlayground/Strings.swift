@@ -34,6 +34,7 @@ public enum T: String, CaseIterable, Sendable {
   case lessonSummaryBlurb
   // Model summary screen.
   case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumFeeds, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
+  case sumTrainableLabel, sumNonTrainableCount
   case sumModelInput, sumFilters, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
   case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
   case sumVolumesTitle, sumProblem, sumGray, keySumLayer, keySumPage, keySumFreeze, keySumModel
@@ -156,6 +157,8 @@ public enum T: String, CaseIterable, Sendable {
     case .sumTrainable: return ("yes (t freezes it)", "sí (t la congela)")
     case .sumFrozen: return ("no, frozen: trainable=False (t unfreezes it)", "no, congelada: trainable=False (t la descongela)")
     case .sumNoWeights: return ("no weights to train", "sin pesos que entrenar")
+    case .sumTrainableLabel: return ("trainable", "entrenable")
+    case .sumNonTrainableCount: return ("{0} non-trainable", "{0} no entrenables")
     case .sumKeepsShape: return ("keeps its input's shape", "mantiene la forma de su entrada")
     case .sumDenseShape: return ("{0}: one value per unit ({1} units)", "{0}: un valor por unidad ({1} unidades)")
     case .sumGlobalPoolShape: return ("{0}: one average per channel", "{0}: un promedio por canal")

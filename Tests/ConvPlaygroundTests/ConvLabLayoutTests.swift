@@ -68,4 +68,21 @@ final class ConvLabLayoutTests: XCTestCase {
     let g = KernelPreset.named("gaussian-5x5")!.tensor
     XCTAssertEqual((c.top as! ConvLabScreen).kernel[0, 1, 1], g[0, 2, 2], "the centre weight stays the centre")
   }
+
+  /// The summary's "output size" for layers without a window: Dense and Flatten change the
+  /// shape (the course's 43264 -> 10), Dropout and Add keep it.
+  func testSummarySaysWhichLayersKeepTheirShape() throws {
+    for lang in Lang.allCases {
+      var a = app(try SummaryScreen(model: XCTUnwrap(SummaryModels.named("course1")).load()), lang: lang)
+      var seen: [String] = []
+      for _ in 0..<4 {
+        seen.append(a.render(width: 100, height: 30).text)
+        a.send(.key(.down))
+      }
+      let all = seen.joined(separator: "\n")
+      XCTAssertTrue(all.contains("43264 -> 10"), all)
+      XCTAssertTrue(all.contains("26*26*64 = 43,264"), all)
+      XCTAssertFalse(all.contains(T.sumKeepsShape.text(lang)), "course1 has no layer that keeps its shape")
+    }
+  }
 }

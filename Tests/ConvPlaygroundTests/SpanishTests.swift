@@ -44,7 +44,7 @@ final class SpanishTests: XCTestCase {
   /// The Spanish prose of a text: code (in backticks, fenced blocks) and Keras names removed.
   static func prose(_ text: String) -> String {
     var t = text
-    for pattern in [#"```[\s\S]*?```"#, #"`[^`]*`"#, #"\b[\w.]+\([^)]*\)"#, #"\b\w+=\w+"#, #"--[\w-]+"#,
+    for pattern in [#"```[\s\S]*?```"#, #"`[^`]*`"#, #"\b[\w.]+\([^)]*\)"#, #"\b\w+=\w+"#, #"\b[\w.]+\.\w+ = \w+"#, #"--[\w-]+"#,
                     #"\b\w+_\w+\b"#, #"'[^']*'"#, #"https?://\S+"#, #"\[[^\]]*\]\([^)]*\)"#, #"\(show_trainable\)"#,
                     #"Trainable( params)?"#, #"Non-trainable params"#, #"Total params"#] {
       // A placeholder word, not a space: "`--normalize` elige" must not read as a sentence

@@ -259,7 +259,8 @@ final class PlaygroundEndToEndTests: XCTestCase {
     let rgb = root.appendingPathComponent("examples/matrices/rgb-5x5.txt").path
     let r = try runPlain(["tui", "--screen", "conv", "--kernel", "edge", "--keys", "End", "--print", "80x24"])
     XCTAssertEqual(r.status, 0, r.err)
-    XCTAssertTrue(r.out.contains("Kernel 3x3 edge"), r.out)
+    XCTAssertTrue(r.out.contains("Kernel 3x3"), r.out)
+    XCTAssertTrue(r.out.contains("Parameters: Kernel edge 3x3"), r.out)
     let bad = try runPlain(["tui", "--screen", "conv", "--matrix", rgb])
     XCTAssertEqual(bad.status, 1)
     XCTAssertTrue(bad.err.contains("use --screen rgb"), bad.err)

@@ -204,9 +204,9 @@ public struct PoolingScreen: Screen {
     if let shrink = PoolingScreen.courseShrink() {
       let pct = NumberText.format((1 - Double(shrink.after) / Double(shrink.before)) * 100)
       let text = env.t(
-        T.courseShrink, shrink.model, ShapeText.compact(shrink.inShape), NumberText.grouped(shrink.before),
-        ShapeText.compact(shrink.outShape), NumberText.grouped(shrink.after), pct,
-        NumberText.grouped(shrink.denseBefore), NumberText.grouped(shrink.denseAfter))
+        T.courseShrink, shrink.model, ShapeText.compact(shrink.inShape), env.count(shrink.before),
+        ShapeText.compact(shrink.outShape), env.count(shrink.after), pct,
+        env.count(shrink.denseBefore), env.count(shrink.denseAfter))
       for l in wrapText(text, width: width - 2) { lines.append((l, theme.muted)) }
     }
     return lines
