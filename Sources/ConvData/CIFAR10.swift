@@ -90,8 +90,9 @@ public enum CIFAR10 {
   }
 
   /// Training (50,000 images from the five batches) and test (10,000) sets; `limit` stops
-  /// reading once that many images of each set are in (the first batch alone suffices for small runs).
-  public static func load(_ locator: DatasetLocator, limit: Int? = nil) throws -> DatasetSplits {
+  /// reading training images once that many are in (the first batch alone suffices for small
+  /// runs), `testLimit` keeps the first test images.
+  public static func load(_ locator: DatasetLocator, limit: Int? = nil, testLimit: Int? = nil) throws -> DatasetSplits {
     let dir = try locate(locator)
     func batch(_ file: String) throws -> LabeledImages {
       let url = dir.appendingPathComponent(file)
@@ -112,10 +113,8 @@ public enum CIFAR10 {
     }
     var training = LabeledImages(images: Tensor(shape: [labels.count, side, side, 3], scalars: scalars), labels: labels)
     var test = try batch(testFile)
-    if let limit {
-      training = training.prefix(limit)
-      test = test.prefix(limit)
-    }
+    if let limit { training = training.prefix(limit) }
+    if let testLimit { test = test.prefix(testLimit) }
     return DatasetSplits(training: training, test: test)
   }
 

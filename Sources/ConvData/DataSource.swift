@@ -162,14 +162,19 @@ public enum DataSource: Sendable, Equatable, Hashable {
   }
 
   /// Loads the training and test sets (a folder's test set is its `test/` subfolder, or else
-  /// its seeded validation split), keeping
-  /// the first `limit` images of each when given.
-  public func load(_ locator: DatasetLocator, limit: Int? = nil, folder: FolderSettings = FolderSettings()) throws -> LoadedDataset {
+  /// its seeded validation split), keeping the first `limit` training images and the first
+  /// `testLimit` test images when given: a short training run is still measured on the whole
+  /// test set unless asked otherwise.
+  public func load(
+    _ locator: DatasetLocator, limit: Int? = nil, testLimit: Int? = nil, folder: FolderSettings = FolderSettings()
+  ) throws -> LoadedDataset {
     if let limit, limit < 1 { throw DataError("--limit must be at least 1 (got \(limit))") }
+    if let testLimit, testLimit < 1 { throw DataError("--test-limit must be at least 1 (got \(testLimit))") }
     var loaded: LoadedDataset
     switch self {
     case .idx(let d): loaded = LoadedDataset(splits: try locator.load(d), classNames: d.classNames)
-    case .cifar10: loaded = LoadedDataset(splits: try CIFAR10.load(locator, limit: limit), classNames: CIFAR10.classNames)
+    case .cifar10:
+      loaded = LoadedDataset(splits: try CIFAR10.load(locator, limit: limit, testLimit: testLimit), classNames: CIFAR10.classNames)
     case .folder(let path):
       let f: ImageFolderDataset
       let labels = try folder.labels()
@@ -184,10 +189,8 @@ public enum DataSource: Sendable, Equatable, Hashable {
         splits: DatasetSplits(training: f.training, test: f.validation), classNames: f.classNames, skipped: f.skipped,
         givenSplit: f.givenSplit)
     }
-    if let limit {
-      loaded.splits.training = loaded.splits.training.prefix(limit)
-      loaded.splits.test = loaded.splits.test.prefix(limit)
-    }
+    if let limit { loaded.splits.training = loaded.splits.training.prefix(limit) }
+    if let testLimit { loaded.splits.test = loaded.splits.test.prefix(testLimit) }
     return loaded
   }
 

@@ -3,14 +3,12 @@ import ConvKit
 extension Image {
   /// Nearest-neighbour resize, as PIL's `Image.resize(..., NEAREST)` (what Keras's
   /// `load_img(path, target_size=...)` does by default, so what the course's VGG16 example fed
-  /// its network): output pixel (y, x) copies input pixel (floor((y + 0.5) * inH / outH),
-  /// floor((x + 0.5) * inW / outW)). The same size returns the image unchanged.
+  /// its network): output pixel (y, x) copies input pixel (`nearestSources(inH, outH)[y]`,
+  /// `nearestSources(inW, outW)[x]`). The same size returns the image unchanged.
   public func resizedNearest(height outH: Int, width outW: Int) -> Image {
     precondition(outH > 0 && outW > 0, "a resized image needs at least one row and one column")
     if outH == height && outW == width { return self }
-    func source(_ outN: Int, _ inN: Int) -> [Int] {
-      (0..<outN).map { o in min(inN - 1, (2 * o + 1) * inN / (2 * outN)) }
-    }
+    let source = Image.nearestSources
     let ys = source(outH, height)
     let xs = source(outW, width)
     var out = [Float](repeating: 0, count: channels * outH * outW)
@@ -22,6 +20,23 @@ extension Image {
       }
     }
     return Image(width: outW, height: outH, channels: channels, samples: out)
+  }
+
+  /// The input index PIL's NEAREST copies into each of `outN` outputs: PIL (libImaging's
+  /// ImagingScaleAffine) starts at scale / 2 and adds the scale in doubles once per output,
+  /// truncating each sum. The rounding of that running sum decides the ties (at 512 -> 224 the
+  /// exact centre (o + 0.5) * 16/7 is a whole number for every 7th output, and PIL's sum falls
+  /// just below it), so the sum is kept as PIL keeps it rather than computed exactly.
+  /// Tested against Pillow: Tests/ConvImageIOTests/Fixtures/make_pil_nearest_fixture.py.
+  public static func nearestSources(_ inN: Int, _ outN: Int) -> [Int] {
+    let scale = Double(inN) / Double(outN)
+    var position = scale * 0.5
+    var sources = [Int](repeating: 0, count: outN)
+    for o in 0..<outN {
+      sources[o] = min(inN - 1, max(0, Int(position)))
+      position += scale
+    }
+    return sources
   }
 
   /// Bilinear resize, as `tf.image.resize(..., "bilinear")` (what Keras's

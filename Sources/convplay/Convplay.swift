@@ -40,6 +40,7 @@ struct Convplay: ParsableCommand {
     if let first = arguments.first, first == "--lang" || first.hasPrefix("--lang=") {
       arguments.insert("tui", at: 0)
     }
+    arguments = joiningNegativeNumbers(arguments)
     do {
       var command = try parseAsRoot(arguments)
       try command.run()

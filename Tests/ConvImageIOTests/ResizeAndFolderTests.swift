@@ -25,6 +25,28 @@ final class ResizeAndFolderTests: XCTestCase {
     XCTAssertEqual(rgb.resizedNearest(height: 2, width: 2), rgb)
   }
 
+  /// The index maps PIL 13's NEAREST uses (Fixtures/make_pil_nearest_fixture.py): the course's
+  /// photo widths 256 ... 1024 -> 224 and 60 random pairs, down and up. The exact centre rule
+  /// floor((o + 0.5) * in / out) differs from PIL at 25 of 224 columns for 512 -> 224.
+  func testNearestMatchesPIL() throws {
+    struct Case: Decodable { var input: Int; var output: Int; var source: [Int] }
+    struct File: Decodable { var cases: [Case] }
+    let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/pil_nearest", withExtension: "json"))
+    let cases = try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    XCTAssertEqual(cases.count, 67)
+    for c in cases {
+      XCTAssertEqual(Image.nearestSources(c.input, c.output), c.source, "\(c.input) -> \(c.output)")
+    }
+    let pil512 = try XCTUnwrap(cases.first { $0.input == 512 && $0.output == 224 })
+    let exact = (0..<224).map { (2 * $0 + 1) * 512 / 448 }
+    XCTAssertEqual(zip(exact, pil512.source).filter { $0 != $1 }.count, 25)
+    // Through the image: a 512-wide, 3-high ramp to 224 x 2 copies the columns PIL picks.
+    let ramp = Image(width: 512, height: 3, channels: 1, samples: (0..<3).flatMap { y in (0..<512).map { Float(1000 * y + $0) } })
+    let rows = Image.nearestSources(3, 2)
+    let resized = ramp.resizedNearest(height: 2, width: 224)
+    XCTAssertEqual(resized.samples, rows.flatMap { y in pil512.source.map { Float(1000 * y + $0) } })
+  }
+
   func testDownsampleAveragesBlocksOfARamp() {
     // 4x4 -> 2x2 samples at 0.5 and 2.5: the centre of each 2x2 block of 4y + x.
     let image = Image(width: 4, height: 4, channels: 1, samples: (0..<16).map(Float.init))

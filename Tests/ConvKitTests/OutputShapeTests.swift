@@ -1,3 +1,4 @@
+import Foundation
 import ConvKit
 import XCTest
 
@@ -69,14 +70,44 @@ final class OutputShapeTests: XCTestCase {
     XCTAssertNotNil(g.floorExplanation)
   }
 
-  func testExplicitPaddingThatDoesNotDivideIsRefusedWhenAsked() {
-    XCTAssertThrowsError(
-      try OutputShape.axis(input: 6, kernel: 3, stride: 2, padding: .explicit(0), requireWhole: true)
-    ) { error in
-      XCTAssertTrue(String(describing: error).contains("not a whole number"))
+  /// Explicit padding floors as 'valid' does (PyTorch and Keras floor); the note names what the
+  /// floor leaves out: column 5 of 0...5 for (6 - 3)/2.
+  func testExplicitPaddingFloorsAndNamesWhatIsLeftOut() throws {
+    let g = try OutputShape.axis(input: 6, kernel: 3, stride: 2, padding: .explicit(0))
+    XCTAssertEqual(g.output, 2)
+    XCTAssertEqual(g.unvisitedInputs, [5])
+    XCTAssertEqual(g.visitNote(axis: "column"), "(6 + 2*0 - 3)/2 + 1 = floor(2.5) = 2: column 5 of the input is never visited")
+    // Padding 1 on 6 with kernel 2, stride 3: windows at padded 0-1, 3-4, 6-7, that is input
+    // rows -1...0, 2...3, 5...6: rows 1 and 4 fall between windows.
+    let p = try OutputShape.axis(input: 6, kernel: 2, stride: 3, padding: .explicit(1))
+    XCTAssertEqual(p.output, 3)
+    XCTAssertEqual(p.unvisitedInputs, [1, 4])
+    XCTAssertEqual(p.visitNote(axis: "row"), "(6 + 2*1 - 2)/3 + 1 = 3: rows 1, 4 of the input are never visited")
+    // A floor that drops only a padding zero (padded 6, windows at 0-2 and 2-4) visits everything.
+    let z = try OutputShape.axis(input: 4, kernel: 3, stride: 2, padding: .explicit(1))
+    XCTAssertEqual(z.output, 2)
+    XCTAssertEqual(z.unvisitedInputs, [])
+    XCTAssertEqual(z.visitNote(axis: "row"), "(4 + 2*1 - 3)/2 + 1 = floor(2.5) = 2: the floor drops only padding zeros; every row is visited")
+    XCTAssertNil(try OutputShape.axis(input: 5, kernel: 3, padding: .valid).visitNote(axis: "row"))
+  }
+
+  /// Output sizes and never-visited inputs against real convolutions in PyTorch (explicit
+  /// padding 0-3) and Keras (same): Fixtures/make_output_size_fixture.py.
+  func testAgainstPyTorchAndKeras() throws {
+    struct Case: Decodable { var n, k, s, d, out: Int; var padding: String; var unvisited: [Int] }
+    struct File: Decodable { var cases: [Case] }
+    let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/output_sizes", withExtension: "json"))
+    let cases = try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    XCTAssertGreaterThan(cases.count, 1800)
+    XCTAssertGreaterThan(cases.filter { $0.padding == "same" }.count, 200)
+    for c in cases {
+      let g = try OutputShape.axis(
+        input: c.n, kernel: c.k, stride: c.s, dilation: c.d, padding: try XCTUnwrap(Padding(parsing: c.padding)))
+      let name = "n \(c.n) k \(c.k) s \(c.s) d \(c.d) padding \(c.padding)"
+      XCTAssertEqual(g.output, c.out, name)
+      XCTAssertEqual(g.unvisitedInputs, c.unvisited, name)
+      XCTAssertEqual(g.visitNote(axis: "row") == nil, c.unvisited.isEmpty && g.divides, name)
     }
-    XCTAssertEqual(
-      try OutputShape.axis(input: 6, kernel: 3, stride: 2, padding: .explicit(0)).output, 2)
   }
 
   func testBadGeometryIsAnError() {

@@ -85,6 +85,40 @@ final class FinetuneCommandTests: XCTestCase {
     XCTAssertTrue(wrongSize.stderr.contains("--image-size must be HxW"), wrongSize.stderr)
   }
 
+  /// `--model softmax` on a 3-class folder gets 3 outputs, on the command line and in the
+  /// dashboard alike (ModelResolver): 8*8*3 + 3 = 195 parameters, not the zoo's 10 outputs.
+  func testZooModelTakesTheFoldersClassCount() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("classes-\(UUID().uuidString)")
+    addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+    for (k, c) in ["a", "b", "c"].enumerated() {
+      try FileManager.default.createDirectory(at: root.appendingPathComponent(c), withIntermediateDirectories: true)
+      for i in 0..<4 {
+        let px = [UInt8](repeating: UInt8(60 * k + i), count: 8 * 8)
+        try Data(ImageCodec.encodePNG(width: 8, height: 8, channels: 1, interleaved: px))
+          .write(to: root.appendingPathComponent("\(c)/\(i).png"))
+      }
+    }
+    let r = try CommandRunner.run([
+      "train", "--dataset", "folder:" + root.path, "--image-size", "8x8", "--color", "gray", "--model", "softmax", "--epochs", "1",
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("; 195 parameters;"), r.stdout)
+    let screen = try CommandRunner.run([
+      "tui", "--screen", "train", "--dataset", "folder:" + root.path, "--image-size", "8x8", "--color", "gray",
+      "--model", "softmax", "--print", "100x30",
+    ])
+    XCTAssertEqual(screen.status, 0, screen.stderr)
+    XCTAssertTrue(screen.stdout.contains("195"), screen.stdout)
+    XCTAssertFalse(screen.stdout.contains("650"), screen.stdout)  // 8*8*10 + 10
+    // A spec whose last Dense is too small for the classes is refused, naming both numbers.
+    let small = try CommandRunner.run([
+      "train", "--dataset", "folder:" + root.path, "--image-size", "8x8", "--color", "gray",
+      "--model", "flatten -> dense(2, softmax)",
+    ])
+    XCTAssertEqual(small.status, 1)
+    XCTAssertTrue(small.stderr.contains("Dense(2) but the data set has 3 classes"), small.stderr)
+  }
+
   /// A folder data set trains end to end with `train` (8x8 gray, two classes, one corrupt file).
   func testTrainOnAFolder() throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("ft-folder-\(UUID().uuidString)")

@@ -61,6 +61,59 @@ final class FoundationCommandTests: XCTestCase {
     XCTAssertTrue(four.stdout.contains("padding 'same': 0 above, 1 below, 0 left, 1 right"), four.stdout)
   }
 
+  /// Every padding floors as 'valid' does (Keras and PyTorch): explicit 0 equals valid, and the
+  /// note names the rows and columns never visited.
+  func testExplicitPaddingFloorsLikeValid() throws {
+    let zero = try CommandRunner.run(["conv", "--matrix", course, "--padding", "0", "--stride", "2", "--kernel", "roberts-diagonal"])
+    let valid = try CommandRunner.run(["conv", "--matrix", course, "--padding", "valid", "--stride", "2", "--kernel", "roberts-diagonal"])
+    XCTAssertEqual(zero.status, 0, zero.stderr)
+    XCTAssertEqual(zero.stdout, valid.stdout)
+    XCTAssertEqual(zero.stdout.split(separator: "\n").count, 2)
+    XCTAssertEqual(zero.stderr, """
+      note: (5 + 2*0 - 2)/2 + 1 = floor(2.5) = 2: row 4 of the input is never visited
+      note: (5 + 2*0 - 2)/2 + 1 = floor(2.5) = 2: column 4 of the input is never visited
+
+      """)
+    let two = try CommandRunner.run(["conv", "--matrix", course, "--padding", "2", "--stride", "4x1", "--kernel", "identity"])
+    XCTAssertEqual(two.status, 0, two.stderr)
+    // Rows: (5 + 4 - 3)/4 + 1 = 2 windows at padded rows 0-2 and 4-6, input rows -2..0 and 2..4:
+    // row 1 falls between them. Columns (stride 1) are all visited: no note.
+    XCTAssertEqual(two.stderr, "note: (5 + 2*2 - 3)/4 + 1 = floor(2.5) = 2: row 1 of the input is never visited\n")
+    XCTAssertEqual(two.stdout.split(separator: "\n").count, 2)
+    let steps = try CommandRunner.run(["step", "--matrix", course, "--padding", "0", "--stride", "2", "--kernel", "roberts-diagonal", "--plain"])
+    XCTAssertEqual(steps.status, 0, steps.stderr)
+    XCTAssertTrue(steps.stdout.contains("note: (5 + 2*0 - 2)/2 + 1 = floor(2.5) = 2: row 4 of the input is never visited"), steps.stdout)
+  }
+
+  /// `--option -2` works as `--option=-2` does, for every numeric option (ArgumentParser alone
+  /// reads `-2` as an unknown short option).
+  func testNegativeNumbersAfterOptions() throws {
+    let spaced = try CommandRunner.run(["conv", "--matrix", course, "--bias", "-2"])
+    let joined = try CommandRunner.run(["conv", "--matrix", course, "--bias=-2"])
+    XCTAssertEqual(spaced.status, 0, spaced.stderr)
+    XCTAssertEqual(spaced.stdout, "264 -63 -32\n114 -49 293\n-137 254 -130\n")
+    XCTAssertEqual(spaced.stdout, joined.stdout)
+    let step = try CommandRunner.run(["step", "--matrix", course, "--bias", "-0.5", "--plain", "--only", "1"])
+    XCTAssertTrue(step.stdout.contains("265.5"), step.stdout)
+    // Negative values reach the command's own checks, which name the option.
+    let refused: [([String], String)] = [
+      (["step", "--only", "-1"], "--only must be between 1 and 9"),
+      (["conv", "--dilation", "-1"], "dilation must be at least 1"),
+      (["conv", "--stride", "-2"], "--stride must be at least 1"),
+      (["conv", "--padding", "-1"], "--padding"),
+      (["quiz", "--count", "-3"], "--count"),
+      (["filter", CommandRunner.example("matrices/course-5x5.txt"), "--out", "x.png", "--repeat-count", "-1"], "--repeat-count"),
+      (["train", "--epochs", "-1"], "--epochs"),
+      (["train", "--lr", "-1e-3"], "--lr"),
+    ]
+    for (args, expected) in refused {
+      let r = try CommandRunner.run(args)
+      XCTAssertNotEqual(r.status, 0, "\(args)")
+      XCTAssertTrue(r.stderr.contains(expected), "\(args): expected '\(expected)' in '\(r.stderr)'")
+      XCTAssertFalse(r.stderr.contains("Unknown option"), "\(args): \(r.stderr)")
+    }
+  }
+
   func testPoolMaxAndAvg() throws {
     let max = try CommandRunner.run(["pool", "--matrix", course, "--size", "2", "--mode", "max"])
     XCTAssertEqual(max.status, 0, max.stderr)
@@ -104,7 +157,6 @@ final class FoundationCommandTests: XCTestCase {
       (["conv", "--stride", "2x"], nil, "--stride must be N or RxC"),
       (["conv", "--padding", "full"], nil, "--padding must be valid, same or a whole number"),
       (["conv", "--dilation", "0"], nil, "dilation must be at least 1"),
-      (["conv", "--padding", "0", "--stride", "2", "--kernel", "roberts-diagonal"], nil, "is not a whole number"),
       (["pool", "--mode", "median"], nil, "--mode must be max or avg"),
       (["step", "--only", "10"], nil, "--only must be between 1 and 9"),
       (["conv", "--matrix", CommandRunner.example("matrices/rgb-5x5.txt"), "--kernel", "-"], "1 2\n3 4\n\n1 2\n3 4\n", "the kernel has 2 channels but the input has 3"),

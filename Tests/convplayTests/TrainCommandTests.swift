@@ -1,3 +1,4 @@
+import ConvData
 import ConvImageIO
 import Foundation
 import XCTest
@@ -34,9 +35,18 @@ final class TrainCommandTests: XCTestCase {
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metrics))) as? [String: Any])
     XCTAssertEqual(
       Set(json.keys),
-      ["epochs", "augment", "training_images", "validation_images", "test_accuracy", "test_loss", "images_per_second"])
+      ["epochs", "augment", "limit", "test_limit", "training_images", "validation_images", "test_images", "test_accuracy", "test_loss", "images_per_second"])
+    // --limit cuts the training images only: the accuracy is the whole test set's.
+    XCTAssertEqual(json["limit"] as? Int, 1000)
+    XCTAssertTrue(json["test_limit"] is NSNull)
     XCTAssertEqual(json["training_images"] as? Int, 900)
     XCTAssertEqual(json["validation_images"] as? Int, 100)
+    XCTAssertEqual(json["test_images"] as? Int, 10_000)
+    XCTAssertTrue(r.stdout.contains("900 training, 100 validation, 10000 test images"), r.stdout)
+    let meta = try ModelFile.load(URL(fileURLWithPath: weights)).metadata
+    XCTAssertEqual(meta["training_limit"], "1000")
+    XCTAssertEqual(meta["test_limit"], "all")
+    XCTAssertEqual(meta["test_images"], "10000")
     let epochs = try XCTUnwrap(json["epochs"] as? [[String: Any]])
     XCTAssertEqual(epochs.count, 2)
     XCTAssertEqual(Set(epochs[0].keys), ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"])
@@ -45,9 +55,25 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertGreaterThan(accuracy, 0.7)
     XCTAssertTrue(r.stdout.contains(String(format: "test accuracy: %.4f", accuracy)))
 
-    let e = try CommandRunner.run(["evaluate", "--weights", weights, "--data", mnist, "--limit", "1000"])
+    let e = try CommandRunner.run(["evaluate", "--weights", weights, "--data", mnist])
     XCTAssertEqual(e.status, 0, e.stderr)
     XCTAssertTrue(e.stdout.contains(String(format: "test accuracy: %.4f", accuracy)), e.stdout)
+
+    // --test-limit cuts the test set, says so, and is recorded; evaluate on the same images agrees.
+    let cut = try CommandRunner.run([
+      "train", "--model", "softmax", "--data", mnist, "--limit", "1000", "--test-limit", "500", "--epochs", "1",
+      "--save", weights, "--metrics", metrics,
+    ])
+    XCTAssertEqual(cut.status, 0, cut.stderr)
+    XCTAssertTrue(cut.stdout.contains("note: evaluated on the first 500 test images only (--test-limit)"), cut.stdout)
+    let cutJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metrics))) as? [String: Any])
+    XCTAssertEqual(cutJSON["test_limit"] as? Int, 500)
+    XCTAssertEqual(cutJSON["test_images"] as? Int, 500)
+    XCTAssertEqual(try ModelFile.load(URL(fileURLWithPath: weights)).metadata["test_limit"], "500")
+    let cutAccuracy = try XCTUnwrap(cutJSON["test_accuracy"] as? Double)
+    let e500 = try CommandRunner.run(["evaluate", "--weights", weights, "--data", mnist, "--test-limit", "500"])
+    XCTAssertTrue(e500.stdout.contains("500 test images"), e500.stdout)
+    XCTAssertTrue(e500.stdout.contains(String(format: "test accuracy: %.4f", cutAccuracy)), e500.stdout)
 
     // Same seed, same result.
     let again = try CommandRunner.run(["train", "--model", "softmax", "--data", mnist, "--limit", "1000", "--epochs", "2", "--seed", "3", "--lr", "0.01", "--validation-split", "0.1"])

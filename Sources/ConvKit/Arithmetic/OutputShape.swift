@@ -88,10 +88,52 @@ public struct AxisGeometry: Equatable, Hashable, Sendable {
       + (remainder == 1 ? "element is" : "elements are") + " never visited"
   }
 
+  /// Input indices (0-based, padding not counted) that no tap of any window reads: the end cut
+  /// off by the floor, and the gaps a stride larger than the kernel's span (or a dilation)
+  /// steps over. Empty when every input element is used.
+  public var unvisitedInputs: [Int] {
+    var visited = [Bool](repeating: false, count: input)
+    for i in 0..<output {
+      for j in 0..<kernel {
+        let x = inputIndex(window: i, tap: j)
+        if x >= 0 && x < input { visited[x] = true }
+      }
+    }
+    return visited.indices.filter { !visited[$0] }
+  }
+
+  /// One line for stderr when the windows leave input elements out, naming them, for example
+  /// `(6 + 2*0 - 3)/2 + 1 = floor(2.5) = 2: column 5 is never visited`; nil when every element
+  /// is read. A floor that drops only padding zeros says so. `axis` is "row" or "column".
+  public func visitNote(axis: String) -> String? {
+    let missed = unvisitedInputs
+    if missed.isEmpty {
+      guard !divides else { return nil }
+      return "\(formula): the floor drops only padding zeros; every \(axis) is visited"
+    }
+    let list = indexRanges(missed)
+    let plural = missed.count == 1 ? axis : axis + "s"
+    return "\(formula): \(plural) \(list) of the input \(missed.count == 1 ? "is" : "are") never visited"
+  }
+
   /// Index in the padded input where window `i` starts.
   public func windowStart(_ i: Int) -> Int { i * stride }
   /// Input index (may be negative or past the end: padding) of kernel tap `j` of window `i`.
   public func inputIndex(window i: Int, tap j: Int) -> Int { i * stride + j * dilation - padBefore }
+}
+
+/// `5`, `5-6`, `0, 2, 4-6`: sorted indices as runs.
+func indexRanges(_ sorted: [Int]) -> String {
+  var parts: [String] = []
+  var i = 0
+  while i < sorted.count {
+    var j = i
+    while j + 1 < sorted.count && sorted[j + 1] == sorted[j] + 1 { j += 1 }
+    parts.append(i == j ? "\(sorted[i])" : "\(sorted[i])-\(sorted[j])")
+    i = j + 1
+  }
+  if parts.count > 8 { parts = Array(parts.prefix(8)) + ["..."] }
+  return parts.joined(separator: ", ")
 }
 
 private func formatPlain(_ x: Double) -> String {
@@ -106,7 +148,6 @@ private func formatPlain(_ x: Double) -> String {
 public enum GeometryError: Error, Equatable, CustomStringConvertible {
   case nonPositive(what: String, value: Int)
   case kernelTooLarge(axis: String, kernel: Int, paddedInput: Int)
-  case notWhole(axis: String, formula: String, explanation: String)
 
   public var description: String {
     switch self {
@@ -115,9 +156,6 @@ public enum GeometryError: Error, Equatable, CustomStringConvertible {
     case .kernelTooLarge(let axis, let kernel, let padded):
       return "the kernel spans \(kernel) \(axis) but the padded input has only \(padded): "
         + "use a smaller kernel or more padding"
-    case .notWhole(let axis, let formula, let explanation):
-      return "output \(axis): \(formula) is not a whole number: \(explanation); "
-        + "choose padding or stride so it divides, or use --padding valid to let Keras floor it"
     }
   }
 }
@@ -131,11 +169,11 @@ public enum OutputShape {
   ///   top/left get floor(total/2)
   /// - explicit P: out = floor((n + 2P - d*(k-1) - 1)/s) + 1
   ///
-  /// - Parameter requireWhole: refuse explicit padding whose sizes do not divide, as the course
-  ///   asks "why?" of such a case; Keras itself floors.
+  /// Every padding floors, as Keras and PyTorch do (`unvisitedInputs` and `visitNote` say what
+  /// the floor leaves out).
   public static func axis(
     input n: Int, kernel k: Int, stride s: Int = 1, dilation d: Int = 1,
-    padding: Padding, axisName: String = "size", requireWhole: Bool = false
+    padding: Padding, axisName: String = "size"
   ) throws -> AxisGeometry {
     if n < 1 { throw GeometryError.nonPositive(what: "input \(axisName)", value: n) }
     if k < 1 { throw GeometryError.nonPositive(what: "kernel \(axisName)", value: k) }
@@ -162,15 +200,9 @@ public enum OutputShape {
       throw GeometryError.kernelTooLarge(axis: axisName, kernel: span, paddedInput: padded)
     }
     let out = (padded - span) / s + 1
-    let g = AxisGeometry(
+    return AxisGeometry(
       input: n, kernel: k, stride: s, dilation: d, padBefore: before, padAfter: after,
       output: out, padding: padding)
-    if requireWhole, case .explicit = padding, !g.divides {
-      throw GeometryError.notWhole(
-        axis: axisName, formula: "(\(n) + 2*\(before) - \(span))/\(s) + 1",
-        explanation: g.floorExplanation ?? "")
-    }
-    return g
   }
 }
 
@@ -188,14 +220,14 @@ public struct WindowGeometry: Equatable, Hashable, Sendable {
   public init(
     inputRows: Int, inputCols: Int, kernelRows: Int, kernelCols: Int,
     strideRows: Int = 1, strideCols: Int = 1, dilation: Int = 1,
-    padding: Padding, requireWhole: Bool = false
+    padding: Padding
   ) throws {
     rows = try OutputShape.axis(
       input: inputRows, kernel: kernelRows, stride: strideRows, dilation: dilation,
-      padding: padding, axisName: "rows", requireWhole: requireWhole)
+      padding: padding, axisName: "rows")
     cols = try OutputShape.axis(
       input: inputCols, kernel: kernelCols, stride: strideCols, dilation: dilation,
-      padding: padding, axisName: "columns", requireWhole: requireWhole)
+      padding: padding, axisName: "columns")
   }
 
   public var outputRows: Int { rows.output }

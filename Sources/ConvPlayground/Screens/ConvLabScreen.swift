@@ -456,7 +456,5 @@ func geometryMessage(_ error: GeometryError, _ env: Env) -> String {
     return env.t(T.kernelTooLarge, env.t(axis == "rows" ? T.rowsWord : T.colsWord), kernel, padded)
   case .nonPositive(let what, let value):
     return "\(what) >= 1 (\(value))"
-  case .notWhole(_, let formula, _):
-    return formula
   }
 }

@@ -291,7 +291,7 @@ public enum SummaryModels {
       var m = try choice.load()
       if let inputShape, let zoo = ModelZoo.named(choice.name) {
         // A course model on another input, as `train --model cnn --dataset cifar10` does.
-        let spec = SequentialSpec(inputShape: inputShape, layers: zoo.spec.layers)
+        let spec = try ModelResolver.resolve(zoo.name, inputShape: inputShape, classes: nil).spec
         m = SummaryModel(walk: try SummaryWalk(spec, name: choice.name), label: choice.name)
       }
       if image != nil { m.problem = "--image: \(choice.name) has no weights; feature maps need a saved model file" }

@@ -33,8 +33,10 @@ public struct TrainingConfig: Sendable, Equatable {
   public var batch: Int
   public var optimizer: OptimizerKind
   public var learningRate: Float
-  /// Use only the first N training and N test images (nil: all).
+  /// Use only the first N training images (nil: all).
   public var limit: Int?
+  /// Use only the first N test images (nil: the whole test set, also with `limit`).
+  public var testLimit: Int?
   /// `--data DIR`; nil searches $CONVPLAY_DATA and the user cache, as `train` does.
   public var dataDirectory: String?
   public var validationSplit: Double = 0.1
@@ -229,7 +231,8 @@ public final class TrainingSession: @unchecked Sendable {
   private func train(_ config: TrainingConfig) throws {
     push(.loading)
     let loaded = try config.dataset.load(
-      DatasetLocator(explicitDirectory: config.dataDirectory), limit: config.limit, folder: config.folder)
+      DatasetLocator(explicitDirectory: config.dataDirectory), limit: config.limit, testLimit: config.testLimit,
+      folder: config.folder)
     let splits = loaded.splits
     let (training, validation) = splits.training.split(validationFraction: config.validationSplit)
     push(.loaded(training: training.count, validation: validation?.count ?? 0, test: splits.test.count))

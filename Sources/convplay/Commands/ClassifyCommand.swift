@@ -11,12 +11,13 @@ struct ClassifyCommand: ParsableCommand {
     commandName: "classify",
     abstract: "Classify photos with a pretrained network (imported weights) or walk the shapes with random weights.",
     discussion: """
-      Examples (the course's numbers):
+      Examples:
         convplay classify tiger.jpg --weights vgg16.safetensors
-        1. tiger      0.9202  n02129604
-        2. tiger_cat  0.0765  n02123159
-        3. jaguar     0.0028  n02128925
         convplay classify tiger.jpg --arch vgg16 --random-weights
+      The first prints one line per class, as Keras's decode_predictions: rank, class
+      name, probability, WordNet id. (The course's Keras notebook reads tiger 0.92,
+      tiger_cat 0.077, jaguar 0.003 for its photo; that is Keras's output, not a run
+      of convplay.)
       The photo is resized to the network's input (nearest neighbour for 'caffe'
       weights, as Keras's load_img does; bilinear otherwise) and prepared as the
       weights file says (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet

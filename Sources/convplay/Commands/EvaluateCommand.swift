@@ -27,7 +27,7 @@ struct EvaluateCommand: ParsableCommand {
     try reportingErrors {
       let (network, meta) = try weights.map { try ModelFile.load(URL(fileURLWithPath: $0)) } ?? DefaultModel.load()
       let dataset = try data.resolveDataset(default: meta["dataset"] ?? "mnist")
-      let splits = try data.load(dataset)
+      let splits = try data.load(dataset, evaluating: true)
       let test = try network.evaluate(splits.test)
       print("\(meta["model"] ?? "model")\(weights == nil ? " (built-in)" : "") on \(dataset.displayName): \(splits.test.count) test images")
       print("test accuracy: \(fixed(test.accuracy))")

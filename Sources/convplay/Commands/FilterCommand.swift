@@ -76,6 +76,7 @@ struct FilterCommand: ParsableCommand {
         kernelRows: weights.shape[1], kernelCols: weights.shape[2],
         strideRows: stride.rows, strideCols: stride.cols, dilation: window.dilation,
         padding: try window.parsedPadding())
+      noteFloors(geometry)
 
       let clock = ContinuousClock()
       func seconds(_ d: Duration) -> Double {

@@ -114,8 +114,9 @@ struct FinetuneCommand: ParsableCommand {
           "dataset": dataset.rawValue, "model": "finetuned from \(baseName)", "base": baseName,
           "freeze_epochs": String(freezeEpochs), "finetune_epochs": String(finetuneEpochs),
           "learning_rate": "\(lr)", "finetune_learning_rate": "\(phase2LR)", "batch": String(batch),
-          "seed": String(seed), "training_images": String(splits.training.count), "test_accuracy": fixed(tuned.accuracy),
-        ]) { $1 }
+          "seed": String(seed), "training_images": String(splits.training.count),
+          "test_images": String(splits.test.count), "test_accuracy": fixed(tuned.accuracy),
+        ].merging(data.limitsMetadata) { $1 }) { $1 }
         try ModelFile.save(network, metadata: meta, to: URL(fileURLWithPath: save))
       }
       print("fine-tuned: test accuracy \(fixed(tuned.accuracy)) after \(String(format: "%.1f", total))s of training")

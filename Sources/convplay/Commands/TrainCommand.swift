@@ -86,7 +86,8 @@ struct TrainCommand: ParsableCommand {
         do { augmentation = try Augmentation(parsing: augment) } catch { throw CLIFailure("\(error)") }
       }
       let dataset = try data.resolveDataset()
-      let (modelName, spec) = try resolveModel(model, inputShape: try data.imageShape(dataset))
+      let (modelName, spec) = try resolveModel(
+        model, inputShape: try data.imageShape(dataset), classes: dataset.classNamesBeforeLoading?.count)
       let network = try Network(spec: spec, seed: seed)
       let loaded = try data.loadWithClasses(dataset)
       let splits = loaded.splits
@@ -118,8 +119,8 @@ struct TrainCommand: ParsableCommand {
           "dataset": dataset.rawValue, "model": modelName, "epochs": String(epochs),
           "optimizer": kind.rawValue, "learning_rate": "\(opt.learningRate)", "batch": String(batch),
           "seed": String(seed), "training_images": String(training.count),
-          "test_accuracy": fixed(test.accuracy), "test_loss": fixed(test.loss),
-        ]) { $1 }
+          "test_images": String(splits.test.count), "test_accuracy": fixed(test.accuracy), "test_loss": fixed(test.loss),
+        ].merging(data.limitsMetadata) { $1 }) { $1 }
         try ModelFile.save(network, metadata: meta, to: URL(fileURLWithPath: save))
       }
       if let metrics {
@@ -129,14 +130,17 @@ struct TrainCommand: ParsableCommand {
             + "\"seconds\": \(jsonNumber(m.seconds))}"
         }
         let augmentJSON: String = augmentation.map { "\"\($0)\"" } ?? "null"
-        let sizes: String = "\"training_images\": \(training.count), \"validation_images\": \(validation?.count ?? 0), "
         let json: String = "{\"epochs\": [" + epochsJSON.joined(separator: ", ") + "], "
-          + "\"augment\": " + augmentJSON + ", " + sizes
+          + "\"augment\": " + augmentJSON + ", "
+          + "\"limit\": \(data.limit.map(String.init) ?? "null"), \"test_limit\": \(data.testLimit.map(String.init) ?? "null"), "
+          + "\"training_images\": \(training.count), \"validation_images\": \(validation?.count ?? 0), "
+          + "\"test_images\": \(splits.test.count), "
           + "\"test_accuracy\": \(jsonNumber(test.accuracy)), \"test_loss\": \(jsonNumber(test.loss)), "
           + "\"images_per_second\": \(jsonNumber(rate))}\n"
         try AtomicFile.write(Data(json.utf8), to: URL(fileURLWithPath: metrics))
       }
       print("training: \(images) images in \(String(format: "%.1f", seconds))s (\(Int(rate.rounded())) images/s)")
+      if data.testLimit != nil { print("note: evaluated on the first \(splits.test.count) test images only (--test-limit)") }
       print("test accuracy: \(fixed(test.accuracy))")
       print("test loss: \(fixed(test.loss))")
     }

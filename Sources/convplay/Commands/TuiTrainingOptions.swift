@@ -46,7 +46,8 @@ struct TuiTrainingOptions: ParsableArguments {
   func screen() throws -> TrainingScreen {
     let dataset = try data.resolveDataset()
     let folder = try data.folderSettings()
-    let (name, spec) = try resolveModel(model ?? "cnn", inputShape: dataset.imageShape(folder: folder))
+    let (name, spec) = try resolveModel(
+      model ?? "cnn", inputShape: dataset.imageShape(folder: folder), classes: dataset.classNamesBeforeLoading?.count)
     if let limit = data.limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
     if let epochs, !(1...50).contains(epochs) { throw CLIFailure("--epochs must be between 1 and 50 (got \(epochs))") }
     var finetuning: FineTuneSettings?
@@ -62,9 +63,10 @@ struct TuiTrainingOptions: ParsableArguments {
       finetuning = FineTuneSettings(
         basePath: path, plan: FineTuningPlan(freezeEpochs: freezeEpochs, finetuneEpochs: finetuneEpochs))
     }
-    let config = TrainingConfig(
+    var config = TrainingConfig(
       modelName: name, spec: spec, dataset: dataset, epochs: epochs ?? 3, limit: data.limit, dataDirectory: data.data,
       folder: folder, finetune: finetuning)
+    config.testLimit = data.testLimit
     return TrainingScreen(config: config, savePath: save)
   }
 }

@@ -42,10 +42,9 @@ struct StepReport {
       lines.append(MatrixText.format(trace.output))
     }
     lines.append(g.formulaLine)
-    var notes = Set<String>()
-    for axis in [g.rows, g.cols] {
-      if let why = axis.floorExplanation, notes.insert(why).inserted {
-        lines.append("note: " + why + " (Keras floors the division)")
+    for (axis, name) in [(g.rows, "row"), (g.cols, "column")] {
+      if let note = axis.visitNote(axis: name) {
+        lines.append("note: " + note + " (Keras and PyTorch floor the division)")
       }
     }
     return lines.joined(separator: "\n") + "\n"

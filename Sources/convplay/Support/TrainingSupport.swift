@@ -18,8 +18,11 @@ struct DatasetOptions: ParsableArguments {
       valueName: "DIR"))
   var data: String?
 
-  @Option(name: .long, help: ArgumentHelp("Use only the first N training and N test images.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp("Train on the first N training images only (the test set stays whole; see --test-limit).", valueName: "N"))
   var limit: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Evaluate on the first N test images only (default: the whole test set).", valueName: "N"))
+  var testLimit: Int?
 
   @Option(name: .long, help: ArgumentHelp("folder: size every image is resized to (bilinear).", valueName: "HxW"))
   var imageSize = "128x128"
@@ -44,6 +47,12 @@ struct DatasetOptions: ParsableArguments {
     do { return try DataSource(parsing: dataset ?? fallback) } catch { throw CLIFailure(error.description) }
   }
 
+  /// `--limit` and `--test-limit` as a model file records them ("all" when not given), so a
+  /// saved accuracy says which test images it was measured on.
+  var limitsMetadata: [String: String] {
+    ["training_limit": limit.map(String.init) ?? "all", "test_limit": testLimit.map(String.init) ?? "all"]
+  }
+
   /// `[H, W, C]` of the data set's images, known before loading them (so a bad model is
   /// reported before a missing data set).
   func imageShape(_ dataset: DataSource) throws -> FeatureShape {
@@ -62,13 +71,19 @@ struct DatasetOptions: ParsableArguments {
 
   /// Loads the data set (limited if asked); for a folder, says what it found and warns on
   /// stderr about files it had to skip.
-  func load(_ dataset: DataSource) throws -> DatasetSplits { try loadWithClasses(dataset).splits }
+  /// `evaluate` reads only the test set, so there `--limit` (as `--test-limit`) cuts the test set.
+  func load(_ dataset: DataSource, evaluating: Bool = false) throws -> DatasetSplits {
+    try loadWithClasses(dataset, evaluating: evaluating).splits
+  }
 
   /// `load`, with the class names the data set gave (a folder's subfolders or file-name classes).
-  func loadWithClasses(_ dataset: DataSource) throws -> LoadedDataset {
+  func loadWithClasses(_ dataset: DataSource, evaluating: Bool = false) throws -> LoadedDataset {
     if let limit, limit < 1 { throw CLIFailure("--limit must be at least 1 (got \(limit))") }
+    if let testLimit, testLimit < 1 { throw CLIFailure("--test-limit must be at least 1 (got \(testLimit))") }
     let settings = try folderSettings()
-    let loaded = try dataset.load(DatasetLocator(explicitDirectory: data), limit: limit, folder: settings)
+    let loaded = try dataset.load(
+      DatasetLocator(explicitDirectory: data), limit: evaluating ? 1 : limit,
+      testLimit: evaluating ? (testLimit ?? limit) : testLimit, folder: settings)
     if case .folder(let path) = dataset {
       if !loaded.skipped.isEmpty {
         FileHandle.standardError.write(Data(
@@ -83,26 +98,14 @@ struct DatasetOptions: ParsableArguments {
   }
 }
 
-/// Resolves `--model`: a name from the model zoo, a file holding a model spec, or spec text
-/// (`conv2d(32,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)`) on `inputShape`.
-func resolveModel(_ text: String, inputShape: FeatureShape) throws -> (name: String, spec: SequentialSpec) {
-  if let entry = ModelZoo.named(text) {
-    // The zoo's models are written for MNIST; the same layers take CIFAR-10's or a folder's shape.
-    return (entry.name, SequentialSpec(inputShape: inputShape, layers: entry.spec.layers))
-  }
-  var isDirectory: ObjCBool = false
-  let isFile = FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) && !isDirectory.boolValue
-  guard isFile || text.contains("(") || text.contains("->") || text.contains("\n") else {
-    let names = ModelZoo.all.map(\.name).joined(separator: ", ")
-    throw CLIFailure("unknown model '\(text)': choose one of \(names), or write a spec such as \"flatten -> dense(10, softmax)\"")
-  }
-  let source = isFile ? text : nil
-  let specText = isFile ? try readText(text) : text
+/// Resolves `--model` through ModelResolver (the one resolver the playground uses too): a zoo
+/// name (its head resized to `classes`), a file holding a spec, or spec text, on `inputShape`.
+func resolveModel(_ text: String, inputShape: FeatureShape, classes: Int? = nil) throws -> (name: String, spec: SequentialSpec) {
   do {
-    let spec = try ModelSpecParser.parse(specText, inputShape: inputShape)
-    return (source.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "model", spec)
-  } catch let e as ModelSpecParseError {
-    throw CLIFailure((source.map { $0 + ": " } ?? "model spec: ") + e.description)
+    let m = try ModelResolver.resolve(text, inputShape: inputShape, classes: classes)
+    return (m.name, m.spec)
+  } catch {
+    throw CLIFailure(error.description)
   }
 }
 

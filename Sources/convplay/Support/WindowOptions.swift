@@ -156,16 +156,14 @@ struct ConvolutionSetup {
       inputRows: input.shape[1], inputCols: input.shape[2],
       kernelRows: kernel.shape[1], kernelCols: kernel.shape[2],
       strideRows: stride.rows, strideCols: stride.cols, dilation: window.dilation,
-      padding: try window.parsedPadding(), requireWhole: true)
+      padding: try window.parsedPadding())
   }
 }
 
-/// Notes on stderr when a 'valid' window does not divide the input (Keras floors).
+/// Notes on stderr when the windows leave rows or columns of the input out (a floored
+/// division, or a stride that steps over them), as Keras and PyTorch compute it.
 func noteFloors(_ g: WindowGeometry) {
-  var seen = Set<String>()
-  for axis in [g.rows, g.cols] {
-    if let why = axis.floorExplanation, seen.insert(axis.formula).inserted {
-      printNote("\(axis.formula): \(why)")
-    }
+  for (axis, name) in [(g.rows, "row"), (g.cols, "column")] {
+    if let note = axis.visitNote(axis: name) { printNote(note) }
   }
 }

@@ -78,12 +78,7 @@ extension TrainingScreen {
   /// A zoo model (written for MNIST's ten digits) with its last Dense layer resized to the data
   /// set's class count, as a Keras user sets `Dense(num_classes)`.
   static func withClasses(_ spec: SequentialSpec, _ classes: Int) -> SequentialSpec {
-    guard classes >= 2, let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1,
-      case .dense(let units, let activation, let useBias) = spec.layers[head].kind, units != classes
-    else { return spec }
-    var s = spec
-    s.layers[head].kind = .dense(units: classes, activation: activation, useBias: useBias)
-    return s
+    ModelResolver.withClasses(spec, classes)
   }
 
 

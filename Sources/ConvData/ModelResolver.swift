@@ -1,0 +1,83 @@
+import ConvKit
+import Foundation
+
+/// A model as `--model` (and the playground's model choice) names it, put on a data set.
+public struct ResolvedModel: Sendable, Equatable {
+  /// The zoo name, the spec file's name without extension, or "model" for spec text.
+  public var name: String
+  public var spec: SequentialSpec
+}
+
+/// What `ModelResolver` refuses, in one line.
+public struct ModelResolveError: Error, CustomStringConvertible, Equatable {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// The one place a model name, spec text or spec file becomes a Sequential spec for a data
+/// set's image shape and class count: `train`, `evaluate`'s siblings, the training dashboard and
+/// the summary screen all ask here, so the same words build the same network everywhere.
+public enum ModelResolver {
+  /// - A course model (ModelZoo): its layers on `inputShape`, the last Dense resized to
+  ///   `classes` (the zoo is written for MNIST's ten digits), as a Keras user writes
+  ///   `Dense(num_classes)`.
+  /// - A file holding a spec, or spec text (`conv2d(32,3,relu) -> flatten -> dense(10,softmax)`):
+  ///   parsed on `inputShape` as written; a last Dense with fewer units than `classes` is
+  ///   refused (labels would fall outside the outputs).
+  /// `classes` nil (no data set, as in `summary`) leaves the head as written.
+  public static func resolve(_ text: String, inputShape: FeatureShape, classes: Int?) throws(ModelResolveError)
+    -> ResolvedModel
+  {
+    if let entry = ModelZoo.named(text) {
+      let spec = SequentialSpec(inputShape: inputShape, layers: entry.spec.layers)
+      return ResolvedModel(name: entry.name, spec: classes.map { withClasses(spec, $0) } ?? spec)
+    }
+    var isDirectory: ObjCBool = false
+    let isFile = FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) && !isDirectory.boolValue
+    guard isFile || text.contains("(") || text.contains("->") || text.contains("\n") else {
+      let names = ModelZoo.all.map(\.name).joined(separator: ", ")
+      throw ModelResolveError(
+        "unknown model '\(text)': choose one of \(names), or write a spec such as \"flatten -> dense(10, softmax)\"")
+    }
+    let specText: String
+    if isFile {
+      // A spec is a few lines; a bigger file (a saved model, a photo) is not one.
+      guard let handle = FileHandle(forReadingAtPath: text) else { throw ModelResolveError("\(text): cannot read it") }
+      let data = handle.readData(ofLength: 1 << 20)
+      handle.closeFile()
+      guard data.count < 1 << 20, !data.contains(0), let s = String(data: data, encoding: .utf8) else {
+        throw ModelResolveError("\(text): not a model spec (a text file of layers such as \"flatten -> dense(10, softmax)\")")
+      }
+      specText = s
+    } else {
+      specText = text
+    }
+    let spec: SequentialSpec
+    do {
+      spec = try ModelSpecParser.parse(specText, inputShape: inputShape)
+    } catch let e as ModelSpecParseError {
+      throw ModelResolveError((isFile ? text + ": " : "model spec: ") + e.description)
+    } catch {
+      throw ModelResolveError((isFile ? text + ": " : "model spec: ") + String(describing: error))
+    }
+    if let classes, let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1,
+      case .dense(let units, _, _) = spec.layers[head].kind, units < classes
+    {
+      throw ModelResolveError(
+        "the model ends in Dense(\(units)) but the data set has \(classes) classes: write dense(\(classes), softmax) last")
+    }
+    let name = isFile ? URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent : "model"
+    return ResolvedModel(name: name, spec: spec)
+  }
+
+  /// `spec` with its last layer, when it is a Dense, resized to `classes` units (same
+  /// activation and bias); unchanged for fewer than 2 classes or another last layer.
+  public static func withClasses(_ spec: SequentialSpec, _ classes: Int) -> SequentialSpec {
+    guard classes >= 2, let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1,
+      case .dense(let units, let activation, let useBias) = spec.layers[head].kind, units != classes
+    else { return spec }
+    var s = spec
+    s.layers[head].kind = .dense(units: classes, activation: activation, useBias: useBias)
+    return s
+  }
+}
