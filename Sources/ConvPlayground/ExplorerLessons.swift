@@ -9,5 +9,9 @@ extension Lesson {
       id: "network", title: ExplorerText.lessonNetwork, blurb: ExplorerText.lessonNetworkBlurb,
       command: "convplay tui --screen network --digit 0"
     ) { _ in NetworkScreen.builtIn() },
+    Lesson(
+      id: "transposed", title: ExplorerText.lessonTransposed, blurb: ExplorerText.lessonTransposedBlurb,
+      command: "convplay tui --screen transposed --stride 2"
+    ) { _ in TransposedScreen() },
   ]
 }

@@ -86,10 +86,10 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .bpKeyUpstream: return ("gradient G", "gradiente G")
     case .bpKeyPhase: return ("dK/dX/SGD", "dK/dX/SGD")
     case .bpKeyRate: return ("learning rate", "tasa de aprendizaje")
-    case .bpHelp1: return ("Training needs, for every weight, how much the loss changes when the weight changes: dL/dK. The forward pass multiplied each kernel weight by one input cell in every window, so dL/dK[i,j] adds input * output gradient over every window. The first steps build dL/dK cell by cell.",
-                           "Entrenar necesita, para cada peso, cuánto cambia la pérdida cuando cambia el peso: dL/dK. La pasada hacia adelante multiplicó cada peso del kernel por una celda de la entrada en cada ventana, así que dL/dK[i,j] suma entrada * gradiente de la salida sobre todas las ventanas. Los primeros pasos construyen dL/dK celda a celda.")
-    case .bpHelp2: return ("The earlier layer needs dL/dX: each output gradient goes back through the kernel to the cells its window read (the same as a full convolution of G with the kernel turned 180 degrees). With stride and padding, some cells are read by no window (gradient 0) and padded cells receive gradient that is dropped. Then one SGD step: K' = K - lr*dL/dK.",
-                           "La capa anterior necesita dL/dX: cada gradiente de la salida vuelve a través del kernel a las celdas que leyó su ventana (lo mismo que una convolución completa de G con el kernel girado 180 grados). Con stride y padding, algunas celdas no las lee ninguna ventana (gradiente 0) y las celdas de padding reciben un gradiente que se descarta. Después, un paso de SGD: K' = K - lr*dL/dK.")
+    case .bpHelp1: return ("Training needs dL/dK: how the loss changes with each weight. Each weight met one input cell in every window, so dL/dK[i,j] adds input * output gradient over all windows (steps 1 to K*K).",
+                           "Entrenar necesita dL/dK: cuánto cambia la pérdida con cada peso. Cada peso encontró una celda de la entrada en cada ventana, así que dL/dK[i,j] suma entrada * gradiente de la salida en todas las ventanas (pasos 1 a K*K).")
+    case .bpHelp2: return ("Then dL/dX for the layer before: each output gradient goes back through the kernel (a full convolution with the flipped kernel); padded cells' gradient is dropped. Last, one SGD step: K' = K - lr*dL/dK. g changes G (ones, a loss against a target, small numbers).",
+                           "Después dL/dX para la capa anterior: cada gradiente de la salida vuelve a través del kernel (una convolución completa con el kernel girado); el de las celdas de padding se descarta. Al final, un paso de SGD: K' = K - lr*dL/dK. g cambia G (unos, una pérdida contra un objetivo, números pequeños).")
     case .bpHelp3: return ("g changes G: ones, the loss against a target (the identity kernel's output, so the step moves K towards it), or small numbers. z, s, d change padding, stride and dilation; k the kernel; r the input; < > the learning rate.",
                            "g cambia G: unos, la pérdida contra un objetivo (la salida del kernel identidad, así el paso acerca K a ella) o números pequeños. z, s, d cambian padding, stride y dilation; k el kernel; r la entrada; < > la tasa de aprendizaje.")
     case .bpCheck: return ("Checked against the engine's Conv2D backward pass (the trainer's) and PyTorch in the tests.",
@@ -133,16 +133,17 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .netEnterDense: return ("Enter: its largest contributions", "Enter: sus mayores aportes")
     case .netEnterOutput: return ("Enter: softmax, worked out", "Enter: el softmax, paso a paso")
     case .netLegend: return ("negative", "negativo")
-    case .netLegendGray: return ("dark = low, light = high (each map on its own scale)", "oscuro = bajo, claro = alto (cada mapa con su propia escala)")
+    case .netLegendGray: return ("denser = larger |value|, each map on its own scale",
+                           "más denso = mayor |valor|, cada mapa con su propia escala")
     case .netKeyLayer: return ("layer", "capa")
     case .netKeyChannel: return ("channel", "canal")
     case .netKeyCell: return ("cell", "celda")
     case .netKeyOpen: return ("computation", "cálculo")
     case .netKeyImage: return ("other digit", "otro dígito")
-    case .netHelp1: return ("One image goes through the trained network. Each column is a layer: its feature maps drawn small (one per channel) and its shape. Convolutions make many channels, pooling halves the size, flatten lays everything in a row, dense layers mix it all, and the last layer gives one probability per class.",
-                            "Una imagen recorre la red entrenada. Cada columna es una capa: sus mapas de características en pequeño (uno por canal) y su forma. Las convoluciones crean muchos canales, el pooling reduce el tamaño a la mitad, flatten pone todo en una fila, las capas densas lo mezclan todo y la última capa da una probabilidad por clase.")
-    case .netHelp2: return ("Left and right choose a layer, [ and ] a channel, the arrows with Shift (or w a s d) a cell. The panel on the right shows the cell's value and where it came from; Enter opens the real computation, and q comes back here.",
-                            "Izquierda y derecha eligen una capa, [ y ] un canal, w a s d una celda. El panel de la derecha muestra el valor de la celda y de dónde viene; Enter abre el cálculo real, y q vuelve aquí.")
+    case .netHelp1: return ("One image goes through the trained network. Each column is a layer: its feature maps drawn small and its shape; the last layer gives one probability per class. Colours: red negative, white zero, blue positive, each map on its own scale.",
+                           "Una imagen recorre la red entrenada. Cada columna es una capa: sus mapas de características en pequeño y su forma; la última capa da una probabilidad por clase. Colores: rojo negativo, blanco cero, azul positivo, cada mapa con su propia escala.")
+    case .netHelp2: return ("←→ choose a layer, ↑↓ a channel, w a s d a cell; the right panel shows its value and where it came from. Enter opens the real computation; q comes back here. n and N show another test digit.",
+                           "←→ eligen una capa, ↑↓ un canal, w a s d una celda; el panel derecho muestra su valor y de dónde viene. Enter abre el cálculo real; q vuelve aquí. n y N muestran otro dígito de prueba.")
     case .netHelp3: return ("Colours: red negative, blue positive, white near zero (the legend gives the range of the chosen map). n and N show another test digit.",
                             "Colores: rojo negativo, azul positivo, blanco cerca de cero (la leyenda da el rango del mapa elegido). n y N muestran otro dígito de prueba.")
     case .netProblem: return ("Could not run the model: {0}", "No se pudo ejecutar el modelo: {0}")
@@ -152,7 +153,7 @@ public enum ExplorerText: String, CaseIterable, Sendable {
 
     case .neuronTitle: return ("Neuron {0} [{1},{2}] channel {3}", "Neurona {0} [{1},{2}] canal {3}")
     case .neuronWindow: return ("x: input rows {0}, cols {1}, channel {2}/{3}", "x: entrada filas {0}, columnas {1}, canal {2}/{3}")
-    case .neuronFilter: return ("w: filter {0}, its kernel for channel {1}", "w: filtro {0}, su kernel del canal {1}")
+    case .neuronFilter: return ("w: filter {0}, channel {1}", "w: filtro {0}, canal {1}")
     case .neuronPartial: return ("channel {0}: {1} = {2}", "canal {0}: {1} = {2}")
     case .neuronBias: return ("sum of {0} channels {1} + bias {2} = {3}", "suma de {0} canales {1} + bias {2} = {3}")
     case .neuronBefore: return ("before ReLU: {0}", "antes de ReLU: {0}")
@@ -176,7 +177,7 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .reluBefore: return ("before", "antes")
     case .reluAfter: return ("after", "después")
     case .reluRule: return ("relu(z) = max(0, z): {0} -> {1}", "relu(z) = max(0, z): {0} -> {1}")
-    case .unvisited: return ("x: cells no window visits (the stride does not fit)", "x: celdas que ninguna ventana visita (el stride no encaja)")
+    case .unvisited: return ("Dimmed: input cells that no window reads (the stride does not fit, or the dilation skips them).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja, o la dilation las salta).")
     case .dilationRule: return ("effective kernel (K-1)*D+1 = ({0}-1)*{1}+1 = {2}", "kernel efectivo (K-1)*D+1 = ({0}-1)*{1}+1 = {2}")
     }
   }

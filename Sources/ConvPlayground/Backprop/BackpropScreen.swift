@@ -269,13 +269,15 @@ public struct BackpropScreen: Screen {
     let theme = env.theme
     var lines = problemLines(notice: notice, error: geometryError, env: env)
     guard let trace else { return lines }
-    lines.append((BackwardText.header(trace, step: clock.index, learningRate: learningRate, lang: env.lang), theme.panelTitle))
+    for l in wrapText(BackwardText.header(trace, step: clock.index, learningRate: learningRate, lang: env.lang), width: width - 2) {
+      lines.append((l, theme.panelTitle))
+    }
     switch phase {
     case .kernel, .input:
       if let step = currentStep {
         for l in wrapEquation(BackwardText.equation(step, lang: env.lang), width: width - 2) { lines.append((l, theme.text)) }
       }
-      let rule = phase == .kernel ? env.t(XT.bpKernelRule) : env.t(XT.bpInputRule) + " " + env.t(XT.bpFullConvolution)
+      let rule = phase == .kernel ? env.t(XT.bpKernelRule) : env.t(XT.bpInputRule) + ". " + env.t(XT.bpFullConvolution)
       for l in wrapText(rule, width: width - 2) { lines.append((l, theme.muted)) }
       if phase == .kernel && clock.index == trace.kernelSteps.count - 1 {
         for l in wrapEquation(BackwardText.biasLine(trace, lang: env.lang), width: width - 2) { lines.append((l, theme.text)) }
@@ -299,9 +301,10 @@ public struct BackpropScreen: Screen {
     let kernelName = presetIndex.map { KernelPreset.all[$0].name } ?? env.t(T.custom)
     let g = trace.geometry
     var settings = env.t(XT.bpSettings, kernelName, "\(padding)", "\(stride)", "\(dilation)", NumberText.format(learningRate))
-    settings += " · " + g.rows.formula
-    if dilation > 1 { settings += " · " + env.t(XT.dilationRule, g.rows.kernel, dilation, g.rows.effectiveKernel) }
     for l in wrapText(settings, width: width - 2) { lines.append((l, theme.muted)) }
+    var size = env.t(T.outputSize) + ": " + g.rows.formula
+    if dilation > 1 { size += " · " + env.t(XT.dilationRule, g.rows.kernel, dilation, g.rows.effectiveKernel) }
+    for l in wrapText(size, width: width - 2) { lines.append((l, theme.muted)) }
     return lines
   }
 

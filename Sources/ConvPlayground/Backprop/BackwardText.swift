@@ -68,7 +68,12 @@ public enum BackwardText {
     let g = trace.geometry
     let shape: (Tensor) -> String = { "\($0.shape[1])x\($0.shape[2])" }
     var lines = [XT.bpIntro.text(lang, [shape(trace.input), shape(trace.kernel), "\(g.outputRows)x\(g.outputCols)"])]
-    lines.append(g.formulaLine)
+    let size = T.outputSize.text(lang) + ": "
+    if g.rows.formula == g.cols.formula {
+      lines.append(size + g.rows.formula + "  ->  \(g.outputRows) x \(g.outputCols)")
+    } else {
+      lines.append(size + T.rowsWord.text(lang) + " " + g.rows.formula + ", " + T.colsWord.text(lang) + " " + g.cols.formula)
+    }
     if g.rows.dilation > 1 {
       lines.append(XT.dilationRule.text(lang, [g.rows.kernel, g.rows.dilation, g.rows.effectiveKernel].map(String.init)))
     }

@@ -28,7 +28,7 @@ public struct CellScreen: Screen {
     }
   }
 
-  public func hints(_ env: Env) -> [KeyHint] { [KeyHint("q", env.t(XT.neuronKeyBack))] }
+  public func hints(_ env: Env) -> [KeyHint] { [] }
   public func helpText(_ env: Env) -> [String] { [env.t(XT.netHelp1)] }
 
   public func view(into canvas: inout Canvas, area: Rect, env: Env) {
@@ -88,7 +88,7 @@ public struct CellScreen: Screen {
         let p = s.probabilities[k]
         let line = String(name.prefix(10)).padding(to: 4) + "z " + roundedText(z, 3).padding(to: 9)
           + "exp " + NumberText.significant(s.exps[k], digits: 4).padding(to: 11)
-          + "p " + roundedText(p, 4).padding(to: 8) + String(repeating: bar, count: Int((p * 10).rounded()))
+          + "p " + NumberText.significant(p, digits: 4).padding(to: 11) + String(repeating: bar, count: Int((p * 10).rounded()))
         out.append(("  " + line, k == best ? theme.emphasis : theme.text))
       }
       out.append((env.t(XT.softmaxSum, NumberText.significant(s.sum, digits: 6)) + " · " + env.t(XT.softmaxDivide), theme.text))

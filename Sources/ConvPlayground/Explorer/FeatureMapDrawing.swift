@@ -38,6 +38,7 @@ func drawFeatureMap(
   let rows = (map.height + 2 * s - 1) / (2 * s)
   let span = scale > 0 ? scale : 1
   func level(_ px: Int, _ py: Int) -> Float? {
+    guard px < map.width, py < map.height else { return nil }
     var sum: Float = 0
     var n: Float = 0
     for yy in py..<min(map.height, py + s) {

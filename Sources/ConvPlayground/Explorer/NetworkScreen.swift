@@ -39,10 +39,13 @@ public struct NetworkScreen: Screen {
     } else {
       loadDigit()
     }
-    // Start on the first convolution, in the middle of the map.
+    // Start on the first convolution, at its first channel's strongest cell.
     if let first = activations?.layers.firstIndex(where: { if case .conv = $0.role { return true } else { return false } }) {
       selected = first + 1
-      cursor = (shape(selected)[0] / 2, shape(selected)[1] / 2)
+      let s = shape(selected)
+      let map = FeatureMap(values(selected), shape: s, channel: 0)
+      let best = map.values.indices.max { map.values[$0] < map.values[$1] } ?? 0
+      cursor = (best / s[1], best % s[1])
     }
   }
 
@@ -233,7 +236,7 @@ public struct NetworkScreen: Screen {
     ]
   }
 
-  public func helpText(_ env: Env) -> [String] { [env.t(XT.netHelp1), env.t(XT.netHelp2), env.t(XT.netHelp3)] }
+  public func helpText(_ env: Env) -> [String] { [env.t(XT.netHelp1), env.t(XT.netHelp2)] }
 
   public func view(into canvas: inout Canvas, area: Rect, env: Env) {
     let theme = env.theme
@@ -251,7 +254,7 @@ public struct NetworkScreen: Screen {
     canvas.put(top, x: area.x + 1, y: area.y, style: theme.emphasis, maxWidth: area.width - 2)
     drawShapes(&canvas, x: area.x + 1, y: area.y + 1, width: area.width - 2, env: env)
 
-    let sideWidth = min(46, max(32, area.width / 3))
+    let sideWidth = min(44, max(32, area.width / 3))
     let body = Rect(x: area.x, y: area.y + 3, width: area.width - sideWidth - 1, height: area.height - 3)
     drawColumns(&canvas, body, env: env)
     drawSide(&canvas, Rect(x: area.maxX - sideWidth, y: area.y + 2, width: sideWidth, height: area.height - 2), a, env: env)
@@ -275,7 +278,7 @@ public struct NetworkScreen: Screen {
   /// Layer columns around the chosen one: title, then one thumbnail per channel.
   private func drawColumns(_ canvas: inout Canvas, _ rect: Rect, env: Env) {
     let theme = env.theme
-    let columnWidth = 10
+    let columnWidth = 9
     let visible = max(1, rect.width / columnWidth)
     let first = max(0, min(layerCount - visible, selected - visible / 2))
     for (slot, i) in (first..<min(layerCount, first + visible)).enumerated() {
@@ -358,10 +361,13 @@ public struct NetworkScreen: Screen {
       y += size.height
       if theme.colored && canvas.unicode {
         drawLegend(x: inner.x, y: y, scale: map.largestMagnitude, width: inner.width, canvas: &canvas, env: env)
+        y += 1
       } else {
-        canvas.put(env.t(XT.netLegendGray), x: inner.x, y: y, style: theme.muted, maxWidth: inner.width)
+        for l in wrapText(env.t(XT.netLegendGray), width: inner.width) {
+          canvas.put(l, x: inner.x, y: y, style: theme.muted, maxWidth: inner.width)
+          y += 1
+        }
       }
-      y += 1
       lines.append((env.t(XT.netChannel, channel + 1, s[2]) + " · " + env.t(XT.netCell, cursor.row, cursor.col), theme.text))
     } else {
       let name = isOutput && cursor.col < classNames.count ? " (" + classNames[cursor.col] + ")" : ""

@@ -23,6 +23,26 @@ extension TuiCommand {
         padding: try window.parsedPadding(), stride: stride.rows, dilation: window.dilation)
     case .network:
       return try networkScreen()
+    case .transposed:
+      let (input, kernelTensor) = try smallMatrixAndKernel()
+      let stride = try window.parsedStride()
+      guard stride.rows == stride.cols, (1...3).contains(stride.rows) else {
+        throw CLIFailure("the transposed screen takes one --stride from 1 to 3 (got '\(window.stride)')")
+      }
+      let padding: Int
+      switch try window.parsedPadding() {
+      case .valid: padding = 0
+      case .explicit(let n) where n <= 3: padding = n
+      default: throw CLIFailure("the transposed screen takes --padding valid or a number from 0 to 3 (the cells cropped from each side)")
+      }
+      if let t = input, t.shape[1] > 6 || t.shape[2] > 6 {
+        throw CLIFailure("the transposed screen shows an input of up to 6x6 (this one is \(t.shape[1])x\(t.shape[2]))")
+      }
+      var screen = TransposedScreen(stride: stride.rows, padding: padding)
+      if input != nil || kernelTensor != nil {
+        screen = TransposedScreen(input: input ?? screen.input, kernel: kernelTensor ?? screen.kernel, stride: stride.rows, padding: padding)
+      }
+      return screen
     default:
       if digit != nil { throw CLIFailure("--digit belongs to --screen network") }
       return nil
