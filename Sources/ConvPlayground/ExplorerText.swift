@@ -118,12 +118,12 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .netCell: return ("cell [{0},{1}]", "celda [{0},{1}]")
     case .netValue: return ("value {0}", "valor {0}")
     case .netFrom: return ("Where it came from:", "De dónde viene:")
-    case .netConvFrom: return ("relu(sum of a {0} window over {1} channels * filter {2} + bias {3}) = relu({4})",
-                               "relu(suma de una ventana {0} sobre {1} canales * filtro {2} + bias {3}) = relu({4})")
+    case .netConvFrom: return ("z = sum of a {0} window over {1} channels * filter {2} + bias {3} = {4}",
+                           "z = suma de una ventana {0} sobre {1} canales * filtro {2} + bias {3} = {4}")
     case .netPoolFrom: return ("max of the {0} window at rows {1}, cols {2} of the previous layer's channel {3}",
                                "máximo de la ventana {0} en las filas {1}, columnas {2} del canal {3} de la capa anterior")
-    case .netDenseFrom: return ("{0}(sum of {1} inputs * weights + bias {2}) = {0}({3})",
-                                "{0}(suma de {1} entradas * pesos + bias {2}) = {0}({3})")
+    case .netDenseFrom: return ("z = sum of {0} inputs * weights + bias {1} = {2}",
+                           "z = suma de {0} entradas * pesos + bias {1} = {2}")
     case .netFlattenFrom: return ("the previous layer's [{0},{1}] channel {2}: flatten keeps every value, in one row",
                                   "la celda [{0},{1}] canal {2} de la capa anterior: flatten conserva todos los valores, en una fila")
     case .netDropoutFrom: return ("the same value: dropout only acts while training", "el mismo valor: dropout solo actúa al entrenar")
@@ -176,7 +176,8 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .reluTitle: return ("ReLU: negatives set to zero", "ReLU: negativos a cero")
     case .reluBefore: return ("before", "antes")
     case .reluAfter: return ("after", "después")
-    case .reluRule: return ("relu(z) = max(0, z): {0} -> {1}", "relu(z) = max(0, z): {0} -> {1}")
+    case .reluRule: return ("ReLU sets negatives to 0: max(0, {0}) = {1}",
+                           "ReLU pone a 0 los negativos: max(0, {0}) = {1}")
     case .unvisited: return ("Dimmed: input cells that no window reads (the stride does not fit, or the dilation skips them).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja, o la dilation las salta).")
     case .dilationRule: return ("effective kernel (K-1)*D+1 = ({0}-1)*{1}+1 = {2}", "kernel efectivo (K-1)*D+1 = ({0}-1)*{1}+1 = {2}")
     }

@@ -26,7 +26,8 @@ final class BackwardTraceTests: XCTestCase {
     XCTAssertEqual(t.inputSteps[4].equation, "1*4 + 1*3 + 1*2 + 1*1 = 10")
     XCTAssertEqual(t.inputSteps[0].terms.count, 1)
     let sgd = t.sgdStep(learningRate: 0.01)
-    XCTAssertEqual(sgd.kernel.scalars, [1 - 0.12, 2 - 0.16, 3 - 0.24, 4 - 0.28].map { Float($0) })
+    let expected: [Float] = [0.88, 1.84, 2.76, 3.72]
+    for (got, want) in zip(sgd.kernel.scalars, expected) { XCTAssertEqual(got, want, accuracy: 1e-6) }
     XCTAssertEqual(sgd.bias, -0.04, accuracy: 1e-7)
   }
 

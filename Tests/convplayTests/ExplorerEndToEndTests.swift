@@ -35,7 +35,7 @@ extension PlaygroundEndToEndTests {
     let data = try sharedData()
     let es = lang == "es"
     let t = try session(width, height, "tui --screen network --digit 0 --lang \(lang)", env: "CONVPLAY_DATA=\(data)")
-    t.waitFor("MNIST #0 (7)")
+    t.waitFor(es ? "dígito de prueba 0 de MNIST (etiqueta 7)" : "MNIST test digit 0 (label 7)")
     var s = t.waitFor(es ? "predicción: 7" : "prediction: 7")
     XCTAssertTrue(s.contains("28x28x1 → 26x26x32 → 13x13x32 → 11x11x64 → 5x5x64 → 1600 → 1600 → 10"), s)
     // The digit's maps: the input column and the first convolution's thumbnails are drawn.
@@ -69,7 +69,7 @@ extension PlaygroundEndToEndTests {
     XCTAssertEqual(probabilities.count, 10, s)
     XCTAssertEqual(probabilities.reduce(0, +), 1, accuracy: 2e-3, s)
     t.send("q")
-    t.waitFor("MNIST #0 (7)")
+    t.waitFor(es ? "(etiqueta 7)" : "(label 7)")
     t.send("q")
     XCTAssertEqual(t.waitForExit(), 0)
   }

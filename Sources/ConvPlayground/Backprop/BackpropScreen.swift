@@ -184,7 +184,6 @@ public struct BackpropScreen: Screen {
     var inputCells = Set<Int>()
     var kernelCells = Set<Int>()
     var gradCells = Set<Int>()
-    var currentInput: Int?
     let kw = kernel.shape[2]
     let ow = g.outputCols
     for t in terms {
@@ -192,7 +191,6 @@ public struct BackpropScreen: Screen {
       kernelCells.insert(t.kernelRow * kw + t.kernelCol)
       gradCells.insert(t.outputRow * ow + t.outputCol)
     }
-    if case .input(let r, let c, _) = step?.target { currentInput = (r + pr0) * paddedCols + c + pc0 }
     var currentKernel: Int?
     if case .kernel(let r, let c) = step?.target { currentKernel = r * kw + c }
     let pending = unicode ? "·" : "."
@@ -205,11 +203,10 @@ public struct BackpropScreen: Screen {
         let inside = r >= 0 && r < h && c >= 0 && c < w
         let i = pr * paddedCols + pc
         let hit = inputCells.contains(i)
-        if i == currentInput { return (inside ? NumberText.format(input[0, r, c]) : "0", theme.current) }
         if !inside { return ("0", hit ? theme.paddingInWindow : theme.padding) }
         return (NumberText.format(input[0, r, c]), hit ? theme.window : theme.text)
       },
-      focus: currentInput.map { ($0 / paddedCols, $0 % paddedCols) }, margin: 0)
+      margin: 0)
     let kernelPanel = MatrixPanel(
       title: "K " + shape(kernel), rows: kernel.shape[1], cols: kw, cellWidth: cellWidth(kernel.scalars),
       cell: { r, c in
@@ -251,7 +248,8 @@ public struct BackpropScreen: Screen {
           return (text, inside ? theme.done : theme.padding)
         },
         focus: (done / paddedCols, done % paddedCols), margin: 0)
-      return [inputPanel, kernelPanel, gradPanel, dXPanel]
+      // dL/dX needs no input values (only G and K): the dX panel, on the same grid, marks the cell.
+      return [kernelPanel, gradPanel, dXPanel]
     case .sgd:
       let newKernel = trace.sgdStep(learningRate: learningRate).kernel
       let newPanel = MatrixPanel(

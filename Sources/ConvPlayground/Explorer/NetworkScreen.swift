@@ -15,8 +15,9 @@ public struct NetworkScreen: Screen {
   let model: NetworkActivations.Model?
   let digits: TestDigits?
   public private(set) var digitIndex: Int
-  /// What the input is, in words (a test digit and its label, a file name, the drawn 7).
+  /// What the input is, in words (a file name, the drawn 7); a test digit shows its label.
   var inputNote: String
+  var digitLabel: Int?
   public private(set) var activations: NetworkActivations?
   var problem: String?
   var notice: String?
@@ -81,7 +82,7 @@ public struct NetworkScreen: Screen {
     if let digits, digits.count > 0 {
       digitIndex = min(max(0, digitIndex), digits.count - 1)
       let d = digits.digit(digitIndex)
-      inputNote = "MNIST #\(digitIndex) (\(d.label))"
+      digitLabel = d.label
       run(d.pixels)
     } else {
       inputNote = "drawn 7"
@@ -246,7 +247,7 @@ public struct NetworkScreen: Screen {
       return
     }
     // Line 1: the input and the prediction; line 2: the shapes, layer to layer.
-    var top = inputNote
+    var top = digitLabel.map { env.t(XT.netDigitIndex, digitIndex, $0) } ?? (inputNote == "drawn 7" ? env.t(T.sumDrawnSeven) : inputNote)
     if let probs = a.layers.last?.output, let best = probs.indices.max(by: { probs[$0] < probs[$1] }) {
       let name = best < classNames.count ? classNames[best] : String(best)
       top += " · " + env.t(XT.netPrediction, name, roundedText(Double(probs[best]) * 100, 1) + "%")
@@ -391,9 +392,8 @@ public struct NetworkScreen: Screen {
     switch layer.role {
     case .conv(_, let kh, let kw, _, let act):
       guard let n = CellComputation.neuron(a, layer: i, row: cursor.row, col: cursor.col, filter: channel) else { return [] }
-      var text = env.t(XT.netConvFrom, "\(kh)x\(kw)", layer.inputShape[2], channel + 1, roundedText(Double(n.bias), 4), roundedText(n.z, 4))
-      if act != .relu { text = text.replacingFirst("relu", with: act.rawValue) }
-      return [text, env.t(XT.netEnterConv)]
+      let text = env.t(XT.netConvFrom, "\(kh)x\(kw)", layer.inputShape[2], channel + 1, roundedText(Double(n.bias), 4), roundedText(n.z, 4))
+      return [text, activationLine(act, z: n.z, value: n.value, env), env.t(XT.netEnterConv)]
     case .pool(_, let g):
       guard let p = CellComputation.pool(a, layer: i, row: cursor.row, col: cursor.col, channel: channel) else { return [] }
       return [env.t(XT.netPoolFrom, "\(g.rows.kernel)x\(g.cols.kernel)", "\(p.rows.lowerBound)-\(p.rows.upperBound)",
@@ -403,8 +403,9 @@ public struct NetworkScreen: Screen {
         return ["z = " + roundedText(Double(z[cursor.col]), 4) + "; " + env.t(XT.netOutputFrom), env.t(XT.netEnterOutput)]
       }
       guard let d = CellComputation.dense(a, layer: i, unit: cursor.col) else { return [] }
-      return [env.t(XT.netDenseFrom, act.rawValue, d.products.count, roundedText(Double(d.bias), 4), roundedText(d.z, 4)),
-              env.t(XT.netEnterDense)]
+      let y = act == .relu ? max(0, d.z) : Double(act.apply([Float(d.z)], width: 1)[0])
+      return [env.t(XT.netDenseFrom, d.products.count, roundedText(Double(d.bias), 4), roundedText(d.z, 4)),
+              activationLine(act, z: d.z, value: y, env), env.t(XT.netEnterDense)]
     case .flatten:
       let p = layer.inputShape
       guard p.count == 3 else { return [] }
@@ -418,10 +419,8 @@ public struct NetworkScreen: Screen {
   }
 }
 
-extension String {
-  /// The string with its first `target` replaced.
-  func replacingFirst(_ target: String, with replacement: String) -> String {
-    guard let r = self[...].range(of: target) else { return self }
-    return String(self[..<r.lowerBound]) + replacement + String(self[r.upperBound...])
-  }
+/// ReLU shown, not named: the number before and after; other activations as f(z) = y.
+func activationLine(_ act: Activation, z: Double, value: Double, _ env: Env) -> String {
+  if act == .relu { return env.t(XT.reluRule, roundedText(z, 4), roundedText(value, 4)) }
+  return "\(act.rawValue)(\(roundedText(z, 4))) = \(roundedText(value, 4))"
 }
