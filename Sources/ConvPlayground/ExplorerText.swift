@@ -7,23 +7,23 @@ public enum ExplorerText: String, CaseIterable, Sendable {
   case lessonBackprop, lessonBackpropBlurb, lessonNetwork, lessonNetworkBlurb, lessonTransposed
   case lessonTransposedBlurb
   // Backward pass (screen and command line).
-  case bpIntro, bpUpstreamOnes, bpUpstreamTarget, bpUpstreamGiven, bpUpstreamRandom, bpLoss, bpGradTitle
-  case bpKernelGradTitle, bpInputGradTitle, bpBiasGrad, bpKernelRule, bpInputRule, bpFullConvolution
+  case bpIntro, bpUpstreamOnes, bpUpstreamTarget, bpUpstreamGiven, bpUpstreamRandom, bpLoss
+  case bpBiasGrad, bpKernelRule, bpInputRule, bpFullConvolution
   case bpKernelStep, bpInputStep, bpInputStepPadding, bpNoWindow, bpSgdTitle, bpSgdRule, bpSgdStep, bpNewKernel
-  case bpTargetTitle, bpOutputTitle, bpPhaseKernel, bpPhaseInput, bpPhaseSgd, bpSettings
-  case bpKeyUpstream, bpKeyPhase, bpKeyRate, bpHelp1, bpHelp2, bpHelp3, bpCheck
+  case bpSettings
+  case bpKeyUpstream, bpKeyPhase, bpKeyRate, bpHelp1, bpHelp2
   // Transposed convolution.
   case trcIntro, trcOutputRule, trcStep, trcKeyStride, trcKeyPadding, trcKeyKernel, trcHelp1, trcHelp2, trcCropped
   case trcInputTitle, trcOutputTitle
   // Network explorer.
-  case netInput, netLayer, netChannel, netCell, netValue, netFrom, netConvFrom, netPoolFrom, netDenseFrom
+  case netInput, netChannel, netCell, netValue, netConvFrom, netPoolFrom, netDenseFrom
   case netFlattenFrom, netDropoutFrom, netOutputFrom, netEnterConv, netEnterPool, netEnterDense
-  case netEnterOutput, netLegend, netLegendGray, netKeyLayer, netKeyChannel, netKeyCell, netKeyOpen, netKeyImage
-  case netHelp1, netHelp2, netHelp3, netProblem, netDigitIndex, netSample, netPrediction
+  case netEnterOutput, netLegendGray, netKeyLayer, netKeyChannel, netKeyCell, netKeyOpen, netKeyImage
+  case netHelp1, netHelp2, netProblem, netDigitIndex, netPrediction
   case neuronTitle, neuronWindow, neuronFilter, neuronPartial, neuronBias, neuronBefore, neuronAfter
   case neuronReluNote, poolTitle, poolRule, denseTitle, denseTop, denseRest, denseTotal, softmaxTitle
-  case softmaxExp, softmaxSum, softmaxDivide, softmaxTotal, neuronKeyBack, neuronStep
-  case reluTitle, reluBefore, reluAfter, reluRule, unvisited, dilationRule
+  case softmaxExp, softmaxSum, softmaxDivide, softmaxTotal
+  case reluRule, unvisited, dilationRule
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -57,9 +57,6 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .bpUpstreamRandom: return ("Upstream gradient G = dL/dY: small whole numbers (as if from a later layer)",
                                     "Gradiente que llega G = dL/dY: enteros pequeños (como si vinieran de una capa posterior)")
     case .bpLoss: return ("L = 0.5*sum((Y - T)^2) = {0}", "L = 0,5*suma((Y - T)^2) = {0}")
-    case .bpGradTitle: return ("G = dL/dY", "G = dL/dY")
-    case .bpKernelGradTitle: return ("dL/dK", "dL/dK")
-    case .bpInputGradTitle: return ("dL/dX", "dL/dX")
     case .bpBiasGrad: return ("dL/db = sum of G = {0}", "dL/db = suma de G = {0}")
     case .bpKernelRule: return ("dL/dK[i,j] = sum over every window of (input under tap i,j) * (that window's output gradient)",
                                 "dL/dK[i,j] = suma sobre todas las ventanas de (entrada bajo la posición i,j) * (gradiente de la salida de esa ventana)")
@@ -76,25 +73,15 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .bpSgdRule: return ("K' = K - lr*dL/dK,  b' = b - lr*dL/db", "K' = K - lr*dL/dK,  b' = b - lr*dL/db")
     case .bpSgdStep: return ("SGD step, learning rate {0}: K' = K - {0}*dL/dK", "Paso de SGD, tasa de aprendizaje {0}: K' = K - {0}*dL/dK")
     case .bpNewKernel: return ("K' (new kernel)", "K' (kernel nuevo)")
-    case .bpTargetTitle: return ("T (target)", "T (objetivo)")
-    case .bpOutputTitle: return ("Y = X (*) K", "Y = X (*) K")
-    case .bpPhaseKernel: return ("dK", "dK")
-    case .bpPhaseInput: return ("dX", "dX")
-    case .bpPhaseSgd: return ("SGD", "SGD")
     case .bpSettings: return ("kernel {0} · padding {1} · stride {2} · dilation {3} · lr {4}",
                               "kernel {0} · padding {1} · stride {2} · dilation {3} · lr {4}")
     case .bpKeyUpstream: return ("gradient G", "gradiente G")
     case .bpKeyPhase: return ("dK/dX/SGD", "dK/dX/SGD")
     case .bpKeyRate: return ("learning rate", "tasa de aprendizaje")
-    case .bpHelp1: return ("Training needs dL/dK: how the loss changes with each weight. Each weight met one input cell in every window, so dL/dK[i,j] adds input * output gradient over all windows (steps 1 to K*K).",
-                           "Entrenar necesita dL/dK: cuánto cambia la pérdida con cada peso. Cada peso encontró una celda de la entrada en cada ventana, así que dL/dK[i,j] suma entrada * gradiente de la salida en todas las ventanas (pasos 1 a K*K).")
-    case .bpHelp2: return ("Then dL/dX for the layer before: each output gradient goes back through the kernel (a full convolution with the flipped kernel); padded cells' gradient is dropped. Last, one SGD step: K' = K - lr*dL/dK. g changes G (ones, a loss against a target, small numbers).",
-                           "Después dL/dX para la capa anterior: cada gradiente de la salida vuelve a través del kernel (una convolución completa con el kernel girado); el de las celdas de padding se descarta. Al final, un paso de SGD: K' = K - lr*dL/dK. g cambia G (unos, una pérdida contra un objetivo, números pequeños).")
-    case .bpHelp3: return ("g changes G: ones, the loss against a target (the identity kernel's output, so the step moves K towards it), or small numbers. z, s, d change padding, stride and dilation; k the kernel; r the input; < > the learning rate.",
-                           "g cambia G: unos, la pérdida contra un objetivo (la salida del kernel identidad, así el paso acerca K a ella) o números pequeños. z, s, d cambian padding, stride y dilation; k el kernel; r la entrada; < > la tasa de aprendizaje.")
-    case .bpCheck: return ("Checked against the engine's Conv2D backward pass (the trainer's) and PyTorch in the tests.",
-                           "Comprobado en los tests contra la pasada hacia atrás de Conv2D del motor (la del entrenamiento) y contra PyTorch.")
-
+    case .bpHelp1: return ("Training needs dL/dK: how the loss changes with each weight. Each weight met one input cell per window, so dL/dK[i,j] adds input * output gradient over all windows.",
+                           "Entrenar necesita dL/dK: cuánto cambia la pérdida con cada peso. Cada peso encontró una celda de la entrada por ventana: dL/dK[i,j] suma entrada * gradiente de la salida en todas las ventanas.")
+    case .bpHelp2: return ("Then dL/dX: each output gradient goes back through the kernel (a full convolution with the flipped kernel); what reaches the padding is dropped. Last, one SGD step K' = K - lr*dL/dK. g changes G.",
+                           "Después dL/dX: cada gradiente de la salida vuelve a través del kernel (una convolución completa con el kernel girado); lo que llega al padding se descarta. Al final, un paso de SGD K' = K - lr*dL/dK. g cambia G.")
     case .trcIntro: return ("Input {0}, kernel {1}, stride {2}, padding {3}: each input cell stamps value*K onto the output",
                             "Entrada {0}, kernel {1}, stride {2}, padding {3}: cada celda de la entrada estampa valor*K en la salida")
     case .trcOutputRule: return ("Output size: (N-1)*S - 2P + K = ({0}-1)*{1} - 2*{2} + {3} = {4}",
@@ -104,20 +91,18 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .trcKeyStride: return ("stride", "stride")
     case .trcKeyPadding: return ("padding", "padding")
     case .trcKeyKernel: return ("kernel size", "tamaño del kernel")
-    case .trcHelp1: return ("A transposed convolution runs a convolution backwards: where a convolution adds a window up into one cell, this spreads one cell out into a window. Each input cell multiplies the whole kernel and adds it to the output, stride cells further on; where stamps overlap the numbers add up.",
-                            "Una convolución transpuesta recorre una convolución al revés: donde una convolución suma una ventana en una celda, esta reparte una celda en una ventana. Cada celda de la entrada multiplica el kernel entero y lo suma a la salida, stride celdas más allá; donde los sellos se superponen, los números se suman.")
-    case .trcHelp2: return ("Output size (N-1)*S - 2P + K: the stamps cover (N-1)*S + K cells and padding P crops P from each side. It is the shape of dL/dX of a convolution with the same kernel and stride, and Keras's Conv2DTranspose uses it to make feature maps larger.",
-                            "Tamaño de salida (N-1)*S - 2P + K: los sellos cubren (N-1)*S + K celdas y el padding P recorta P de cada lado. Es la forma de dL/dX de una convolución con el mismo kernel y stride, y Conv2DTranspose de Keras la usa para agrandar mapas de características.")
+    case .trcHelp1: return ("Each input cell multiplies the whole kernel and adds it to the output, stride cells after the previous stamp; where stamps overlap, the numbers add up: a convolution run backwards.",
+                           "Cada celda de la entrada multiplica el kernel entero y lo suma a la salida, stride celdas después del sello anterior; donde los sellos se superponen, los números se suman: una convolución al revés.")
+    case .trcHelp2: return ("Output size (N-1)*S - 2P + K: the stamps cover (N-1)*S + K cells and padding P crops P from each side. Keras's Conv2DTranspose uses it to make feature maps larger.",
+                           "Tamaño de salida (N-1)*S - 2P + K: los sellos cubren (N-1)*S + K celdas y el padding P recorta P de cada lado. Conv2DTranspose de Keras la usa para agrandar mapas de características.")
     case .trcCropped: return ("dimmed: the padding's rows and columns, cropped from the result", "atenuado: las filas y columnas del padding, recortadas del resultado")
     case .trcInputTitle: return ("Input {0}", "Entrada {0}")
     case .trcOutputTitle: return ("Output {0}", "Salida {0}")
 
     case .netInput: return ("Input", "Entrada")
-    case .netLayer: return ("Layer {0}/{1}: {2} ({3}) -> {4}", "Capa {0}/{1}: {2} ({3}) -> {4}")
     case .netChannel: return ("channel {0}/{1}", "canal {0}/{1}")
     case .netCell: return ("cell [{0},{1}]", "celda [{0},{1}]")
     case .netValue: return ("value {0}", "valor {0}")
-    case .netFrom: return ("Where it came from:", "De dónde viene:")
     case .netConvFrom: return ("z = sum of a {0} window over {1} channels * filter {2} + bias {3} = {4}",
                            "z = suma de una ventana {0} sobre {1} canales * filtro {2} + bias {3} = {4}")
     case .netPoolFrom: return ("max of the {0} window at rows {1}, cols {2} of the previous layer's channel {3}",
@@ -132,7 +117,6 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .netEnterPool: return ("Enter: the pooling window", "Enter: la ventana de pooling")
     case .netEnterDense: return ("Enter: its largest contributions", "Enter: sus mayores aportes")
     case .netEnterOutput: return ("Enter: softmax, worked out", "Enter: el softmax, paso a paso")
-    case .netLegend: return ("negative", "negativo")
     case .netLegendGray: return ("denser = larger |value|, each map on its own scale",
                            "más denso = mayor |valor|, cada mapa con su propia escala")
     case .netKeyLayer: return ("layer", "capa")
@@ -144,11 +128,8 @@ public enum ExplorerText: String, CaseIterable, Sendable {
                            "Una imagen recorre la red entrenada. Cada columna es una capa: sus mapas de características en pequeño y su forma; la última capa da una probabilidad por clase. Colores: rojo negativo, blanco cero, azul positivo, cada mapa con su propia escala.")
     case .netHelp2: return ("←→ choose a layer, ↑↓ a channel, w a s d a cell; the right panel shows its value and where it came from. Enter opens the real computation; q comes back here. n and N show another test digit.",
                            "←→ eligen una capa, ↑↓ un canal, w a s d una celda; el panel derecho muestra su valor y de dónde viene. Enter abre el cálculo real; q vuelve aquí. n y N muestran otro dígito de prueba.")
-    case .netHelp3: return ("Colours: red negative, blue positive, white near zero (the legend gives the range of the chosen map). n and N show another test digit.",
-                            "Colores: rojo negativo, azul positivo, blanco cerca de cero (la leyenda da el rango del mapa elegido). n y N muestran otro dígito de prueba.")
     case .netProblem: return ("Could not run the model: {0}", "No se pudo ejecutar el modelo: {0}")
     case .netDigitIndex: return ("MNIST test digit {0} (label {1})", "dígito de prueba {0} de MNIST (etiqueta {1})")
-    case .netSample: return ("{0}", "{0}")
     case .netPrediction: return ("prediction: {0} ({1})", "predicción: {0} ({1})")
 
     case .neuronTitle: return ("Neuron {0} [{1},{2}] channel {3}", "Neurona {0} [{1},{2}] canal {3}")
@@ -171,11 +152,6 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .softmaxSum: return ("sum = {0}", "suma = {0}")
     case .softmaxDivide: return ("p = exp / sum", "p = exp / suma")
     case .softmaxTotal: return ("probabilities add up to {0}", "las probabilidades suman {0}")
-    case .neuronKeyBack: return ("back to the network", "volver a la red")
-    case .neuronStep: return ("channel by channel", "canal a canal")
-    case .reluTitle: return ("ReLU: negatives set to zero", "ReLU: negativos a cero")
-    case .reluBefore: return ("before", "antes")
-    case .reluAfter: return ("after", "después")
     case .reluRule: return ("ReLU sets negatives to 0: max(0, {0}) = {1}",
                            "ReLU pone a 0 los negativos: max(0, {0}) = {1}")
     case .unvisited: return ("Dimmed: input cells that no window reads (the stride does not fit, or the dilation skips them).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja, o la dilation las salta).")

@@ -293,7 +293,7 @@ public struct BackpropScreen: Screen {
         i += perLine
       }
     }
-    var setup = BackwardText.upstreamLine(trace, lang: env.lang)
+    var setup = gradient == .random ? env.t(XT.bpUpstreamRandom) : BackwardText.upstreamLine(trace, lang: env.lang)
     if let loss = trace.loss { setup += "; " + env.t(XT.bpLoss, NumberText.format(loss)) }
     for l in wrapText(setup, width: width - 2) { lines.append((l, theme.muted)) }
     let kernelName = presetIndex.map { KernelPreset.all[$0].name } ?? env.t(T.custom)

@@ -350,25 +350,6 @@ public struct NetworkScreen: Screen {
     let s = shape(selected)
     var lines: [(String, Style)] = []
     if s.count == 3 {
-      let map = FeatureMap(values(selected), shape: s, channel: channel)
-      // Large enough to see, leaving at least 8 lines of text.
-      var step = 1
-      while featureMapSize(map, step: step).width > inner.width - 1 || featureMapSize(map, step: step).height > inner.height - 9 {
-        step += 1
-      }
-      let size = featureMapSize(map, step: step)
-      drawFeatureMap(map, x: inner.x + (inner.width - size.width) / 2, y: y, step: step, scale: map.largestMagnitude,
-                     cursor: cursor, canvas: &canvas, theme: theme)
-      y += size.height
-      if theme.colored && canvas.unicode {
-        drawLegend(x: inner.x, y: y, scale: map.largestMagnitude, width: inner.width, canvas: &canvas, env: env)
-        y += 1
-      } else {
-        for l in wrapText(env.t(XT.netLegendGray), width: inner.width) {
-          canvas.put(l, x: inner.x, y: y, style: theme.muted, maxWidth: inner.width)
-          y += 1
-        }
-      }
       lines.append((env.t(XT.netChannel, channel + 1, s[2]) + " · " + env.t(XT.netCell, cursor.row, cursor.col), theme.text))
     } else {
       let name = isOutput && cursor.col < classNames.count ? " (" + classNames[cursor.col] + ")" : ""
@@ -376,11 +357,35 @@ public struct NetworkScreen: Screen {
     }
     if let v = value { lines.append((env.t(XT.netValue, roundedText(Double(v), 4)), theme.emphasis)) }
     lines += origin(a, env).map { ($0, theme.muted) }
-    for (text, style) in lines {
-      for l in wrapText(text, width: inner.width) where y < inner.maxY {
-        canvas.put(l, x: inner.x, y: y, style: style, maxWidth: inner.width)
+    let text = lines.flatMap { line in wrapText(line.0, width: inner.width).map { ($0, line.1) } }
+    if s.count == 3 {
+      let colourLegend = theme.colored && canvas.unicode
+      let legend = colourLegend ? [] : wrapText(env.t(XT.netLegendGray), width: inner.width)
+      let reserved = text.count + (colourLegend ? 1 : legend.count)
+      let map = FeatureMap(values(selected), shape: s, channel: channel)
+      // As large as the text below leaves room for.
+      var step = 1
+      while featureMapSize(map, step: step).width > inner.width - 1
+        || (featureMapSize(map, step: step).height > inner.height - reserved && featureMapSize(map, step: step).height > 3)
+      {
+        step += 1
+      }
+      let size = featureMapSize(map, step: step)
+      drawFeatureMap(map, x: inner.x + (inner.width - size.width) / 2, y: y, step: step, scale: map.largestMagnitude,
+                     cursor: cursor, canvas: &canvas, theme: theme)
+      y += size.height
+      if colourLegend {
+        drawLegend(x: inner.x, y: y, scale: map.largestMagnitude, width: inner.width, canvas: &canvas, env: env)
         y += 1
       }
+      for l in legend {
+        canvas.put(l, x: inner.x, y: y, style: theme.muted, maxWidth: inner.width)
+        y += 1
+      }
+    }
+    for (l, style) in text where y < inner.maxY {
+      canvas.put(l, x: inner.x, y: y, style: style, maxWidth: inner.width)
+      y += 1
     }
   }
 
