@@ -189,15 +189,15 @@ extension Screen {
 /// and what will be there.
 public struct Lesson: Sendable {
   public var id: String
-  public var title: Tr
-  public var blurb: Tr
+  public var title: any TextEntry
+  public var blurb: any TextEntry
   public var make: (@Sendable (Env) -> any Screen)?
   /// A command that does the same on the command line, shown on Home (for lessons still to
   /// come, what to use meanwhile).
   public var command: String?
 
   public init(
-    id: String, title: Tr, blurb: Tr, command: String? = nil,
+    id: String, title: any TextEntry, blurb: any TextEntry, command: String? = nil,
     make: (@Sendable (Env) -> any Screen)?
   ) {
     self.id = id
@@ -243,5 +243,6 @@ public struct Lesson: Sendable {
       id: "summary", title: T.lessonSummary, blurb: T.lessonSummaryBlurb,
       command: "convplay summary --model vgg16"
     ) { _ in SummaryScreen() },
-  ]
+  ] + explorerLessons
+
 }

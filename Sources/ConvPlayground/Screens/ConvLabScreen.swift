@@ -258,6 +258,7 @@ public struct ConvLabScreen: Screen {
     var inWindow = Set<Int>()
     for t in step?.terms ?? [] { inWindow.insert((t.inputRow + padTop) * paddedCols + t.inputCol + padLeft) }
     let inputEdit = editor?.target == 0 ? editor : nil
+    let unvisited = variant == .padding ? trace?.unvisitedCells ?? [] : []
     var inputTitle = env.t(T.inputTitle, "\(h)x\(w)")
     if paddedRows != h || paddedCols != w {
       inputTitle += " " + env.t(T.paddedTo, "\(paddedRows)x\(paddedCols)")
@@ -274,7 +275,7 @@ public struct ConvLabScreen: Screen {
           return (e.buffer.isEmpty ? NumberText.format(input[0, r, c]) : e.buffer, theme.cursor)
         }
         if !inside { return ("0", hit ? theme.paddingInWindow : theme.padding) }
-        return (NumberText.format(input[0, r, c]), hit ? theme.window : theme.text)
+        return (NumberText.format(input[0, r, c]), hit ? theme.window : unvisited.contains(r * w + c) ? theme.pending : theme.text)
       },
       focus: inputEdit.map { ($0.row + padTop, $0.col + padLeft) }
         ?? step.map { ($0.paddedRows.lowerBound, $0.paddedCols.lowerBound) })
@@ -376,8 +377,9 @@ public struct ConvLabScreen: Screen {
         for l in wrapEquation(eq, width: width - 2) { lines.append((l, theme.text)) }
       }
     }
-    if variant == .padding, let g = trace?.geometry {
-      lines += paddingNotes(g, env, width: width)
+    if variant == .padding, let trace {
+      lines += paddingNotes(trace.geometry, env, width: width)
+      lines += windowNotes(trace, env: env, width: width)
     }
     var params = env.t(T.parameters) + ": "
     params += env.t(T.kernelWord) + " " + (presetIndex.map { KernelPreset.all[$0].name } ?? env.t(T.custom))

@@ -47,7 +47,7 @@ public struct HomeScreen: Screen {
   public func hints(_ env: Env) -> [KeyHint] {
     [
       KeyHint("↑↓", env.t(T.keyChoose)), KeyHint("Enter/→", env.t(T.keyOpen)),
-      KeyHint("1-\(lessons.count)", env.t(T.keyOpenNumber)), KeyHint("Home/End", env.t(T.keyFirstLast)),
+      KeyHint("1-\(min(9, lessons.count))", env.t(T.keyOpenNumber)), KeyHint("Home/End", env.t(T.keyFirstLast)),
       KeyHint("l", env.t(T.keyLanguage)),
     ]
   }

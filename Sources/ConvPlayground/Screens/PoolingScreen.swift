@@ -140,6 +140,7 @@ public struct PoolingScreen: Screen {
       if i == step?.winner { winnerCell = key }
     }
     let edit = editor
+    let unvisited = trace?.unvisitedCells ?? []
     var inputTitle = env.t(T.inputTitle, "\(h)x\(w)")
     if pr != h || pc != w { inputTitle += " " + env.t(T.paddedTo, "\(pr)x\(pc)") }
     let inputPanel = MatrixPanel(
@@ -156,7 +157,7 @@ public struct PoolingScreen: Screen {
           return ("-", inWindow.contains(key) ? theme.paddingInWindow : theme.padding)
         }
         let style = key == winnerCell ? theme.winner : (inWindow.contains(key) ? theme.window : theme.text)
-        return (NumberText.format(input[0, r, c]), style)
+        return (NumberText.format(input[0, r, c]), unvisited.contains(r * w + c) ? theme.pending : style)
       },
       focus: edit.map { ($0.row + padTop, $0.col + padLeft) }
         ?? step.map { ($0.paddedRows.lowerBound, $0.paddedCols.lowerBound) })
@@ -197,6 +198,7 @@ public struct PoolingScreen: Screen {
       }
       let g = trace.geometry
       lines.append((env.t(T.outputSize) + ": \(g.rows.formula)  ->  \(g.outputRows) x \(g.outputCols)", theme.text))
+      lines += windowNotes(trace, env: env, width: width)
     }
     let strideText = stride.map(String.init) ?? "\(size) (= pool_size)"
     lines.append((env.t(T.settings) + ": " + env.t(T.poolSettings, mode.rawValue, "\(size)x\(size)", strideText, padding.description), theme.muted))

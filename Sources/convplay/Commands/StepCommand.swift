@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvKit
+import ConvPlayground
 
 /// `convplay step`: every step of a convolution, as the course works it on the board.
 struct StepCommand: ParsableCommand {
@@ -15,6 +16,11 @@ struct StepCommand: ParsableCommand {
         output size: (5 + 2*0 - 3)/1 + 1 = 3  ->  3 x 3
       Without --plain, on a terminal, the window is highlighted in the input and the output
       fills in as the steps go.
+
+      The backward pass (one channel), every product of dL/dK and dL/dX, then one SGD step:
+        convplay step --backward --plain                  G = ones (L = sum of Y)
+        convplay step --backward --target target.txt       G = Y - T (L = 0.5*sum((Y - T)^2))
+        convplay step --backward --grad grad.txt --lr 0.001 --lang es
       """)
 
   @OptionGroup var matrix: MatrixOptions
@@ -27,8 +33,19 @@ struct StepCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Show only step N (1-based).", valueName: "N"))
   var only: Int?
 
+  @OptionGroup var backward: BackwardOptions
+
   func run() throws {
     try reportingErrors {
+      if backward.requested {
+        let setup = try ConvolutionSetup(matrix: matrix, kernel: kernel, window: window)
+        if only != nil { throw CLIFailure("--only belongs to the forward steps (without --backward)") }
+        print(try backward.report(setup), terminator: "")
+        return
+      }
+      if backward.anyGiven {
+        throw CLIFailure("--grad, --target, --lr and --lang belong to --backward")
+      }
       let setup = try ConvolutionSetup(matrix: matrix, kernel: kernel, window: window)
       let trace = StepTrace.convolution(
         input: setup.input, kernel: setup.kernel, geometry: setup.geometry, bias: setup.bias,
@@ -39,5 +56,52 @@ struct StepCommand: ParsableCommand {
       let report = StepReport(trace: trace, style: .init(plain: plain))
       print(report.render(only: only.map { $0 - 1 }), terminator: "")
     }
+  }
+}
+
+/// `step --backward` and its options: where the upstream gradient comes from, the learning
+/// rate of the SGD step and the language of the report.
+struct BackwardOptions: ParsableArguments {
+  @Flag(name: .long, help: "The backward pass instead: every product of dL/dK and dL/dX, then one SGD step.")
+  var backward = false
+
+  @Option(name: .long, help: ArgumentHelp("Upstream gradient dL/dY: ones, or a matrix file the output's size.", valueName: "ones|file"))
+  var grad: String?
+
+  @Option(name: .long, help: ArgumentHelp("A target matrix T the output's size: L = 0.5*sum((Y - T)^2), so dL/dY = Y - T.", valueName: "file"))
+  var target: String?
+
+  @Option(name: .long, help: ArgumentHelp("Learning rate of the SGD step (default 0.01).", valueName: "rate"))
+  var lr: Float?
+
+  @Option(name: .long, help: ArgumentHelp("Language of the backward report: en or es (default: from LANG).", valueName: "en|es"))
+  var lang: String?
+
+  var requested: Bool { backward }
+  var anyGiven: Bool { grad != nil || target != nil || lr != nil || lang != nil }
+
+  func report(_ setup: ConvolutionSetup) throws -> String {
+    if grad != nil && target != nil { throw CLIFailure("give --grad or --target, not both") }
+    if setup.input.shape[0] != 1 || setup.kernel.shape[0] != 1 {
+      throw CLIFailure("--backward takes a one-channel matrix and kernel (this input has \(setup.input.shape[0]) channels, the kernel \(setup.kernel.shape[0]))")
+    }
+    if setup.flip { throw CLIFailure("--backward traces the cross-correlation Keras computes: leave out --flip") }
+    let rate = lr ?? 0.01
+    guard rate.isFinite, rate > 0 else { throw CLIFailure("--lr must be a positive number (got \(rate))") }
+    let upstream: BackwardTrace.Upstream
+    if let target {
+      upstream = .target(try MatrixText.parse(try readText(target), source: target))
+    } else if let grad, grad != "ones" {
+      upstream = .given(try MatrixText.parse(try readText(grad), source: grad))
+    } else {
+      upstream = .ones
+    }
+    let trace: BackwardTrace
+    do {
+      trace = try BackwardTrace(input: setup.input, kernel: setup.kernel, geometry: setup.geometry, bias: setup.bias, upstream: upstream)
+    } catch let e as BackwardTrace.Problem {
+      throw CLIFailure("\(target != nil ? "--target" : "--grad"): \(e.description)")
+    }
+    return BackwardText.report(trace, learningRate: rate, lang: try resolveLanguage(lang))
   }
 }

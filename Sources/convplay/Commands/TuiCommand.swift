@@ -27,6 +27,9 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen summary --model vgg16    walk Keras's summary table layer by layer
         convplay tui --screen summary --model examples/specs/small-cifar.txt --input 32x32x3
         convplay tui --screen summary --model digits --image seven.png   feature maps of a picture
+        convplay tui --screen backprop                 backpropagation through a convolution, cell by cell
+        convplay tui --screen network --image 7        a test digit through the digits model, layer by layer
+        convplay tui --screen transposed --stride 2    transposed convolution (Conv2DTranspose)
         convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
       In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
       a lesson opened with --screen).
@@ -36,9 +39,10 @@ struct TuiCommand: ParsableCommand {
     case home, conv, padding, pooling, rgb, train, digit, quiz
     case lab
     case summary
+    case backprop, network, transposed
   }
 
-  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab, quiz or summary.")
+  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab, quiz, summary, network, backprop or transposed.")
   var screen: ScreenName = .home
 
   @OptionGroup var matrix: MatrixOptions
@@ -73,6 +77,9 @@ struct TuiCommand: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("Image lab: a PNG or JPEG to open (default: the built-in sample); summary: the picture whose feature maps a model with weights shows.", valueName: "file"))
   var image: String?
+
+  @Option(name: .long, help: ArgumentHelp("network: the MNIST test digit to show (0-9999; needs the data set, see 'convplay data').", valueName: "N"))
+  var digit: Int?
 
   @Option(name: .long, help: ArgumentHelp("summary: input shape for a model spec or a course model (default 28x28x1).", valueName: "HxWxC"))
   var input: String?
@@ -127,8 +134,8 @@ struct TuiCommand: ParsableCommand {
     if screen != .quiz && (seed != nil || topic != nil || level != nil) {
       throw CLIFailure("--seed, --topic and --level belong to --screen quiz")
     }
-    if image != nil && screen != .lab && screen != .summary {
-      throw CLIFailure("--image belongs to --screen lab or --screen summary")
+    if image != nil && screen != .lab && screen != .summary && screen != .network {
+      throw CLIFailure("--image belongs to --screen lab, summary or network")
     }
     if input != nil && screen != .summary {
       throw CLIFailure("--input belongs to --screen summary")
@@ -138,6 +145,9 @@ struct TuiCommand: ParsableCommand {
     }
     if screen == .home {
       return PlaygroundApp.home(env: env)
+    }
+    if let explorer = try explorerScreen() {
+      return PlaygroundApp(root: explorer, env: env)
     }
     if screen == .lab {
       // A file that cannot be read is reported on the lab's screen (the sample is shown).
@@ -163,7 +173,7 @@ struct TuiCommand: ParsableCommand {
     }
     let root: any Screen
     switch screen {
-    case .home, .lab, .summary:
+    case .home, .lab, .summary, .backprop, .network, .transposed:
       fatalError("handled above")
     case .quiz:
       guard let selection = QuizSelection(topic ?? "mixed") else {

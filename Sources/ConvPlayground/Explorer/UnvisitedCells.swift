@@ -1,0 +1,29 @@
+import ConvKit
+import ConvTerminal
+
+extension StepTrace {
+  /// Input cells (inside the image) that no window reads: when the stride does not fit, the
+  /// last rows or columns are never visited. Keys are `row * cols + col` of the input.
+  var unvisitedCells: Set<Int> {
+    let (h, w) = (input.shape[1], input.shape[2])
+    var seen = Set<Int>()
+    for step in steps {
+      for t in step.terms where !t.isPadding { seen.insert(t.inputRow * w + t.inputCol) }
+    }
+    return Set((0..<(h * w)).filter { !seen.contains($0) })
+  }
+}
+
+/// The note under a lesson whose input has cells no window visits, and the dilation rule.
+func windowNotes(_ trace: StepTrace, env: Env, width: Int) -> [(String, Style)] {
+  var lines: [(String, Style)] = []
+  if !trace.unvisitedCells.isEmpty {
+    for l in wrapText(env.t(XT.unvisited), width: width - 2) { lines.append((l, env.theme.pending)) }
+  }
+  let g = trace.geometry
+  if g.rows.dilation > 1 {
+    let text = env.t(XT.dilationRule, g.rows.kernel, g.rows.dilation, g.rows.effectiveKernel)
+    lines.append((text, env.theme.text))
+  }
+  return lines
+}
