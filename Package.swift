@@ -64,8 +64,10 @@ let package = Package(
     // zlib for gzipped IDX files (Foundation on Linux has no gzip). Not named CZlib: that is
     // ZIPFoundation's own zlib module on Linux, and two modules may not share a name.
     .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib"),
-    // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
-    .target(name: "ConvData", dependencies: ["ConvKit", "CSystemZlib", "ConvImageIO"], swiftSettings: hostTuning),
+    // Data sets (IDX, download, checksums through swift-crypto) and weights files (safetensors).
+    .target(
+      name: "ConvData",
+      dependencies: ["ConvKit", "CSystemZlib", "ConvImageIO", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostTuning),
     // Pretrained networks: Keras/PyTorch weight import (.h5, .keras, .pth, .npz, safetensors), ImageNet classes, preprocessing.
     .target(
       name: "ConvPretrained",

@@ -5,7 +5,7 @@ import XCTest
 
 /// MD5, gzip, IDX, data set location and the MNIST smoke test.
 final class DataTests: XCTestCase {
-  /// RFC 1321's test suite.
+  /// RFC 1321's test suite, through swift-crypto.
   func testMD5KnownVectors() {
     let vectors = [
       ("", "d41d8cd98f00b204e9800998ecf8427e"),
@@ -22,6 +22,18 @@ final class DataTests: XCTestCase {
       for chunk in Array(text.utf8).chunked(7) { incremental.update(Data(chunk)) }
       XCTAssertEqual(incremental.finalize(), digest, "in 7-byte pieces: \(text)")
     }
+  }
+
+  /// FIPS 180-2's examples, whole and in pieces, and a file.
+  func testSHA256KnownVectors() throws {
+    XCTAssertEqual(SHA256Digest.hex(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    var d = SHA256Digest()
+    for piece in ["abcdbcdecdefdefgefghfghighijhijk", "ijkljklmklmnlmnomnopnopq"] { d.update(Data(piece.utf8)) }
+    XCTAssertEqual(d.finalize(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-sha-\(UUID().uuidString)")
+    try Data("abc".utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    XCTAssertEqual(try SHA256Digest.hex(fileAt: file), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   }
 
   /// 3 images of 2x2 with values 0, 20, 40, ... and labels 7, 0, 9 (made with Python's gzip).

@@ -1,3 +1,4 @@
+import ConvData
 import ConvKit
 import ConvPretrained
 import Foundation
@@ -68,4 +69,31 @@ func withPrintableErrors(_ body: () throws -> Void) throws {
     }.joined()
     throw CLIFailure(text)
   }
+}
+
+/// A network and its metadata from any weights file: convplay's own model files as they are;
+/// Keras (.h5, .keras), PyTorch (.pth/.pt), safetensors and .npz files through the importer,
+/// on `--arch` or on the architecture a published file's name gives
+/// (`vgg16_weights_tf_dim_ordering_tf_kernels.h5` is VGG16). The format is told by content.
+func loadAnyWeights(_ path: String, arch: String?, input: String?) throws -> (network: InferenceNetwork, metadata: [String: String]) {
+  let url = URL(fileURLWithPath: path)
+  let format = try WeightFileFormat.sniff(url)
+  if format == .safetensors, arch == nil { return try PretrainedModel.load(url) }
+  let published = PublishedWeights.all.first { $0.fileName == url.lastPathComponent }
+  guard let archText = arch ?? published?.architecture else {
+    throw CLIFailure(
+      "\(url.lastPathComponent) (\(format.rawValue)) holds weights without a convplay architecture: give --arch vgg16|vgg19|SPEC")
+  }
+  if published?.noTop == true, arch == nil {
+    throw CLIFailure("\(url.lastPathComponent) has no classifier (include_top=False): classify needs the file with the top")
+  }
+  let (archName, spec) = try resolveArchitecture(archText, input: input)
+  var contents = try WeightImport.readFile(url)
+  let (weights, _, layout) = try WeightImport.convert(&contents, spec: spec, architecture: archName)
+  let network = try InferenceNetwork(spec: spec, weights: weights)
+  var meta: [String: String] = [
+    PretrainedModel.preprocessingKey: (archName == nil ? Preprocessing.unit : layout == .keras ? .caffe : .torch).rawValue
+  ]
+  if archName != nil { meta[PretrainedModel.classesKey] = "imagenet" }
+  return (network, meta)
 }
