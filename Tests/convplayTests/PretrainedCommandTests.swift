@@ -102,11 +102,11 @@ final class PretrainedCommandTests: XCTestCase {
       ])
       XCTAssertEqual(r.status, 0, "\(file): \(r.stderr)")
       let best = expected.indices.max { expected[$0] < expected[$1] }!
-      let words = r.stdout.split(separator: " ")
+      let words = r.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" })
       XCTAssertEqual(words.count, 4, r.stdout)
-      guard words.count == 4 else { continue }
+      guard words.count == 4, let probability = Double(words[3]) else { continue }
       XCTAssertEqual(words[2], "\(best)", "\(file): \(r.stdout)")
-      XCTAssertEqual(Double(words[3])!, Double(expected[best]), accuracy: 5e-5, "\(file): \(r.stdout)")
+      XCTAssertEqual(probability, Double(expected[best]), accuracy: 5e-5, "\(file): \(r.stdout)")
     }
   }
 
@@ -132,6 +132,6 @@ final class PretrainedCommandTests: XCTestCase {
         + "(or copy the file there), or give --weights FILE\n")
     let list = try CommandRunner.run(["weights", "list"], environment: ["KERAS_HOME": dir.path])
     XCTAssertEqual(list.status, 0, list.stderr)
-    XCTAssertTrue(list.stdout.contains("vgg16 --no-top          not downloaded (convplay weights fetch vgg16 --no-top)"), list.stdout)
+    XCTAssertTrue(list.stdout.contains("not downloaded (convplay weights fetch vgg16 --no-top)"), list.stdout)
   }
 }
