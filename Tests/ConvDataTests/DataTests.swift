@@ -151,3 +151,37 @@ extension Array {
     stride(from: 0, to: count, by: n).map { Array(self[$0..<Swift.min(count, $0 + n)]) }
   }
 }
+
+/// A data set's files are checked against the published MD5s the first time they are read.
+final class DatasetVerificationTests: XCTestCase {
+  func testMNISTGivenAsFashionMNISTIsRefusedInOneLine() throws {
+    guard let shared = ProcessInfo.processInfo.environment["CONVPLAY_SHARED"] else {
+      throw XCTSkip("CONVPLAY_SHARED is not set (scripts/test sets it to ../shared)")
+    }
+    let mnist = shared + "/data/mnist"
+    guard FileManager.default.fileExists(atPath: mnist + "/train-images-idx3-ubyte.gz") else { throw XCTSkip("no MNIST in \(mnist)") }
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-verify-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: cache) }
+    let locator = DatasetLocator(explicitDirectory: mnist, environment: ["XDG_CACHE_HOME": cache.path])
+    XCTAssertThrowsError(try locator.load(.fashionMNIST)) {
+      let text = "\($0)"
+      XCTAssertTrue(text.contains("is MNIST's train-images-idx3-ubyte, not Fashion-MNIST's"), text)
+      XCTAssertFalse(text.contains("\n"))
+    }
+    // The real thing passes, and its verdict is kept for next time.
+    let splits = try locator.load(.mnist)
+    XCTAssertEqual(splits.training.labels.count, 60_000)
+    let stamps = try String(contentsOf: cache.appendingPathComponent("convplay/datasets/verified.tsv"), encoding: .utf8)
+    XCTAssertEqual(stamps.split(separator: "\n").count, 4)
+    XCTAssertTrue(stamps.hasPrefix("mnist\t"), stamps)
+  }
+
+  func testADamagedFileIsNamed() throws {
+    let file = Dataset.mnist.files[1]
+    let problem = try DatasetVerification.problem(with: Data([0, 0, 8, 1, 0, 0, 0, 0]), file: file, dataset: .mnist, path: "/x/labels")
+    XCTAssertEqual(
+      problem,
+      "/x/labels does not match MNIST's published MD5 (f3bc5f8a2bf83eeff93cab9c79206411, expected a25bea736e30d166cdddb491f175f624): "
+        + "a different or damaged file; fetch it again with `convplay data fetch mnist`")
+  }
+}
