@@ -85,11 +85,18 @@ public enum KerasH5 {
     return String(leaf)
   }
 
+  /// Groups visited at most, in all: HDF5 groups may link to each other in a cycle, and a
+  /// hostile file must not make the walk exponential.
+  static let maxGroups = 100_000
+
   static func keras3Layers(_ file: HDF5File) throws -> [LayerWeights] {
     var out: [LayerWeights] = []
+    var visited = 0
     func visit(_ group: String, depth: Int) throws {
       guard depth < 16 else { throw ImportError("\(file.name): layers nested too deeply") }
       for key in try file.children(of: group) ?? [] {
+        visited += 1
+        guard visited <= maxGroups else { throw ImportError("\(file.name): more than \(maxGroups) layer groups (linked in a cycle?)") }
         let layerGroup = "\(group)/\(key)"
         guard file.isGroup(layerGroup) else { continue }
         let vars = "\(layerGroup)/vars"

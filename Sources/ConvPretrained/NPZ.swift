@@ -1,18 +1,6 @@
 import ConvData
 import Foundation
 
-/// A named array of numbers from a weights file, in the file's own layout.
-public struct SourceTensor: Equatable, Sendable {
-  public var name: String
-  public var shape: [Int]
-  public var values: [Float]
-  public init(name: String, shape: [Int], values: [Float]) {
-    self.name = name
-    self.shape = shape
-    self.values = values
-  }
-}
-
 /// NumPy's `.npz` (what `numpy.savez` and `savez_compressed` write): a zip archive holding one
 /// `.npy` file per array, stored or deflated, read through `ZipArchive` (ZIPFoundation, with
 /// inflated sizes bounded). Arrays: little-endian float32 or float64 (or int32/int64) in C

@@ -18,12 +18,6 @@ public enum WeightLayout: String, CaseIterable, Sendable {
   }
 }
 
-/// A problem with a weights file, said in one line.
-public struct ImportError: Error, CustomStringConvertible, Equatable {
-  public var description: String
-  public init(_ description: String) { self.description = description }
-}
-
 /// Turns the tensors of a Keras or PyTorch weights file into the weights of a convplay
 /// architecture: finds which tensor belongs to which layer, checks every shape, and converts
 /// the layout (OIHW -> HWIO, (out, in) -> (in, out), and PyTorch's channels-first flatten

@@ -1,4 +1,3 @@
-import ConvData
 import Foundation
 import ZIPFoundation
 
