@@ -133,10 +133,10 @@ final class DataTests: XCTestCase {
     guard let dir = Self.mnistDirectory else { throw XCTSkip("CONVPLAY_SHARED/data/mnist is absent") }
     let splits = try DatasetLocator(explicitDirectory: dir.path).load(.mnist)
     let spec = SequentialSpec(inputShape: [28, 28, 1], layers: [
-      LayerSpec(.conv2D(filters: 8, kernel: (3, 3), strides: (1, 1), padding: .valid, dilation: 1, activation: .relu, useBias: true)),
-      LayerSpec(.maxPool2D(size: (2, 2), strides: (2, 2), padding: .valid)),
-      LayerSpec(.flatten),
-      LayerSpec(.dense(units: 10, activation: .softmax, useBias: true)),
+      LayerSpec(Conv2D(filters: 8, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .valid, dilation: Size2(1), activation: .relu, useBias: true)),
+      LayerSpec(MaxPooling2D(poolSize: Size2(2, 2), strides: Size2(2, 2), padding: .valid)),
+      LayerSpec(Flatten()),
+      LayerSpec(Dense(units: 10, activation: .softmax, useBias: true)),
     ])
     let net = try Network(spec: spec, seed: 1)
     let history = try net.fit(splits.training.prefix(2000), epochs: 3, batchSize: 32, optimizer: Adam())

@@ -227,6 +227,6 @@ final class TrainingScreenTests: XCTestCase {
     let file = dir.appendingPathComponent("model.safetensors").path
     try session.save(to: file, metadata: ["dataset": "mnist"])
     let loaded = try ModelFile.load(URL(fileURLWithPath: file))
-    XCTAssertEqual(loaded.network.spec, spec)
+    XCTAssertEqual(loaded.network.sequential!, spec)
   }
 }

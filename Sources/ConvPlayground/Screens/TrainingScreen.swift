@@ -133,7 +133,7 @@ public struct TrainingScreen: Screen {
     config.modelName = ft.baseName
     savePath = "convplay-finetuned.safetensors"
     if baseSpec == nil {
-      do { baseSpec = try ft.loadBase().network.spec } catch { specProblem = String(describing: error) }
+      do { baseSpec = try FineTuning.sequential(ft.loadBase().network) } catch { specProblem = String(describing: error) }
     }
     refreshSpec()
   }
@@ -169,10 +169,11 @@ public struct TrainingScreen: Screen {
   /// set's class count, as a Keras user sets `Dense(num_classes)`.
   static func withClasses(_ spec: SequentialSpec, _ classes: Int) -> SequentialSpec {
     guard classes >= 2, let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1,
-      case .dense(let units, let activation, let useBias) = spec.layers[head].kind, units != classes
+      var dense = spec.layers[head].layer as? Dense, dense.units != classes
     else { return spec }
     var s = spec
-    s.layers[head].kind = .dense(units: classes, activation: activation, useBias: useBias)
+    dense.units = classes
+    s.layers[head].layer = dense
     return s
   }
 
@@ -589,7 +590,7 @@ public struct TrainingScreen: Screen {
       let trainWidth = env.t(T.trTrainableHeader).count
       let shapeWidth = max(14, (rows.map { ShapeText.batched($0.outputShape).count }.max() ?? 0) + 1)
       // Keras's "name (Type)" when it fits, else the name alone (80 columns).
-      var names = rows.map { "\($0.layer.name) (\($0.layer.kind.kerasClass))" }
+      var names = rows.map { "\($0.layer.name) (\($0.layer.kerasClass))" }
       if (names.map(\.count).max() ?? 0) + 1 + shapeWidth + 9 + (frozen ? trainWidth : 0) > inner.width - 1 {
         names = rows.map(\.layer.name)
       }

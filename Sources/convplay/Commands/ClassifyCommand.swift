@@ -7,6 +7,8 @@ import Foundation
 
 /// `convplay classify`: what the course does with VGG16 and the tiger photo.
 struct ClassifyCommand: ParsableCommand {
+  static let architectures = (KerasApplications.all.map(\.name) + ApplicationGraphs.all.map(\.name)).joined(separator: "|")
+
   static let configuration = CommandConfiguration(
     commandName: "classify",
     abstract: "Classify photos with a pretrained network (Keras, PyTorch or convplay weights) or walk the shapes with random weights.",
@@ -38,7 +40,7 @@ struct ClassifyCommand: ParsableCommand {
   var randomWeights = false
 
   @Option(name: .long, help: ArgumentHelp(
-    "vgg16, vgg19 or a model spec: the architecture of a weights file that does not name one, or of --random-weights. Alone: the weights in Keras's cache.",
+    "vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet or a model spec: the architecture of a weights file that does not name one, or of --random-weights. Alone: the weights in Keras's cache.",
     valueName: "name|spec"))
   var arch: String?
 
@@ -87,10 +89,10 @@ struct ClassifyCommand: ParsableCommand {
       case (.some(let file), false):
         (network, meta) = try loadAnyWeights(file, arch: arch, input: input)
       case (nil, true):
-        guard let arch else { throw CLIFailure("--random-weights needs --arch vgg16|vgg19|SPEC") }
-        let (name, spec) = try resolveArchitecture(arch, input: input)
-        network = try InferenceNetwork(spec: spec, randomSeed: seed)
-        meta[PretrainedModel.preprocessingKey] = name == nil ? Preprocessing.unit.rawValue : Preprocessing.caffe.rawValue
+        guard let arch else { throw CLIFailure("--random-weights needs --arch \(Self.architectures)|SPEC") }
+        let (_, graph, preprocessing) = try resolveGraph(arch, input: input)
+        network = try InferenceNetwork(graph: graph, randomSeed: seed)
+        meta[PretrainedModel.preprocessingKey] = preprocessing.rawValue
       }
       let loadSeconds = (clock.now - loadStarted).seconds
       let preprocessing = try preprocess.map(parsePreprocessing)
@@ -109,10 +111,10 @@ struct ClassifyCommand: ParsableCommand {
       }
       let weightBytes = network.parameterCount * 4
       let showShapes = verbose || randomWeights
-      let nameWidth = max(16, (network.spec.layers.map(\.name.count).max() ?? 0) + 2)
-      let classWidth = max(20, (network.spec.layers.map(\.kind.kerasClass.count).max() ?? 0) + 2)
+      let nameWidth = max(16, (network.layers.map(\.name.count).max() ?? 0) + 2)
+      let classWidth = max(20, (network.layers.map(\.node.kerasClass.count).max() ?? 0) + 2)
       if randomWeights {
-        print("\(network.spec.layers.count) layers, \(NumberText.grouped(network.parameterCount)) random weights "
+        print("\(network.layers.count) layers, \(NumberText.grouped(network.parameterCount)) random weights "
           + "(\(megabytes(weightBytes))), drawn in \(String(format: "%.2f", loadSeconds)) s (seed \(seed))")
       } else if verbose {
         print("\(weights!): \(NumberText.grouped(network.parameterCount)) weights (\(megabytes(weightBytes))), loaded in \(String(format: "%.2f", loadSeconds)) s")
@@ -146,7 +148,7 @@ struct ClassifyCommand: ParsableCommand {
         let total = (clock.now - started).seconds
         // A linear last layer gives logits (PyTorch's classifiers): softmax makes them probabilities.
         var scores = probabilities
-        if case .dense(_, let a, _) = network.spec.layers.last?.kind, a == .linear {
+        if let last = network.layers.last?.runtime as? any ActivatedRuntime, last.activation == .linear {
           scores = Activation.softmax.apply(scores, width: classes)
         }
         if randomWeights { print("random weights: the classes below mean nothing yet") }

@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
       The last two lines are `test accuracy: ...` and `test loss: ...`.
       """)
 
-  @Option(name: .long, help: ArgumentHelp("A model name, a model spec, or a file holding one.", valueName: "NAME|SPEC|FILE"))
+  @Option(name: [.customLong("model"), .customLong("spec")], help: ArgumentHelp("A model name, a model spec, or a file holding one (graphs too: examples/specs/).", valueName: "NAME|SPEC|FILE"))
   var model = "cnn"
 
   @OptionGroup var data: DatasetOptions
@@ -73,8 +73,9 @@ struct TrainCommand: ParsableCommand {
         throw CLIFailure("unknown optimizer '\(optimizer)': choose adam, sgd or rmsprop")
       }
       let dataset = try data.resolveDataset()
-      let (modelName, spec) = try resolveModel(model, inputShape: try data.imageShape(dataset))
-      let network = try Network(spec: spec, seed: seed)
+      let spec = try resolveGraphModel(model, inputShape: try data.imageShape(dataset))
+      let modelName = ModelZoo.named(model)?.name ?? spec.name
+      let network = try Network(graph: spec, seed: seed)
       let splits = try data.load(dataset)
       let (training, validation) = splits.training.split(validationFraction: validationSplit)
       let opt = kind.make(learningRate: lr, momentum: momentum)

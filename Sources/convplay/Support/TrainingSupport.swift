@@ -93,6 +93,24 @@ func resolveModel(_ text: String, inputShape: FeatureShape) throws -> (name: Str
   }
 }
 
+/// The same for any model: a zoo name, a Sequential spec, or a graph spec with named branches
+/// (`add(a, b)`, `concatenate(a, b)`; see examples/specs/).
+func resolveGraphModel(_ text: String, inputShape: FeatureShape) throws -> GraphSpec {
+  if ModelZoo.named(text) != nil { return try resolveModel(text, inputShape: inputShape).spec.graph() }
+  var isDirectory: ObjCBool = false
+  let isFile = FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) && !isDirectory.boolValue
+  guard isFile || text.contains("(") || text.contains("->") || text.contains("\n") else {
+    return try resolveModel(text, inputShape: inputShape).spec.graph()
+  }
+  let specText = isFile ? try readText(text) : text
+  let name = isFile ? URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent : "model"
+  do {
+    return try ModelSpecParser.parseGraph(specText, inputShape: inputShape, name: name)
+  } catch let e as ModelSpecParseError {
+    throw CLIFailure((isFile ? text + ": " : "model spec: ") + e.description)
+  }
+}
+
 /// Keras-like progress on a terminal (a bar per epoch, redrawn in place) or one line per epoch.
 final class TrainingProgress {
   let interactive: Bool
