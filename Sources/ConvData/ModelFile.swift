@@ -1,105 +1,98 @@
 import ConvKit
 import Foundation
 
-/// A `SequentialSpec` as JSON in Keras's config vocabulary, stored in a weights file's
+/// A model graph as JSON in Keras's config vocabulary, stored in a weights file's
 /// `__metadata__` so the file alone rebuilds its network:
-/// `{"input_shape": [28, 28, 1], "layers": [{"class_name": "Conv2D", "name": "conv2d",
-///   "trainable": true, "filters": 32, "kernel_size": [3, 3], "strides": [1, 1],
-///   "padding": "valid", "dilation_rate": 1, "activation": "relu", "use_bias": true}, ...]}`.
+/// `{"name": "sequential", "nodes": [{"class_name": "InputLayer", "name": "input_layer",
+///   "config": {"batch_shape": [null, 28, 28, 1]}, "inputs": [], "trainable": true},
+///   {"class_name": "Conv2D", "name": "conv2d", "config": {"filters": 32, "kernel_size": [3, 3],
+///   ...}, "inputs": ["input_layer"], "trainable": true}, ...]}`.
+/// Each layer's config is what its `Layer.kerasConfig` writes and `fromKeras` reads. Files
+/// written before graphs (`{"input_shape": [...], "layers": [{"class_name": ..., options}]}`,
+/// a Sequential stack with each layer's options beside its class name) still load.
 public enum ArchitectureJSON {
-  public static func encode(_ spec: SequentialSpec) throws -> String {
-    let layers: [[String: Any]] = spec.layers.map { l in
-      var d: [String: Any] = ["class_name": l.kind.kerasClass, "name": l.name, "trainable": l.trainable]
-      func padding(_ p: Padding) -> Any {
-        if case .explicit(let n) = p { return n }
-        return p.description
-      }
-      switch l.kind {
-      case .conv2D(let f, let k, let s, let p, let dil, let a, let b):
-        d["filters"] = f
-        d["kernel_size"] = [k.rows, k.cols]
-        d["strides"] = [s.rows, s.cols]
-        d["padding"] = padding(p)
-        d["dilation_rate"] = dil
-        d["activation"] = a.rawValue
-        d["use_bias"] = b
-      case .maxPool2D(let k, let s, let p), .averagePool2D(let k, let s, let p):
-        d["pool_size"] = [k.rows, k.cols]
-        d["strides"] = [s.rows, s.cols]
-        d["padding"] = padding(p)
-      case .globalAveragePool2D, .flatten:
-        break
-      case .dense(let u, let a, let b):
-        d["units"] = u
-        d["activation"] = a.rawValue
-        d["use_bias"] = b
-      case .dropout(let r):
-        d["rate"] = Double(r)
-      case .batchNormalization(let e, let m):
-        d["epsilon"] = Double(e)
-        d["momentum"] = Double(m)
-      case .activation(let a):
-        d["activation"] = a.rawValue
-      }
-      return d
+  public static func encode(_ spec: SequentialSpec) throws -> String { try encode(spec.graph()) }
+
+  public static func encode(_ graph: GraphSpec) throws -> String {
+    let nodes: [[String: Any]] = graph.nodes.map { n in
+      [
+        "class_name": n.kerasClass, "name": n.name, "trainable": n.trainable, "inputs": n.inputs,
+        "config": foundation(.object(n.layer.kerasConfig)),
+      ]
     }
-    let object: [String: Any] = ["input_shape": spec.inputShape, "layers": layers]
+    let object: [String: Any] = ["name": graph.name, "nodes": nodes]
     return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
   }
 
-  public static func decode(_ text: String) throws -> SequentialSpec {
+  public static func decode(_ text: String) throws -> GraphSpec {
     func bad(_ why: String) -> DataError { DataError("the model description in the weights file is invalid: \(why)") }
-    guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-      let input = (object["input_shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-      let layers = object["layers"] as? [[String: Any]]
-    else { throw bad("not the expected JSON") }
-    func int(_ d: [String: Any], _ k: String) throws -> Int {
-      guard let v = (d[k] as? NSNumber)?.intValue else { throw bad("\(k) missing") }
-      return v
+    guard let any = try? JSONSerialization.jsonObject(with: Data(text.utf8)), case .object(let object)? = jsonValue(any) else {
+      throw bad("not the expected JSON")
     }
-    func pair(_ d: [String: Any], _ k: String) throws -> (rows: Int, cols: Int) {
-      guard let v = (d[k] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), v.count == 2 else {
-        throw bad("\(k) missing")
+    func layer(_ d: [String: JSONValue], config: [String: JSONValue]) throws -> any Layer {
+      guard let cls = d["class_name"]?.string else { throw bad("class_name missing") }
+      do {
+        return try LayerRegistry.fromKeras(className: cls, config: config)
+      } catch let e as ModelSpecError {
+        throw bad(e.message)
       }
-      return (v[0], v[1])
     }
-    func act(_ d: [String: Any]) throws -> Activation {
-      guard let s = d["activation"] as? String, let a = Activation(rawValue: s) else { throw bad("activation missing") }
-      return a
-    }
-    func pad(_ d: [String: Any]) throws -> Padding {
-      if let n = (d["padding"] as? NSNumber)?.intValue, !(d["padding"] is String) { return .explicit(n) }
-      guard let s = d["padding"] as? String, let p = Padding(parsing: s) else { throw bad("padding missing") }
-      return p
-    }
-    func bool(_ d: [String: Any], _ k: String) -> Bool { (d[k] as? NSNumber)?.boolValue ?? true }
-    func float(_ d: [String: Any], _ k: String) throws -> Float {
-      guard let v = (d[k] as? NSNumber)?.floatValue else { throw bad("\(k) missing") }
-      return v
-    }
-    let specs: [LayerSpec] = try layers.map { d in
-      guard let cls = d["class_name"] as? String else { throw bad("class_name missing") }
-      let kind: LayerKind
-      switch cls {
-      case "Conv2D":
-        kind = .conv2D(
-          filters: try int(d, "filters"), kernel: try pair(d, "kernel_size"), strides: try pair(d, "strides"),
-          padding: try pad(d), dilation: try int(d, "dilation_rate"), activation: try act(d), useBias: bool(d, "use_bias"))
-      case "MaxPooling2D":
-        kind = .maxPool2D(size: try pair(d, "pool_size"), strides: try pair(d, "strides"), padding: try pad(d))
-      case "AveragePooling2D":
-        kind = .averagePool2D(size: try pair(d, "pool_size"), strides: try pair(d, "strides"), padding: try pad(d))
-      case "GlobalAveragePooling2D": kind = .globalAveragePool2D
-      case "Flatten": kind = .flatten
-      case "Dense": kind = .dense(units: try int(d, "units"), activation: try act(d), useBias: bool(d, "use_bias"))
-      case "Dropout": kind = .dropout(rate: try float(d, "rate"))
-      case "BatchNormalization": kind = .batchNormalization(epsilon: try float(d, "epsilon"), momentum: try float(d, "momentum"))
-      case "Activation": kind = .activation(try act(d))
-      default: throw bad("unknown layer class \(cls)")
+    if let nodes = object["nodes"]?.array {
+      let built: [GraphNode] = try nodes.map { v in
+        guard let d = v.object, let name = d["name"]?.string, let config = d["config"]?.object else { throw bad("a node without name or config") }
+        let inputs = d["inputs"]?.array?.compactMap(\.string) ?? []
+        return GraphNode(name: name, layer: try layer(d, config: config), inputs: inputs, trainable: d["trainable"]?.bool ?? true)
       }
-      return LayerSpec(kind, name: d["name"] as? String ?? "", trainable: bool(d, "trainable"))
+      let graph = GraphSpec(name: object["name"]?.string ?? "model", nodes: built)
+      do { _ = try graph.rows() } catch let e as ModelSpecError { throw bad(e.message) }
+      return graph
     }
-    return SequentialSpec(inputShape: input, layers: specs)
+    // The Sequential format of earlier files: options beside the class name.
+    guard let input = object["input_shape"]?.array?.compactMap(\.int), let layers = object["layers"]?.array else {
+      throw bad("not the expected JSON")
+    }
+    let specs: [LayerSpec] = try layers.map { v in
+      guard let d = v.object else { throw bad("a layer is not an object") }
+      return LayerSpec(try layer(d, config: d), name: d["name"]?.string ?? "", trainable: d["trainable"]?.bool ?? true)
+    }
+    let spec = SequentialSpec(inputShape: input, layers: specs)
+    do { _ = try spec.rows() } catch let e as ModelSpecError { throw bad(e.description) }
+    return spec.graph()
+  }
+
+  /// A Foundation JSON object as a `JSONValue` (nil for what JSON cannot hold).
+  public static func jsonValue(_ any: Any) -> JSONValue? {
+    switch any {
+    case is NSNull: return .null
+    case let n as NSNumber:
+      // JSON's true/false come back as NSNumbers of type char ("c").
+      if String(cString: n.objCType) == "c" { return .bool(n.boolValue) }
+      return .number(n.doubleValue)
+    case let s as String: return .string(s)
+    case let a as [Any]:
+      let values = a.compactMap(jsonValue)
+      return values.count == a.count ? .array(values) : nil
+    case let d as [String: Any]:
+      var out: [String: JSONValue] = [:]
+      for (k, v) in d {
+        guard let j = jsonValue(v) else { return nil }
+        out[k] = j
+      }
+      return .object(out)
+    default: return nil
+    }
+  }
+
+  /// A `JSONValue` as Foundation objects for `JSONSerialization`.
+  public static func foundation(_ v: JSONValue) -> Any {
+    switch v {
+    case .null: return NSNull()
+    case .bool(let b): return b
+    case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? Int(d) as Any : d as Any
+    case .string(let s): return s
+    case .array(let a): return a.map(foundation)
+    case .object(let o): return o.mapValues(foundation)
+    }
   }
 }
 
@@ -121,7 +114,7 @@ public enum ModelFile {
   public static func encode(_ network: Network, metadata: [String: String] = [:]) throws -> Data {
     var meta = metadata
     meta["format"] = "convplay"
-    meta[architectureKey] = try ArchitectureJSON.encode(network.spec)
+    meta[architectureKey] = try ArchitectureJSON.encode(network.graph)
     let entries = network.namedParameters.map {
       SafeTensors.Entry(name: $0.name, shape: $0.parameter.shape, values: $0.parameter.value)
     }
@@ -139,8 +132,13 @@ public enum ModelFile {
     guard let arch = file.metadata[architectureKey] else {
       throw DataError("\(name): no convplay model description in the file's metadata (\(architectureKey))")
     }
-    let spec = try ArchitectureJSON.decode(arch)
-    let network = try Network(spec: spec)
+    let graph = try ArchitectureJSON.decode(arch)
+    let network: Network
+    do {
+      network = try Network(graph: graph)
+    } catch let e as ModelSpecError {
+      throw DataError("\(name): the model in the file cannot be built: \(e.message)")
+    }
     let expected = network.namedParameters
     for (key, p) in expected {
       guard let t = file[key] else { throw DataError("\(name): tensor \(key) is missing") }

@@ -61,7 +61,7 @@ public enum ModelResolver {
       throw ModelResolveError((isFile ? text + ": " : "model spec: ") + String(describing: error))
     }
     if let classes, let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1,
-      case .dense(let units, _, _) = spec.layers[head].kind, units < classes
+      let units = (spec.layers[head].layer as? Dense)?.units, units < classes
     {
       throw ModelResolveError(
         "the model ends in Dense(\(units)) but the data set has \(classes) classes: write dense(\(classes), softmax) last")
@@ -74,10 +74,49 @@ public enum ModelResolver {
   /// activation and bias); unchanged for fewer than 2 classes or another last layer.
   public static func withClasses(_ spec: SequentialSpec, _ classes: Int) -> SequentialSpec {
     guard classes >= 2, let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1,
-      case .dense(let units, let activation, let useBias) = spec.layers[head].kind, units != classes
+      var dense = spec.layers[head].layer as? Dense, dense.units != classes
     else { return spec }
     var s = spec
-    s.layers[head].kind = .dense(units: classes, activation: activation, useBias: useBias)
+    dense.units = classes
+    s.layers[head].layer = dense
     return s
+  }
+
+  /// The same words for any model, graphs included: a zoo name as `resolve` gives it (its head
+  /// resized to `classes`), or spec text or a spec file with named branches (`add(a, b)`,
+  /// `concatenate(a, b)`; see examples/specs/), parsed as a graph on `inputShape`.
+  public static func resolveGraph(_ text: String, inputShape: FeatureShape, classes: Int?) throws(ModelResolveError)
+    -> (name: String, graph: GraphSpec)
+  {
+    if ModelZoo.named(text) != nil {
+      let m = try resolve(text, inputShape: inputShape, classes: classes)
+      return (m.name, m.spec.graph())
+    }
+    var isDirectory: ObjCBool = false
+    let isFile = FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) && !isDirectory.boolValue
+    guard isFile || text.contains("(") || text.contains("->") || text.contains("\n") else {
+      let m = try resolve(text, inputShape: inputShape, classes: classes)
+      return (m.name, m.spec.graph())
+    }
+    let specText: String
+    if isFile {
+      guard let handle = FileHandle(forReadingAtPath: text) else { throw ModelResolveError("\(text): cannot read it") }
+      let data = handle.readData(ofLength: 1 << 20)
+      handle.closeFile()
+      guard data.count < 1 << 20, !data.contains(0), let s = String(data: data, encoding: .utf8) else {
+        throw ModelResolveError("\(text): not a model spec (a text file of layers such as \"flatten -> dense(10, softmax)\")")
+      }
+      specText = s
+    } else {
+      specText = text
+    }
+    let name = isFile ? URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent : "model"
+    do {
+      return (name, try ModelSpecParser.parseGraph(specText, inputShape: inputShape, name: name))
+    } catch let e as ModelSpecParseError {
+      throw ModelResolveError((isFile ? text + ": " : "model spec: ") + e.description)
+    } catch {
+      throw ModelResolveError((isFile ? text + ": " : "model spec: ") + String(describing: error))
+    }
   }
 }

@@ -85,7 +85,7 @@ public enum PretrainedModel {
   public static func save(_ network: InferenceNetwork, metadata: [String: String], to url: URL) throws {
     var meta = metadata
     meta["format"] = "convplay"
-    meta[ModelFile.architectureKey] = try ArchitectureJSON.encode(network.spec)
+    meta[ModelFile.architectureKey] = try ArchitectureJSON.encode(network.graph)
     let tensors = zip(network.slots, network.weights).map { (name: $0.name, shape: $0.shape, values: $1) }
     try SafeTensors.write(tensors, metadata: meta, to: url)
   }
@@ -100,8 +100,8 @@ public enum PretrainedModel {
         "\(name): not a convplay model (no \(ModelFile.architectureKey) in its metadata); "
           + "bring Keras or PyTorch weights in with 'convplay import \(name) --arch ... -o model.safetensors'")
     }
-    let spec = try ArchitectureJSON.decode(arch)
-    let slots = try InferenceNetwork.slots(for: spec)
+    let graph = try ArchitectureJSON.decode(arch)
+    let slots = try InferenceNetwork.slots(for: graph)
     var byName: [String: Int] = [:]
     for (i, e) in header.entries.enumerated() { byName[e.name] = i }
     var weights: [[Float]] = []
@@ -117,7 +117,7 @@ public enum PretrainedModel {
     }
     var meta = header.metadata
     meta[ModelFile.architectureKey] = nil
-    return (try InferenceNetwork(spec: spec, weights: weights), meta)
+    return (try InferenceNetwork(graph: graph, weights: weights), meta)
   }
 
   /// Class names for a model's outputs: ImageNet's, the file's own list, or "class N".

@@ -18,12 +18,6 @@ public enum WeightLayout: String, CaseIterable, Sendable {
   }
 }
 
-/// A problem with a weights file, said in one line.
-public struct ImportError: Error, CustomStringConvertible, Equatable {
-  public var description: String
-  public init(_ description: String) { self.description = description }
-}
-
 /// Turns the tensors of a Keras or PyTorch weights file into the weights of a convplay
 /// architecture: finds which tensor belongs to which layer, checks every shape, and converts
 /// the layout (OIHW -> HWIO, (out, in) -> (in, out), and PyTorch's channels-first flatten
@@ -103,12 +97,12 @@ public enum WeightImport {
         var module = 0
         var classifier = 0
         for (i, row) in rows.enumerated() {
-          switch row.layer.kind {
-          case .conv2D:
+          switch row.layer.layer {
+          case is Conv2D:
             assignment[i] = "features.\(module)"
             module += 2  // Conv2d, ReLU
-          case .maxPool2D: module += 1
-          case .dense:
+          case is MaxPooling2D: module += 1
+          case is Dense:
             assignment[i] = "classifier.\(classifier)"
             classifier += 3  // Linear, ReLU, Dropout
           default: break
@@ -136,16 +130,12 @@ public enum WeightImport {
     var matches: [Match] = []
     var flattened: FeatureShape? = nil  // the [H, W, C] a Flatten turned into a vector, until a Dense reads it
     for (i, row) in rows.enumerated() {
-      switch row.layer.kind {
-      case .flatten where row.inputShape.count == 3:
+      if row.layer.layer is Flatten, row.inputShape.count == 3 {
         flattened = row.inputShape
         continue
-      case .dropout, .activation, .flatten:
-        continue
-      default:
-        break
       }
-      defer { if case .dense = row.layer.kind { flattened = nil } }
+      if row.parameters.total == 0 { continue }
+      defer { if row.layer.layer is Dense { flattened = nil } }
       guard let prefix = assignment[i], var group = groups[prefix] else { continue }
       let layerName = row.layer.name
       func take(_ weight: String, _ leaves: [String]) throws -> SourceTensor {
@@ -178,11 +168,12 @@ public enum WeightImport {
         return (i % c) * h * w + position
       }
       func permutedVector(_ v: [Float]) -> [Float] {
-        guard layout == .pytorch, flattened != nil, case .batchNormalization = row.layer.kind else { return v }
+        guard layout == .pytorch, flattened != nil, row.layer.layer is BatchNormalization else { return v }
         return (0..<v.count).map { v[torchFeature($0)] }
       }
-      switch row.layer.kind {
-      case .conv2D(let f, let k, _, _, _, _, let useBias):
+      switch row.layer.layer {
+      case let conv as Conv2D:
+        let (f, k, useBias) = (conv.filters, conv.kernelSize, conv.useBias)
         let cin = row.inputShape[2]
         let t = try take("kernel", ["kernel", "weight"])
         switch layout {
@@ -198,7 +189,8 @@ public enum WeightImport {
           weights.append(oihwToHWIO(t.values, out: f, in: cin, height: k.rows, width: k.cols))
         }
         if useBias { weights.append(try vector("bias", ["bias"], f)) }
-      case .dense(let units, _, let useBias):
+      case let dense as Dense:
+        let (units, useBias) = (dense.units, dense.useBias)
         let fanIn = row.inputShape.last ?? 1
         let t = try take("kernel", ["kernel", "weight"])
         switch layout {
@@ -214,17 +206,17 @@ public enum WeightImport {
           weights.append(transposed(t.values, rows: units, cols: fanIn, column: torchFeature))
         }
         if useBias { weights.append(try vector("bias", ["bias"], units)) }
-      case .batchNormalization:
+      case let bn as BatchNormalization:
         let c = row.inputShape.last ?? 1
-        weights.append(try vector("gamma", ["gamma", "weight"], c))
-        weights.append(try vector("beta", ["beta", "bias"], c))
+        if bn.scale { weights.append(try vector("gamma", ["gamma", "weight"], c)) }
+        if bn.center { weights.append(try vector("beta", ["beta", "bias"], c)) }
         weights.append(try vector("moving_mean", ["moving_mean", "running_mean"], c))
         weights.append(try vector("moving_variance", ["moving_variance", "running_var"], c))
       default:
-        continue
+        throw ImportError("\(layerName) (\(row.layer.kerasClass)): importing its weights from this file is not supported")
       }
       if let (leaf, t) = group.first {
-        throw ImportError("tensor \(tensors[t].name) (\(leaf)) is not a weight of layer \(layerName) (\(row.layer.kind.kerasClass))")
+        throw ImportError("tensor \(tensors[t].name) (\(leaf)) is not a weight of layer \(layerName) (\(row.layer.kerasClass))")
       }
     }
     return (weights, matches)

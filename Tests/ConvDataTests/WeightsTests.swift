@@ -46,17 +46,42 @@ final class WeightsTests: XCTestCase {
   func testEveryZooArchitectureRoundTrips() throws {
     for entry in ModelZoo.all {
       let json = try ArchitectureJSON.encode(entry.spec)
-      XCTAssertEqual(try ArchitectureJSON.decode(json), entry.spec, entry.name)
+      XCTAssertEqual(try ArchitectureJSON.decode(json).sequential, entry.spec, entry.name)
     }
     let odd = SequentialSpec(inputShape: [9, 9, 3], layers: [
-      LayerSpec(.conv2D(filters: 2, kernel: (3, 2), strides: (2, 1), padding: .explicit(1), dilation: 2, activation: .sigmoid, useBias: false), trainable: false),
-      LayerSpec(.batchNormalization(epsilon: 1e-3, momentum: 0.99)),
-      LayerSpec(.averagePool2D(size: (2, 2), strides: (1, 1), padding: .same)),
-      LayerSpec(.globalAveragePool2D),
-      LayerSpec(.activation(.tanh)),
-      LayerSpec(.dense(units: 3, activation: .softmax, useBias: true)),
+      LayerSpec(Conv2D(filters: 2, kernelSize: Size2(3, 2), strides: Size2(2, 1), padding: .explicit(1), dilation: Size2(2), activation: .sigmoid, useBias: false), trainable: false),
+      LayerSpec(BatchNormalization(epsilon: 1e-3, momentum: 0.99)),
+      LayerSpec(AveragePooling2D(poolSize: Size2(2, 2), strides: Size2(1, 1), padding: .same)),
+      LayerSpec(GlobalAveragePooling2D()),
+      LayerSpec(ActivationLayer(.tanh)),
+      LayerSpec(Dense(units: 3, activation: .softmax, useBias: true)),
     ])
-    XCTAssertEqual(try ArchitectureJSON.decode(try ArchitectureJSON.encode(odd)), odd)
+    XCTAssertEqual(try ArchitectureJSON.decode(try ArchitectureJSON.encode(odd)).sequential, odd)
+    // A graph with every new layer round-trips too.
+    var g = GraphBuilder(name: "branches")
+    let x = g.input([12, 12, 3])
+    let a = g.add(DepthwiseConv2D(kernelSize: Size2(3), padding: .same, depthMultiplier: 2), x)
+    let b = g.add(SeparableConv2D(filters: 6, kernelSize: Size2(3), padding: .same, activation: .gelu), x)
+    let c = g.add(Concatenate(), a, b)
+    let d = g.add(Conv2DTranspose(filters: 4, kernelSize: Size2(3), strides: Size2(2), padding: .same), c)
+    let e = g.add(ZeroPadding2D(top: 0, bottom: 1, left: 2, right: 3), d)
+    let f = g.add(ReLU(maxValue: 6), e)
+    let h = g.add(LeakyReLU(negativeSlope: 0.2), f)
+    let i = g.add(BatchNormalization(scale: false), h)
+    let j = g.add(Add(), i, i)
+    let k = g.add(Concatenate(), g.add(GlobalAveragePooling2D(), j), g.add(GlobalMaxPooling2D(), i))
+    let r = g.add(Reshape(targetShape: [1, 2, 4]), k)
+    g.add(Flatten(), r)
+    XCTAssertEqual(try ArchitectureJSON.decode(try ArchitectureJSON.encode(g.spec)), g.spec)
+  }
+
+  /// Model files written before graphs (a Sequential stack, options beside the class name) load.
+  func testArchitectureOfEarlierFilesStillLoads() throws {
+    let old = #"{"input_shape": [28, 28, 1], "layers": [{"activation": "relu", "class_name": "Conv2D", "dilation_rate": 1, "filters": 8, "kernel_size": [3, 3], "name": "conv2d", "padding": "valid", "strides": [1, 1], "trainable": true, "use_bias": true}, {"class_name": "MaxPooling2D", "name": "max_pooling2d", "padding": "valid", "pool_size": [2, 2], "strides": [2, 2], "trainable": true}, {"class_name": "BatchNormalization", "epsilon": 0.001, "momentum": 0.99, "name": "batch_normalization", "trainable": false}, {"class_name": "Flatten", "name": "flatten", "trainable": true}, {"class_name": "Dropout", "name": "dropout", "rate": 0.5, "trainable": true}, {"activation": "softmax", "class_name": "Dense", "name": "dense", "trainable": true, "units": 10, "use_bias": true}]}"#
+    let spec = try XCTUnwrap(try ArchitectureJSON.decode(old).sequential)
+    XCTAssertEqual(spec, try ModelSpecParser.parse(
+      "conv2d(8, 3, relu) -> maxpool(2) -> batchnorm(trainable=false) -> flatten -> dropout(0.5) -> dense(10, softmax)",
+      inputShape: [28, 28, 1]))
   }
 
   func testModelFileRoundTripKeepsPredictions() throws {
@@ -65,7 +90,7 @@ final class WeightsTests: XCTestCase {
     let data = try ModelFile.encode(net, metadata: ["dataset": "mnist"])
     let (loaded, meta) = try ModelFile.decode(data)
     XCTAssertEqual(meta["dataset"], "mnist")
-    XCTAssertEqual(loaded.spec, spec)
+    XCTAssertEqual(loaded.sequential, spec)
     var rng = RandomSource(seed: 1)
     let x = Tensor(shape: [2, 28, 28, 1], scalars: (0..<(2 * 784)).map { _ in rng.nextUnitFloat() })
     XCTAssertEqual(loaded.predict(x), net.predict(x))

@@ -92,18 +92,18 @@ final class ApplicationGraphsTests: XCTestCase {
     var g = GraphBuilder(name: "bad")
     let a = g.input([8, 8, 3])
     let b = g.add(ApplicationGraphsTests.conv(4), a)
-    g.add(.add, a, b, name: "join")
+    g.add(Add(), a, b, name: "join")
     XCTAssertThrowsError(try g.spec.rows()) { e in
       XCTAssertEqual(String(describing: e), "join (Add): inputs of different shapes cannot be added: (8, 8, 3), (6, 6, 4)")
     }
     var c = GraphBuilder(name: "bad")
     let i = c.input([8, 8, 3])
-    let p = c.add(.zeroPadding2D(top: 1, bottom: 1, left: 1, right: 1), i)
-    c.add(.concatenate, i, p, name: "cat")
+    let p = c.add(ZeroPadding2D(top: 1, bottom: 1, left: 1, right: 1), i)
+    c.add(Concatenate(), i, p, name: "cat")
     XCTAssertThrowsError(try c.spec.rows()) { e in
       XCTAssertEqual(String(describing: e), "cat (Concatenate): inputs must match in all but the channel axis: (8, 8, 3), (10, 10, 3)")
     }
-    let dangling = GraphSpec(name: "x", nodes: [GraphNode(name: "d", op: .add, inputs: ["nowhere", "nowhere"])])
+    let dangling = GraphSpec(name: "x", nodes: [GraphNode(name: "d", layer: Add(), inputs: ["nowhere", "nowhere"])])
     XCTAssertThrowsError(try dangling.rows()) { e in
       XCTAssertEqual(String(describing: e), "d: input 'nowhere' is not defined before it")
     }
@@ -111,12 +111,12 @@ final class ApplicationGraphsTests: XCTestCase {
     let q = ok.input([8, 8, 3])
     let l = ok.add(ApplicationGraphsTests.conv(4), q)
     let r2 = ok.add(ApplicationGraphsTests.conv(5), q)
-    ok.add(.concatenate, l, r2)
+    ok.add(Concatenate(), l, r2)
     XCTAssertEqual(try ok.spec.rows().last?.outputShape, [6, 6, 9])
     XCTAssertEqual(ok.spec.nodes.map(\.name), ["input_1", "conv2d", "conv2d_1", "concatenate"])
   }
 
-  static func conv(_ f: Int) -> GraphOp {
-    .layer(.conv2D(filters: f, kernel: (3, 3), strides: (1, 1), padding: .valid, dilation: 1, activation: .relu, useBias: true))
+  static func conv(_ f: Int) -> Conv2D {
+    (Conv2D(filters: f, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .valid, dilation: Size2(1), activation: .relu, useBias: true))
   }
 }

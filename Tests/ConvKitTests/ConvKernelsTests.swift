@@ -27,7 +27,7 @@ final class ConvKernelsTests: XCTestCase {
     ]
     for (i, c) in cases.enumerated() {
       let (h, w, cin, cout, kh, kw, sr, sc, d, p) = c
-      let spec = LayerSpec(.conv2D(filters: cout, kernel: (kh, kw), strides: (sr, sc), padding: p, dilation: d, activation: .linear, useBias: true))
+      let spec = LayerSpec(Conv2D(filters: cout, kernelSize: Size2(kh, kw), strides: Size2(sr, sc), padding: p, dilation: Size2(d), activation: .linear, useBias: true))
       let g = try XCTUnwrap(try spec.window(on: [h, w, cin]))
       let n = 2
       let x = randoms(n * h * w * cin, seed: UInt64(i))
@@ -57,7 +57,7 @@ final class ConvKernelsTests: XCTestCase {
   func testPoolingMatchesReference() throws {
     for (i, (size, stride, padding)) in [(2, 2, Padding.valid), (3, 2, .same), (2, 1, .valid), (3, 3, .same)].enumerated() {
       let (h, w, c, n) = (7, 6, 3, 2)
-      let spec = LayerSpec(.maxPool2D(size: (size, size), strides: (stride, stride), padding: padding))
+      let spec = LayerSpec(MaxPooling2D(poolSize: Size2(size, size), strides: Size2(stride, stride), padding: padding))
       let g = try XCTUnwrap(try spec.window(on: [h, w, c]))
       let x = randoms(n * h * w * c, seed: UInt64(300 + i))
       let maxOut = ConvKernels.maxPoolForward(input: x, batch: n, height: h, width: w, channels: c, geometry: g).output

@@ -27,7 +27,7 @@ final class FineTuningRunTests: XCTestCase {
 
   func testPhaseOneTrainsOnlyTheHeadAndPhaseTwoEverything() throws {
     let start = try FineTuning.prepare(base: base(), classes: 4, inputShape: [8, 8, 1], seed: 1)
-    let head = start.spec.layers[FineTuning.headIndex(of: start.spec)!].name
+    let head = start.sequential!.layers[FineTuning.headIndex(of: start.sequential!)!].name
     XCTAssertEqual(head, "dense_new")
     XCTAssertEqual(start.classes, 4)
     let before = weights(start, except: head)
@@ -76,10 +76,10 @@ final class FineTuningRunTests: XCTestCase {
       XCTAssertEqual("\(e)", "the base model takes (8, 8, 1) images but these are (8, 8, 3): the channels must match")
     }
     let net = try base()
-    let (spec, name) = try FineTuning.replacingHead(in: net.spec, classes: 3)
+    let (spec, name) = try FineTuning.replacingHead(in: net.sequential!, classes: 3)
     XCTAssertEqual(name, "dense_new")
-    XCTAssertEqual(spec, try FineTuning.replacingHead(of: net, classes: 3).spec)
-    XCTAssertEqual(try FineTuning.replacingHead(in: net.spec, classes: 3, inputShape: [10, 10, 1]).spec.inputShape, [10, 10, 1])
+    XCTAssertEqual(spec, try FineTuning.replacingHead(of: net, classes: 3).sequential!)
+    XCTAssertEqual(try FineTuning.replacingHead(in: net.sequential!, classes: 3, inputShape: [10, 10, 1]).spec.inputShape, [10, 10, 1])
     XCTAssertEqual(FineTuning.headOnlyTrainable(spec).layers.map(\.trainable), [false, false, false, true])
   }
 }

@@ -18,7 +18,7 @@ final class GradientTests: XCTestCase {
   }
 
   /// Checks dL/dinput of one layer, L = sum(layer(x) * R).
-  func checkInputGradient(_ kind: LayerKind, input: FeatureShape, batch: Int = 2, training: Bool = false, seed: UInt64 = 1) throws {
+  func checkInputGradient(_ kind: any Layer, input: FeatureShape, batch: Int = 2, training: Bool = false, seed: UInt64 = 1) throws {
     var rng = RandomSource(seed: seed)
     let layer = try makeLayer(LayerSpec(kind), inputShape: input, rng: &rng)
     let x = Tensor(shape: [batch] + input, scalars: randoms(batch * input.reduce(1, *), seed: seed + 10))
@@ -43,37 +43,37 @@ final class GradientTests: XCTestCase {
 
   func testConv2DInputGradients() throws {
     for act in [Activation.linear, .tanh, .sigmoid] {
-      try checkInputGradient(.conv2D(filters: 3, kernel: (3, 3), strides: (1, 1), padding: .valid, dilation: 1, activation: act, useBias: true), input: [5, 5, 2])
+      try checkInputGradient(Conv2D(filters: 3, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .valid, dilation: Size2(1), activation: act, useBias: true), input: [5, 5, 2])
     }
-    try checkInputGradient(.conv2D(filters: 2, kernel: (3, 2), strides: (2, 2), padding: .same, dilation: 1, activation: .linear, useBias: true), input: [6, 7, 2])
-    try checkInputGradient(.conv2D(filters: 2, kernel: (2, 2), strides: (1, 1), padding: .valid, dilation: 2, activation: .linear, useBias: false), input: [5, 5, 1])
+    try checkInputGradient(Conv2D(filters: 2, kernelSize: Size2(3, 2), strides: Size2(2, 2), padding: .same, dilation: Size2(1), activation: .linear, useBias: true), input: [6, 7, 2])
+    try checkInputGradient(Conv2D(filters: 2, kernelSize: Size2(2, 2), strides: Size2(1, 1), padding: .valid, dilation: Size2(2), activation: .linear, useBias: false), input: [5, 5, 1])
   }
 
   func testPoolingInputGradients() throws {
-    try checkInputGradient(.maxPool2D(size: (2, 2), strides: (2, 2), padding: .valid), input: [4, 4, 2])
-    try checkInputGradient(.maxPool2D(size: (3, 3), strides: (2, 2), padding: .same), input: [5, 5, 1])
-    try checkInputGradient(.averagePool2D(size: (2, 2), strides: (2, 2), padding: .same), input: [5, 5, 2])
-    try checkInputGradient(.globalAveragePool2D, input: [3, 4, 2])
+    try checkInputGradient(MaxPooling2D(poolSize: Size2(2, 2), strides: Size2(2, 2), padding: .valid), input: [4, 4, 2])
+    try checkInputGradient(MaxPooling2D(poolSize: Size2(3, 3), strides: Size2(2, 2), padding: .same), input: [5, 5, 1])
+    try checkInputGradient(AveragePooling2D(poolSize: Size2(2, 2), strides: Size2(2, 2), padding: .same), input: [5, 5, 2])
+    try checkInputGradient(GlobalAveragePooling2D(), input: [3, 4, 2])
   }
 
   func testDenseFlattenActivationGradients() throws {
     for act in Activation.allCases {
-      try checkInputGradient(.dense(units: 4, activation: act, useBias: true), input: [6])
-      try checkInputGradient(.activation(act), input: [5])
+      try checkInputGradient(Dense(units: 4, activation: act, useBias: true), input: [6])
+      try checkInputGradient(ActivationLayer(act), input: [5])
     }
-    try checkInputGradient(.flatten, input: [2, 3, 2])
+    try checkInputGradient(Flatten(), input: [2, 3, 2])
   }
 
   func testBatchNormInputGradients() throws {
-    try checkInputGradient(.batchNormalization(epsilon: 1e-3, momentum: 0.99), input: [3, 3, 2], batch: 3, training: true)
-    try checkInputGradient(.batchNormalization(epsilon: 1e-3, momentum: 0.99), input: [4], batch: 5, training: false)
+    try checkInputGradient(BatchNormalization(epsilon: 1e-3, momentum: 0.99), input: [3, 3, 2], batch: 3, training: true)
+    try checkInputGradient(BatchNormalization(epsilon: 1e-3, momentum: 0.99), input: [4], batch: 5, training: false)
   }
 
   /// Dropout's backward uses the same mask as its forward: dx = dy * mask, where mask is 0 or
   /// 1/(1-rate) (inverted dropout), so output / input == gradient / upstream gradient.
   func testDropoutGradientUsesTheForwardMask() throws {
     var rng = RandomSource(seed: 3)
-    let layer = try makeLayer(LayerSpec(.dropout(rate: 0.5)), inputShape: [200], rng: &rng)
+    let layer = try makeLayer(LayerSpec(Dropout(rate: 0.5)), inputShape: [200], rng: &rng)
     let x = Tensor(shape: [1, 200], scalars: (0..<200).map { Float($0 + 1) })
     let y = layer.forward(x, training: true)
     let dx = layer.backward(Tensor(shape: [1, 200], scalars: [Float](repeating: 1, count: 200)))
@@ -112,19 +112,19 @@ final class GradientTests: XCTestCase {
   func testNetworkWeightGradients() throws {
     try checkWeightGradients(
       [
-        LayerSpec(.conv2D(filters: 3, kernel: (3, 3), strides: (2, 2), padding: .same, dilation: 1, activation: .tanh, useBias: true)),
-        LayerSpec(.batchNormalization(epsilon: 1e-3, momentum: 0.99)),
-        LayerSpec(.averagePool2D(size: (2, 2), strides: (1, 1), padding: .valid)),
-        LayerSpec(.conv2D(filters: 2, kernel: (2, 2), strides: (1, 1), padding: .valid, dilation: 1, activation: .sigmoid, useBias: true)),
-        LayerSpec(.flatten),
-        LayerSpec(.dense(units: 4, activation: .tanh, useBias: true)),
-        LayerSpec(.dense(units: 3, activation: .softmax, useBias: true)),
+        LayerSpec(Conv2D(filters: 3, kernelSize: Size2(3, 3), strides: Size2(2, 2), padding: .same, dilation: Size2(1), activation: .tanh, useBias: true)),
+        LayerSpec(BatchNormalization(epsilon: 1e-3, momentum: 0.99)),
+        LayerSpec(AveragePooling2D(poolSize: Size2(2, 2), strides: Size2(1, 1), padding: .valid)),
+        LayerSpec(Conv2D(filters: 2, kernelSize: Size2(2, 2), strides: Size2(1, 1), padding: .valid, dilation: Size2(1), activation: .sigmoid, useBias: true)),
+        LayerSpec(Flatten()),
+        LayerSpec(Dense(units: 4, activation: .tanh, useBias: true)),
+        LayerSpec(Dense(units: 3, activation: .softmax, useBias: true)),
       ], input: [7, 7, 2])
     try checkWeightGradients(
       [
-        LayerSpec(.conv2D(filters: 2, kernel: (3, 3), strides: (1, 1), padding: .valid, dilation: 2, activation: .linear, useBias: true)),
-        LayerSpec(.globalAveragePool2D),
-        LayerSpec(.dense(units: 3, activation: .linear, useBias: false)),
+        LayerSpec(Conv2D(filters: 2, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .valid, dilation: Size2(2), activation: .linear, useBias: true)),
+        LayerSpec(GlobalAveragePooling2D()),
+        LayerSpec(Dense(units: 3, activation: .linear, useBias: false)),
       ], input: [6, 6, 1])
   }
 }

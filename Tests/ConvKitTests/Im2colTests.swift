@@ -314,10 +314,10 @@ final class Im2colTests: XCTestCase {
   func testReluLayersRecomputeTheirPreActivation() throws {
     var rng = RandomSource(seed: 5)
     let conv = try makeLayer(
-      LayerSpec(.conv2D(filters: 7, kernel: (3, 3), strides: (1, 1), padding: .same, dilation: 1, activation: .relu, useBias: true)),
-      inputShape: [6, 5, 2], rng: &rng) as! ActivatedLayer
+      LayerSpec(Conv2D(filters: 7, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .same, dilation: Size2(1), activation: .relu, useBias: true)),
+      inputShape: [6, 5, 2], rng: &rng).runtime as! any ActivatedRuntime
     let dense = try makeLayer(
-      LayerSpec(.dense(units: 9, activation: .relu, useBias: true)), inputShape: [13], rng: &rng) as! ActivatedLayer
+      LayerSpec(Dense(units: 9, activation: .relu, useBias: true)), inputShape: [13], rng: &rng).runtime as! any ActivatedRuntime
     for (layer, shape) in [(conv, [3, 6, 5, 2]), (dense, [4, 13])] {
       let x = Tensor(shape: shape, scalars: values(shape.reduce(1, *), seed: 41))
       let y = layer.forward(x, training: true)

@@ -26,7 +26,7 @@ final class KerasApplicationsTests: XCTestCase {
   func testVGG19MatchesKeras() throws {
     let app = try XCTUnwrap(KerasApplications.named("vgg19"))
     XCTAssertEqual(try app.spec.parameterCount().total, 143_667_240)
-    XCTAssertEqual(app.spec.layers.filter { $0.kind.kerasClass == "Conv2D" }.count, 16)
+    XCTAssertEqual(app.spec.layers.filter { $0.kerasClass == "Conv2D" }.count, 16)
     XCTAssertEqual(app.spec.layers.map(\.name).filter { $0.hasPrefix("block4") }, ["block4_conv1", "block4_conv2", "block4_conv3", "block4_conv4", "block4_pool"])
   }
 }

@@ -31,14 +31,14 @@ final class ModelSpecParserTests: XCTestCase {
   func testNamedAndPositionalArguments() throws {
     let spec = try parse("conv2d(32, kernel_size=3, strides=2, padding=same, activation=relu)")
     XCTAssertEqual(
-      spec.layers[0].kind,
-      .conv2D(filters: 32, kernel: (3, 3), strides: (2, 2), padding: .same, dilation: 1, activation: .relu, useBias: true))
+      spec.layers[0].layer as? Conv2D,
+      Conv2D(filters: 32, kernelSize: Size2(3, 3), strides: Size2(2, 2), padding: .same, dilation: Size2(1), activation: .relu, useBias: true))
     XCTAssertEqual(try spec.outputShape(), [14, 14, 32])
 
     let rect = try parse("conv2d(8, 3x5, (2, 1), valid, use_bias=false)")
     XCTAssertEqual(
-      rect.layers[0].kind,
-      .conv2D(filters: 8, kernel: (3, 5), strides: (2, 1), padding: .valid, dilation: 1, activation: .linear, useBias: false))
+      rect.layers[0].layer as? Conv2D,
+      Conv2D(filters: 8, kernelSize: Size2(3, 5), strides: Size2(2, 1), padding: .valid, dilation: Size2(1), activation: .linear, useBias: false))
     // (28 - 3)/2 + 1 = 13 rows (floored), (28 - 5)/1 + 1 = 24 columns; 3*5*1*8 weights, no bias.
     XCTAssertEqual(try rect.outputShape(), [13, 24, 8])
     XCTAssertEqual(try rect.parameterCount().total, 120)
@@ -65,13 +65,13 @@ final class ModelSpecParserTests: XCTestCase {
       """, input: [1, 1, 1])
     XCTAssertEqual(spec.inputShape, [32, 32, 3])
     XCTAssertEqual(
-      spec.layers.map(\.kind.kerasClass),
+      spec.layers.map(\.kerasClass),
       ["Conv2D", "BatchNormalization", "Activation", "MaxPooling2D", "AveragePooling2D", "Conv2D",
        "GlobalAveragePooling2D", "Dropout", "Dense", "Activation"])
     XCTAssertEqual(spec.layers[5].name, "squeeze")
     XCTAssertFalse(spec.layers[5].trainable)
     XCTAssertEqual(spec.layers[1].name, "batch_normalization")
-    XCTAssertEqual(spec.layers[9].kind, .activation(.softmax))
+    XCTAssertEqual(spec.layers[9].layer as? ActivationLayer, ActivationLayer(.softmax))
     let rows = try spec.rows()
     XCTAssertEqual(rows.map(\.outputShape), [[32, 32, 16], [32, 32, 16], [32, 32, 16], [16, 16, 16], [15, 15, 16], [15, 15, 8], [8], [8], [10], [10]])
   }
@@ -88,7 +88,7 @@ final class ModelSpecParserTests: XCTestCase {
       "layer 1, column 12: unknown argument 'kernal_size' (did you mean kernel_size?) for conv2d; it takes filters, kernel_size, strides, padding, dilation_rate, activation, use_bias")
     XCTAssertEqual(
       error("conv2d(32,3) -> flaten -> dense(10)"),
-      "layer 2, column 17: unknown layer 'flaten' (did you mean flatten?); layers: conv2d, maxpool, avgpool, globalavgpool, flatten, dense, dropout, batchnorm, activation")
+      "layer 2, column 17: unknown layer 'flaten' (did you mean flatten?); layers: conv2d, depthwiseconv2d, separableconv2d, conv2dtranspose, dense, maxpool, avgpool, globalavgpool, globalmaxpool, batchnorm, zeropadding2d, activation, ReLU, leakyrelu, dropout, flatten, reshape, add, concatenate")
     XCTAssertEqual(error("dense(10, activation=rellu)"),
       "layer 1, column 22: unknown activation 'rellu' (did you mean relu?); use relu, tanh, sigmoid, softmax or linear")
     XCTAssertEqual(error("conv2d(32, 3"), "layer 1, column 7: '(' is never closed")

@@ -32,8 +32,8 @@ final class ModelSpecTests: XCTestCase {
 
   func testBatchNormHasTwoNonTrainablePerChannel() throws {
     let spec = SequentialSpec(inputShape: [8, 8, 3], layers: [
-      LayerSpec(.conv2D(filters: 16, kernel: (3, 3), strides: (1, 1), padding: .same, dilation: 1, activation: .linear, useBias: false)),
-      LayerSpec(.batchNormalization(epsilon: 0.001, momentum: 0.99)),
+      LayerSpec(Conv2D(filters: 16, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .same, dilation: Size2(1), activation: .linear, useBias: false)),
+      LayerSpec(BatchNormalization(epsilon: 0.001, momentum: 0.99)),
     ])
     let p = try spec.parameterCount()
     XCTAssertEqual(p.total, 3 * 3 * 3 * 16 + 64)
@@ -51,8 +51,8 @@ final class ModelSpecTests: XCTestCase {
 
   func testMismatchNamesTheLayer() {
     let spec = SequentialSpec(inputShape: [28, 28, 1], layers: [
-      LayerSpec(.flatten),
-      LayerSpec(.conv2D(filters: 8, kernel: (3, 3), strides: (1, 1), padding: .valid, dilation: 1, activation: .relu, useBias: true)),
+      LayerSpec(Flatten()),
+      LayerSpec(Conv2D(filters: 8, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .valid, dilation: Size2(1), activation: .relu, useBias: true)),
     ])
     XCTAssertThrowsError(try spec.rows()) { e in
       XCTAssertTrue(String(describing: e).hasPrefix("layer 2: Conv2D needs an image input"), "\(e)")

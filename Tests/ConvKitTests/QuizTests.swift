@@ -119,7 +119,7 @@ final class QuizTests: XCTestCase {
     XCTAssertEqual(params.answer, .count(640))
     XCTAssertTrue(params.explanation(.en).contains("64*3*3*1 + 64 = 640"))
     let dense = try QuizQuestion(
-      kind: .denseParams, level: 1, ask: .denseParams(input: [43_264], layer: LayerSpec(.dense(units: 10, activation: .softmax, useBias: true))))
+      kind: .denseParams, level: 1, ask: .denseParams(input: [43_264], layer: LayerSpec(Dense(units: 10, activation: .softmax, useBias: true))))
     XCTAssertEqual(dense.answer, .count(432_650))
     XCTAssertTrue(dense.explanation(.en).contains("43,264*10 + 10 = 432,650"))
     let total = try QuizQuestion(kind: .modelTotal, level: 1, ask: .modelTotal(model: ModelZoo.named("course2")!.spec, name: "course2"))
@@ -135,7 +135,7 @@ final class QuizTests: XCTestCase {
     XCTAssertEqual(shrink.answer, .count(486_720))
     XCTAssertEqual(shrink.explanation(.en).last, "shrink: 648,975 - 162,255 = 486,720")
     // BatchNormalization on 64 channels: 256 weights, 128 of them trainable; frozen: none.
-    let bn = LayerSpec(.batchNormalization(epsilon: 0.001, momentum: 0.99))
+    let bn = LayerSpec(BatchNormalization(epsilon: 0.001, momentum: 0.99))
     XCTAssertEqual(try QuizQuestion(kind: .batchNorm, level: 2, ask: .batchNorm(input: [26, 26, 64], layer: bn, part: .nonTrainable)).answer, .count(128))
     var frozen = bn
     frozen.trainable = false
@@ -239,7 +239,7 @@ final class QuizTests: XCTestCase {
         let model = q.model
         let text = model.layers.map(\.kerasCode).joined(separator: " -> ")
         let parsed = try ModelSpecParser.parse(text, inputShape: model.inputShape)
-        XCTAssertEqual(parsed.layers.map(\.kind), model.layers.map(\.kind), text)
+        XCTAssertEqual(parsed.layers.map(\.kerasCode), model.layers.map(\.kerasCode), text)
         XCTAssertEqual(parsed.layers.map(\.trainable), model.layers.map(\.trainable), text)
       }
     }

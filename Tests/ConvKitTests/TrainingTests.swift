@@ -74,12 +74,12 @@ final class TrainingTests: XCTestCase {
 
   func smallSpec(frozenFirst: Bool = false) -> SequentialSpec {
     SequentialSpec(inputShape: [8, 8, 1], layers: [
-      LayerSpec(.conv2D(filters: 4, kernel: (3, 3), strides: (1, 1), padding: .same, dilation: 1, activation: .relu, useBias: true), trainable: !frozenFirst),
-      LayerSpec(.batchNormalization(epsilon: 1e-3, momentum: 0.99), trainable: !frozenFirst),
-      LayerSpec(.maxPool2D(size: (2, 2), strides: (2, 2), padding: .valid)),
-      LayerSpec(.flatten),
-      LayerSpec(.dropout(rate: 0.2)),
-      LayerSpec(.dense(units: 4, activation: .softmax, useBias: true)),
+      LayerSpec(Conv2D(filters: 4, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .same, dilation: Size2(1), activation: .relu, useBias: true), trainable: !frozenFirst),
+      LayerSpec(BatchNormalization(epsilon: 1e-3, momentum: 0.99), trainable: !frozenFirst),
+      LayerSpec(MaxPooling2D(poolSize: Size2(2, 2), strides: Size2(2, 2), padding: .valid)),
+      LayerSpec(Flatten()),
+      LayerSpec(Dropout(rate: 0.2)),
+      LayerSpec(Dense(units: 4, activation: .softmax, useBias: true)),
     ])
   }
 
@@ -100,7 +100,7 @@ final class TrainingTests: XCTestCase {
   }
 
   func testGlorotUniformInitAndZeroBiases() throws {
-    let net = try Network(spec: SequentialSpec(inputShape: [100], layers: [LayerSpec(.dense(units: 50, activation: .softmax, useBias: true))]), seed: 1)
+    let net = try Network(spec: SequentialSpec(inputShape: [100], layers: [LayerSpec(Dense(units: 50, activation: .softmax, useBias: true))]), seed: 1)
     let kernel = net.namedParameters[0].parameter.value
     let limit = Float((6.0 / 150.0).squareRoot())  // 0.2
     XCTAssertTrue(kernel.allSatisfy { abs($0) <= limit })
@@ -128,8 +128,8 @@ final class TrainingTests: XCTestCase {
   func testDivergenceStopsWithAMessage() throws {
     // Hidden layers make a huge step grow multiplicatively until the logits overflow.
     let net = try Network(spec: SequentialSpec(inputShape: [8, 8, 1], layers: [
-      LayerSpec(.flatten), LayerSpec(.dense(units: 16, activation: .relu, useBias: true)),
-      LayerSpec(.dense(units: 16, activation: .relu, useBias: true)), LayerSpec(.dense(units: 4, activation: .softmax, useBias: true)),
+      LayerSpec(Flatten()), LayerSpec(Dense(units: 16, activation: .relu, useBias: true)),
+      LayerSpec(Dense(units: 16, activation: .relu, useBias: true)), LayerSpec(Dense(units: 4, activation: .softmax, useBias: true)),
     ]), seed: 1)
     XCTAssertThrowsError(try net.fit(quadrantData(), epochs: 3, batchSize: 16, optimizer: SGD(learningRate: 1e30))) { error in
       guard case TrainingError.diverged = error else { return XCTFail("expected divergence, got \(error)") }
@@ -169,7 +169,7 @@ final class TrainingTests: XCTestCase {
     XCTAssertThrowsError(try net.evaluate(data))
     let wrong = LabeledImages(images: Tensor(zeros: [2, 9, 9, 1]), labels: [0, 1])
     XCTAssertThrowsError(try net.evaluate(wrong))
-    XCTAssertThrowsError(try Network(spec: SequentialSpec(inputShape: [4, 4, 1], layers: [LayerSpec(.conv2D(filters: 2, kernel: (3, 3), strides: (1, 1), padding: .valid, dilation: 1, activation: .relu, useBias: true))])))
+    XCTAssertThrowsError(try Network(spec: SequentialSpec(inputShape: [4, 4, 1], layers: [LayerSpec(Conv2D(filters: 2, kernelSize: Size2(3, 3), strides: Size2(1, 1), padding: .valid, dilation: Size2(1), activation: .relu, useBias: true))])))
   }
 
   /// One step of a small CNN (asymmetric same padding, stride 2, BatchNorm, max pooling, tanh,
@@ -179,12 +179,12 @@ final class TrainingTests: XCTestCase {
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     func floats(_ any: Any?) -> [Float] { (any as? [Any] ?? []).map { Float(($0 as! NSNumber).doubleValue) } }
     let spec = SequentialSpec(inputShape: [12, 12, 2], layers: [
-      LayerSpec(.conv2D(filters: 4, kernel: (3, 3), strides: (2, 2), padding: .same, dilation: 1, activation: .relu, useBias: true)),
-      LayerSpec(.batchNormalization(epsilon: 1e-3, momentum: 0.99)),
-      LayerSpec(.maxPool2D(size: (2, 2), strides: (2, 2), padding: .valid)),
-      LayerSpec(.conv2D(filters: 3, kernel: (2, 2), strides: (1, 1), padding: .valid, dilation: 1, activation: .tanh, useBias: true)),
-      LayerSpec(.flatten),
-      LayerSpec(.dense(units: 3, activation: .softmax, useBias: true)),
+      LayerSpec(Conv2D(filters: 4, kernelSize: Size2(3, 3), strides: Size2(2, 2), padding: .same, dilation: Size2(1), activation: .relu, useBias: true)),
+      LayerSpec(BatchNormalization(epsilon: 1e-3, momentum: 0.99)),
+      LayerSpec(MaxPooling2D(poolSize: Size2(2, 2), strides: Size2(2, 2), padding: .valid)),
+      LayerSpec(Conv2D(filters: 3, kernelSize: Size2(2, 2), strides: Size2(1, 1), padding: .valid, dilation: Size2(1), activation: .tanh, useBias: true)),
+      LayerSpec(Flatten()),
+      LayerSpec(Dense(units: 3, activation: .softmax, useBias: true)),
     ])
     let net = try Network(spec: spec, seed: 0)
     let weights = try XCTUnwrap(json["weights"] as? [String: Any])

@@ -126,9 +126,10 @@ final class QuizScreenTests: XCTestCase {
     var a = app(QuizScreen(seed: s, selection: .topic(.shapes), level: 2))
     let q = try XCTUnwrap(a.top as? QuizScreen).session.current
     guard case .window(let input, let layer) = q.link,
-      case .conv2D(_, let k, let st, let p, let d, _, _) = layer.kind,
+      let conv = layer.layer as? Conv2D,
       case .shape(let expected) = q.answer
     else { return XCTFail("not a conv window link: \(q.link)") }
+    let (k, st, p, d) = (conv.kernelSize, conv.strides, conv.padding, conv.dilation.rows)
     a.send(keys: typing("1") + [.enter, .char("g")])
     let quiz = try XCTUnwrap(a.top as? QuizScreen)
     let lab = try XCTUnwrap(quiz.linked as? ConvLabScreen, "g opens the padding screen")

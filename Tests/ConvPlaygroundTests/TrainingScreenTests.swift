@@ -243,6 +243,6 @@ final class TrainingScreenTests: XCTestCase {
     app.send(.key(.char("w")))
     XCTAssertTrue(app.render(width: 100, height: 30).text.contains("Saved"), app.render(width: 100, height: 30).text)
     let loaded = try ModelFile.load(URL(fileURLWithPath: file))
-    XCTAssertEqual(loaded.network.spec, spec)
+    XCTAssertEqual(loaded.network.sequential!, spec)
   }
 }

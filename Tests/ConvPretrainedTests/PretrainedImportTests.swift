@@ -85,7 +85,7 @@ final class PretrainedImportTests: XCTestCase {
     var tensors = try WeightImport.readTensors(Self.fixture("torch_weights.npz"))
     let raw = tensors.first { $0.name == "7.weight" }!.values  // (16, 432), rows out
     weights[k] = (0..<432).flatMap { i in (0..<16).map { o in raw[o * 432 + i] } }  // plain transpose
-    network = try InferenceNetwork(spec: network.spec, weights: weights)
+    network = try InferenceNetwork(graph: network.graph, weights: weights)
     let wrong = network.forward(c.inputs, batch: 3)
     XCTAssertGreaterThan(zip(wrong, c.probabilities).map { abs($0 - $1) }.max()!, 1e-3)
     tensors.removeAll()

@@ -22,21 +22,21 @@ final class FinetuneCommandTests: XCTestCase {
     let data = try DatasetLocator(explicitDirectory: mnist).load(.mnist).training.prefix(300)
     let base = try DefaultModel.load().network
     let start = try FineTuning.replacingHead(of: base, classes: 5, seed: 2)
-    let head = FineTuning.headIndex(of: start.spec)!
-    let headName = start.spec.layers[head].name
+    let head = FineTuning.headIndex(of: start.sequential!)!
+    let headName = start.sequential!.layers[head].name
     XCTAssertEqual(start.classes, 5)
-    XCTAssertEqual(values(start, except: headName), values(base, except: base.spec.layers[head].name))
+    XCTAssertEqual(values(start, except: headName), values(base, except: base.sequential!.layers[head].name))
     let labels5 = LabeledImages(images: data.images, labels: data.labels.map { $0 % 5 })
 
     let frozen = try FineTuning.withTrainable(start) { $0 == head }
-    XCTAssertEqual(try frozen.spec.parameterCount(), ParameterCount(total: 34826 - 16010 + 8005, trainable: 8005))
+    XCTAssertEqual(try frozen.sequential!.parameterCount(), ParameterCount(total: 34826 - 16010 + 8005, trainable: 8005))
     let headBefore = frozen.layers[head].parameters.map(\.value)
     try frozen.fit(labels5, epochs: 1, batchSize: 64, optimizer: OptimizerKind.adam.make(learningRate: 0.001))
     XCTAssertEqual(values(frozen, except: headName), values(start, except: headName), "frozen layers must not change")
     XCTAssertNotEqual(frozen.layers[head].parameters.map(\.value), headBefore)
 
     let joint = try FineTuning.withTrainable(frozen) { _ in true }
-    XCTAssertEqual(try joint.spec.parameterCount().nonTrainable, 0)
+    XCTAssertEqual(try joint.sequential!.parameterCount().nonTrainable, 0)
     try joint.fit(labels5, epochs: 1, batchSize: 64, optimizer: OptimizerKind.adam.make(learningRate: 0.0001))
     let after = values(joint, except: headName)
     let before = values(start, except: headName)
@@ -64,7 +64,7 @@ final class FinetuneCommandTests: XCTestCase {
     XCTAssertTrue(r.stdout.contains("from scratch: test accuracy 0."), r.stdout)
     let model = try ModelFile.load(URL(fileURLWithPath: saved))
     XCTAssertEqual(model.metadata["freeze_epochs"], "1")
-    XCTAssertTrue(model.network.spec.layers.allSatisfy(\.trainable))
+    XCTAssertTrue(model.network.sequential!.layers.allSatisfy(\.trainable))
   }
 
   func testBadDataIsOneLine() throws {

@@ -30,7 +30,7 @@ final class SummaryCommandTests: XCTestCase {
     try "conv2d(64, 3)\nflaten\n".write(to: file, atomically: true, encoding: .utf8)
     let bad = try CommandRunner.run(["summary", "--spec", file.path])
     XCTAssertEqual(bad.status, 1)
-    XCTAssertEqual(bad.stderr, "convplay: \(file.path): layer 2, line 2, column 1: unknown layer 'flaten' (did you mean flatten?); layers: conv2d, maxpool, avgpool, globalavgpool, flatten, dense, dropout, batchnorm, activation\n")
+    XCTAssertEqual(bad.stderr, "convplay: \(file.path): layer 2, line 2, column 1: unknown layer 'flaten' (did you mean flatten?); layers: conv2d, depthwiseconv2d, separableconv2d, conv2dtranspose, dense, maxpool, avgpool, globalavgpool, globalmaxpool, batchnorm, zeropadding2d, activation, ReLU, leakyrelu, dropout, flatten, reshape, add, concatenate\n")
   }
 
   func testBadInputIsOneLine() throws {

@@ -285,19 +285,19 @@ func trainBenchmark(_ which: [String], batches: Int) {
       var g = Tensor(shape: h.shape, scalars: h.scalars.map { $0 / Float(n) })
       var i = net.layers.count - 1
       let t0 = cpuSeconds()
-      g = (net.layers[i] as! ActivatedLayer).backward(preActivationGradient: g)
+      g = (net.layers[i].runtime as! any ActivatedRuntime).backward(preActivationGradient: g)
       if step > 0 { bwd[i] += cpuSeconds() - t0 }
       i -= 1
       while i >= 0 {
         let t = cpuSeconds()
-        g = net.layers[i].backward(g)
+        g = net.layers[i].runtime.backward(g)[0]
         if step > 0 { bwd[i] += cpuSeconds() - t }
         i -= 1
       }
     }
     print("\(name): CPU ms per batch of \(n) (\(layered) batches)")
     for (i, l) in net.layers.enumerated() {
-      print("  \(l.spec.name.padding(toLength: 16, withPad: " ", startingAt: 0)) forward \(fmt(1000 * fwd[i] / Double(layered)))  backward \(fmt(1000 * bwd[i] / Double(layered)))")
+      print("  \(l.name.padding(toLength: 16, withPad: " ", startingAt: 0)) forward \(fmt(1000 * fwd[i] / Double(layered)))  backward \(fmt(1000 * bwd[i] / Double(layered)))")
     }
     for _ in 0..<2 {
       net.computeGradients(images: x, labels: labels)

@@ -26,11 +26,11 @@ let limit = arguments.dropFirst().first.flatMap(Int.init) ?? 6000
 let model = SequentialSpec(
   inputShape: [28, 28, 1],
   layers: [
-    LayerSpec(.conv2D(filters: 64, kernel: (3, 3), strides: (1, 1), padding: .valid, dilation: 1, activation: .relu, useBias: true)),
-    LayerSpec(.maxPool2D(size: (2, 2), strides: (2, 2), padding: .valid)),
-    LayerSpec(.flatten),
-    LayerSpec(.dense(units: 15, activation: .tanh, useBias: true)),
-    LayerSpec(.dense(units: 10, activation: .softmax, useBias: true)),
+    LayerSpec(Conv2D(filters: 64, kernelSize: Size2(3, 3), activation: .relu)),
+    LayerSpec(MaxPooling2D(poolSize: Size2(2, 2))),
+    LayerSpec(Flatten()),
+    LayerSpec(Dense(units: 15, activation: .tanh)),
+    LayerSpec(Dense(units: 10, activation: .softmax)),
   ])
 print(try SummaryText.render(model))
 

@@ -19,16 +19,15 @@ public enum KerasApplications {
     for (b, count) in convsPerBlock.enumerated() {
       for c in 1...count {
         layers.append(LayerSpec(
-          .conv2D(filters: filters[b], kernel: (3, 3), strides: (1, 1), padding: .same, dilation: 1,
-                  activation: .relu, useBias: true),
+          Conv2D(filters: filters[b], kernelSize: Size2(3), padding: .same, activation: .relu),
           name: "block\(b + 1)_conv\(c)"))
       }
-      layers.append(LayerSpec(.maxPool2D(size: (2, 2), strides: (2, 2), padding: .valid), name: "block\(b + 1)_pool"))
+      layers.append(LayerSpec(MaxPooling2D(poolSize: Size2(2)), name: "block\(b + 1)_pool"))
     }
-    layers.append(LayerSpec(.flatten, name: "flatten"))
-    layers.append(LayerSpec(.dense(units: 4096, activation: .relu, useBias: true), name: "fc1"))
-    layers.append(LayerSpec(.dense(units: 4096, activation: .relu, useBias: true), name: "fc2"))
-    layers.append(LayerSpec(.dense(units: classes, activation: .softmax, useBias: true), name: "predictions"))
+    layers.append(LayerSpec(Flatten(), name: "flatten"))
+    layers.append(LayerSpec(Dense(units: 4096, activation: .relu), name: "fc1"))
+    layers.append(LayerSpec(Dense(units: 4096, activation: .relu), name: "fc2"))
+    layers.append(LayerSpec(Dense(units: classes, activation: .softmax), name: "predictions"))
     return SequentialSpec(inputShape: [224, 224, 3], layers: layers)
   }
 

@@ -43,56 +43,58 @@ public struct ModelSpecParseError: Error, Equatable, Sendable, CustomStringConve
 /// 5x5 kernel on a 3x3 map, Conv2D after Flatten) is reported at that layer too.
 public enum ModelSpecParser {
   /// The layer names shown in errors and help, with what they build.
-  public static let layerNames: [(name: String, keras: String)] = [
-    ("conv2d", "Conv2D(filters, kernel_size, strides=1, padding=valid, dilation_rate=1, activation=linear, use_bias=true)"),
-    ("maxpool", "MaxPooling2D(pool_size=2, strides=pool_size, padding=valid)"),
-    ("avgpool", "AveragePooling2D(pool_size=2, strides=pool_size, padding=valid)"),
-    ("globalavgpool", "GlobalAveragePooling2D()"),
-    ("flatten", "Flatten()"),
-    ("dense", "Dense(units, activation=linear, use_bias=true)"),
-    ("dropout", "Dropout(rate)"),
-    ("batchnorm", "BatchNormalization(epsilon=0.001, momentum=0.99)"),
-    ("activation", "Activation(relu|tanh|sigmoid|softmax|linear)"),
-  ]
+  public static var layerNames: [(name: String, keras: String)] {
+    LayerRegistry.all.filter { $0 != InputLayer.self }.map { ($0.specWords[0], $0.specHelp) }
+  }
 
+  /// A Sequential model (each layer reads the one before). A text with named branches
+  /// (`add(a, b)`) is a graph: read it with `parseGraph`.
   public static func parse(_ text: String, inputShape: FeatureShape) throws -> SequentialSpec {
     var p = Parser(text: text)
-    return try p.run(inputShape: inputShape)
+    let graph = try p.run(inputShape: inputShape)
+    guard let spec = graph.sequential else {
+      throw ModelSpecParseError(
+        layer: nil, line: 1, column: 1,
+        message: "this model has branches (named layers, add or concatenate): it is a graph, not a Sequential stack",
+        multiline: p.multiline)
+    }
+    return spec
+  }
+
+  /// Any model, Sequential or with branches:
+  ///
+  ///     input(32, 32, 3)
+  ///     stem = conv2d(16, 3, padding=same, activation=relu)
+  ///     conv2d(16, 3, padding=same, activation=relu)
+  ///     conv2d(16, 3, padding=same)
+  ///     sum = add(stem, previous)
+  ///     relu
+  ///     b1 = conv2d(8, 1)(sum)
+  ///     b3 = conv2d(8, 3, padding=same)(sum)
+  ///     concatenate(b1, b3)
+  ///
+  /// `name = layer(...)` names a layer; a layer reads the one before unless it says what it
+  /// reads, as Keras's functional API writes it: `conv2d(8, 1)(sum)`. `add` and `concatenate`
+  /// take the names they join (`previous` is the layer just before).
+  public static func parseGraph(_ text: String, inputShape: FeatureShape, name: String = "model") throws -> GraphSpec {
+    var p = Parser(text: text)
+    var g = try p.run(inputShape: inputShape)
+    g.name = name
+    return g
   }
 }
 
 // MARK: - Implementation
 
 /// One `key=value` or positional value inside a layer's parentheses, with where it starts.
-private struct Argument {
+struct Argument {
   var key: String?
   var keyAt: Int
   var value: String
   var valueAt: Int
 }
 
-private enum LayerWord: String, CaseIterable {
-  case conv2d, maxpool, avgpool, globalavgpool, flatten, dense, dropout, batchnorm, activation, input
-
-  /// Accepted spellings after lower-casing and dropping `_` and a `layers.` prefix.
-  static let spellings: [String: LayerWord] = {
-    var m: [String: LayerWord] = [:]
-    let table: [(LayerWord, [String])] = [
-      (.conv2d, ["conv2d", "conv", "convolution2d", "conv2"]),
-      (.maxpool, ["maxpool", "maxpool2d", "maxpooling2d", "maxpooling", "maxpooling2"]),
-      (.avgpool, ["avgpool", "avgpool2d", "averagepooling2d", "averagepooling", "avgpooling2d"]),
-      (.globalavgpool, ["globalavgpool", "globalavgpool2d", "globalaveragepooling2d", "globalaveragepooling", "gap"]),
-      (.flatten, ["flatten"]),
-      (.dense, ["dense"]),
-      (.dropout, ["dropout"]),
-      (.batchnorm, ["batchnorm", "batchnormalization", "bn"]),
-      (.activation, ["activation"]),
-      (.input, ["input", "inputlayer"]),
-    ]
-    for (w, names) in table { for n in names { m[n] = w } }
-    return m
-  }()
-
+enum LayerWord {
   static func normalize(_ word: String) -> String {
     var w = word.lowercased()
     for prefix in ["tf.keras.layers.", "keras.layers.", "layers.", "nn."] where w.hasPrefix(prefix) {
@@ -103,7 +105,7 @@ private enum LayerWord: String, CaseIterable {
   }
 }
 
-private struct Parser {
+struct Parser {
   let chars: [Character]
   let lineOf: [Int]
   let columnOf: [Int]
@@ -227,20 +229,21 @@ private struct Parser {
     return result
   }
 
-  mutating func run(inputShape: FeatureShape) throws -> SequentialSpec {
+  mutating func run(inputShape: FeatureShape) throws -> GraphSpec {
     let ranges = try items()
     guard !ranges.isEmpty else {
       currentLayer = nil
       throw fail(0, "the model is empty: write layers such as conv2d(64, 3, relu) -> flatten -> dense(10, softmax)")
     }
     var input = inputShape
-    var layers: [LayerSpec] = []
+    var layers: [(spec: LayerSpec, inputs: [String]?, inputsAt: [Int])] = []
     var layerItem: [Int] = []  // item number of each layer
     var layerAt: [Int] = []
     var names: [String: Int] = [:]
     for (n, r) in ranges.enumerated() {
       currentLayer = n + 1
-      let (word, wordAt, args) = try split(r)
+      let (nodeName, body) = try nodeName(r)
+      let (word, wordAt, args, calledOn) = try split(body)
       let normalized = LayerWord.normalize(word)
       if normalized == "input" || normalized == "inputlayer" {
         guard layers.isEmpty else {
@@ -250,7 +253,13 @@ private struct Parser {
         continue
       }
       // Unnamed layers get Keras's names (conv2d, dense_1) from SequentialSpec.
-      let (layer, shape) = try build(word: word, wordAt: wordAt, args: args)
+      var (layer, shape, joined) = try build(word: word, wordAt: wordAt, args: args)
+      if let nodeName {
+        if !layer.name.isEmpty, layer.name != nodeName.name {
+          throw fail(nodeName.at, "the layer is named twice: '\(nodeName.name)' and name='\(layer.name)'")
+        }
+        layer.name = nodeName.name
+      }
       if let shape {
         guard layers.isEmpty else {
           throw fail(wordAt, "input_shape= belongs on the first layer only")
@@ -263,26 +272,69 @@ private struct Parser {
         }
         names[layer.name] = n + 1
       }
-      layers.append(layer)
+      if joined != nil, calledOn != nil {
+        throw fail(wordAt, "\(word) names what it joins inside its parentheses, for example add(a, b)")
+      }
+      let reads = joined ?? calledOn
+      layers.append((layer, reads?.map(\.0), reads?.map(\.1) ?? []))
       layerItem.append(n + 1)
       layerAt.append(wordAt)
     }
-    let spec = SequentialSpec(inputShape: input, layers: layers)
+    // Names: Keras's defaults for unnamed layers (SequentialSpec gives them), then the graph.
+    let named = SequentialSpec(inputShape: input, layers: layers.map(\.spec))
+    var nodes = [GraphNode(name: "input_layer", layer: InputLayer(shape: input), inputs: [])]
+    var defined: Set<String> = ["input_layer", "input"]
+    for (i, l) in named.layers.enumerated() {
+      currentLayer = layerItem[i]
+      let previous = nodes.last!.name
+      var reads = layers[i].inputs ?? [previous]
+      for (k, r) in reads.enumerated() {
+        if r == "previous" {
+          reads[k] = previous
+        } else if r == "input" {
+          reads[k] = "input_layer"
+        } else if !defined.contains(r) {
+          let at = layers[i].inputsAt.indices.contains(k) ? layers[i].inputsAt[k] : layerAt[i]
+          throw fail(at, "'\(r)' is not a layer named before this one" + suggestion(for: r, among: Array(defined)))
+        }
+      }
+      nodes.append(GraphNode(name: l.name, layer: l.layer, inputs: reads, trainable: l.trainable))
+      defined.insert(l.name)
+    }
+    let graph = GraphSpec(name: "model", nodes: nodes)
     do {
-      _ = try spec.rows()
+      _ = try graph.rows()
     } catch let e as ModelSpecError {
-      if let i = e.layerIndex, i < layerAt.count {
-        currentLayer = layerItem[i]
-        throw fail(layerAt[i], e.message)
+      if let i = nodes.firstIndex(where: { e.message.hasPrefix($0.name + " (") }), i > 0, i - 1 < layerAt.count {
+        currentLayer = layerItem[i - 1]
+        let prefix = nodes[i].name + " (" + nodes[i].kerasClass + "): "
+        throw fail(layerAt[i - 1], e.message.hasPrefix(prefix) ? String(e.message.dropFirst(prefix.count)) : e.message)
       }
       currentLayer = nil
       throw fail(0, e.message)
     }
-    return spec
+    return graph
+  }
+
+  /// `name = layer(...)`: the name and where it is, and the rest; no name: nil and the item.
+  func nodeName(_ r: Range<Int>) throws -> ((name: String, at: Int)?, Range<Int>) {
+    var i = r.lowerBound
+    while i < r.upperBound, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
+    guard i > r.lowerBound, chars[r.lowerBound].isLetter || chars[r.lowerBound] == "_" else { return (nil, r) }
+    let name = text(r.lowerBound..<i)
+    var j = i
+    while j < r.upperBound, chars[j].isWhitespace { j += 1 }
+    guard j < r.upperBound, chars[j] == "=" else { return (nil, r) }
+    let rest = trimmed(j + 1..<r.upperBound)
+    guard !rest.isEmpty else { throw fail(j, "'\(name) =' without a layer after it") }
+    if ["previous", "input", "input_layer"].contains(name) {
+      throw fail(r.lowerBound, "'\(name)' is a reserved name: choose another")
+    }
+    return ((name, r.lowerBound), rest)
   }
 
   /// `word(args)` -> the word, where it starts, and the arguments.
-  func split(_ r: Range<Int>) throws -> (String, Int, [Argument]) {
+  func split(_ r: Range<Int>) throws -> (String, Int, [Argument], [(String, Int)]?) {
     var i = r.lowerBound
     let wordStart = i
     guard chars[i].isLetter else {
@@ -293,7 +345,7 @@ private struct Parser {
     }
     let word = text(wordStart..<i)
     while i < r.upperBound, chars[i].isWhitespace { i += 1 }
-    if i == r.upperBound { return (word, wordStart, []) }
+    if i == r.upperBound { return (word, wordStart, [], nil) }
     guard chars[i] == "(" else {
       throw fail(i, "unexpected '\(chars[i])' after '\(word)': expected '(' or '->'")
     }
@@ -313,7 +365,23 @@ private struct Parser {
       j += 1
     }
     guard closeAt >= 0 else { throw fail(i, "'(' is never closed") }
-    let after = trimmed(closeAt + 1..<r.upperBound)
+    var after = trimmed(closeAt + 1..<r.upperBound)
+    // Keras's functional call: conv2d(8, 1)(x) reads the layer named x.
+    var calledOn: [(String, Int)]?
+    if !after.isEmpty, chars[after.lowerBound] == "(", chars[after.upperBound - 1] == ")" {
+      var names: [(String, Int)] = []
+      var start = after.lowerBound + 1
+      for k in (after.lowerBound + 1)...(after.upperBound - 1) where k == after.upperBound - 1 || chars[k] == "," {
+        let t = trimmed(start..<k)
+        guard !t.isEmpty, text(t).allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+          throw fail(t.isEmpty ? k : t.lowerBound, "expected the names of the layers it reads, for example conv2d(8, 1)(x)")
+        }
+        names.append((text(t), t.lowerBound))
+        start = k + 1
+      }
+      calledOn = names
+      after = after.upperBound..<after.upperBound
+    }
     if !after.isEmpty {
       throw fail(after.lowerBound, "unexpected '\(text(after))' after '\(word)(...)': separate layers with '->' or a new line")
     }
@@ -333,7 +401,7 @@ private struct Parser {
     }
     pieces.append(start..<closeAt)
     if pieces.count > 1, trimmed(pieces.last!).isEmpty { pieces.removeLast() }  // dense(10,)
-    if pieces.count == 1, trimmed(pieces[0]).isEmpty { return (word, wordStart, []) }  // flatten()
+    if pieces.count == 1, trimmed(pieces[0]).isEmpty { return (word, wordStart, [], calledOn) }  // flatten()
     for piece in pieces {
       let t = trimmed(piece)
       guard !t.isEmpty else { throw fail(piece.lowerBound, "empty argument between commas") }
@@ -357,7 +425,7 @@ private struct Parser {
         args.append(Argument(key: nil, keyAt: t.lowerBound, value: text(t), valueAt: t.lowerBound))
       }
     }
-    return (word, wordStart, args)
+    return (word, wordStart, args, calledOn)
   }
 
   func shapeArgument(_ args: [Argument], wordAt: Int) throws -> FeatureShape {
@@ -376,100 +444,65 @@ private struct Parser {
     return shape
   }
 
-  /// Builds one layer from its word and arguments; also returns an `input_shape=` if given.
-  func build(word: String, wordAt: Int, args: [Argument]) throws -> (LayerSpec, FeatureShape?) {
+  /// Builds one layer from its word and arguments; also returns an `input_shape=` if given,
+  /// and for add/concatenate the names of the layers joined.
+  func build(word: String, wordAt: Int, args: [Argument]) throws -> (LayerSpec, FeatureShape?, [(String, Int)]?) {
     let normalized = LayerWord.normalize(word)
-    var kindWord = LayerWord.spellings[normalized]
+    // `ReLU(6.)` is Keras's ReLU layer; a bare `relu` is Activation('relu').
+    let stripped = word.split(separator: ".").last.map(String.init) ?? word
+    var type = stripped == "ReLU" ? ReLU.self : LayerRegistry.type(specWord: normalized)
     var impliedActivation: Activation?
-    if kindWord == nil, let a = Activation(rawValue: normalized) {
-      // A bare `relu` is Activation('relu').
-      kindWord = .activation
+    if type == nil, let a = Activation(keras: normalized) {
+      type = ActivationLayer.self
       impliedActivation = a
     }
-    guard let kindWord else {
-      let hint = suggestion(for: normalized, among: ModelSpecParser.layerNames.map(\.name) + Activation.allCases.map(\.rawValue))
-      throw fail(wordAt, "unknown layer '\(word)'" + hint + "; layers: " + ModelSpecParser.layerNames.map(\.name).joined(separator: ", "))
+    guard let type, type != InputLayer.self else {
+      let known = ModelSpecParser.layerNames.map(\.name)
+      let hint = suggestion(for: normalized, among: known + Activation.allCases.map(\.rawValue))
+      throw fail(wordAt, "unknown layer '\(word)'" + hint + "; layers: " + known.joined(separator: ", "))
     }
-    var b = Binder(parser: self, layer: kindWord.rawValue, args: args)
-    let layer: LayerSpec
-    switch kindWord {
-    case .conv2d:
-      try b.bind(positional: ["filters", "kernel_size", "strides"],
-                 named: ["filters", "kernel_size", "strides", "padding", "dilation_rate", "activation", "use_bias"])
-      guard let filters = try b.int("filters") else { throw fail(wordAt, "conv2d needs filters, for example conv2d(32, 3)") }
-      guard let kernel = try b.pair("kernel_size") else {
-        throw fail(wordAt, "conv2d needs kernel_size, for example conv2d(\(filters), 3) or kernel_size=(3, 3)")
+    var joined: [(String, Int)]?
+    var rest = args
+    if type == Add.self || type == Concatenate.self {
+      // add(a, b, ...): the positional arguments name the layers joined.
+      joined = args.filter { $0.key == nil }.map { (unquote($0.value), $0.valueAt) }
+      rest = args.filter { $0.key != nil }
+      if let bad = joined?.first(where: { !$0.0.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) }) {
+        throw fail(bad.1, "\(word) takes the names of the layers it joins, for example add(a, b)")
       }
-      let strides = try b.pair("strides") ?? (1, 1)
-      let dilation = try b.dilation() ?? 1
-      if dilation > 1, strides.rows > 1 || strides.cols > 1, let at = b.position("dilation_rate") {
-        throw fail(at, "Keras does not allow strides > 1 together with dilation_rate > 1")
-      }
-      layer = LayerSpec(.conv2D(
-        filters: filters, kernel: kernel, strides: strides,
-        padding: try b.padding(allowExplicit: true) ?? .valid, dilation: dilation,
-        activation: try b.activation() ?? .linear, useBias: try b.bool("use_bias") ?? true))
-    case .maxpool, .avgpool:
-      try b.bind(positional: ["pool_size", "strides"], named: ["pool_size", "strides", "padding"])
-      let size = try b.pair("pool_size") ?? (2, 2)
-      let strides = try b.pair("strides") ?? size
-      let padding = try b.padding(allowExplicit: false) ?? .valid
-      layer = LayerSpec(kindWord == .maxpool
-        ? .maxPool2D(size: size, strides: strides, padding: padding)
-        : .averagePool2D(size: size, strides: strides, padding: padding))
-    case .globalavgpool:
-      try b.bind(positional: [], named: [])
-      layer = LayerSpec(.globalAveragePool2D)
-    case .flatten:
-      try b.bind(positional: [], named: [])
-      layer = LayerSpec(.flatten)
-    case .dense:
-      try b.bind(positional: ["units"], named: ["units", "activation", "use_bias"])
-      guard let units = try b.int("units") else { throw fail(wordAt, "dense needs units, for example dense(10, softmax)") }
-      layer = LayerSpec(.dense(units: units, activation: try b.activation() ?? .linear, useBias: try b.bool("use_bias") ?? true))
-    case .dropout:
-      try b.bind(positional: ["rate"], named: ["rate"])
-      guard let rate = try b.double("rate") else { throw fail(wordAt, "dropout needs a rate, for example dropout(0.5)") }
-      guard rate >= 0, rate < 1 else {
-        throw fail(b.position("rate") ?? wordAt, "rate must be at least 0 and below 1 (got \(b.raw("rate") ?? ""))")
-      }
-      layer = LayerSpec(.dropout(rate: Float(rate)))
-    case .batchnorm:
-      try b.bind(positional: [], named: ["epsilon", "momentum"])
-      let eps = try b.double("epsilon") ?? 0.001
-      let momentum = try b.double("momentum") ?? 0.99
-      if eps <= 0 { throw fail(b.position("epsilon") ?? wordAt, "epsilon must be above 0") }
-      if momentum < 0 || momentum > 1 { throw fail(b.position("momentum") ?? wordAt, "momentum must be between 0 and 1") }
-      layer = LayerSpec(.batchNormalization(epsilon: Float(eps), momentum: Float(momentum)))
-    case .activation:
-      try b.bind(positional: impliedActivation == nil ? ["activation"] : [], named: impliedActivation == nil ? ["activation"] : [])
-      guard let a = try impliedActivation ?? b.activation() else {
-        throw fail(wordAt, "activation needs a function: relu, tanh, sigmoid, softmax or linear")
-      }
-      layer = LayerSpec(.activation(a))
-    case .input:
-      preconditionFailure("input(...) is handled before build")
+      if joined?.count == 1 { throw fail(wordAt, "\(word) joins two or more layers, for example \(word)(a, b)") }
+      if joined?.isEmpty == true { joined = nil }
     }
-    var result = layer
-    result.name = try b.string("name") ?? ""
-    result.trainable = try b.bool("trainable") ?? true
-    return (result, try b.shape("input_shape"))
+    var b = LayerArguments(parser: self, layer: type.specWords[0], wordAt: wordAt, args: rest)
+    b.impliedActivation = impliedActivation
+    let layer = try LayerRegistry.parse(type, &b)
+    return (LayerSpec(layer, name: try b.string("name") ?? "", trainable: try b.bool("trainable") ?? true), try b.shape("input_shape"), joined)
   }
 }
 
 /// Matches a layer's arguments to Keras's parameter names, and converts values with errors
 /// that point at the value.
-private struct Binder {
+public struct LayerArguments {
   let parser: Parser
   let layer: String
+  let wordAt: Int
   let args: [Argument]
   var values: [String: Argument] = [:]
+  /// A bare activation word (`relu`) read as Activation('relu').
+  var impliedActivation: Activation?
 
-  init(parser: Parser, layer: String, args: [Argument]) {
+  init(parser: Parser, layer: String, wordAt: Int, args: [Argument]) {
     self.parser = parser
     self.layer = layer
+    self.wordAt = wordAt
     self.args = args
   }
+
+  /// An error at the layer's name.
+  func fail(_ message: String) -> ModelSpecParseError { parser.fail(wordAt, message) }
+
+  /// An error at the value of `key` (or the layer's name when it was not given).
+  func fail(at key: String, _ message: String) -> ModelSpecParseError { parser.fail(position(key) ?? wordAt, message) }
 
   /// Every layer also takes these.
   static let common = ["name", "trainable", "input_shape"]
@@ -478,15 +511,17 @@ private struct Binder {
     "kernel": "kernel_size", "kernelsize": "kernel_size", "size": "pool_size", "poolsize": "pool_size",
     "stride": "strides", "dilation": "dilation_rate", "dilationrate": "dilation_rate",
     "usebias": "use_bias", "bias": "use_bias", "inputshape": "input_shape", "p": "rate",
+    "depthmultiplier": "depth_multiplier", "maxvalue": "max_value", "negativeslope": "negative_slope",
+    "targetshape": "target_shape",
   ]
 
   mutating func bind(positional: [String], named: [String]) throws {
-    let accepted = named + Binder.common
+    let accepted = named + LayerArguments.common
     var nextSlot = 0
     for a in args {
       if let key = a.key {
         let lowered = key.lowercased()
-        let canonical = accepted.contains(lowered) ? lowered : Binder.aliases[LayerWord.normalize(key)].flatMap { accepted.contains($0) ? $0 : nil }
+        let canonical = accepted.contains(lowered) ? lowered : LayerArguments.aliases[LayerWord.normalize(key)].flatMap { accepted.contains($0) ? $0 : nil }
         guard let canonical else {
           let hint = suggestion(for: lowered, among: accepted)
           throw parser.fail(a.keyAt, "unknown argument '\(key)'" + hint + " for \(layer)"
@@ -498,7 +533,7 @@ private struct Binder {
       // A positional word that names an activation or a padding fills that parameter:
       // conv2d(64, 3, relu), maxpool(2, same).
       let word = unquote(a.value).lowercased()
-      if named.contains("activation"), Activation(rawValue: word) != nil || word == "none" {
+      if named.contains("activation"), Activation(keras: word) != nil {
         try store("activation", a)
         continue
       }
@@ -543,20 +578,12 @@ private struct Binder {
   }
 
   /// `3`, `(3, 3)`, `[3, 3]` or `3x3`.
-  func pair(_ key: String) throws -> (rows: Int, cols: Int)? {
+  func pair(_ key: String) throws -> Size2? {
     guard let a = values[key] else { return nil }
     guard let s = ShapeText.parse(unquote(a.value)), s.count == 1 || s.count == 2 else {
       throw parser.fail(a.valueAt, "\(key) must be N, (R, C) or RxC with whole numbers of at least 1 (got '\(a.value)')")
     }
-    return (s[0], s.count == 2 ? s[1] : s[0])
-  }
-
-  func dilation() throws -> Int? {
-    guard let a = values["dilation_rate"], let d = try pair("dilation_rate") else { return nil }
-    guard d.rows == d.cols else {
-      throw parser.fail(a.valueAt, "dilation_rate must be the same for rows and columns here (got '\(a.value)')")
-    }
-    return d.rows
+    return Size2(s[0], s.count == 2 ? s[1] : s[0])
   }
 
   func padding(allowExplicit: Bool) throws -> Padding? {
@@ -575,8 +602,7 @@ private struct Binder {
   func activation() throws -> Activation? {
     guard let a = values["activation"] else { return nil }
     let word = unquote(a.value).lowercased()
-    if word == "none" { return .linear }
-    if let act = Activation(rawValue: word) { return act }
+    if let act = Activation(keras: word) { return act }
     let hint = suggestion(for: word, among: Activation.allCases.map(\.rawValue))
     throw parser.fail(a.valueAt, "unknown activation '\(a.value)'" + hint + "; use relu, tanh, sigmoid, softmax or linear")
   }

@@ -10,18 +10,18 @@ public enum ModelZoo {
   static let mnist: FeatureShape = [28, 28, 1]
 
   static func conv(_ f: Int, _ k: Int, _ a: Activation = .relu, padding: Padding = .valid) -> LayerSpec {
-    LayerSpec(.conv2D(filters: f, kernel: (k, k), strides: (1, 1), padding: padding, dilation: 1, activation: a, useBias: true))
+    LayerSpec(Conv2D(filters: f, kernelSize: Size2(k), padding: padding, activation: a))
   }
   static func maxPool(_ k: Int) -> LayerSpec {
-    LayerSpec(.maxPool2D(size: (k, k), strides: (k, k), padding: .valid))
+    LayerSpec(MaxPooling2D(poolSize: Size2(k)))
   }
   static func dense(_ units: Int, _ a: Activation) -> LayerSpec {
-    LayerSpec(.dense(units: units, activation: a, useBias: true))
+    LayerSpec(Dense(units: units, activation: a))
   }
-  static let flatten = LayerSpec(.flatten)
-  static func dropout(_ r: Float) -> LayerSpec { LayerSpec(.dropout(rate: r)) }
+  static let flatten = LayerSpec(Flatten())
+  static func dropout(_ r: Float) -> LayerSpec { LayerSpec(Dropout(rate: r)) }
   /// Keras's defaults: epsilon 0.001, momentum 0.99.
-  static let batchNorm = LayerSpec(.batchNormalization(epsilon: 1e-3, momentum: 0.99))
+  static let batchNorm = LayerSpec(BatchNormalization(epsilon: 1e-3, momentum: 0.99))
 
   public static let all: [Entry] = [
     Entry(

@@ -13,7 +13,7 @@ public struct SequentialSpec: Equatable, Hashable, Sendable {
     self.layers = layers.map { layer in
       var l = layer
       if l.name.isEmpty {
-        let stem = l.kind.kerasNameStem
+        let stem = l.layer.nameStem
         var candidate: String
         repeat {
           let n = counts[stem, default: 0]
@@ -49,7 +49,7 @@ public struct SequentialSpec: Equatable, Hashable, Sendable {
       } catch let e as ModelSpecError {
         throw ModelSpecError(layerIndex: i, e.message)
       } catch {
-        throw ModelSpecError(layerIndex: i, "\(layer.kind.kerasClass): \(error)")
+        throw ModelSpecError(layerIndex: i, "\(layer.kerasClass): \(error)")
       }
     }
     return rows
@@ -63,5 +63,15 @@ public struct SequentialSpec: Equatable, Hashable, Sendable {
   /// Sum over all layers.
   public func parameterCount() throws -> ParameterCount {
     try rows().reduce(.zero) { $0 + $1.parameters }
+  }
+
+  /// The same model as a graph: an input node, then each layer reading the one before, as
+  /// Keras's functional API would build it. Networks run this graph.
+  public func graph(name: String = "sequential", inputName: String = "input_layer") -> GraphSpec {
+    var nodes = [GraphNode(name: inputName, layer: InputLayer(shape: inputShape), inputs: [])]
+    for l in layers {
+      nodes.append(GraphNode(name: l.name, layer: l.layer, inputs: [nodes.last!.name], trainable: l.trainable))
+    }
+    return GraphSpec(name: name, nodes: nodes)
   }
 }

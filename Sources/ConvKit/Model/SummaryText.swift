@@ -56,7 +56,7 @@ public enum SummaryText {
     }
     for r in rows {
       body.append(
-        row(["\(r.layer.name) (\(r.layer.kind.kerasClass))", ShapeText.batched(r.outputShape), String(r.parameters.total)]))
+        row(["\(r.layer.name) (\(r.layer.kerasClass))", ShapeText.batched(r.outputShape), String(r.parameters.total)]))
     }
     out.append(body.joined(separator: "\n" + String(repeating: "_", count: lineLength) + "\n"))
     out.append(String(repeating: "=", count: lineLength))
@@ -98,12 +98,12 @@ extension SummaryText {
     var blocks: [String] = []
     for r in ordered {
       let shape: String
-      if case .input = r.node.op {
+      if r.node.isInput {
         shape = "[" + ShapeText.batched(r.outputShape) + "]"
       } else {
         shape = ShapeText.batched(r.outputShape)
       }
-      let label = "\(r.node.name) (\(r.node.op.kerasClass))"
+      let label = "\(r.node.name) (\(r.node.kerasClass))"
       if chain {
         blocks.append(row([label, shape, String(r.parameters.total)], positions: pos))
         continue
@@ -128,7 +128,7 @@ extension SummaryText {
   /// `conv2d (Conv2D): (28 + 2*0 - 3)/1 + 1 = 26 -> (None, 26, 26, 64); 64*3*3*1 + 64 = 640 parameters`.
   public static func explain(_ spec: SequentialSpec) throws -> [String] {
     try spec.rows().map { r in
-      var line = "\(r.layer.name) (\(r.layer.kind.kerasClass)): "
+      var line = "\(r.layer.name) (\(r.layer.kerasClass)): "
       if let f = r.layer.shapeFormula(for: r.inputShape) { line += f + " -> " }
       line += ShapeText.batched(r.outputShape)
       if r.parameters.total > 0 {

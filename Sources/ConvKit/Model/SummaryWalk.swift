@@ -16,8 +16,10 @@ public struct SummaryWalk: Sendable {
   public struct Row: Equatable, Sendable {
     public var name: String
     public var kerasClass: String
-    /// What the layer does (a plain layer is `.layer(kind)`; the input row `.input(shape)`).
-    public var op: GraphOp
+    /// What the layer does (the input row's is an `InputLayer`).
+    public var layer: any Layer { node.layer }
+    /// The layer as a graph node: name, layer, inputs, trainable.
+    public var node: GraphNode
     /// The layers this one reads (the previous layer in a Sequential model).
     public var inputs: [String]
     public var inputShapes: [FeatureShape]
@@ -64,8 +66,7 @@ public struct SummaryWalk: Sendable {
     switch source {
     case .sequential(let s, _): return s.inputShape
     case .graph(let g):
-      for n in g.nodes { if case .input(let shape) = n.op { return shape } }
-      return []
+      return g.inputShape
     }
   }
 
@@ -130,13 +131,16 @@ public struct SummaryWalk: Sendable {
       var previous = inputLayer
       if let inputLayer {
         out.append(Row(
-          name: inputLayer, kerasClass: "InputLayer", op: .input(spec.inputShape), inputs: [], inputShapes: [], outputShape: spec.inputShape,
+          name: inputLayer, kerasClass: "InputLayer",
+          node: GraphNode(name: inputLayer, layer: InputLayer(shape: spec.inputShape), inputs: []), inputs: [], inputShapes: [], outputShape: spec.inputShape,
           parameters: .zero, trainable: true, index: nil, shapeFormula: nil, parameterFormula: "0", window: nil,
           isInput: true))
       }
       for (i, r) in try spec.rows().enumerated() {
         out.append(Row(
-          name: r.layer.name, kerasClass: r.layer.kind.kerasClass, op: .layer(r.layer.kind), inputs: previous.map { [$0] } ?? [],
+          name: r.layer.name, kerasClass: r.layer.kerasClass,
+          node: GraphNode(name: r.layer.name, layer: r.layer.layer, inputs: previous.map { [$0] } ?? [], trainable: r.layer.trainable),
+          inputs: previous.map { [$0] } ?? [],
           inputShapes: [r.inputShape], outputShape: r.outputShape, parameters: r.parameters,
           trainable: r.layer.trainable, index: i, shapeFormula: r.layer.shapeFormula(for: r.inputShape),
           parameterFormula: r.layer.parameterFormula(for: r.inputShape),
@@ -151,14 +155,12 @@ public struct SummaryWalk: Sendable {
       let index = Dictionary(uniqueKeysWithValues: graph.nodes.enumerated().map { ($0.element.name, $0.offset) })
       rows = graph.kerasOrder.compactMap { node in
         guard let r = byName[node.name] else { return nil }
-        var isInput = false
-        if case .input = node.op { isInput = true }
         return Row(
-          name: node.name, kerasClass: node.op.kerasClass, op: node.op, inputs: node.inputs, inputShapes: r.inputShapes,
+          name: node.name, kerasClass: node.kerasClass, node: node, inputs: node.inputs, inputShapes: r.inputShapes,
           outputShape: r.outputShape, parameters: r.parameters, trainable: node.trainable, index: index[node.name],
           shapeFormula: node.shapeFormula(for: r.inputShapes),
           parameterFormula: node.parameterFormula(for: r.inputShapes, parameters: r.parameters),
-          window: r.inputShapes.first.flatMap { try? node.window(on: $0) }, isInput: isInput)
+          window: r.inputShapes.first.flatMap { try? node.window(on: $0) }, isInput: node.isInput)
       }
       var readers: [String: [String]] = [:]
       for r in rows { for i in r.inputs { readers[i, default: []].append(r.name) } }

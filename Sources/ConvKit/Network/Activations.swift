@@ -7,6 +7,14 @@ extension Activation {
     case .relu: return z.map { max($0, 0) }
     case .tanh: return z.map { Float(_tanh(Double($0))) }
     case .sigmoid: return z.map { Float(1 / (1 + _exp(-Double($0)))) }
+    case .gelu: return z.map { Float(0.5 * Double($0) * (1 + _erf(Double($0) / 2.0.squareRoot()))) }
+    case .elu: return z.map { $0 > 0 ? $0 : Float(_exp(Double($0)) - 1) }
+    case .selu: return z.map { Activation.seluScale * ($0 > 0 ? $0 : Activation.seluAlpha * Float(_exp(Double($0)) - 1)) }
+    case .softplus: return z.map { Activation.softplus($0) }
+    case .softsign: return z.map { $0 / (1 + abs($0)) }
+    case .silu: return z.map { Float(Double($0) / (1 + _exp(-Double($0)))) }
+    case .relu6: return z.map { min(max($0, 0), 6) }
+    case .exponential: return z.map { Float(_exp(Double($0))) }
     case .softmax:
       var y = z
       let rows = z.count / max(width, 1)
@@ -46,6 +54,46 @@ extension Activation {
       var d = dy
       for i in d.indices { d[i] *= y[i] * (1 - y[i]) }
       return d
+    case .gelu:
+      // d/dz [z Phi(z)] = Phi(z) + z phi(z)
+      var d = dy
+      for i in d.indices {
+        let x = Double(z[i])
+        let phi = _exp(-x * x / 2) / (2 * Double.pi).squareRoot()
+        d[i] *= Float(0.5 * (1 + _erf(x / 2.0.squareRoot())) + x * phi)
+      }
+      return d
+    case .elu:
+      var d = dy
+      for i in d.indices where z[i] <= 0 { d[i] *= y[i] + 1 }
+      return d
+    case .selu:
+      var d = dy
+      for i in d.indices { d[i] *= z[i] > 0 ? Activation.seluScale : y[i] + Activation.seluScale * Activation.seluAlpha }
+      return d
+    case .softplus:
+      var d = dy
+      for i in d.indices { d[i] *= Float(1 / (1 + _exp(-Double(z[i])))) }
+      return d
+    case .softsign:
+      var d = dy
+      for i in d.indices { d[i] /= (1 + abs(z[i])) * (1 + abs(z[i])) }
+      return d
+    case .silu:
+      var d = dy
+      for i in d.indices {
+        let s = Float(1 / (1 + _exp(-Double(z[i]))))
+        d[i] *= s * (1 + z[i] * (1 - s))
+      }
+      return d
+    case .relu6:
+      var d = dy
+      for i in d.indices where z[i] <= 0 || z[i] >= 6 { d[i] = 0 }
+      return d
+    case .exponential:
+      var d = dy
+      for i in d.indices { d[i] *= y[i] }
+      return d
     case .softmax:
       // dz_j = y_j * (dy_j - sum_k dy_k y_k)
       var d = dy
@@ -57,6 +105,29 @@ extension Activation {
         for j in 0..<width { d[base + j] = y[base + j] * (dy[base + j] - dot) }
       }
       return d
+    }
+  }
+}
+
+extension Activation {
+  static let seluAlpha: Float = 1.6732632423543772
+  static let seluScale: Float = 1.0507009873554805
+
+  /// log(1 + e^z) without overflow.
+  static func softplus(_ z: Float) -> Float {
+    let x = Double(z)
+    return Float(max(x, 0) + _log1p(_exp(-abs(x))))
+  }
+
+  /// Keras's spellings: `swish` is `silu`, `None` is `linear`.
+  public init?(keras name: String) {
+    let n = name.lowercased()
+    switch n {
+    case "swish": self = .silu
+    case "none": self = .linear
+    default:
+      guard let a = Activation(rawValue: n) else { return nil }
+      self = a
     }
   }
 }

@@ -6,12 +6,16 @@
   @inline(__always) func _tanh(_ x: Double) -> Double { Glibc.tanh(x) }
   @inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
   @inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+  @inline(__always) func _erf(_ x: Double) -> Double { Glibc.erf(x) }
+  @inline(__always) func _log1p(_ x: Double) -> Double { Glibc.log1p(x) }
 #elseif canImport(Darwin)
   import Darwin
   @inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
   @inline(__always) func _tanh(_ x: Double) -> Double { Darwin.tanh(x) }
   @inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
   @inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+  @inline(__always) func _erf(_ x: Double) -> Double { Darwin.erf(x) }
+  @inline(__always) func _log1p(_ x: Double) -> Double { Darwin.log1p(x) }
 #endif
 
 /// How the C library's allocator treats the engine's big, short-lived arrays (a batch's

@@ -85,44 +85,148 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
   }
 }
 
-/// A trainable network built from a `SequentialSpec`: Keras's `Sequential` with weights.
+/// One layer of a built network: the graph node, its shapes and its running layer.
+public final class NetworkLayer {
+  public let node: GraphNode
+  public let inputShapes: [FeatureShape]
+  public let outputShape: FeatureShape
+  public let runtime: any LayerRuntime
+  /// Indices (in `Network.layers`, -1 for the model's input) of the layers this one reads.
+  let inputIndices: [Int]
+
+  init(node: GraphNode, inputShapes: [FeatureShape], outputShape: FeatureShape, runtime: any LayerRuntime, inputIndices: [Int]) {
+    self.node = node
+    self.inputShapes = inputShapes
+    self.outputShape = outputShape
+    self.runtime = runtime
+    self.inputIndices = inputIndices
+  }
+
+  public var name: String { node.name }
+  public var inputShape: FeatureShape { inputShapes.first ?? [] }
+  public var parameters: [Parameter] { runtime.parameters }
+  /// Frozen layers (`trainable = false`) pass gradients through but never change.
+  public var isTrainable: Bool { node.trainable }
+  /// True when training changes some weight of this layer.
+  var trainsWeights: Bool { isTrainable && parameters.contains(where: \.learnable) }
+
+  /// The layer alone on one input (for tests and the screens that show one layer).
+  public func forward(_ x: Tensor, training: Bool) -> Tensor { runtime.forward([x], training: training) }
+  /// dL/dinput of a one-input layer, after `forward`.
+  public func backward(_ dOutput: Tensor) -> Tensor { runtime.backward(dOutput)[0] }
+}
+
+/// One layer alone on an input shape, with Keras's initial weights drawn from `rng`: the same
+/// layer a network builds, for tests and for screens that show one layer.
+public func makeLayer(_ spec: LayerSpec, inputShape: FeatureShape, rng: inout RandomSource) throws -> NetworkLayer {
+  let output = try spec.outputShape(for: inputShape)
+  let parameters = spec.layer.weights(for: [inputShape]).map {
+    Parameter(name: $0.name, shape: $0.shape, value: $0.initialValues(rng: &rng), learnable: $0.learnable)
+  }
+  let context = RuntimeContext(
+    inputShapes: [inputShape], outputShape: output, parameters: parameters, trainable: spec.trainable,
+    rng: spec.layer.drawsRandomNumbers ? rng.split() : RandomSource(seed: 0))
+  return NetworkLayer(
+    node: GraphNode(name: spec.name, layer: spec.layer, inputs: ["input"], trainable: spec.trainable),
+    inputShapes: [inputShape], outputShape: output, runtime: try spec.layer.makeRuntime(context), inputIndices: [-1])
+}
+
+/// A trainable network built from a `GraphSpec` (a `SequentialSpec` is a chain): Keras's model
+/// with weights.
 ///
-/// The loss is categorical cross-entropy on the last layer's softmax. It is computed from the
-/// logits (the last layer's pre-activation) as logsumexp(z) - z[label], which never takes the
-/// log of an underflowed probability, and backpropagation starts from dL/dz = (p - onehot) / N.
-/// A model whose last activation is `linear` is read as producing logits.
+/// Forward runs the layers in the graph's order (each node's inputs come before it); backward
+/// runs them in reverse, summing the gradients of a layer read by several others (ResNet's
+/// shortcut). The loss is categorical cross-entropy on the last layer's softmax, computed from
+/// the logits (its pre-activation) as logsumexp(z) - z[label], which never takes the log of an
+/// underflowed probability; backpropagation starts from dL/dz = (p - onehot) / N. A model
+/// whose last activation is `linear` is read as producing logits.
 public final class Network {
-  public let spec: SequentialSpec
+  public let graph: GraphSpec
+  /// The layers after the input, in the graph's order (for a chain: `sequential.layers`'s).
   public let layers: [NetworkLayer]
   public let seed: UInt64
   private var shuffleRNG: RandomSource
+  /// Per layer: whether backward must run through it (it or a layer before it trains).
+  private var backwardRuns: [Bool] = []
 
   /// Builds every layer with Glorot-uniform kernels and zero biases drawn from `seed`.
-  public init(spec: SequentialSpec, seed: UInt64 = 0) throws {
+  public convenience init(spec: SequentialSpec, seed: UInt64 = 0) throws {
+    _ = try spec.rows()  // errors name the layer by its place in the stack
+    try self.init(graph: spec.graph(), seed: seed)
+  }
+
+  /// Builds the graph's layers. With `weights` (parallel to `weightSlots`), they are used as
+  /// they are and no gradient memory is taken until a backward pass needs it (inference of a
+  /// big pretrained network); otherwise Keras's initial weights are drawn from `seed`.
+  /// `classifier`: the output must be class scores for training (softmax or linear logits).
+  public init(graph: GraphSpec, seed: UInt64 = 0, weights: [[Float]]? = nil, classifier: Bool = true) throws {
     _ = AllocatorTuning.applied
-    self.spec = spec
+    self.graph = graph
     self.seed = seed
     var rng = RandomSource(seed: seed)
     var weightsRNG = rng.split()
     shuffleRNG = rng.split()
+    let rows = try graph.rows()
+    var index: [String: Int] = [:]
     var built: [NetworkLayer] = []
-    for (i, row) in try spec.rows().enumerated() {
-      do {
-        built.append(try makeLayer(row.layer, inputShape: row.inputShape, rng: &weightsRNG))
-      } catch let e as ModelSpecError {
-        throw ModelSpecError(layerIndex: i, e.message)
+    var slot = 0
+    for row in rows {
+      if row.node.isInput {
+        guard index.isEmpty, built.isEmpty else { throw ModelSpecError("\(row.node.name): a model takes one input layer, first") }
+        index[row.node.name] = -1
+        continue
       }
+      let specs = row.node.layer.weights(for: row.inputShapes)
+      var parameters: [Parameter] = []
+      for w in specs {
+        if let weights {
+          guard slot < weights.count else {
+            throw ModelSpecError("the model needs more weight tensors than the \(weights.count) given")
+          }
+          guard weights[slot].count == w.count else {
+            throw ModelSpecError(
+              "\(row.node.name)/\(w.name) needs \(w.count) values (shape \(ShapeText.tuple(w.shape))), got \(weights[slot].count)")
+          }
+          parameters.append(Parameter(name: w.name, shape: w.shape, value: weights[slot], learnable: w.learnable, withGradient: false))
+          slot += 1
+        } else {
+          parameters.append(Parameter(name: w.name, shape: w.shape, value: w.initialValues(rng: &weightsRNG), learnable: w.learnable))
+        }
+      }
+      let context = RuntimeContext(
+        inputShapes: row.inputShapes, outputShape: row.outputShape, parameters: parameters, trainable: row.node.trainable,
+        rng: row.node.layer.drawsRandomNumbers ? weightsRNG.split() : RandomSource(seed: 0))
+      let runtime: any LayerRuntime
+      do {
+        runtime = try row.node.layer.makeRuntime(context)
+      } catch let e as ModelSpecError {
+        throw ModelSpecError(layerIndex: built.count, e.message)
+      }
+      index[row.node.name] = built.count
+      built.append(NetworkLayer(
+        node: row.node, inputShapes: row.inputShapes, outputShape: row.outputShape, runtime: runtime,
+        inputIndices: row.node.inputs.map { index[$0]! }))
     }
+    if let weights, slot != weights.count {
+      throw ModelSpecError("the model needs \(slot) weight tensors, got \(weights.count)")
+    }
+    guard !built.isEmpty else { throw ModelSpecError("the model has no layers") }
+    layers = built
     // dL/dinput is only needed when some earlier layer has weights that train: the first
     // trainable layer (and anything under frozen layers, as in fine-tuning) skips that product.
-    var trainsBelow = false
-    for layer in built {
-      if let conv = layer as? Conv2DLayer { conv.needsInputGradient = trainsBelow }
-      if let dense = layer as? DenseLayer { dense.needsInputGradient = trainsBelow }
-      if layer.isTrainable && layer.parameters.contains(where: \.learnable) { trainsBelow = true }
+    var runs = [Bool](repeating: false, count: built.count)
+    for (i, layer) in built.enumerated() {
+      let below = layer.inputIndices.contains { $0 >= 0 && runs[$0] }
+      layer.runtime.needsInputGradient = below
+      runs[i] = below || layer.trainsWeights
     }
-    layers = built
-    guard let last = built.last as? ActivatedLayer, last.activation == .softmax || last.activation == .linear else {
+    backwardRuns = runs
+    if classifier { try checkClassifier() }
+  }
+
+  private func checkClassifier() throws {
+    let last = layers.last!
+    guard let out = last.runtime as? any ActivatedRuntime, out.activation == .softmax || out.activation == .linear else {
       throw TrainingError.outputNotClasses(
         "the last layer must end in a softmax (or linear logits) for categorical cross-entropy, "
           + "for example dense(10, softmax)")
@@ -133,13 +237,17 @@ public final class Network {
     }
   }
 
+  /// The model as a Sequential stack when it is one chain (nil for a graph with branches).
+  public var sequential: SequentialSpec? { graph.sequential }
+
   /// Number of classes the last layer scores.
-  public var classes: Int { layers.last!.outputShape[0] }
-  public var inputShape: FeatureShape { spec.inputShape }
+  public var classes: Int { layers.last!.outputShape.reduce(1, *) }
+  public var inputShape: FeatureShape { graph.inputShape }
+  public var outputShape: FeatureShape { layers.last!.outputShape }
 
   /// Every weight tensor named `layer/weight` (`conv2d/kernel`, `dense_1/bias`, ...).
   public var namedParameters: [(name: String, parameter: Parameter)] {
-    layers.flatMap { l in l.parameters.map { (l.spec.name + "/" + $0.name, $0) } }
+    layers.flatMap { l in l.parameters.map { (l.name + "/" + $0.name, $0) } }
   }
 
   /// The weights an optimizer may change: learnable weights of trainable layers.
@@ -147,12 +255,63 @@ public final class Network {
     layers.filter(\.isTrainable).flatMap { $0.parameters.filter(\.learnable) }
   }
 
+  /// What one layer did in a forward pass, for `--verbose` and the shape walk.
+  public struct LayerReport: Sendable {
+    public var index: Int
+    public var name: String
+    public var kerasClass: String
+    public var outputShape: FeatureShape
+    public var seconds: Double
+    /// Multiply-adds count as two.
+    public var flops: Double
+  }
+
+  /// Runs every layer in order. `keep`: layers keep what backward needs (training);
+  /// otherwise each output is let go as soon as its last reader has run, so inference holds
+  /// only the feature maps still to be read. `observe` sees each layer's report and output.
+  func run(
+    _ x: Tensor, training: Bool, keep: Bool, observe: ((LayerReport, Tensor) -> Void)? = nil
+  ) -> Tensor {
+    let clock = ContinuousClock()
+    var outputs = [Tensor?](repeating: nil, count: layers.count)
+    var readers = [Int](repeating: 0, count: layers.count)
+    if !keep { for l in layers { for j in l.inputIndices where j >= 0 { readers[j] += 1 } } }
+    for (i, layer) in layers.enumerated() {
+      let started = clock.now
+      let inputs = layer.inputIndices.map { $0 < 0 ? x : outputs[$0]! }
+      let out = layer.runtime.forward(inputs, training: training)
+      if !keep {
+        layer.runtime.releaseCaches()
+        for j in layer.inputIndices where j >= 0 {
+          readers[j] -= 1
+          if readers[j] == 0 { outputs[j] = nil }
+        }
+      }
+      outputs[i] = out
+      if let observe {
+        let n = x.shape.first ?? 1
+        observe(
+          LayerReport(
+            index: i, name: layer.name, kerasClass: layer.node.kerasClass, outputShape: layer.outputShape,
+            seconds: (clock.now - started).seconds,
+            flops: Double(n) * layer.node.layer.flops(for: layer.inputShapes, output: layer.outputShape)),
+          out)
+      }
+    }
+    return outputs[layers.count - 1]!
+  }
+
+  /// One inference pass that shows `observe` every layer's output as it is made.
+  public func inspect(_ x: Tensor, observe: @escaping (LayerReport, Tensor) -> Void) -> Tensor {
+    run(x, training: false, keep: false, observe: observe)
+  }
+
+  private var lastRuntime: any ActivatedRuntime { layers.last!.runtime as! any ActivatedRuntime }
+
   /// Class probabilities `[N, classes]` (softmax applied even to a linear last layer).
   public func forward(_ x: Tensor, training: Bool = false) -> Tensor {
-    var h = x
-    for layer in layers { h = layer.forward(h, training: training) }
-    let last = layers.last as! ActivatedLayer
-    if last.activation == .linear {
+    let h = run(x, training: training, keep: true)
+    if let last = layers.last?.runtime as? any ActivatedRuntime, last.activation == .linear {
       return Tensor(shape: h.shape, scalars: Activation.softmax.apply(h.scalars, width: classes))
     }
     return h
@@ -176,8 +335,7 @@ public final class Network {
 
   /// Mean loss and number of correct predictions of a batch after a forward pass.
   private func lossOfLastForward(labels: [Int]) -> (loss: Double, correct: Int) {
-    let last = layers.last as! ActivatedLayer
-    let z = last.preActivation.scalars
+    let z = lastRuntime.preActivation.scalars
     let c = classes
     var total = 0.0
     var correct = 0
@@ -211,11 +369,38 @@ public final class Network {
       for j in 0..<c { dz[r * c + j] *= scale }
       dz[r * c + label] -= scale
     }
-    var grad = (layers.last as! ActivatedLayer).backward(preActivationGradient: Tensor(shape: probabilities.shape, scalars: dz))
-    // Layers below the lowest one with trainable weights need no gradient at all.
-    let lowest = layers.firstIndex { $0.isTrainable && $0.parameters.contains(where: \.learnable) } ?? layers.count
-    for i in stride(from: layers.count - 2, through: lowest, by: -1) { grad = layers[i].backward(grad) }
+    backward(fromLogitGradient: Tensor(shape: probabilities.shape, scalars: dz))
     return result
+  }
+
+  /// Backpropagates dL/dlogits of the last layer through the graph, in reverse order; a layer
+  /// read by several others gets the sum of their gradients. Layers before the first one
+  /// with trainable weights are skipped.
+  func backward(fromLogitGradient dz: Tensor) {
+    var grads = [Tensor?](repeating: nil, count: layers.count)
+    let last = layers.count - 1
+    for i in stride(from: last, through: 0, by: -1) where backwardRuns[i] {
+      let layer = layers[i]
+      let dInputs: [Tensor]
+      if i == last {
+        dInputs = [lastRuntime.backward(preActivationGradient: dz)]
+      } else {
+        guard let g = grads[i] else { continue }
+        dInputs = layer.runtime.backward(g)
+      }
+      grads[i] = nil
+      for (k, j) in layer.inputIndices.enumerated() where j >= 0 && backwardRuns[j] && k < dInputs.count {
+        if let existing = grads[j] {
+          var sum = existing.scalars
+          sum.withUnsafeMutableBufferPointer { s in
+            dInputs[k].scalars.withUnsafeBufferPointer { d in Im2col.addRun(d.baseAddress!, into: s.baseAddress!, count: s.count) }
+          }
+          grads[j] = Tensor(shape: existing.shape, scalars: sum)
+        } else {
+          grads[j] = dInputs[k]
+        }
+      }
+    }
   }
 
   /// Mean loss and accuracy over a data set, in inference mode.

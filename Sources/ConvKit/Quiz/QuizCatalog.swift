@@ -156,7 +156,7 @@ public enum QuizCatalog {
       let rule = symmetric ? "(N + 2P - K)/S + 1" : "(N + P_before + P_after - K)/S + 1"
       var lines = [es ? "tamaño de salida = \(rule), redondeado hacia abajo" : "output size = \(rule), rounded down"]
       lines += axisLines(geometry, l)
-      if case .conv2D(let filters, _, _, _, _, _, _) = layer.kind {
+      if let filters = (layer.layer as? Conv2D)?.filters {
         lines.append(es ? "canales: uno por filtro = \(filters)" : "channels: one per filter = \(filters)")
       } else {
         lines.append(es ? "canales: el pooling no los cambia = \(out[2])" : "channels: pooling keeps them = \(out[2])")
@@ -169,7 +169,8 @@ public enum QuizCatalog {
           : "parameters = filters*rows*cols*input channels + filters (one bias per filter)",
         layer.parameterFormula(for: input),
       ]
-      if case .conv2D(let filters, let k, _, _, _, _, let bias) = layer.kind {
+      if let conv = layer.layer as? Conv2D {
+        let (filters, k, bias) = (conv.filters, conv.kernelSize, conv.useBias)
         lines.append(es
           ? "cada uno de los \(filters) filtros tiene \(k.rows)x\(k.cols)x\(input.last ?? 1) pesos" + (bias ? " y un bias" : "; use_bias=False: sin bias")
           : "each of the \(filters) filters has \(k.rows)x\(k.cols)x\(input.last ?? 1) weights" + (bias ? " and one bias" : "; use_bias=False: no biases"))
@@ -189,7 +190,7 @@ public enum QuizCatalog {
           ? "Dense trabaja sobre el último eje (\(g(input.last!)) valores): los mismos pesos en cada una de las \(input.dropLast().map(String.init).joined(separator: "x")) posiciones; salida \(ShapeText.batched(out))"
           : "Dense works on the last axis (\(g(input.last!)) values): the same weights at each of the \(input.dropLast().map(String.init).joined(separator: "x")) positions; output \(ShapeText.batched(out))")
       }
-      if case .dense(_, _, false) = layer.kind {
+      if let dense = layer.layer as? Dense, !dense.useBias {
         lines.append(es ? "use_bias=False: sin bias" : "use_bias=False: no biases")
       }
       return lines
@@ -210,7 +211,7 @@ public enum QuizCatalog {
       return lines
     case .modelTotal(let model, _):
       guard let rows = try? model.rows() else { return [] }
-      var lines = rows.map { "\($0.layer.name) (\($0.layer.kind.kerasClass)): " + $0.layer.parameterFormula(for: $0.inputShape) }
+      var lines = rows.map { "\($0.layer.name) (\($0.layer.kerasClass)): " + $0.layer.parameterFormula(for: $0.inputShape) }
       let total = rows.reduce(ParameterCount.zero) { $0 + $1.parameters }
       lines.append(
         "Total params: " + rows.map { g($0.parameters.total) }.joined(separator: " + ") + " = " + g(total.total))
@@ -249,12 +250,12 @@ public enum QuizCatalog {
     guard let rows = try? model.rows() else { return [] }
     var lines = [(l == .es ? "entrada: " : "input: ") + ShapeText.batched(model.inputShape)]
     for r in rows.prefix(last + 1) {
-      var line = "\(r.layer.name) (\(r.layer.kind.kerasClass)): "
+      var line = "\(r.layer.name) (\(r.layer.kerasClass)): "
       if let formula = r.layer.shapeFormula(for: r.inputShape) {
         line += formula + " -> "
-      } else if case .dense = r.layer.kind {
+      } else if r.layer.layer is Dense {
         line += (l == .es ? "unidades" : "units") + " -> "
-      } else if r.layer.kind == .globalAveragePool2D {
+      } else if r.layer.layer is GlobalAveragePooling2D {
         line += (l == .es ? "un promedio por canal" : "one average per channel") + " -> "
       }
       lines.append(line + ShapeText.batched(r.outputShape))

@@ -73,16 +73,16 @@ public struct QuizGenerator: Sendable {
     _ filters: Int, _ k: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
     dilation: Int = 1, activation: Activation = .relu, useBias: Bool = true
   ) -> LayerSpec {
-    LayerSpec(.conv2D(
-      filters: filters, kernel: (k.0, k.1), strides: (strides.0, strides.1), padding: padding,
-      dilation: dilation, activation: activation, useBias: useBias))
+    LayerSpec(Conv2D(
+      filters: filters, kernelSize: Size2(k.0, k.1), strides: Size2(strides.0, strides.1), padding: padding,
+      dilation: Size2(dilation), activation: activation, useBias: useBias))
   }
 
   mutating func poolLayer(_ k: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid) -> LayerSpec {
     let s = strides ?? k
     return rng.chance(2, in: 3)
-      ? LayerSpec(.maxPool2D(size: (k.0, k.1), strides: (s.0, s.1), padding: padding))
-      : LayerSpec(.averagePool2D(size: (k.0, k.1), strides: (s.0, s.1), padding: padding))
+      ? LayerSpec(MaxPooling2D(poolSize: Size2(k.0, k.1), strides: Size2(s.0, s.1), padding: padding))
+      : LayerSpec(AveragePooling2D(poolSize: Size2(k.0, k.1), strides: Size2(s.0, s.1), padding: padding))
   }
 
   mutating func image(sizes: [Int], channels: [Int]) -> FeatureShape {
@@ -163,7 +163,7 @@ public struct QuizGenerator: Sendable {
   }
 
   mutating func flattenSize() -> QuizAsk {
-    let flatten = LayerSpec(.flatten)
+    let flatten = LayerSpec(Flatten())
     switch level {
     case 1:
       let input = image(sizes: [26, 13, 7, 24, 28, 5], channels: [64, 32, 16, 1, 3])
@@ -189,27 +189,27 @@ public struct QuizGenerator: Sendable {
     let act = rng.pick([Activation.relu, .tanh, .softmax, .sigmoid])
     switch level {
     case 1:
-      return .denseParams(input: [rng.pick([784, 128, 64, 100, 10, 256, 43264])], layer: LayerSpec(.dense(units: units, activation: act, useBias: true)))
+      return .denseParams(input: [rng.pick([784, 128, 64, 100, 10, 256, 43264])], layer: LayerSpec(Dense(units: units, activation: act)))
     case 2:
       // The size a Flatten gives: asked as the flat shape, its product is in the explanation.
       let n = rng.pick([26, 13, 12, 5, 7])
-      let flat = try! LayerSpec(.flatten).outputShape(for: [n, n, rng.pick([64, 32, 16])])
-      return .denseParams(input: flat, layer: LayerSpec(.dense(units: units, activation: act, useBias: true)))
+      let flat = try! LayerSpec(Flatten()).outputShape(for: [n, n, rng.pick([64, 32, 16])])
+      return .denseParams(input: flat, layer: LayerSpec(Dense(units: units, activation: act)))
     default:
       // Keras applies Dense to the last axis of an image-shaped input.
       if rng.chance(1, in: 2) {
         return .denseParams(
           input: image(sizes: [7, 13, 26], channels: [16, 64, 128]),
-          layer: LayerSpec(.dense(units: units, activation: act, useBias: true)))
+          layer: LayerSpec(Dense(units: units, activation: act)))
       }
       return .denseParams(
         input: [rng.pick([512, 1024, 2048, 4096, 25088])],
-        layer: LayerSpec(.dense(units: rng.pick([256, 1000, 4096]), activation: act, useBias: !rng.chance(1, in: 3))))
+        layer: LayerSpec(Dense(units: rng.pick([256, 1000, 4096]), activation: act, useBias: !rng.chance(1, in: 3))))
     }
   }
 
   mutating func batchNorm() -> QuizAsk {
-    let bn = LayerSpec(.batchNormalization(epsilon: 0.001, momentum: 0.99))
+    let bn = LayerSpec(BatchNormalization())
     switch level {
     case 1:
       return .batchNorm(input: image(sizes: [26, 13, 28], channels: [16, 32, 64, 128]), layer: bn, part: .total)
@@ -254,16 +254,16 @@ public struct QuizGenerator: Sendable {
   mutating func poolingShrink() -> QuizAsk {
     if level == 1 {
       return .poolingShrink(
-        model: ModelZoo.named("course2")!.spec, pooling: LayerSpec(.maxPool2D(size: (2, 2), strides: (2, 2), padding: .valid)),
+        model: ModelZoo.named("course2")!.spec, pooling: LayerSpec(MaxPooling2D(poolSize: Size2(2))),
         poolAfter: 0)
     }
     let input = image(sizes: level == 2 ? [28, 32, 64] : [28, 30, 48, 64, 100], channels: [1, 3])
     let k = rng.pick([3, 5])
     let model = SequentialSpec(
       inputShape: input,
-      layers: [Self.conv(rng.pick([16, 32, 64]), (k, k)), LayerSpec(.flatten),
-               LayerSpec(.dense(units: rng.pick([10, 15, 32, 64, 128]), activation: .relu, useBias: true)),
-               LayerSpec(.dense(units: 10, activation: .softmax, useBias: true))])
+      layers: [Self.conv(rng.pick([16, 32, 64]), (k, k)), LayerSpec(Flatten()),
+               LayerSpec(Dense(units: rng.pick([10, 15, 32, 64, 128]), activation: .relu)),
+               LayerSpec(Dense(units: 10, activation: .softmax))])
     let p = level == 2 ? 2 : rng.pick([2, 3, 4])
     return .poolingShrink(model: model, pooling: poolLayer((p, p)), poolAfter: 0)
   }
@@ -279,19 +279,19 @@ public struct QuizGenerator: Sendable {
         let padding: Padding = level == 3 ? rng.pick([.valid, .same]) : .valid
         let s = level == 3 && rng.chance(1, in: 4) ? 2 : 1
         layers.append(Self.conv(rng.pick([8, 16, 32, 64]), (k, k), strides: (s, s), padding: padding))
-        if level == 3, rng.chance(1, in: 3) { layers.append(LayerSpec(.batchNormalization(epsilon: 0.001, momentum: 0.99))) }
+        if level == 3, rng.chance(1, in: 3) { layers.append(LayerSpec(BatchNormalization())) }
         if rng.chance(1, in: 2) { layers.append(poolLayer((2, 2))) }
       }
       if level == 3, rng.chance(1, in: 3) {
-        layers.append(LayerSpec(.globalAveragePool2D))
+        layers.append(LayerSpec(GlobalAveragePooling2D()))
       } else {
-        layers.append(LayerSpec(.flatten))
+        layers.append(LayerSpec(Flatten()))
       }
       if rng.chance(1, in: 2) {
-        layers.append(LayerSpec(.dense(units: rng.pick([16, 32, 64, 128]), activation: .relu, useBias: true)))
-        if level == 3, rng.chance(1, in: 2) { layers.append(LayerSpec(.dropout(rate: 0.5))) }
+        layers.append(LayerSpec(Dense(units: rng.pick([16, 32, 64, 128]), activation: .relu)))
+        if level == 3, rng.chance(1, in: 2) { layers.append(LayerSpec(Dropout(rate: 0.5))) }
       }
-      layers.append(LayerSpec(.dense(units: 10, activation: .softmax, useBias: true)))
+      layers.append(LayerSpec(Dense(units: 10, activation: .softmax)))
       let model = SequentialSpec(inputShape: input, layers: layers)
       if (try? model.rows()) != nil { return model }
     }

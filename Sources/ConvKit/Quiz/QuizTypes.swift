@@ -179,8 +179,8 @@ extension SequentialSpec {
 
   /// Index of the first Dense layer after the first Flatten, if any.
   public var denseAfterFlatten: Int? {
-    guard let f = layers.firstIndex(where: { $0.kind == .flatten }) else { return nil }
-    return layers[(f + 1)...].firstIndex { if case .dense = $0.kind { return true } else { return false } }
+    guard let f = layers.firstIndex(where: { $0.layer is Flatten }) else { return nil }
+    return layers[(f + 1)...].firstIndex { $0.layer is Dense }
   }
 }
 

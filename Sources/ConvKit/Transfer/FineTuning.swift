@@ -6,7 +6,7 @@
 public enum FineTuning {
   /// Index of the classifier head: the last Dense layer.
   public static func headIndex(of spec: SequentialSpec) -> Int? {
-    spec.layers.lastIndex { if case .dense = $0.kind { return true } else { return false } }
+    spec.layers.lastIndex { $0.layer is Dense }
   }
 
   /// `network` with its last Dense layer replaced by a new one with `classes` units (same
@@ -15,7 +15,7 @@ public enum FineTuning {
   public static func replacingHead(
     of network: Network, classes: Int, inputShape: FeatureShape? = nil, seed: UInt64 = 0
   ) throws -> Network {
-    let (spec, name) = try replacingHead(in: network.spec, classes: classes, inputShape: inputShape)
+    let (spec, name) = try replacingHead(in: try sequential(network), classes: classes, inputShape: inputShape)
     let result = try Network(spec: spec, seed: seed)
     try copyWeights(from: network, to: result, skipping: [name])
     return result
@@ -29,14 +29,24 @@ public enum FineTuning {
     guard let head = headIndex(of: base) else {
       throw ModelSpecError("the model has no Dense layer to replace with a new classifier")
     }
-    guard case .dense(_, let activation, let useBias) = base.layers[head].kind else { preconditionFailure() }
+    guard let old = base.layers[head].layer as? Dense else {
+      throw ModelSpecError("the model has no Dense layer to replace with a new classifier")
+    }
     var layers = base.layers
     // A fresh name (as Keras names a new Dense layer), so no old weight is taken for the new head.
     var name = "dense_new"
     var n = 1
     while layers.contains(where: { $0.name == name }) { name = "dense_new_\(n)"; n += 1 }
-    layers[head] = LayerSpec(.dense(units: classes, activation: activation, useBias: useBias), name: name)
+    layers[head] = LayerSpec(Dense(units: classes, activation: old.activation, useBias: old.useBias), name: name)
     return (SequentialSpec(inputShape: inputShape ?? base.inputShape, layers: layers), name)
+  }
+
+  /// The Sequential stack fine-tuning works on (its last Dense layer is the head).
+  public static func sequential(_ network: Network) throws -> SequentialSpec {
+    guard let s = network.sequential else {
+      throw ModelSpecError("fine-tuning here works on Sequential models; this one has branches")
+    }
+    return s
   }
 
   /// `spec` as phase 1 trains it: only the head (the last Dense layer) trainable.
@@ -50,9 +60,10 @@ public enum FineTuning {
   /// A copy of `network` whose layer `i` is trainable when `trainable(i)` says so: freezing the
   /// base is `withTrainable(net) { $0 == head }`, unfreezing is `{ _ in true }`.
   public static func withTrainable(_ network: Network, seed: UInt64? = nil, _ trainable: (Int) -> Bool) throws -> Network {
-    var layers = network.spec.layers
+    let base = try sequential(network)
+    var layers = base.layers
     for i in layers.indices { layers[i].trainable = trainable(i) }
-    let result = try Network(spec: SequentialSpec(inputShape: network.spec.inputShape, layers: layers), seed: seed ?? network.seed)
+    let result = try Network(spec: SequentialSpec(inputShape: base.inputShape, layers: layers), seed: seed ?? network.seed)
     try copyWeights(from: network, to: result)
     return result
   }
@@ -61,9 +72,9 @@ public enum FineTuning {
   /// same-named weight of `source`; a missing weight or a different shape throws.
   public static func copyWeights(from source: Network, to target: Network, skipping: Set<String> = []) throws {
     let old = Dictionary(source.namedParameters.map { ($0.name, $0.parameter) }, uniquingKeysWith: { a, _ in a })
-    for layer in target.layers where !skipping.contains(layer.spec.name) {
+    for layer in target.layers where !skipping.contains(layer.name) {
       for p in layer.parameters {
-        let key = layer.spec.name + "/" + p.name
+        let key = layer.name + "/" + p.name
         guard let q = old[key] else { throw ModelSpecError("the base model has no weight \(key)") }
         guard q.shape == p.shape else {
           throw ModelSpecError(
@@ -142,7 +153,7 @@ extension FineTuning {
     onEvent: (TrainingEvent) -> Void = { _ in },
     phaseEnded: (FineTuningPhase, Network, [EpochMetrics]) throws -> Void = { _, _, _ in }
   ) throws -> Network {
-    guard let head = headIndex(of: start.spec) else {
+    guard let head = headIndex(of: try sequential(start)) else {
       throw ModelSpecError("the model has no Dense layer to use as the classifier head")
     }
     var network = start
@@ -154,8 +165,8 @@ extension FineTuning {
       if shouldStop() { break }
       network = try withTrainable(network, trains)
       let phase = FineTuningPhase(
-        number: number, epochs: epochs, learningRate: rate, counts: try network.spec.parameterCount(),
-        trainable: network.spec.layers.map(\.trainable))
+        number: number, epochs: epochs, learningRate: rate, counts: try network.graph.parameterCount(),
+        trainable: network.layers.map(\.isTrainable))
       try phaseStarted(phase, network)
       let history = try network.fit(
         training, validation: validation, epochs: epochs, batchSize: plan.batch,

@@ -222,9 +222,9 @@ public struct PoolingScreen: Screen {
   )? {
     guard let withPool = ModelZoo.named("course3"), let without = ModelZoo.named("course2"),
       let rows = try? withPool.spec.rows(), let rows2 = try? without.spec.rows(),
-      let pool = rows.first(where: { $0.layer.kind.kerasClass == "MaxPooling2D" }),
-      let dense = rows.first(where: { $0.layer.kind.kerasClass == "Dense" }),
-      let dense2 = rows2.first(where: { $0.layer.kind.kerasClass == "Dense" })
+      let pool = rows.first(where: { $0.layer.kerasClass == "MaxPooling2D" }),
+      let dense = rows.first(where: { $0.layer.kerasClass == "Dense" }),
+      let dense2 = rows2.first(where: { $0.layer.kerasClass == "Dense" })
     else { return nil }
     return (
       withPool.name, pool.inputShape, pool.outputShape, pool.inputShape.reduce(1, *),

@@ -172,17 +172,18 @@ public struct QuizScreen: Screen {
       var rng = SplitMix64(seed: seed)
       let matrix = Tensor(zeros: [1, input[0], input[1]]).randomized(in: 0...9, using: &rng)
       let channels = input.count > 2 ? input[2] : 1
-      switch layer.kind {
-      case .conv2D(let filters, let k, let s, let p, let d, _, _):
+      switch layer.layer {
+      case let conv as Conv2D:
+        let (filters, k, s, p, d) = (conv.filters, conv.kernelSize, conv.strides, conv.padding, conv.dilation.rows)
         let square3 = k.rows == 3 && k.cols == 3
         linked = ConvLabScreen(
           variant: .padding, input: matrix,
           kernel: square3 ? nil : Tensor(shape: [1, k.rows, k.cols], scalars: Array(repeating: 1, count: k.rows * k.cols)),
           kernelName: square3 ? "sharpen" : nil, padding: p, stride: (s.rows, s.cols), dilation: d)
         linkNote = (T.quizOneChannel, [ShapeText.compact(input), String(filters)])
-      case .maxPool2D(let k, let s, let p), .averagePool2D(let k, let s, let p):
-        var mode = PoolMode.max
-        if case .averagePool2D = layer.kind { mode = .avg }
+      case let pool as any PoolingLayer:
+        let (k, s, p) = (pool.options.poolSize, pool.options.strides, pool.options.padding)
+        let mode: PoolMode = pool is AveragePooling2D ? .avg : .max
         linked = PoolingScreen(
           input: matrix, mode: mode, size: k.rows, stride: s.rows == k.rows ? nil : s.rows, padding: p)
         linkNote = channels > 1 ? (T.quizPoolChannels, [ShapeText.compact(input)]) : nil
@@ -337,9 +338,9 @@ public struct QuizScreen: Screen {
     let screenName: String
     switch session.current.link {
     case .window(_, let layer):
-      switch layer.kind {
-      case .conv2D: screenName = env.t(T.lessonPadding)
-      case .maxPool2D, .averagePool2D: screenName = env.t(T.lessonPooling)
+      switch layer.layer {
+      case is Conv2D: screenName = env.t(T.lessonPadding)
+      case is any PoolingLayer: screenName = env.t(T.lessonPooling)
       default: screenName = env.t(T.lessonSummary)
       }
     case .summary: screenName = env.t(T.lessonSummary)

@@ -81,9 +81,7 @@ public struct RGBScreen: Screen {
 
   /// Keras's Conv2D with these filters, on this input (shape and parameters).
   public var layer: LayerSpec {
-    LayerSpec(.conv2D(
-      filters: filterCount, kernel: (filters[0].shape[1], filters[0].shape[2]), strides: (1, 1),
-      padding: .valid, dilation: 1, activation: .linear, useBias: true))
+    LayerSpec(Conv2D(filters: filterCount, kernelSize: Size2(filters[0].shape[1], filters[0].shape[2])))
   }
   public var inputShape: FeatureShape { [input.shape[1], input.shape[2], input.shape[0]] }
 

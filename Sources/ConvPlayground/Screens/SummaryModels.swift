@@ -50,11 +50,11 @@ extension SummaryModel {
   /// Runs `network` on `pixels` (`[H, W, C]` in the network's own scale) one layer at a time
   /// and keeps each layer's output for the screen. The same `forward` calls as `predict`.
   public mutating func record(_ network: Network, pixels: [Float]) {
-    var x = Tensor(shape: [1] + network.inputShape, scalars: pixels)
-    activations = network.layers.map { layer in
-      x = layer.forward(x, training: false)
-      return SummaryModel.activation(of: x.scalars, shape: Array(x.shape.dropFirst()))
+    var out: [LayerActivation] = []
+    _ = network.inspect(Tensor(shape: [1] + network.inputShape, scalars: pixels)) { report, x in
+      out.append(SummaryModel.activation(of: x.scalars, shape: report.outputShape))
     }
+    activations = withInputRow(out, pixels: pixels, shape: network.inputShape)
   }
 
   /// The same for a network loaded for inference (`convplay import`'s files, which can be as
@@ -64,7 +64,19 @@ extension SummaryModel {
     _ = network.forward(pixels, batch: 1) { report, values in
       out.append(SummaryModel.activation(of: values, shape: report.outputShape))
     }
-    activations = out
+    activations = withInputRow(out, pixels: pixels, shape: network.inputShape)
+  }
+
+  /// A graph's walk counts its input node as row index 0: the picture itself stands there.
+  func withInputRow(_ layers: [LayerActivation], pixels: [Float], shape: FeatureShape) -> [LayerActivation] {
+    guard case .graph = walk.source else { return layers }
+    return [SummaryModel.activation(of: pixels, shape: shape)] + layers
+  }
+
+  /// A Sequential model's walk (no input row, as Keras's Sequential summary), or a graph's.
+  static func walk(_ graph: GraphSpec, name: String) throws -> SummaryWalk {
+    if let s = graph.sequential { return try SummaryWalk(s, name: name) }
+    return try SummaryWalk(graph)
   }
 
   static func activation(of s: [Float], shape: FeatureShape) -> LayerActivation {
@@ -185,7 +197,7 @@ public enum SummaryModels {
   public static func withWeights(_ network: Network, label: String, image: Image?, imageName: String? = nil) throws
     -> SummaryModel
   {
-    var model = SummaryModel(walk: try SummaryWalk(network.spec, name: label), label: label)
+    var model = SummaryModel(walk: try SummaryModel.walk(network.graph, name: label), label: label)
     guard let pixels = prepare(&model, shape: network.inputShape, image: image, imageName: imageName, preprocessing: .unit)
     else { return model }
     model.record(network, pixels: pixels)
@@ -199,7 +211,7 @@ public enum SummaryModels {
   public static func withWeights(_ url: URL, image: Image?, imageName: String?) throws -> SummaryModel {
     let (network, metadata) = try PretrainedModel.load(url)
     let label = url.lastPathComponent
-    var model = SummaryModel(walk: try SummaryWalk(network.spec, name: label), label: label)
+    var model = SummaryModel(walk: try SummaryModel.walk(network.graph, name: label), label: label)
     let preprocessing = metadata[PretrainedModel.preprocessingKey].flatMap { Preprocessing(rawValue: $0) } ?? .unit
     guard let pixels = prepare(&model, shape: network.inputShape, image: image, imageName: imageName, preprocessing: preprocessing)
     else { return model }

@@ -272,40 +272,50 @@ public struct SummaryScreen: Screen {
       rows == 1 && cols == 1 ? nil : "strides " + (rows == cols ? "\(rows)" : size(rows, cols))
     }
     func padding(_ p: Padding) -> String? { p == .valid ? nil : p.description }
-    switch r.op {
-    case .layer(let kind):
-      switch kind {
-      case .conv2D(let f, let k, let s, let p, let d, let a, _):
-        var parts = ["Conv2D " + size(k.rows, k.cols), env.t(T.sumFilters, f), strides(s.rows, s.cols), padding(p)]
-          .compactMap { $0 }
-        if d != 1 { parts.append("dilation \(d)") }
-        if a != .linear { parts.append(a.rawValue) }
-        return parts.joined(separator: ", ")
-      case .maxPool2D(let k, let s, let p), .averagePool2D(let k, let s, let p):
-        // Pooling's strides default to the pool size.
-        let st = s.rows == k.rows && s.cols == k.cols ? nil : "strides " + size(s.rows, s.cols)
-        return [kind.kerasClass + " " + size(k.rows, k.cols), st, padding(p)].compactMap { $0 }.joined(separator: ", ")
-      case .dense(let units, let a, _):
-        return "Dense, " + env.t(T.sumUnits, NumberText.grouped(units)) + (a != .linear ? ", " + a.rawValue : "")
-      case .dropout(let rate):
-        return "Dropout " + NumberText.format(rate)
-      case .activation(let a):
-        return "Activation " + a.rawValue
-      default:
-        return kind.kerasClass
+    switch r.layer {
+    case let c as Conv2D:
+      let (k, s) = (c.kernelSize, c.strides)
+      var parts = ["Conv2D " + size(k.rows, k.cols), env.t(T.sumFilters, c.filters), strides(s.rows, s.cols), padding(c.padding)]
+        .compactMap { $0 }
+      if c.dilation != Size2(1) {
+        parts.append("dilation " + (c.dilation.rows == c.dilation.cols ? "\(c.dilation.rows)" : size(c.dilation.rows, c.dilation.cols)))
       }
-    case .depthwiseConv2D(let k, let s, let p, _, _):
-      return ["DepthwiseConv2D " + size(k.rows, k.cols), strides(s.rows, s.cols), padding(p)].compactMap { $0 }
+      if c.activation != .linear { parts.append(c.activation.rawValue) }
+      return parts.joined(separator: ", ")
+    case let p as MaxPooling2D:
+      return pooling(p.options)
+    case let p as AveragePooling2D:
+      return pooling(p.options)
+    case let d as Dense:
+      return "Dense, " + env.t(T.sumUnits, NumberText.grouped(d.units)) + (d.activation != .linear ? ", " + d.activation.rawValue : "")
+    case let d as Dropout:
+      return "Dropout " + NumberText.format(d.rate)
+    case let a as ActivationLayer:
+      return "Activation " + a.activation.rawValue
+    case let d as DepthwiseConv2D:
+      let (k, s) = (d.kernelSize, d.strides)
+      return ["DepthwiseConv2D " + size(k.rows, k.cols), strides(s.rows, s.cols), padding(d.padding)].compactMap { $0 }
         .joined(separator: ", ")
-    case .separableConv2D(let f, let k, let s, let p, _, _):
-      return ["SeparableConv2D " + size(k.rows, k.cols), env.t(T.sumFilters, f), strides(s.rows, s.cols), padding(p)]
+    case let d as SeparableConv2D:
+      let (k, s) = (d.kernelSize, d.strides)
+      return ["SeparableConv2D " + size(k.rows, k.cols), env.t(T.sumFilters, d.filters), strides(s.rows, s.cols), padding(d.padding)]
         .compactMap { $0 }.joined(separator: ", ")
-    case .zeroPadding2D(let t, let b, let l, let rr):
-      return "ZeroPadding2D \(t), \(b), \(l), \(rr)"
-    case .relu(let maxValue):
-      return "ReLU" + (maxValue.map { " max " + NumberText.format($0) } ?? "")
+    case let d as Conv2DTranspose:
+      let (k, s) = (d.kernelSize, d.strides)
+      return ["Conv2DTranspose " + size(k.rows, k.cols), env.t(T.sumFilters, d.filters), strides(s.rows, s.cols), padding(d.padding)]
+        .compactMap { $0 }.joined(separator: ", ")
+    case let z as ZeroPadding2D:
+      return "ZeroPadding2D \(z.top), \(z.bottom), \(z.left), \(z.right)"
+    case let relu as ReLU:
+      return "ReLU" + (relu.maxValue.map { " max " + NumberText.format($0) } ?? "")
     default:
       return r.kerasClass
+    }
+    /// Pooling's strides default to the pool size.
+    func pooling(_ o: PoolingOptions) -> String {
+      let (k, s) = (o.poolSize, o.strides)
+      let st = s == k ? nil : "strides " + size(s.rows, s.cols)
+      return [r.kerasClass + " " + size(k.rows, k.cols), st, padding(o.padding)].compactMap { $0 }.joined(separator: ", ")
     }
   }
 

@@ -257,7 +257,7 @@ public final class TrainingSession: @unchecked Sendable {
         start, plan: finetune.plan, training: training, validation: validation, shouldStop: { self.shouldStop() },
         phaseStarted: { phase, net in
           current = net
-          self.push(.phase(phase, layers: net.spec.layers.map(\.name)))
+          self.push(.phase(phase, layers: net.layers.map(\.name)))
         },
         onEvent: onEvent,
         phaseEnded: { phase, net, history in
@@ -317,7 +317,7 @@ public final class TrainingSession: @unchecked Sendable {
         predicted: predictions[$0])
     }
     if let first = net.layers.first(where: { !$0.parameters.isEmpty }) {
-      if let conv = first as? Conv2DLayer {
+      if let conv = first.runtime as? Conv2DRuntime {
         let k = conv.kernel.shape  // [KH, KW, Cin, F]
         let (kh, kw, cin, f) = (k[0], k[1], k[2], k[3])
         filterChannels = cin
@@ -328,7 +328,7 @@ public final class TrainingSession: @unchecked Sendable {
             filters.append(GrayPlane(width: kw, height: kh, values: v))
           }
         }
-        if conv === net.layers.first {
+        if first === net.layers.first {
           for i in digitIndices {
             let out = conv.forward(Tensor(shape: [1] + shape, scalars: pixels(i)), training: false)
             let (h, w, c) = (out.shape[1], out.shape[2], out.shape[3])
@@ -337,7 +337,7 @@ public final class TrainingSession: @unchecked Sendable {
             })
           }
         }
-      } else if let dense = first as? DenseLayer, dense.inputShape == [size], shape.count == 3, shape[2] == 1 {
+      } else if let dense = first.runtime as? DenseRuntime, dense.inputShape == [size], shape.count == 3, shape[2] == 1 {
         let units = dense.units
         for j in 0..<min(units, 64) {
           filters.append(GrayPlane(

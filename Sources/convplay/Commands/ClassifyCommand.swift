@@ -7,36 +7,41 @@ import Foundation
 
 /// `convplay classify`: what the course does with VGG16 and the tiger photo.
 struct ClassifyCommand: ParsableCommand {
+  static let architectures = (KerasApplications.all.map(\.name) + ApplicationGraphs.all.map(\.name)).joined(separator: "|")
+
   static let configuration = CommandConfiguration(
     commandName: "classify",
-    abstract: "Classify photos with a pretrained network (imported weights) or walk the shapes with random weights.",
+    abstract: "Classify photos with a pretrained network (Keras, PyTorch or convplay weights) or walk the shapes with random weights.",
     discussion: """
       Examples:
-        convplay classify tiger.jpg --weights vgg16.safetensors
+        convplay weights fetch vgg16        (once: Keras's own file, hash checked)
+        convplay classify tiger.jpg --arch vgg16
+        convplay classify tiger.jpg --weights vgg16_weights_tf_dim_ordering_tf_kernels.h5
+        convplay classify tiger.jpg --weights vgg16-397923af.pth --arch vgg16
         convplay classify tiger.jpg --arch vgg16 --random-weights
-      The first prints one line per class, as Keras's decode_predictions: rank, class
-      name, probability, WordNet id. (The course's Keras notebook reads tiger 0.92,
-      tiger_cat 0.077, jaguar 0.003 for its photo; that is Keras's output, not a run
-      of convplay.)
+      --arch alone uses the file Keras keeps in ~/.keras/models (or $KERAS_HOME).
       The photo is resized to the network's input (nearest neighbour for 'caffe'
       weights, as Keras's load_img does; bilinear otherwise) and prepared as the
-      weights file says (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet
-      means 103.939, 116.779, 123.68, no scaling). Weights come from 'convplay
-      import'. With --random-weights the same forward pass runs on Glorot-uniform
-      weights: every layer's output shape, the time and the GFLOP/s are printed,
-      and the classes mean nothing.
+      weights say (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet means
+      103.939, 116.779, 123.68, no scaling; 'torch' for PyTorch's). With
+      --random-weights the same forward pass runs on Glorot-uniform weights:
+      every layer's output shape, the time and the GFLOP/s are printed, and the
+      classes mean nothing.
       """)
 
   @Argument(help: ArgumentHelp("PNG, JPEG or .npy photos.", valueName: "PHOTO"))
   var photos: [String]
 
-  @Option(name: .long, help: ArgumentHelp("A model from 'convplay import'.", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(
+    "Weights: a convplay model, Keras .h5/.keras, PyTorch .pth/.pt, safetensors or .npz (told by content).", valueName: "FILE"))
   var weights: String?
 
   @Flag(name: .long, help: "Random weights instead of a file (needs --arch): shows the shapes flowing through.")
   var randomWeights = false
 
-  @Option(name: .long, help: ArgumentHelp("With --random-weights: vgg16, vgg19 or a model spec.", valueName: "name|spec"))
+  @Option(name: .long, help: ArgumentHelp(
+    "vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet or a model spec: the architecture of a weights file that does not name one, or of --random-weights. Alone: the weights in Keras's cache.",
+    valueName: "name|spec"))
   var arch: String?
 
   @Option(name: .long, help: ArgumentHelp("Input shape for a spec (default 224x224x3).", valueName: "HxWxC"))
@@ -69,17 +74,25 @@ struct ClassifyCommand: ParsableCommand {
       case (.some, true):
         throw CLIFailure("give either --weights FILE or --random-weights, not both")
       case (nil, false):
-        throw CLIFailure(
-          "give --weights FILE (from 'convplay import'), or --arch vgg16 --random-weights to see the shapes; "
-            + "docs/scripts/export_vgg16_keras.py exports real weights")
+        // A network named without a file: the weights Keras keeps in its cache, if there.
+        guard let arch, let published = PublishedWeights.named(arch, noTop: false) else {
+          throw CLIFailure(
+            "give --weights FILE (.h5, .keras, .pth, .safetensors or .npz), --arch vgg16 to use the weights "
+              + "'convplay weights fetch vgg16' downloads, or --arch vgg16 --random-weights to see the shapes")
+        }
+        guard let cached = published.cachedFile() else {
+          throw CLIFailure(
+            "no \(published.fileName) in \(PublishedWeights.cacheDirectory().path): run 'convplay weights fetch \(published.architecture)' "
+              + "(or copy the file there), or give --weights FILE")
+        }
+        (network, meta) = try loadAnyWeights(cached.path, arch: arch, input: input)
       case (.some(let file), false):
-        if arch != nil { throw CLIFailure("--arch goes with --random-weights; a weights file names its own architecture") }
-        (network, meta) = try PretrainedModel.load(URL(fileURLWithPath: file))
+        (network, meta) = try loadAnyWeights(file, arch: arch, input: input)
       case (nil, true):
-        guard let arch else { throw CLIFailure("--random-weights needs --arch vgg16|vgg19|SPEC") }
-        let (name, spec) = try resolveArchitecture(arch, input: input)
-        network = try InferenceNetwork(spec: spec, randomSeed: seed)
-        meta[PretrainedModel.preprocessingKey] = name == nil ? Preprocessing.unit.rawValue : Preprocessing.caffe.rawValue
+        guard let arch else { throw CLIFailure("--random-weights needs --arch \(Self.architectures)|SPEC") }
+        let (_, graph, preprocessing) = try resolveGraph(arch, input: input)
+        network = try InferenceNetwork(graph: graph, randomSeed: seed)
+        meta[PretrainedModel.preprocessingKey] = preprocessing.rawValue
       }
       let loadSeconds = (clock.now - loadStarted).seconds
       let preprocessing = try preprocess.map(parsePreprocessing)
@@ -98,10 +111,10 @@ struct ClassifyCommand: ParsableCommand {
       }
       let weightBytes = network.parameterCount * 4
       let showShapes = verbose || randomWeights
-      let nameWidth = max(16, (network.spec.layers.map(\.name.count).max() ?? 0) + 2)
-      let classWidth = max(20, (network.spec.layers.map(\.kind.kerasClass.count).max() ?? 0) + 2)
+      let nameWidth = max(16, (network.layers.map(\.name.count).max() ?? 0) + 2)
+      let classWidth = max(20, (network.layers.map(\.node.kerasClass.count).max() ?? 0) + 2)
       if randomWeights {
-        print("\(network.spec.layers.count) layers, \(NumberText.grouped(network.parameterCount)) random weights "
+        print("\(network.layers.count) layers, \(NumberText.grouped(network.parameterCount)) random weights "
           + "(\(megabytes(weightBytes))), drawn in \(String(format: "%.2f", loadSeconds)) s (seed \(seed))")
       } else if verbose {
         print("\(weights!): \(NumberText.grouped(network.parameterCount)) weights (\(megabytes(weightBytes))), loaded in \(String(format: "%.2f", loadSeconds)) s")
@@ -135,7 +148,7 @@ struct ClassifyCommand: ParsableCommand {
         let total = (clock.now - started).seconds
         // A linear last layer gives logits (PyTorch's classifiers): softmax makes them probabilities.
         var scores = probabilities
-        if case .dense(_, let a, _) = network.spec.layers.last?.kind, a == .linear {
+        if let last = network.layers.last?.runtime as? any ActivatedRuntime, last.activation == .linear {
           scores = Activation.softmax.apply(scores, width: classes)
         }
         if randomWeights { print("random weights: the classes below mean nothing yet") }
@@ -155,11 +168,9 @@ struct ClassifyCommand: ParsableCommand {
       }
       if randomWeights {
         print("""
-          These weights are random. To classify for real, export trained weights and import them:
-            python3 docs/scripts/export_vgg16_keras.py vgg16_keras.npz     (Keras: VGG16(weights="imagenet"))
-            python3 docs/scripts/export_vgg16_torch.py vgg16_torch.npz     (PyTorch: torchvision vgg16)
-            convplay import vgg16_keras.npz --arch vgg16 --from keras -o vgg16.safetensors
-            convplay classify PHOTO --weights vgg16.safetensors
+          These weights are random. To classify for real, use the published ones:
+            convplay weights fetch vgg16        (or copy vgg16_weights_tf_dim_ordering_tf_kernels.h5 into ~/.keras/models)
+            convplay classify PHOTO --arch vgg16
           """)
       }
     } }

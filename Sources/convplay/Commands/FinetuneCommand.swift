@@ -83,10 +83,11 @@ struct FinetuneCommand: ParsableCommand {
       } catch let e as ModelSpecError {
         throw CLIFailure("\(baseName) on \(ShapeText.tuple(shape)) images: \(e.description)")
       }
-      let head = FineTuning.headIndex(of: start.spec)!
+      let startSpec = try FineTuning.sequential(start)
+      let head = FineTuning.headIndex(of: startSpec)!
       print(
         "\(baseName) on \(dataset.displayName): \(splits.training.count) training, \(splits.test.count) test images, "
-          + "\(classes) classes; new head \(start.spec.layers[head].name) (Dense \(classes)), batch \(batch), seed \(seed)")
+          + "\(classes) classes; new head \(startSpec.layers[head].name) (Dense \(classes)), batch \(batch), seed \(seed)")
       let progress = TrainingProgress(plain: plain)
       let plan = FineTuningPlan(
         freezeEpochs: freezeEpochs, finetuneEpochs: finetuneEpochs, learningRate: lr, finetuneLearningRate: finetuneLr,
@@ -122,8 +123,8 @@ struct FinetuneCommand: ParsableCommand {
       print("fine-tuned: test accuracy \(fixed(tuned.accuracy)) after \(String(format: "%.1f", total))s of training")
 
       if scratch {
-        let fresh = try Network(spec: SequentialSpec(inputShape: shape, layers: network.spec.layers), seed: seed)
-        let counts = try fresh.spec.parameterCount()
+        let fresh = try Network(spec: SequentialSpec(inputShape: shape, layers: try FineTuning.sequential(network).layers), seed: seed)
+        let counts = try fresh.graph.parameterCount()
         print("from scratch: same architecture, random weights, adam lr \(NumberText.format(Double(lr))), \(String(format: "%.1f", total))s budget")
         print(SummaryText.totals(counts).joined(separator: "\n"))
         // The budget is training time (as the phases measure it), not wall time, so that data

@@ -23,7 +23,7 @@ struct TrainCommand: ParsableCommand {
       The last two lines are `test accuracy: ...` and `test loss: ...`.
       """)
 
-  @Option(name: .long, help: ArgumentHelp("A model name, a model spec, or a file holding one.", valueName: "NAME|SPEC|FILE"))
+  @Option(name: [.customLong("model"), .customLong("spec")], help: ArgumentHelp("A model name, a model spec, or a file holding one (graphs too: examples/specs/).", valueName: "NAME|SPEC|FILE"))
   var model = "cnn"
 
   @OptionGroup var data: DatasetOptions
@@ -86,9 +86,10 @@ struct TrainCommand: ParsableCommand {
         do { augmentation = try Augmentation(parsing: augment) } catch { throw CLIFailure("\(error)") }
       }
       let dataset = try data.resolveDataset()
-      let (modelName, spec) = try resolveModel(
+      let spec = try resolveGraphModel(
         model, inputShape: try data.imageShape(dataset), classes: dataset.classNamesBeforeLoading?.count)
-      let network = try Network(spec: spec, seed: seed)
+      let modelName = ModelZoo.named(model)?.name ?? spec.name
+      let network = try Network(graph: spec, seed: seed)
       let loaded = try data.loadWithClasses(dataset)
       let splits = loaded.splits
       let (training, validation) = splits.training.split(validationFraction: validationSplit)

@@ -1,3 +1,4 @@
+import ConvData
 import ConvKit
 import ConvPretrained
 import Foundation
@@ -13,8 +14,8 @@ func resolveArchitecture(_ text: String, input: String?) throws -> (name: String
   }
   if ApplicationGraphs.named(text) != nil {
     throw CLIFailure(
-      "\(text) has branches (Add/Concatenate), which import and classify do not run yet; "
-        + "they take the plain stacks vgg16 and vgg19, or a Sequential spec")
+      "import reads Keras/PyTorch weights for the plain stacks vgg16 and vgg19, or a Sequential spec; "
+        + "for \(text) give classify its Keras .h5 weights: convplay classify PHOTO --arch \(text) --weights FILE.h5")
   }
   let shapeText = input ?? "224x224x3"
   guard let shape = ShapeText.parse(shapeText) else {
@@ -25,6 +26,60 @@ func resolveArchitecture(_ text: String, input: String?) throws -> (name: String
     throw CLIFailure("unknown architecture '\(text)': use vgg16, vgg19, or a model spec such as \"conv2d(8,3,relu) -> flatten -> dense(10,softmax)\"")
   }
   return (nil, try resolveModel(text, inputShape: shape).spec)
+}
+
+/// Keras's `preprocess_input` of each keras.applications network: 'caffe' (BGR minus the
+/// ImageNet means) for VGG and ResNet50, 'tf' (scaled to [-1, 1]) for Inception, Xception
+/// and MobileNet.
+func applicationPreprocessing(_ name: String) -> Preprocessing {
+  ["vgg16", "vgg19", "resnet50"].contains(name) ? .caffe : .tf
+}
+
+/// `classify --arch`: any keras.applications network (vgg16, vgg19, resnet50, inceptionv3,
+/// xception, mobilenet) or a model spec, as a graph, with its name and Keras's preprocessing.
+func resolveGraph(_ text: String, input: String?) throws -> (name: String?, graph: GraphSpec, preprocessing: Preprocessing) {
+  if let entry = ApplicationGraphs.named(text) {
+    let graph = entry.make()
+    if let input, ShapeText.parse(input) != graph.inputShape {
+      throw CLIFailure("\(entry.name) takes \(ShapeText.compact(graph.inputShape)) images; --input \(input) does not fit it")
+    }
+    return (entry.name, graph, applicationPreprocessing(entry.name))
+  }
+  if let entry = KerasApplications.named(text) {
+    let (name, spec) = try resolveArchitecture(text, input: input)
+    return (name, spec.graph(name: entry.name, inputName: entry.inputLayerName), .caffe)
+  }
+  let known = (KerasApplications.all.map(\.name) + ApplicationGraphs.all.map(\.name)).joined(separator: ", ")
+  let shapeText = input ?? "224x224x3"
+  guard let shape = ShapeText.parse(shapeText) else {
+    throw CLIFailure("--input must be a shape such as 224x224x3 (got '\(shapeText)')")
+  }
+  let looksLikeSpec = text.contains("(") || text.contains("->") || text.contains("\n") || FileManager.default.fileExists(atPath: text)
+  guard looksLikeSpec else {
+    throw CLIFailure("unknown architecture '\(text)'" + suggestionText(text, among: known.components(separatedBy: ", "))
+      + ": use \(known), or a model spec such as \"conv2d(8,3,relu) -> flatten -> dense(10,softmax)\"")
+  }
+  return (nil, try resolveGraphModel(text, inputShape: shape), .unit)
+}
+
+/// ` (did you mean X?)` for a near miss.
+func suggestionText(_ word: String, among: [String]) -> String {
+  let w = word.lowercased()
+  guard let best = among.min(by: { levenshtein($0, w) < levenshtein($1, w) }), levenshtein(best, w) <= 3 else { return "" }
+  return " (did you mean \(best)?)"
+}
+
+private func levenshtein(_ a: String, _ b: String) -> Int {
+  let x = Array(a), y = Array(b)
+  var row = Array(0...y.count)
+  for i in 1...max(x.count, 1) where !x.isEmpty {
+    var next = [i] + [Int](repeating: 0, count: y.count)
+    for j in 1...max(y.count, 1) where !y.isEmpty {
+      next[j] = min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+    }
+    row = next
+  }
+  return row[y.count]
 }
 
 /// `--preprocess`, with the choices in the message.
@@ -68,4 +123,31 @@ func withPrintableErrors(_ body: () throws -> Void) throws {
     }.joined()
     throw CLIFailure(text)
   }
+}
+
+/// A network and its metadata from any weights file: convplay's own model files as they are;
+/// Keras (.h5, .keras), PyTorch (.pth/.pt), safetensors and .npz files through the importer,
+/// on `--arch` or on the architecture a published file's name gives
+/// (`vgg16_weights_tf_dim_ordering_tf_kernels.h5` is VGG16). The format is told by content.
+func loadAnyWeights(_ path: String, arch: String?, input: String?) throws -> (network: InferenceNetwork, metadata: [String: String]) {
+  let url = URL(fileURLWithPath: path)
+  let format = try WeightFileFormat.sniff(url)
+  if format == .safetensors, arch == nil { return try PretrainedModel.load(url) }
+  let published = PublishedWeights.all.first { $0.fileName == url.lastPathComponent }
+  guard let archText = arch ?? published?.architecture else {
+    throw CLIFailure(
+      "\(url.lastPathComponent) (\(format.rawValue)) holds weights without a convplay architecture: give --arch vgg16|vgg19|SPEC")
+  }
+  if published?.noTop == true, arch == nil {
+    throw CLIFailure("\(url.lastPathComponent) has no classifier (include_top=False): classify needs the file with the top")
+  }
+  let (archName, spec) = try resolveArchitecture(archText, input: input)
+  var contents = try WeightImport.readFile(url)
+  let (weights, _, layout) = try WeightImport.convert(&contents, spec: spec, architecture: archName)
+  let network = try InferenceNetwork(spec: spec, weights: weights)
+  var meta: [String: String] = [
+    PretrainedModel.preprocessingKey: (archName == nil ? Preprocessing.unit : layout == .keras ? .caffe : .torch).rawValue
+  ]
+  if archName != nil { meta[PretrainedModel.classesKey] = "imagenet" }
+  return (network, meta)
 }

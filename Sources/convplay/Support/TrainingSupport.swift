@@ -109,6 +109,16 @@ func resolveModel(_ text: String, inputShape: FeatureShape, classes: Int? = nil)
   }
 }
 
+/// The same for any model: a zoo name, a Sequential spec, or a graph spec with named branches
+/// (`add(a, b)`, `concatenate(a, b)`; see examples/specs/), through ModelResolver.
+func resolveGraphModel(_ text: String, inputShape: FeatureShape, classes: Int? = nil) throws -> GraphSpec {
+  do {
+    return try ModelResolver.resolveGraph(text, inputShape: inputShape, classes: classes).graph
+  } catch {
+    throw CLIFailure(error.description)
+  }
+}
+
 /// Keras-like progress on a terminal (a bar per epoch, redrawn in place) or one line per epoch.
 final class TrainingProgress {
   let interactive: Bool

@@ -23,13 +23,11 @@ public enum ApplicationGraphs {
   static func conv(
     _ filters: Int, _ k: Size2, strides: Size2 = Size2(1), padding: Padding = .valid, activation: Activation = .linear,
     useBias: Bool = true
-  ) -> GraphOp {
-    .layer(.conv2D(
-      filters: filters, kernel: (k.rows, k.cols), strides: (strides.rows, strides.cols), padding: padding,
-      dilation: 1, activation: activation, useBias: useBias))
+  ) -> Conv2D {
+    Conv2D(filters: filters, kernelSize: k, strides: strides, padding: padding, activation: activation, useBias: useBias)
   }
-  static let bn = GraphOp.batchNormalization(center: true, scale: true)
-  static let relu = GraphOp.layer(.activation(.relu))
+  static let bn = BatchNormalization()
+  static let relu = ActivationLayer(.relu)
 
   // MARK: ResNet50
 
@@ -38,12 +36,12 @@ public enum ApplicationGraphs {
   @Sendable public static func resnet50() -> GraphSpec {
     var g = GraphBuilder(name: "resnet50")
     var x = g.input([224, 224, 3])
-    x = g.add(.zeroPadding2D(top: 3, bottom: 3, left: 3, right: 3), x, name: "conv1_pad")
+    x = g.add(ZeroPadding2D(top: 3, bottom: 3, left: 3, right: 3), x, name: "conv1_pad")
     x = g.add(conv(64, Size2(7), strides: Size2(2)), x, name: "conv1_conv")
     x = g.add(bn, x, name: "conv1_bn")
     x = g.add(relu, x, name: "conv1_relu")
-    x = g.add(.zeroPadding2D(top: 1, bottom: 1, left: 1, right: 1), x, name: "pool1_pad")
-    x = g.add(.layer(.maxPool2D(size: (3, 3), strides: (2, 2), padding: .valid)), x, name: "pool1_pool")
+    x = g.add(ZeroPadding2D(top: 1, bottom: 1, left: 1, right: 1), x, name: "pool1_pad")
+    x = g.add(MaxPooling2D(poolSize: Size2(3, 3), strides: Size2(2, 2), padding: .valid), x, name: "pool1_pool")
     for (stack, (filters, blocks)) in [(64, 3), (128, 4), (256, 6), (512, 3)].enumerated() {
       let stride = stack == 0 ? 1 : 2
       for b in 1...blocks {
@@ -62,12 +60,12 @@ public enum ApplicationGraphs {
         y = g.add(relu, y, name: p + "_2_relu")
         y = g.add(conv(4 * filters, Size2(1)), y, name: p + "_3_conv")
         y = g.add(bn, y, name: p + "_3_bn")
-        y = g.add(.add, shortcut, y, name: p + "_add")
+        y = g.add(Add(), shortcut, y, name: p + "_add")
         x = g.add(relu, y, name: p + "_out")
       }
     }
-    x = g.add(.layer(.globalAveragePool2D), x, name: "avg_pool")
-    g.add(.layer(.dense(units: 1000, activation: .softmax, useBias: true)), x, name: "predictions")
+    x = g.add(GlobalAveragePooling2D(), x, name: "avg_pool")
+    g.add(Dense(units: 1000, activation: .softmax), x, name: "predictions")
     return g.spec
   }
 
@@ -81,7 +79,7 @@ public enum ApplicationGraphs {
     var x = g.input([224, 224, 3])
     x = g.add(conv(32, Size2(3), strides: Size2(2), padding: .same, useBias: false), x, name: "conv1")
     x = g.add(bn, x, name: "conv1_bn")
-    x = g.add(.relu(maxValue: 6), x, name: "conv1_relu")
+    x = g.add(ReLU(maxValue: 6), x, name: "conv1_relu")
     let blocks: [(Int, Int)] = [
       (64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1), (512, 1), (512, 1), (512, 1), (512, 1),
       (1024, 2), (1024, 1),
@@ -89,23 +87,23 @@ public enum ApplicationGraphs {
     for (i, (filters, stride)) in blocks.enumerated() {
       let id = i + 1
       if stride == 2 {
-        x = g.add(.zeroPadding2D(top: 0, bottom: 1, left: 0, right: 1), x, name: "conv_pad_\(id)")
+        x = g.add(ZeroPadding2D(top: 0, bottom: 1, left: 0, right: 1), x, name: "conv_pad_\(id)")
       }
       x = g.add(
-        .depthwiseConv2D(kernel: Size2(3), strides: Size2(stride), padding: stride == 1 ? .same : .valid, depthMultiplier: 1, useBias: false),
+        DepthwiseConv2D(kernelSize: Size2(3), strides: Size2(stride), padding: stride == 1 ? .same : .valid, useBias: false),
         x, name: "conv_dw_\(id)")
       x = g.add(bn, x, name: "conv_dw_\(id)_bn")
-      x = g.add(.relu(maxValue: 6), x, name: "conv_dw_\(id)_relu")
+      x = g.add(ReLU(maxValue: 6), x, name: "conv_dw_\(id)_relu")
       x = g.add(conv(filters, Size2(1), padding: .same, useBias: false), x, name: "conv_pw_\(id)")
       x = g.add(bn, x, name: "conv_pw_\(id)_bn")
-      x = g.add(.relu(maxValue: 6), x, name: "conv_pw_\(id)_relu")
+      x = g.add(ReLU(maxValue: 6), x, name: "conv_pw_\(id)_relu")
     }
-    x = g.add(.layer(.globalAveragePool2D), x)
-    x = g.add(.reshape([1, 1, 1024]), x, name: "reshape_1")
-    x = g.add(.layer(.dropout(rate: 0.001)), x, name: "dropout")
+    x = g.add(GlobalAveragePooling2D(), x)
+    x = g.add(Reshape(targetShape: [1, 1, 1024]), x, name: "reshape_1")
+    x = g.add(Dropout(rate: 0.001), x, name: "dropout")
     x = g.add(conv(1000, Size2(1), padding: .same), x, name: "conv_preds")
-    x = g.add(.reshape([1000]), x, name: "reshape_2")
-    g.add(.layer(.activation(.softmax)), x, name: "predictions")
+    x = g.add(Reshape(targetShape: [1000]), x, name: "reshape_2")
+    g.add(ActivationLayer(.softmax), x, name: "predictions")
     return g.spec
   }
 
@@ -116,8 +114,8 @@ public enum ApplicationGraphs {
   /// exit flow to 2048 channels.
   @Sendable public static func xception() -> GraphSpec {
     var g = GraphBuilder(name: "xception")
-    func sep(_ filters: Int, _ x: String, _ name: String) -> GraphOp {
-      .separableConv2D(filters: filters, kernel: Size2(3), strides: Size2(1), padding: .same, depthMultiplier: 1, useBias: false)
+    func sep(_ filters: Int, _ x: String, _ name: String) -> SeparableConv2D {
+      SeparableConv2D(filters: filters, kernelSize: Size2(3), padding: .same, useBias: false)
     }
     var x = g.input([299, 299, 3])
     x = g.add(conv(32, Size2(3), strides: Size2(2), useBias: false), x, name: "block1_conv1")
@@ -137,8 +135,8 @@ public enum ApplicationGraphs {
       x = g.add(relu, x, name: b + "_sepconv2_act")
       x = g.add(sep(filters, x, ""), x, name: b + "_sepconv2")
       x = g.add(bn, x, name: b + "_sepconv2_bn")
-      x = g.add(.layer(.maxPool2D(size: (3, 3), strides: (2, 2), padding: .same)), x, name: b + "_pool")
-      x = g.add(.add, x, residual)
+      x = g.add(MaxPooling2D(poolSize: Size2(3, 3), strides: Size2(2, 2), padding: .same), x, name: b + "_pool")
+      x = g.add(Add(), x, residual)
     }
     // Middle flow: blocks 5-12.
     for i in 0..<8 {
@@ -149,7 +147,7 @@ public enum ApplicationGraphs {
         x = g.add(sep(728, x, ""), x, name: b + "_sepconv\(c)")
         x = g.add(bn, x, name: b + "_sepconv\(c)_bn")
       }
-      x = g.add(.add, x, residual)
+      x = g.add(Add(), x, residual)
     }
     // Exit flow.
     var residual = g.add(conv(1024, Size2(1), strides: Size2(2), padding: .same, useBias: false), x)
@@ -160,15 +158,15 @@ public enum ApplicationGraphs {
     x = g.add(relu, x, name: "block13_sepconv2_act")
     x = g.add(sep(1024, x, ""), x, name: "block13_sepconv2")
     x = g.add(bn, x, name: "block13_sepconv2_bn")
-    x = g.add(.layer(.maxPool2D(size: (3, 3), strides: (2, 2), padding: .same)), x, name: "block13_pool")
-    x = g.add(.add, x, residual)
+    x = g.add(MaxPooling2D(poolSize: Size2(3, 3), strides: Size2(2, 2), padding: .same), x, name: "block13_pool")
+    x = g.add(Add(), x, residual)
     for (c, filters) in [1536, 2048].enumerated() {
       x = g.add(sep(filters, x, ""), x, name: "block14_sepconv\(c + 1)")
       x = g.add(bn, x, name: "block14_sepconv\(c + 1)_bn")
       x = g.add(relu, x, name: "block14_sepconv\(c + 1)_act")
     }
-    x = g.add(.layer(.globalAveragePool2D), x, name: "avg_pool")
-    g.add(.layer(.dense(units: 1000, activation: .softmax, useBias: true)), x, name: "predictions")
+    x = g.add(GlobalAveragePooling2D(), x, name: "avg_pool")
+    g.add(Dense(units: 1000, activation: .softmax), x, name: "predictions")
     return g.spec
   }
 
@@ -181,14 +179,14 @@ public enum ApplicationGraphs {
     var g = GraphBuilder(name: "inception_v3")
     func cbr(_ x: String, _ filters: Int, _ r: Int, _ c: Int, strides: Int = 1, padding: Padding = .same) -> String {
       var y = g.add(conv(filters, Size2(r, c), strides: Size2(strides), padding: padding, useBias: false), x)
-      y = g.add(.batchNormalization(center: true, scale: false), y)
+      y = g.add(BatchNormalization(scale: false), y)
       return g.add(relu, y)
     }
     func avg3(_ x: String) -> String {
-      g.add(.layer(.averagePool2D(size: (3, 3), strides: (1, 1), padding: .same)), x)
+      g.add(AveragePooling2D(poolSize: Size2(3, 3), strides: Size2(1, 1), padding: .same), x)
     }
     func max3(_ x: String) -> String {
-      g.add(.layer(.maxPool2D(size: (3, 3), strides: (2, 2), padding: .valid)), x)
+      g.add(MaxPooling2D(poolSize: Size2(3, 3), strides: Size2(2, 2), padding: .valid), x)
     }
     var x = g.input([299, 299, 3])
     x = cbr(x, 32, 3, 3, strides: 2, padding: .valid)
@@ -208,7 +206,7 @@ public enum ApplicationGraphs {
       b3 = cbr(b3, 96, 3, 3)
       var bp = avg3(x)
       bp = cbr(bp, poolFilters, 1, 1)
-      x = g.add(.concatenate, inputs: [b1, b5, b3, bp], name: "mixed\(i)")
+      x = g.add(Concatenate(), inputs: [b1, b5, b3, bp], name: "mixed\(i)")
     }
     // mixed3: to 17x17.
     do {
@@ -217,7 +215,7 @@ public enum ApplicationGraphs {
       bd = cbr(bd, 96, 3, 3)
       bd = cbr(bd, 96, 3, 3, strides: 2, padding: .valid)
       let bp = max3(x)
-      x = g.add(.concatenate, inputs: [b3, bd, bp], name: "mixed3")
+      x = g.add(Concatenate(), inputs: [b3, bd, bp], name: "mixed3")
     }
     // mixed4-7: factorized 7x7 convolutions.
     for (i, f) in [128, 160, 160, 192].enumerated() {
@@ -232,7 +230,7 @@ public enum ApplicationGraphs {
       bd = cbr(bd, 192, 1, 7)
       var bp = avg3(x)
       bp = cbr(bp, 192, 1, 1)
-      x = g.add(.concatenate, inputs: [b1, b7, bd, bp], name: "mixed\(i + 4)")
+      x = g.add(Concatenate(), inputs: [b1, b7, bd, bp], name: "mixed\(i + 4)")
     }
     // mixed8: to 8x8.
     do {
@@ -243,7 +241,7 @@ public enum ApplicationGraphs {
       b7 = cbr(b7, 192, 7, 1)
       b7 = cbr(b7, 192, 3, 3, strides: 2, padding: .valid)
       let bp = max3(x)
-      x = g.add(.concatenate, inputs: [b3, b7, bp], name: "mixed8")
+      x = g.add(Concatenate(), inputs: [b3, b7, bp], name: "mixed8")
     }
     // mixed9-10: 8x8x2048.
     for i in 0..<2 {
@@ -251,18 +249,18 @@ public enum ApplicationGraphs {
       var b3 = cbr(x, 384, 1, 1)
       let b3a = cbr(b3, 384, 1, 3)
       let b3b = cbr(b3, 384, 3, 1)
-      b3 = g.add(.concatenate, b3a, b3b, name: "mixed9_\(i)")
+      b3 = g.add(Concatenate(), b3a, b3b, name: "mixed9_\(i)")
       var bd = cbr(x, 448, 1, 1)
       bd = cbr(bd, 384, 3, 3)
       let bda = cbr(bd, 384, 1, 3)
       let bdb = cbr(bd, 384, 3, 1)
-      bd = g.add(.concatenate, bda, bdb)
+      bd = g.add(Concatenate(), bda, bdb)
       var bp = avg3(x)
       bp = cbr(bp, 192, 1, 1)
-      x = g.add(.concatenate, inputs: [b1, b3, bd, bp], name: "mixed\(9 + i)")
+      x = g.add(Concatenate(), inputs: [b1, b3, bd, bp], name: "mixed\(9 + i)")
     }
-    x = g.add(.layer(.globalAveragePool2D), x, name: "avg_pool")
-    g.add(.layer(.dense(units: 1000, activation: .softmax, useBias: true)), x, name: "predictions")
+    x = g.add(GlobalAveragePooling2D(), x, name: "avg_pool")
+    g.add(Dense(units: 1000, activation: .softmax), x, name: "predictions")
     return g.spec
   }
 }

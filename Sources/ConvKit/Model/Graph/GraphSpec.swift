@@ -1,89 +1,51 @@
-/// Rows and columns of a 2-D size (kernels, strides).
-public struct Size2: Hashable, Sendable, CustomStringConvertible {
-  public var rows: Int
-  public var cols: Int
-  public init(_ rows: Int, _ cols: Int) {
-    self.rows = rows
-    self.cols = cols
-  }
-  public init(_ n: Int) { self.init(n, n) }
-  public var description: String { "(\(rows), \(cols))" }
-}
-
-/// What a node of a model graph does. Plain layers reuse `LayerKind` (and so `LayerSpec`'s
-/// shapes and counts); the rest are the pieces keras.applications' branching networks add:
-/// residual sums, channel concatenation, depthwise and separable convolutions, explicit zero
-/// padding, ReLU(6), Reshape, and BatchNormalization without its scale (InceptionV3).
-public enum GraphOp: Hashable, Sendable {
-  case input(FeatureShape)
-  case layer(LayerKind)
-  /// `center` adds beta, `scale` adds gamma (both trainable); the moving mean and variance
-  /// (2 per channel) never train.
-  case batchNormalization(center: Bool, scale: Bool)
-  /// One kernel per input channel (times `depthMultiplier`), no mixing across channels.
-  case depthwiseConv2D(kernel: Size2, strides: Size2, padding: Padding, depthMultiplier: Int, useBias: Bool)
-  /// Depthwise, then a 1x1 convolution to `filters` channels.
-  case separableConv2D(filters: Int, kernel: Size2, strides: Size2, padding: Padding, depthMultiplier: Int, useBias: Bool)
-  case zeroPadding2D(top: Int, bottom: Int, left: Int, right: Int)
-  /// `layers.ReLU(max_value)`: MobileNet's ReLU(6.).
-  case relu(maxValue: Float?)
-  case reshape(FeatureShape)
-  /// Element-wise sum of inputs of one shape (ResNet's shortcut).
-  case add
-  /// Inputs side by side along the channel axis (Inception's branches).
-  case concatenate
-
-  /// Keras's class name, as summaries print it.
-  public var kerasClass: String {
-    switch self {
-    case .input: return "InputLayer"
-    case .layer(let k): return k.kerasClass
-    case .batchNormalization: return "BatchNormalization"
-    case .depthwiseConv2D: return "DepthwiseConv2D"
-    case .separableConv2D: return "SeparableConv2D"
-    case .zeroPadding2D: return "ZeroPadding2D"
-    case .relu: return "ReLU"
-    case .reshape: return "Reshape"
-    case .add: return "Add"
-    case .concatenate: return "Concatenate"
-    }
-  }
-
-  /// Keras's default name stem (`conv2d`, `re_lu`, `zero_padding2d`, ...).
-  public var kerasNameStem: String {
-    switch self {
-    case .input: return "input"
-    case .layer(let k): return k.kerasNameStem
-    case .batchNormalization: return "batch_normalization"
-    case .depthwiseConv2D: return "depthwise_conv2d"
-    case .separableConv2D: return "separable_conv2d"
-    case .zeroPadding2D: return "zero_padding2d"
-    case .relu: return "re_lu"
-    case .reshape: return "reshape"
-    case .add: return "add"
-    case .concatenate: return "concatenate"
-    }
-  }
-}
-
 /// One layer of a graph, with the names of the layers it reads.
 public struct GraphNode: Hashable, Sendable {
   public var name: String
-  public var op: GraphOp
+  public var layer: any Layer
   public var inputs: [String]
   public var trainable: Bool
 
-  public init(name: String, op: GraphOp, inputs: [String], trainable: Bool = true) {
+  public init(name: String, layer: any Layer, inputs: [String], trainable: Bool = true) {
     self.name = name
-    self.op = op
+    self.layer = layer
     self.inputs = inputs
     self.trainable = trainable
   }
+
+  public static func == (a: GraphNode, b: GraphNode) -> Bool {
+    a.name == b.name && a.inputs == b.inputs && a.trainable == b.trainable && a.layer.isSame(as: b.layer)
+  }
+
+  public func hash(into h: inout Hasher) {
+    h.combine(name)
+    h.combine(inputs)
+    h.combine(trainable)
+    h.combine(AnyHashable(layer))
+  }
+
+  public var kerasClass: String { layer.kerasClass }
+  public var isInput: Bool { layer is InputLayer }
+
+  /// The window of a convolution or pooling node on an `[H, W, C]` input (nil otherwise).
+  public func window(on input: FeatureShape) throws -> WindowGeometry? {
+    guard input.count == 3 else { return nil }
+    return try layer.window(on: input)
+  }
+
+  /// How the node's output size is made, with the numbers; nil when it keeps its input's size.
+  public func shapeFormula(for inputs: [FeatureShape]) -> String? { layer.shapeFormula(for: inputs) }
+
+  /// Keras's parameter count with its formula filled in (`3*3*32 = 288`).
+  public func parameterFormula(for inputs: [FeatureShape], parameters: ParameterCount) -> String {
+    layer.parameterFormula(for: inputs, total: parameters.total)
+  }
 }
 
-/// A model whose layers may branch and join (Keras's functional API), in the order Keras lists
-/// them. Shapes and counts use the same arithmetic as `SequentialSpec`: `OutputShape` for every
-/// window and `LayerSpec` for every plain layer.
+/// The one model of convplay: layers that may branch and join (Keras's functional API), in
+/// the order they were created, each reading the nodes it names. A Sequential model is a
+/// chain (`SequentialSpec.graph`); keras.applications' networks have shortcuts (Add) and
+/// branches (Concatenate). Summaries, training, inference, model files and the summary screen
+/// all walk this.
 public struct GraphSpec: Hashable, Sendable {
   public var name: String
   public var nodes: [GraphNode]
@@ -105,6 +67,9 @@ public struct GraphSpec: Hashable, Sendable {
     var shapes: [String: FeatureShape] = [:]
     var rows: [Row] = []
     for node in nodes {
+      guard shapes[node.name] == nil else {
+        throw ModelSpecError("the name '\(node.name)' is used twice: names must be unique")
+      }
       var inputs: [FeatureShape] = []
       for name in node.inputs {
         guard let s = shapes[name] else {
@@ -113,13 +78,21 @@ public struct GraphSpec: Hashable, Sendable {
         inputs.append(s)
       }
       do {
-        let (out, params) = try GraphSpec.infer(node, inputs)
+        guard node.layer.inputCount.contains(inputs.count) else {
+          let c = node.layer.inputCount
+          if c.lowerBound == 0 && c.upperBound == 0 { throw ModelSpecError("an input layer reads nothing") }
+          if c.lowerBound >= 2 { throw ModelSpecError("joins two or more inputs, got \(inputs.count)") }
+          throw ModelSpecError("takes one input, got \(inputs.count)")
+        }
+        let out = try node.layer.outputShape(for: inputs)
         shapes[node.name] = out
-        rows.append(Row(node: node, inputShapes: inputs, outputShape: out, parameters: params))
+        rows.append(Row(
+          node: node, inputShapes: inputs, outputShape: out,
+          parameters: ParameterCount(node.layer, inputs: inputs, trainable: node.trainable)))
       } catch let e as ModelSpecError {
-        throw ModelSpecError("\(node.name) (\(node.op.kerasClass)): \(e.message)")
+        throw ModelSpecError("\(node.name) (\(node.kerasClass)): \(e.message)")
       } catch {
-        throw ModelSpecError("\(node.name) (\(node.op.kerasClass)): \(error)")
+        throw ModelSpecError("\(node.name) (\(node.kerasClass)): \(error)")
       }
     }
     return rows
@@ -129,71 +102,18 @@ public struct GraphSpec: Hashable, Sendable {
     try rows().reduce(.zero) { $0 + $1.parameters }
   }
 
-  static func infer(_ node: GraphNode, _ inputs: [FeatureShape]) throws -> (FeatureShape, ParameterCount) {
-    func one() throws -> FeatureShape {
-      guard inputs.count == 1 else { throw ModelSpecError("takes one input, got \(inputs.count)") }
-      return inputs[0]
-    }
-    func image() throws -> FeatureShape {
-      let s = try one()
-      guard s.count == 3 else { throw ModelSpecError("needs an image input (height, width, channels), got " + ShapeText.tuple(s)) }
-      return s
-    }
-    func frozen(_ p: ParameterCount) -> ParameterCount {
-      node.trainable ? p : ParameterCount(total: p.total, trainable: 0)
-    }
-    switch node.op {
-    case .input(let shape):
-      guard inputs.isEmpty else { throw ModelSpecError("an input layer reads nothing") }
-      return (shape, .zero)
-    case .layer(let kind):
-      let s = try one()
-      let layer = LayerSpec(kind, name: node.name, trainable: node.trainable)
-      return (try layer.outputShape(for: s), layer.parameters(for: s))
-    case .batchNormalization(let center, let scale):
-      let s = try one()
-      let c = s.last ?? 1
-      let learned = (center ? c : 0) + (scale ? c : 0)
-      return (s, frozen(ParameterCount(total: learned + 2 * c, trainable: learned)))
-    case .depthwiseConv2D(let k, let st, let p, let dm, let bias):
-      let s = try image()
-      let g = try WindowGeometry(
-        inputRows: s[0], inputCols: s[1], kernelRows: k.rows, kernelCols: k.cols,
-        strideRows: st.rows, strideCols: st.cols, padding: p)
-      let out = s[2] * dm
-      let n = k.rows * k.cols * s[2] * dm + (bias ? out : 0)
-      return ([g.outputRows, g.outputCols, out], frozen(ParameterCount(total: n, trainable: n)))
-    case .separableConv2D(let filters, let k, let st, let p, let dm, let bias):
-      let s = try image()
-      let g = try WindowGeometry(
-        inputRows: s[0], inputCols: s[1], kernelRows: k.rows, kernelCols: k.cols,
-        strideRows: st.rows, strideCols: st.cols, padding: p)
-      let n = k.rows * k.cols * s[2] * dm + s[2] * dm * filters + (bias ? filters : 0)
-      return ([g.outputRows, g.outputCols, filters], frozen(ParameterCount(total: n, trainable: n)))
-    case .zeroPadding2D(let t, let b, let l, let r):
-      let s = try image()
-      return ([s[0] + t + b, s[1] + l + r, s[2]], .zero)
-    case .relu:
-      return (try one(), .zero)
-    case .reshape(let target):
-      let s = try one()
-      guard target.reduce(1, *) == s.reduce(1, *) else {
-        throw ModelSpecError("cannot reshape \(ShapeText.tuple(s)) to \(ShapeText.tuple(target)): the sizes differ")
-      }
-      return (target, .zero)
-    case .add:
-      guard inputs.count >= 2 else { throw ModelSpecError("adds two or more inputs, got \(inputs.count)") }
-      guard inputs.allSatisfy({ $0 == inputs[0] }) else {
-        throw ModelSpecError("inputs of different shapes cannot be added: " + inputs.map(ShapeText.tuple).joined(separator: ", "))
-      }
-      return (inputs[0], .zero)
-    case .concatenate:
-      guard inputs.count >= 2 else { throw ModelSpecError("joins two or more inputs, got \(inputs.count)") }
-      guard inputs.allSatisfy({ $0.count == inputs[0].count && $0.dropLast() == inputs[0].dropLast() }) else {
-        throw ModelSpecError("inputs must match in all but the channel axis: " + inputs.map(ShapeText.tuple).joined(separator: ", "))
-      }
-      return (Array(inputs[0].dropLast()) + [inputs.reduce(0) { $0 + ($1.last ?? 0) }], .zero)
-    }
+  /// The input node (the first `InputLayer`).
+  public var inputNode: GraphNode? { nodes.first { $0.isInput } }
+
+  /// The input shape of the whole model.
+  public var inputShape: FeatureShape { (inputNode?.layer as? InputLayer)?.shape ?? [] }
+
+  /// The same model as a `SequentialSpec` when it is one chain from one input (nil otherwise).
+  public var sequential: SequentialSpec? {
+    guard nodes.count >= 1, nodes[0].isInput, isChain else { return nil }
+    for (i, n) in nodes.enumerated().dropFirst() where n.inputs != [nodes[i - 1].name] || n.isInput { return nil }
+    return SequentialSpec(
+      inputShape: inputShape, layers: nodes.dropFirst().map { LayerSpec($0.layer, name: $0.name, trainable: $0.trainable) })
   }
 }
 
@@ -208,28 +128,28 @@ public struct GraphBuilder {
 
   @discardableResult
   public mutating func input(_ shape: FeatureShape, name: String = "input_1") -> String {
-    nodes.append(GraphNode(name: name, op: .input(shape), inputs: []))
+    nodes.append(GraphNode(name: name, layer: InputLayer(shape: shape), inputs: []))
     return name
   }
 
   /// Adds a node reading `inputs`; returns its name for the next nodes to read.
   @discardableResult
-  public mutating func add(_ op: GraphOp, _ inputs: String..., name: String? = nil) -> String {
-    add(op, inputs: inputs, name: name)
+  public mutating func add(_ layer: any Layer, _ inputs: String..., name: String? = nil) -> String {
+    add(layer, inputs: inputs, name: name)
   }
 
   @discardableResult
-  public mutating func add(_ op: GraphOp, inputs: [String], name: String? = nil) -> String {
+  public mutating func add(_ layer: any Layer, inputs: [String], name: String? = nil) -> String {
     let n: String
     if let name {
       n = name
     } else {
-      let stem = op.kerasNameStem
+      let stem = layer.nameStem
       let i = counters[stem, default: 0]
       counters[stem] = i + 1
       n = i == 0 ? stem : "\(stem)_\(i)"
     }
-    nodes.append(GraphNode(name: n, op: op, inputs: inputs))
+    nodes.append(GraphNode(name: n, layer: layer, inputs: inputs))
     return n
   }
 
@@ -254,7 +174,7 @@ extension GraphSpec {
   /// block's `_2_relu`, as in `ResNet50().summary()`.)
   public var kerasOrder: [GraphNode] {
     guard let output = nodes.last else { return [] }
-    let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element.name, $0.offset) })
+    let index = Dictionary(nodes.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
     // Longest path to the output: nodes are stored inputs-first, so one backward sweep does it.
     var depth = [Int](repeating: 0, count: nodes.count)
     for i in stride(from: nodes.count - 1, through: 0, by: -1) {

@@ -206,7 +206,7 @@ extension TrainingScreen {
       let trainWidth = env.t(T.trTrainableHeader).count
       let shapeWidth = max(14, (rows.map { ShapeText.batched($0.outputShape).count }.max() ?? 0) + 1)
       // Keras's "name (Type)" when it fits, else the name alone (80 columns).
-      var names = rows.map { "\($0.layer.name) (\($0.layer.kind.kerasClass))" }
+      var names = rows.map { "\($0.layer.name) (\($0.layer.kerasClass))" }
       if (names.map(\.count).max() ?? 0) + 1 + shapeWidth + 9 + (frozen ? trainWidth : 0) > inner.width - 1 {
         names = rows.map(\.layer.name)
       }

@@ -43,7 +43,7 @@ extension TrainingScreen {
     config.modelName = ft.baseName
     savePath = "convplay-finetuned.safetensors"
     if baseSpec == nil {
-      do { baseSpec = try ft.loadBase().network.spec } catch { specProblem = String(describing: error) }
+      do { baseSpec = try FineTuning.sequential(ft.loadBase().network) } catch { specProblem = String(describing: error) }
     }
     refreshSpec()
   }

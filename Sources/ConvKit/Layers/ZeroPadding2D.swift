@@ -1,0 +1,110 @@
+/// Keras's ZeroPadding2D: rows of zeros above and below, columns left and right
+/// (`padding=3`, `((0, 1), (0, 1))` as MobileNet pads before a strided depthwise convolution).
+public struct ZeroPadding2D: Layer {
+  public var top: Int, bottom: Int, left: Int, right: Int
+
+  public init(top: Int, bottom: Int, left: Int, right: Int) {
+    (self.top, self.bottom, self.left, self.right) = (top, bottom, left, right)
+  }
+  public init(_ n: Int = 1) { self.init(top: n, bottom: n, left: n, right: n) }
+
+  public static let kerasClass = "ZeroPadding2D"
+  public static let nameStem = "zero_padding2d"
+  public static let specWords = ["zeropadding2d", "zeropadding", "zeropad", "pad"]
+  public static let specHelp = "ZeroPadding2D(padding=1 | (rows, cols) | ((top, bottom), (left, right)))"
+
+  public static func parse(_ a: inout LayerArguments) throws -> ZeroPadding2D {
+    try a.bind(positional: ["padding"], named: ["padding"])
+    guard let raw = a.raw("padding") else { return ZeroPadding2D(1) }
+    let digits = raw.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+    switch digits.count {
+    case 1: return ZeroPadding2D(digits[0])
+    case 2: return ZeroPadding2D(top: digits[0], bottom: digits[0], left: digits[1], right: digits[1])
+    case 4: return ZeroPadding2D(top: digits[0], bottom: digits[1], left: digits[2], right: digits[3])
+    default:
+      throw a.fail(at: "padding", "padding must be N, (rows, cols) or ((top, bottom), (left, right)) (got '\(raw)')")
+    }
+  }
+
+  public static func fromKeras(config c: [String: JSONValue]) throws -> ZeroPadding2D {
+    switch c["padding"] {
+    case .number?: return ZeroPadding2D(try c.int("padding"))
+    case .array(let a)? where a.count == 2:
+      if let r = a[0].int, let col = a[1].int { return ZeroPadding2D(top: r, bottom: r, left: col, right: col) }
+      if let r = a[0].array?.compactMap(\.int), let col = a[1].array?.compactMap(\.int), r.count == 2, col.count == 2 {
+        return ZeroPadding2D(top: r[0], bottom: r[1], left: col[0], right: col[1])
+      }
+      throw c.missing("padding")
+    default: throw c.missing("padding")
+    }
+  }
+
+  public var kerasConfig: [String: JSONValue] { ["padding": .array([.ints([top, bottom]), .ints([left, right])])] }
+
+  public var specArguments: [String] {
+    if top == bottom, bottom == left, left == right { return ["\(top)"] }
+    if top == bottom, left == right { return ["(\(top), \(left))"] }
+    return ["((\(top), \(bottom)), (\(left), \(right)))"]
+  }
+
+  public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {
+    let s = try image(inputs)
+    guard min(top, bottom, left, right) >= 0 else { throw ModelSpecError("padding cannot be negative") }
+    return [s[0] + top + bottom, s[1] + left + right, s[2]]
+  }
+
+  /// `224 + 3 + 3 = 230`.
+  public func shapeFormula(for inputs: [FeatureShape]) -> String? {
+    guard let s = inputs.first, s.count == 3 else { return nil }
+    let rows = "\(s[0]) + \(top) + \(bottom) = \(s[0] + top + bottom)"
+    let cols = "\(s[1]) + \(left) + \(right) = \(s[1] + left + right)"
+    return rows == cols ? rows : rows + ", " + cols
+  }
+
+  public func makeRuntime(_ context: RuntimeContext) throws -> any LayerRuntime { ZeroPaddingRuntime(self, context) }
+}
+
+final class ZeroPaddingRuntime: UnaryRuntime {
+  let padding: ZeroPadding2D
+  let inputShape: FeatureShape
+  let outputShape: FeatureShape
+
+  init(_ padding: ZeroPadding2D, _ context: RuntimeContext) {
+    self.padding = padding
+    inputShape = context.inputShape
+    outputShape = context.outputShape
+  }
+
+  /// Copies each input row into its place in the padded (or, backward, from it).
+  private func copyRows(_ from: [Float], batch n: Int, toPadded: Bool) -> [Float] {
+    let (h, w, c) = (inputShape[0], inputShape[1], inputShape[2])
+    let (ph, pw) = (outputShape[0], outputShape[1])
+    var out = [Float](repeating: 0, count: n * (toPadded ? ph * pw : h * w) * c)
+    from.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        for b in 0..<n {
+          for r in 0..<h {
+            let small = ((b * h + r) * w) * c
+            let big = ((b * ph + r + padding.top) * pw + padding.left) * c
+            if toPadded {
+              (dst.baseAddress! + big).update(from: src.baseAddress! + small, count: w * c)
+            } else {
+              (dst.baseAddress! + small).update(from: src.baseAddress! + big, count: w * c)
+            }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  func forward(_ x: Tensor, training: Bool) -> Tensor {
+    let n = x.shape[0]
+    return Tensor(shape: [n] + outputShape, scalars: copyRows(x.scalars, batch: n, toPadded: true))
+  }
+
+  func backward(_ dOutput: Tensor) -> Tensor {
+    let n = dOutput.shape[0]
+    return Tensor(shape: [n] + inputShape, scalars: copyRows(dOutput.scalars, batch: n, toPadded: false))
+  }
+}
