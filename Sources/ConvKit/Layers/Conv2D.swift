@@ -81,10 +81,10 @@ public struct Conv2D: Layer {
     return try WindowGeometry(
       rows: OutputShape.axis(
         input: input[0], kernel: kernelSize.rows, stride: strides.rows, dilation: dilation.rows, padding: padding,
-        axisName: "rows", requireWhole: false),
+        axisName: "rows"),
       cols: OutputShape.axis(
         input: input[1], kernel: kernelSize.cols, stride: strides.cols, dilation: dilation.cols, padding: padding,
-        axisName: "columns", requireWhole: false))
+        axisName: "columns"))
   }
 
   public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {

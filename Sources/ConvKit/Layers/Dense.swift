@@ -71,7 +71,7 @@ public final class DenseRuntime: ActivatedRuntime {
   public let kernel: Parameter
   public let bias: Parameter?
   public var parameters: [Parameter] { [kernel] + (bias.map { [$0] } ?? []) }
-  /// The last forward pass's pre-activation (a ReLU layer recomputes it when asked, see Conv2DLayer).
+  /// The last forward pass's pre-activation (a ReLU layer recomputes it when asked, see Conv2DRuntime).
   public var preActivation: Tensor {
     if let storedPreActivation { return storedPreActivation }
     guard input.count > 0 else { return Tensor(zeros: [0]) }

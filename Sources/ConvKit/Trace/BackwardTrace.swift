@@ -58,7 +58,7 @@ public struct GradientStep: Equatable, Sendable {
 ///   G (spread out by the stride) with the kernel turned 180 degrees (`fullConvolutionInputGradient`).
 ///   Padded cells receive gradient too, and it is dropped: they are not inputs.
 /// Built here once so that `convplay step --backward` and the backprop screen show the same
-/// arithmetic; tests check it against the engine's `Conv2DLayer.backward`.
+/// arithmetic; tests check it against the engine's `Conv2DRuntime.backward`.
 public struct BackwardTrace: Equatable, Sendable {
   /// Where G = dL/dY came from.
   public enum Upstream: Equatable, Sendable {

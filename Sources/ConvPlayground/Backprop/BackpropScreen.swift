@@ -154,7 +154,7 @@ public struct BackpropScreen: Screen {
   public func status(_ env: Env) -> String { clock.status(env, count: stepCount) }
 
   public func hints(_ env: Env) -> [KeyHint] {
-    StepClock.hints(env) + [
+    clock.hints(env) + [
       KeyHint("Tab", env.t(XT.bpKeyPhase)), KeyHint("g", env.t(XT.bpKeyUpstream)),
       KeyHint("< >", env.t(XT.bpKeyRate)), KeyHint("k", env.t(T.keyKernel)), KeyHint("z", env.t(T.keyPadding)),
       KeyHint("s", env.t(T.keyStride)), KeyHint("d", env.t(T.keyDilation)), KeyHint("r", env.t(T.keyRandom)),
@@ -265,7 +265,7 @@ public struct BackpropScreen: Screen {
   /// The step's header and products, then the rule of the phase and the set-up.
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines = problemLines(notice: notice, error: geometryError, env: env)
+    var lines = problemLines(notice: notice, error: geometryError, env: env, width: width - 2)
     guard let trace else { return lines }
     for l in wrapText(BackwardText.header(trace, step: clock.index, learningRate: learningRate, lang: env.lang), width: width - 2) {
       lines.append((l, theme.panelTitle))

@@ -81,49 +81,52 @@ public struct NetworkActivations: Sendable {
 
     /// Every layer's output for one input `[H, W, C]` (inference mode: dropout passes through).
     public func run(_ pixels: [Float]) -> NetworkActivations {
-      let rows = (try? network.spec.rows()) ?? []
+      let rows = (try? network.sequential?.rows()) ?? []
       var layers: [Layer] = []
-      var slot = 0
       var previous = pixels
       _ = network.forward(pixels, batch: 1) { report, values in
+        guard report.index < rows.count, report.index < network.layers.count else { return }
         let row = rows[report.index]
         var layer = Layer(
           name: report.name, kerasClass: report.kerasClass, role: .other, inputShape: row.inputShape,
           outputShape: report.outputShape, output: values)
-        func take() -> [Float] {
-          defer { slot += 1 }
-          return network.weights[slot]
-        }
-        switch row.layer.kind {
-        case .conv2D(let f, let k, _, _, _, let activation, let useBias):
-          layer.kernel = take()
-          layer.bias = useBias ? take() : nil
-          let g = try! row.layer.window(on: row.inputShape)!
-          layer.role = .conv(filters: f, kernelRows: k.rows, kernelCols: k.cols, geometry: g, activation: activation)
-        case .dense(let units, let activation, let useBias):
-          let kernel = take()
-          let bias = useBias ? take() : nil
+        let parameters = network.layers[report.index].parameters
+        func weight(_ name: String) -> [Float]? { parameters.first { $0.name == name }?.value }
+        let geometry = try? row.layer.window(on: row.inputShape)
+        switch row.layer.layer {
+        case let conv as Conv2D:
+          layer.kernel = weight("kernel")
+          layer.bias = weight("bias")
+          if let g = geometry {
+            layer.role = .conv(
+              filters: conv.filters, kernelRows: conv.kernelSize.rows, kernelCols: conv.kernelSize.cols, geometry: g,
+              activation: conv.activation)
+          }
+        case let dense as Dense:
+          let kernel = weight("kernel") ?? []
+          let bias = weight("bias")
           layer.kernel = kernel
           layer.bias = bias
-          layer.role = .dense(units: units, activation: activation)
+          layer.role = .dense(units: dense.units, activation: dense.activation)
           // z = x W + b, in Double: the logits the softmax screen works from.
           let fanIn = previous.count
-          layer.preActivation = (0..<units).map { j in
-            var z = Double(bias?[j] ?? 0)
-            for i in 0..<fanIn { z += Double(previous[i]) * Double(kernel[i * units + j]) }
-            return Float(z)
+          let units = dense.units
+          if kernel.count == fanIn * units {
+            layer.preActivation = (0..<units).map { j in
+              var z = Double(bias?[j] ?? 0)
+              for i in 0..<fanIn { z += Double(previous[i]) * Double(kernel[i * units + j]) }
+              return Float(z)
+            }
           }
-        case .maxPool2D:
-          layer.role = .pool(mode: .max, geometry: try! row.layer.window(on: row.inputShape)!)
-        case .averagePool2D:
-          layer.role = .pool(mode: .avg, geometry: try! row.layer.window(on: row.inputShape)!)
-        case .flatten:
+        case is MaxPooling2D:
+          if let g = geometry { layer.role = .pool(mode: .max, geometry: g) }
+        case is AveragePooling2D:
+          if let g = geometry { layer.role = .pool(mode: .avg, geometry: g) }
+        case is Flatten:
           layer.role = .flatten
-        case .dropout:
+        case is Dropout:
           layer.role = .dropout
-        case .batchNormalization:
-          slot += 4
-        case .globalAveragePool2D, .activation:
+        default:
           break
         }
         previous = values

@@ -33,7 +33,7 @@ public struct NeuronScreen: Screen {
 
   public func title(_ env: Env) -> String { env.t(XT.neuronTitle, layerName, row, col, filter + 1) }
   public func status(_ env: Env) -> String { clock.status(env, count: stepCount) }
-  public func hints(_ env: Env) -> [KeyHint] { StepClock.hints(env) }
+  public func hints(_ env: Env) -> [KeyHint] { clock.hints(env) }
   public func helpText(_ env: Env) -> [String] { [env.t(T.helpRGB1)] }
 
   public func view(into canvas: inout Canvas, area: Rect, env: Env) {

@@ -64,7 +64,7 @@ public struct TransposedScreen: Screen {
   public func status(_ env: Env) -> String { clock.status(env, count: stepCount) }
 
   public func hints(_ env: Env) -> [KeyHint] {
-    StepClock.hints(env) + [
+    clock.hints(env) + [
       KeyHint("s", env.t(XT.trcKeyStride)), KeyHint("z", env.t(XT.trcKeyPadding)),
       KeyHint("< >", env.t(XT.trcKeyKernel)), KeyHint("[ ]", env.t(T.keyInputSize)), KeyHint("r", env.t(T.keyRandom)),
     ]

@@ -324,9 +324,9 @@ public struct SummaryScreen: Screen {
   static func shapeChange(_ r: SummaryWalk.Row, env: Env) -> String {
     guard let input = r.inputShapes.first, input != r.outputShape else { return env.t(T.sumKeepsShape) }
     let change = ShapeText.compact(input) + " -> " + ShapeText.compact(r.outputShape)
-    switch r.op {
-    case .layer(.dense(let units, _, _)): return env.t(T.sumDenseShape, change, units)
-    case .layer(.globalAveragePool2D): return env.t(T.sumGlobalPoolShape, change)
+    switch r.layer {
+    case let dense as Dense: return env.t(T.sumDenseShape, change, dense.units)
+    case is GlobalAveragePooling2D, is GlobalMaxPooling2D: return env.t(T.sumGlobalPoolShape, change)
     default: return env.t(T.sumSetsShape, change)
     }
   }
