@@ -37,6 +37,9 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // Zip archives (.npz, .keras, PyTorch's .pth) and digests (MD5/SHA-256 of downloads).
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
@@ -49,12 +52,26 @@ let package = Package(
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
     // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
     .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
-    // zlib for gzipped IDX files (Foundation on Linux has no gzip).
-    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-    // Data sets (IDX, download, checksums) and weights files (safetensors): Foundation allowed.
-    .target(name: "ConvData", dependencies: ["ConvKit", "CZlib", "ConvImageIO"], swiftSettings: hostTuning),
-    // Pretrained networks: Keras/PyTorch weight import (.npz, safetensors), ImageNet classes, preprocessing.
-    .target(name: "ConvPretrained", dependencies: ["ConvKit", "ConvData", "ConvImageIO", "CZlib"], swiftSettings: hostTuning),
+    // Whole-call reads of HDF5 files (Keras's .h5) in C: libhdf5's error stack stays in C.
+    // Debian's libhdf5-dev puts the serial headers and library under their own names.
+    .target(
+      name: "CHDF5",
+      cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"], .when(platforms: [.linux]))],
+      linkerSettings: [
+        .linkedLibrary("hdf5_serial", .when(platforms: [.linux])),
+        .linkedLibrary("hdf5", .when(platforms: [.macOS])),
+      ]),
+    // zlib for gzipped IDX files (Foundation on Linux has no gzip). Not named CZlib: that is
+    // ZIPFoundation's own zlib module on Linux, and two modules may not share a name.
+    .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib"),
+    // Data sets (IDX, download, checksums through swift-crypto) and weights files (safetensors).
+    .target(
+      name: "ConvData",
+      dependencies: ["ConvKit", "CSystemZlib", "ConvImageIO", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hostTuning),
+    // Pretrained networks: Keras/PyTorch weight import (.h5, .keras, .pth, .npz, safetensors), ImageNet classes, preprocessing.
+    .target(
+      name: "ConvPretrained",
+      dependencies: ["ConvKit", "ConvData", "ConvImageIO", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: hostTuning),
     // Wide-character ncurses (system library: module.modulemap + shim.h, linked directly).
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
     // The only code that calls ncurses: Terminal, Key, Canvas.

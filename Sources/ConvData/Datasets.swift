@@ -144,9 +144,11 @@ public struct DatasetLocator: Sendable {
         + "or pass --data DIR with its four IDX files (train-images-idx3-ubyte[.gz] ...)")
   }
 
-  /// Loads training and test sets, pixels scaled to [0, 1], shaped `[N, 28, 28, 1]`.
+  /// Loads training and test sets, pixels scaled to [0, 1], shaped `[N, 28, 28, 1]`, once
+  /// their files are checked against the published MD5s (`DatasetVerification`).
   public func load(_ dataset: Dataset) throws -> DatasetSplits {
     let dir = try locate(dataset)
+    try DatasetVerification(locator: self).check(dataset, in: dir)
     func array(_ i: Int) throws -> IDXArray {
       try IDXArray(contentsOf: Self.path(of: dataset.files[i], in: dir)!)
     }

@@ -26,7 +26,7 @@ struct Convplay: ParsableCommand {
       SummaryCommand.self, QuizCommand.self,
       GrayCommand.self, ChannelsCommand.self, FilterCommand.self, InfoCommand.self,
       TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DataCommand.self, FinetuneCommand.self,
-      ImportCommand.self, ClassifyCommand.self,
+      ImportCommand.self, ClassifyCommand.self, WeightsCommand.self,
     ]
   )
 

@@ -5,7 +5,7 @@ import XCTest
 
 /// MD5, gzip, IDX, data set location and the MNIST smoke test.
 final class DataTests: XCTestCase {
-  /// RFC 1321's test suite.
+  /// RFC 1321's test suite, through swift-crypto.
   func testMD5KnownVectors() {
     let vectors = [
       ("", "d41d8cd98f00b204e9800998ecf8427e"),
@@ -22,6 +22,18 @@ final class DataTests: XCTestCase {
       for chunk in Array(text.utf8).chunked(7) { incremental.update(Data(chunk)) }
       XCTAssertEqual(incremental.finalize(), digest, "in 7-byte pieces: \(text)")
     }
+  }
+
+  /// FIPS 180-2's examples, whole and in pieces, and a file.
+  func testSHA256KnownVectors() throws {
+    XCTAssertEqual(SHA256Digest.hex(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    var d = SHA256Digest()
+    for piece in ["abcdbcdecdefdefgefghfghighijhijk", "ijkljklmklmnlmnomnopnopq"] { d.update(Data(piece.utf8)) }
+    XCTAssertEqual(d.finalize(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-sha-\(UUID().uuidString)")
+    try Data("abc".utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    XCTAssertEqual(try SHA256Digest.hex(fileAt: file), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   }
 
   /// 3 images of 2x2 with values 0, 20, 40, ... and labels 7, 0, 9 (made with Python's gzip).
@@ -137,5 +149,39 @@ final class DataTests: XCTestCase {
 extension Array {
   func chunked(_ n: Int) -> [[Element]] {
     stride(from: 0, to: count, by: n).map { Array(self[$0..<Swift.min(count, $0 + n)]) }
+  }
+}
+
+/// A data set's files are checked against the published MD5s the first time they are read.
+final class DatasetVerificationTests: XCTestCase {
+  func testMNISTGivenAsFashionMNISTIsRefusedInOneLine() throws {
+    guard let shared = ProcessInfo.processInfo.environment["CONVPLAY_SHARED"] else {
+      throw XCTSkip("CONVPLAY_SHARED is not set (scripts/test sets it to ../shared)")
+    }
+    let mnist = shared + "/data/mnist"
+    guard FileManager.default.fileExists(atPath: mnist + "/train-images-idx3-ubyte.gz") else { throw XCTSkip("no MNIST in \(mnist)") }
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-verify-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: cache) }
+    let locator = DatasetLocator(explicitDirectory: mnist, environment: ["XDG_CACHE_HOME": cache.path])
+    XCTAssertThrowsError(try locator.load(.fashionMNIST)) {
+      let text = "\($0)"
+      XCTAssertTrue(text.contains("is MNIST's train-images-idx3-ubyte, not Fashion-MNIST's"), text)
+      XCTAssertFalse(text.contains("\n"))
+    }
+    // The real thing passes, and its verdict is kept for next time.
+    let splits = try locator.load(.mnist)
+    XCTAssertEqual(splits.training.labels.count, 60_000)
+    let stamps = try String(contentsOf: cache.appendingPathComponent("convplay/datasets/verified.tsv"), encoding: .utf8)
+    XCTAssertEqual(stamps.split(separator: "\n").count, 4)
+    XCTAssertTrue(stamps.hasPrefix("mnist\t"), stamps)
+  }
+
+  func testADamagedFileIsNamed() throws {
+    let file = Dataset.mnist.files[1]
+    let problem = try DatasetVerification.problem(with: Data([0, 0, 8, 1, 0, 0, 0, 0]), file: file, dataset: .mnist, path: "/x/labels")
+    XCTAssertEqual(
+      problem,
+      "/x/labels does not match MNIST's published MD5 (f3bc5f8a2bf83eeff93cab9c79206411, expected a25bea736e30d166cdddb491f175f624): "
+        + "a different or damaged file; fetch it again with `convplay data fetch mnist`")
   }
 }

@@ -86,6 +86,52 @@ final class PretrainedCommandTests: XCTestCase {
     }
     XCTAssertTrue(r.stdout.contains("138,357,544 random weights"), r.stdout)
     XCTAssertTrue(r.stdout.contains("30.94 GFLOP"), r.stdout)
-    XCTAssertTrue(r.stdout.contains("docs/scripts/export_vgg16_keras.py"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("convplay weights fetch vgg16"), r.stdout)
+  }
+
+  /// Keras and PyTorch files straight into classify, told apart by content (the .keras file
+  /// renamed to .bin still reads as Keras), giving PyTorch's probabilities for the same weights.
+  func testClassifyReadsKerasAndPyTorchFilesDirectly() throws {
+    let expected = try NPZ.read(Self.fixtures.appendingPathComponent("cases.npz")).first { $0.name == "photo_probabilities" }!.values
+    let renamed = dir.appendingPathComponent("model.bin")
+    try FileManager.default.copyItem(atPath: Self.fixture("keras3.keras"), toPath: renamed.path)
+    for file in [Self.fixture("keras_legacy.weights.h5"), renamed.path, Self.fixture("torch_legacy.pth"), Self.fixture("torch_zip.pth")] {
+      let r = try CommandRunner.run([
+        "classify", Self.fixture("photo.npy"), "--weights", file, "--arch", Self.fixture("spec.txt"), "--input", "16x16x3",
+        "--preprocess", "unit", "--top", "1",
+      ])
+      XCTAssertEqual(r.status, 0, "\(file): \(r.stderr)")
+      let best = expected.indices.max { expected[$0] < expected[$1] }!
+      let words = r.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" })
+      XCTAssertEqual(words.count, 4, r.stdout)
+      guard words.count == 4, let probability = Double(words[3]) else { continue }
+      XCTAssertEqual(words[2], "\(best)", "\(file): \(r.stdout)")
+      XCTAssertEqual(probability, Double(expected[best]), accuracy: 5e-5, "\(file): \(r.stdout)")
+    }
+  }
+
+  func testImportReadsAPthAndAnH5() throws {
+    for file in ["torch_zip.pth", "keras_model.h5"] {
+      let (r, model) = try importFixture(file)
+      XCTAssertEqual(r.status, 0, r.stderr)
+      XCTAssertTrue(r.stdout.contains("imported 12 tensors, 8,161 weights"), r.stdout)
+      XCTAssertTrue(FileManager.default.fileExists(atPath: model))
+    }
+    let (bad, _) = try importFixture("torch_forbidden.pth")
+    XCTAssertEqual(bad.status, 1)
+    XCTAssertTrue(bad.stderr.contains("os.system") && bad.stderr.split(separator: "\n").count == 1, bad.stderr)
+  }
+
+  /// --arch alone looks in Keras's cache (KERAS_HOME here: empty), and says how to fill it.
+  func testArchAloneLooksInKerassCache() throws {
+    let r = try CommandRunner.run(["classify", Self.fixture("photo.npy"), "--arch", "vgg16"], environment: ["KERAS_HOME": dir.path])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertEqual(
+      r.stderr,
+      "convplay: no vgg16_weights_tf_dim_ordering_tf_kernels.h5 in \(dir.path)/models: run 'convplay weights fetch vgg16' "
+        + "(or copy the file there), or give --weights FILE\n")
+    let list = try CommandRunner.run(["weights", "list"], environment: ["KERAS_HOME": dir.path])
+    XCTAssertEqual(list.status, 0, list.stderr)
+    XCTAssertTrue(list.stdout.contains("not downloaded (convplay weights fetch vgg16 --no-top)"), list.stdout)
   }
 }

@@ -11,33 +11,37 @@ struct ClassifyCommand: ParsableCommand {
 
   static let configuration = CommandConfiguration(
     commandName: "classify",
-    abstract: "Classify photos with a pretrained network (imported weights) or walk the shapes with random weights.",
+    abstract: "Classify photos with a pretrained network (Keras, PyTorch or convplay weights) or walk the shapes with random weights.",
     discussion: """
-      Examples (the course's numbers):
-        convplay classify tiger.jpg --weights vgg16.safetensors
-        1. tiger      0.9202  n02129604
-        2. tiger_cat  0.0765  n02123159
-        3. jaguar     0.0028  n02128925
+      Examples:
+        convplay weights fetch vgg16        (once: Keras's own file, hash checked)
+        convplay classify tiger.jpg --arch vgg16
+        convplay classify tiger.jpg --weights vgg16_weights_tf_dim_ordering_tf_kernels.h5
+        convplay classify tiger.jpg --weights vgg16-397923af.pth --arch vgg16
         convplay classify tiger.jpg --arch vgg16 --random-weights
+      --arch alone uses the file Keras keeps in ~/.keras/models (or $KERAS_HOME).
       The photo is resized to the network's input (nearest neighbour for 'caffe'
       weights, as Keras's load_img does; bilinear otherwise) and prepared as the
-      weights file says (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet
-      means 103.939, 116.779, 123.68, no scaling). Weights come from 'convplay
-      import'. With --random-weights the same forward pass runs on Glorot-uniform
-      weights: every layer's output shape, the time and the GFLOP/s are printed,
-      and the classes mean nothing.
+      weights say (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet means
+      103.939, 116.779, 123.68, no scaling; 'torch' for PyTorch's). With
+      --random-weights the same forward pass runs on Glorot-uniform weights:
+      every layer's output shape, the time and the GFLOP/s are printed, and the
+      classes mean nothing.
       """)
 
   @Argument(help: ArgumentHelp("PNG, JPEG or .npy photos.", valueName: "PHOTO"))
   var photos: [String]
 
-  @Option(name: .long, help: ArgumentHelp("A model from 'convplay import'.", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(
+    "Weights: a convplay model, Keras .h5/.keras, PyTorch .pth/.pt, safetensors or .npz (told by content).", valueName: "FILE"))
   var weights: String?
 
   @Flag(name: .long, help: "Random weights instead of a file (needs --arch): shows the shapes flowing through.")
   var randomWeights = false
 
-  @Option(name: .long, help: ArgumentHelp("With --random-weights: vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet or a model spec.", valueName: "name|spec"))
+  @Option(name: .long, help: ArgumentHelp(
+    "vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet or a model spec: the architecture of a weights file that does not name one, or of --random-weights. Alone: the weights in Keras's cache.",
+    valueName: "name|spec"))
   var arch: String?
 
   @Option(name: .long, help: ArgumentHelp("Input shape for a spec (default 224x224x3).", valueName: "HxWxC"))
@@ -51,6 +55,9 @@ struct ClassifyCommand: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
   var top = 5
+
+  @Option(name: .long, help: ArgumentHelp("Write every photo's probabilities as a float32 .npy matrix (photos x classes).", valueName: "FILE.npy"))
+  var output: String?
 
   @Flag(name: .long, help: "Print every layer's output shape, and the time and peak memory per photo.")
   var verbose = false
@@ -70,12 +77,20 @@ struct ClassifyCommand: ParsableCommand {
       case (.some, true):
         throw CLIFailure("give either --weights FILE or --random-weights, not both")
       case (nil, false):
-        throw CLIFailure(
-          "give --weights FILE (from 'convplay import'), or --arch vgg16 --random-weights to see the shapes; "
-            + "docs/scripts/export_vgg16_keras.py exports real weights")
+        // A network named without a file: the weights Keras keeps in its cache, if there.
+        guard let arch, let published = PublishedWeights.named(arch, noTop: false) else {
+          throw CLIFailure(
+            "give --weights FILE (.h5, .keras, .pth, .safetensors or .npz), --arch vgg16 to use the weights "
+              + "'convplay weights fetch vgg16' downloads, or --arch vgg16 --random-weights to see the shapes")
+        }
+        guard let cached = published.cachedFile() else {
+          throw CLIFailure(
+            "no \(published.fileName) in \(PublishedWeights.cacheDirectory().path): run 'convplay weights fetch \(published.architecture)' "
+              + "(or copy the file there), or give --weights FILE")
+        }
+        (network, meta) = try loadAnyWeights(cached.path, arch: arch, input: input)
       case (.some(let file), false):
-        if arch != nil { throw CLIFailure("--arch goes with --random-weights; a weights file names its own architecture") }
-        (network, meta) = try PretrainedModel.load(URL(fileURLWithPath: file))
+        (network, meta) = try loadAnyWeights(file, arch: arch, input: input)
       case (nil, true):
         guard let arch else { throw CLIFailure("--random-weights needs --arch \(Self.architectures)|SPEC") }
         let (_, graph, preprocessing) = try resolveGraph(arch, input: input)
@@ -107,6 +122,7 @@ struct ClassifyCommand: ParsableCommand {
       } else if verbose {
         print("\(weights!): \(NumberText.grouped(network.parameterCount)) weights (\(megabytes(weightBytes))), loaded in \(String(format: "%.2f", loadSeconds)) s")
       }
+      var allScores: [Float] = []
       for photo in photos {
         let started = clock.now
         let decoded = try ImageFile.read(photo)
@@ -139,6 +155,7 @@ struct ClassifyCommand: ParsableCommand {
         if let last = network.layers.last?.runtime as? any ActivatedRuntime, last.activation == .linear {
           scores = Activation.softmax.apply(scores, width: classes)
         }
+        allScores += scores
         if randomWeights { print("random weights: the classes below mean nothing yet") }
         let ranked = DigitPreprocessing.top(min(top, classes), of: scores)
         let width = ranked.map { names[$0.label].name.count }.max() ?? 1
@@ -154,13 +171,17 @@ struct ClassifyCommand: ParsableCommand {
             megabytes(peakMemoryBytes()), megabytes(weightBytes)))
         }
       }
+      if let output {
+        // One row per photo, in the order given; written whole or not at all.
+        let bytes = NumPyFile.encode(allScores, shape: [photos.count, classes])
+        try AtomicFile.write(Data(bytes), to: URL(fileURLWithPath: output))
+        if showShapes { print("probabilities (\(photos.count) x \(classes), float32) written to \(output)") }
+      }
       if randomWeights {
         print("""
-          These weights are random. To classify for real, export trained weights and import them:
-            python3 docs/scripts/export_vgg16_keras.py vgg16_keras.npz     (Keras: VGG16(weights="imagenet"))
-            python3 docs/scripts/export_vgg16_torch.py vgg16_torch.npz     (PyTorch: torchvision vgg16)
-            convplay import vgg16_keras.npz --arch vgg16 --from keras -o vgg16.safetensors
-            convplay classify PHOTO --weights vgg16.safetensors
+          These weights are random. To classify for real, use the published ones:
+            convplay weights fetch vgg16        (or copy vgg16_weights_tf_dim_ordering_tf_kernels.h5 into ~/.keras/models)
+            convplay classify PHOTO --arch vgg16
           """)
       }
     } }

@@ -8,9 +8,11 @@ import Foundation
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Bring trained Keras or PyTorch weights (safetensors or .npz) into convplay's model format.",
+    abstract: "Bring trained Keras or PyTorch weights (.h5, .keras, .pth, safetensors, .npz) into convplay's model format.",
     discussion: """
       Examples:
+        convplay import vgg16_weights_tf_dim_ordering_tf_kernels.h5 --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16-397923af.pth --arch vgg16 -o vgg16.safetensors
         convplay import vgg16_keras.npz --arch vgg16 -o vgg16.safetensors
         convplay import vgg16_torch.npz --arch vgg16 --from pytorch -o vgg16.safetensors
         convplay import small.npz --arch model.txt --input 32x32x3 -o small.safetensors
@@ -20,10 +22,13 @@ struct ImportCommand: ParsableCommand {
       tensor's shape is checked; the first that does not fit is named. Tensors
       find their layers by Keras name (block1_conv1/kernel:0), by torchvision's
       VGG names (features.0.weight, classifier.0.weight), or else in order.
-      Export scripts: docs/scripts/export_vgg16_keras.py, export_vgg16_torch.py.
+      Keras .h5/.keras files are matched layer by layer in Keras's weight order;
+      PyTorch .pth files are read without Python (only a state dict's pickle
+      opcodes; any other Python global is refused, never run). The format is
+      told by content, not by the file name.
       """)
 
-  @Argument(help: ArgumentHelp("Weights: .safetensors or NumPy .npz.", valueName: "WEIGHTS"))
+  @Argument(help: ArgumentHelp("Weights: Keras .h5/.keras, PyTorch .pth/.pt, safetensors or NumPy .npz.", valueName: "WEIGHTS"))
   var weights: String
 
   @Option(name: .long, help: ArgumentHelp("vgg16, vgg19, or a model spec (text or file).", valueName: "name|spec"))
@@ -55,22 +60,19 @@ struct ImportCommand: ParsableCommand {
       let url = URL(fileURLWithPath: weights)
       let clock = ContinuousClock()
       let started = clock.now
-      var tensors = try WeightImport.readTensors(url)
-      guard !tensors.isEmpty else { throw CLIFailure("\(weights): the file holds no tensors") }
-      let layout: WeightLayout
+      var contents = try WeightImport.readFile(url)
+      guard !contents.tensors.isEmpty || !(contents.layers ?? []).allSatisfy({ $0.tensors.isEmpty }) else {
+        throw CLIFailure("\(weights): the file holds no tensors")
+      }
+      var forced: WeightLayout? = nil
       if let from {
         guard let l = WeightLayout(rawValue: from.lowercased()) else {
           throw CLIFailure("--from must be keras or pytorch (got '\(from)')")
         }
-        layout = l
-      } else {
-        // PyTorch names its kernels `weight`, Keras `kernel`.
-        let torchNames = tensors.contains { $0.name.hasSuffix(".weight") || $0.name.hasSuffix("running_var") }
-        let kerasNames = tensors.contains { $0.name.contains("kernel") }
-        guard torchNames != kerasNames else {
-          throw CLIFailure("\(weights): cannot tell whether these are Keras or PyTorch weights: give --from keras or --from pytorch")
-        }
-        layout = torchNames ? .pytorch : .keras
+        forced = l
+      }
+      guard let layout = forced ?? contents.layout ?? WeightImport.guessLayout(contents.tensors) else {
+        throw CLIFailure("\(weights): cannot tell whether these are Keras or PyTorch weights: give --from keras or --from pytorch")
       }
       let preprocessing = try preprocess.map(parsePreprocessing)
         ?? (archName == nil ? .unit : layout == .keras ? .caffe : .torch)
@@ -87,8 +89,9 @@ struct ImportCommand: ParsableCommand {
           classList = names.joined(separator: "\n")
         }
       }
-      let shapes = Dictionary(tensors.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
-      let (converted, matches) = try WeightImport.convert(&tensors, spec: spec, layout: layout, architecture: archName)
+      let named = contents.tensors.map { ($0.name, $0.shape) } + (contents.layers ?? []).flatMap { $0.tensors.map { ($0.name, $0.shape) } }
+      let shapes = Dictionary(named, uniquingKeysWith: { a, _ in a })
+      let (converted, matches, _) = try WeightImport.convert(&contents, spec: spec, layout: layout, architecture: archName)
       let network = try InferenceNetwork(spec: spec, weights: converted)
       var meta = [
         PretrainedModel.preprocessingKey: preprocessing.rawValue,
