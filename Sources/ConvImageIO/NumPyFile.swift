@@ -112,24 +112,29 @@ public enum NumPyFile {
   /// The image as a float32 `.npy` file: `(height, width)` for one channel, else
   /// `(height, width, channels)`.
   public static func encode(_ image: Image) -> [UInt8] {
-    let shape =
-      image.channels == 1
-      ? "(\(image.height), \(image.width))" : "(\(image.height), \(image.width), \(image.channels))"
-    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
+    let n = image.pixelCount
+    let c = image.channels
+    let s = image.samples
+    // Planar samples to NumPy's (height, width, channels) order.
+    var values = [Float](repeating: 0, count: n * c)
+    for p in 0..<n { for ch in 0..<c { values[p * c + ch] = s[ch * n + p] } }
+    return encode(values, shape: image.channels == 1 ? [image.height, image.width] : [image.height, image.width, c])
+  }
+
+  /// Float32 values in C order as a `.npy` file of `shape` (a classifier's photos x classes).
+  public static func encode(_ values: [Float], shape: [Int]) -> [UInt8] {
+    precondition(shape.reduce(1, *) == values.count, "the shape must hold the values")
+    let dims = shape.map(String.init).joined(separator: ", ")
+    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)\(shape.count == 1 ? "," : "")), }"
     // Magic (6) + version (2) + length (2) + header + '\n' is a multiple of 64.
     let unpadded = 10 + header.utf8.count + 1
     header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
     var out = magic + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)]
     out += Array(header.utf8)
-    let n = image.pixelCount
-    let c = image.channels
-    let s = image.samples
-    out.reserveCapacity(out.count + 4 * n * c)
-    for p in 0..<n {
-      for ch in 0..<c {
-        let bits = s[ch * n + p].bitPattern.littleEndian
-        withUnsafeBytes(of: bits) { out.append(contentsOf: $0) }
-      }
+    out.reserveCapacity(out.count + 4 * values.count)
+    for v in values {
+      let bits = v.bitPattern.littleEndian
+      withUnsafeBytes(of: bits) { out.append(contentsOf: $0) }
     }
     return out
   }

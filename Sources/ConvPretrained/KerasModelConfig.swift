@@ -1,15 +1,7 @@
 import Foundation
+import ConvKit
 
-/// A JSON value as Keras writes it in a model's config: the neutral tree each layer reads its
-/// own options from.
-public enum JSONValue: Equatable, Sendable, Decodable {
-  case null
-  case bool(Bool)
-  case number(Double)
-  case string(String)
-  case array([JSONValue])
-  case object([String: JSONValue])
-
+extension JSONValue {
   /// Parses JSON text (Foundation's JSONDecoder, which refuses nesting past 512 levels;
   /// numbers become Double).
   public static func parse(_ data: Data) throws -> JSONValue {
@@ -19,39 +11,6 @@ public enum JSONValue: Equatable, Sendable, Decodable {
       throw ImportError("the model config is not valid JSON")
     }
   }
-
-  public init(from decoder: Decoder) throws {
-    let c = try decoder.singleValueContainer()
-    if c.decodeNil() {
-      self = .null
-    } else if let b = try? c.decode(Bool.self) {
-      self = .bool(b)
-    } else if let n = try? c.decode(Double.self) {
-      self = .number(n)
-    } else if let s = try? c.decode(String.self) {
-      self = .string(s)
-    } else if let a = try? c.decode([JSONValue].self) {
-      self = .array(a)
-    } else {
-      self = .object(try c.decode([String: JSONValue].self))
-    }
-  }
-
-  public subscript(key: String) -> JSONValue? {
-    if case .object(let o) = self { return o[key] }
-    return nil
-  }
-  public var string: String? { if case .string(let s) = self { return s } else { return nil } }
-  public var number: Double? { if case .number(let n) = self { return n } else { return nil } }
-  public var int: Int? {
-    guard let n = number, n == n.rounded(), abs(n) < 1e15 else { return nil }
-    return Int(n)
-  }
-  public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
-  public var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
-  public var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
-  /// `[None, 224, 224, 3]` -> `[nil, 224, 224, 3]`.
-  public var shape: [Int?]? { array?.map { $0.int } }
 }
 
 /// A Keras model's architecture as a Keras file states it (the `model_config` attribute of a
@@ -168,5 +127,34 @@ public struct KerasModelConfig: Equatable, Sendable {
     guard let a = v?.array else { return [] }
     if let name = a.first?.string { return [name] }
     return a.compactMap { $0.array?.first?.string }
+  }
+}
+
+extension KerasModelConfig {
+  /// The model as convplay's graph: each layer built by its own type from Keras's config
+  /// (`LayerRegistry.fromKeras`), reading the layers Keras says feed it. A Sequential model
+  /// gets an input layer first. One clear line for a layer convplay does not have.
+  public func graph() throws -> GraphSpec {
+    var nodes: [GraphNode] = []
+    if modelClass == .sequential || !layers.contains(where: { $0.className == "InputLayer" }) {
+      guard let shape = inputShape, shape.allSatisfy({ $0 != nil }), !shape.isEmpty else {
+        throw ImportError("the model config gives no fixed input shape")
+      }
+      nodes.append(GraphNode(name: "input_layer", layer: InputLayer(shape: shape.map { $0! }), inputs: []))
+    }
+    for l in layers {
+      let layer: any ConvKit.Layer
+      do {
+        layer = try LayerRegistry.fromKeras(className: l.className, config: l.config.object ?? [:])
+      } catch let e as ModelSpecError {
+        throw ImportError("layer \(l.name): \(e.message)")
+      }
+      let inputs = l.inbound.isEmpty && !(layer is InputLayer) ? [nodes.last?.name ?? "input_layer"] : l.inbound
+      let trainable = l.config["trainable"]?.bool ?? true
+      nodes.append(GraphNode(name: l.name, layer: layer, inputs: layer is InputLayer ? [] : inputs, trainable: trainable))
+    }
+    let graph = GraphSpec(name: name, nodes: nodes)
+    do { _ = try graph.rows() } catch let e as ModelSpecError { throw ImportError("the model config does not fit together: \(e.message)") }
+    return graph
   }
 }

@@ -1,6 +1,6 @@
 /// A JSON value, as Keras's model configs hold them (`model.get_config()`, the `model_config`
 /// attribute of an .h5 file, convplay's own model files).
-public enum JSONValue: Hashable, Sendable {
+public enum JSONValue: Hashable, Sendable, Decodable {
   case null
   case bool(Bool)
   case number(Double)
@@ -14,6 +14,32 @@ public enum JSONValue: Hashable, Sendable {
   public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
   public var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
   public var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+
+  public var number: Double? { double }
+  /// `[None, 224, 224, 3]` -> `[nil, 224, 224, 3]`.
+  public var shape: [Int?]? { array?.map { $0.int } }
+
+  public subscript(key: String) -> JSONValue? {
+    if case .object(let o) = self { return o[key] }
+    return nil
+  }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if c.decodeNil() {
+      self = .null
+    } else if let b = try? c.decode(Bool.self) {
+      self = .bool(b)
+    } else if let n = try? c.decode(Double.self) {
+      self = .number(n)
+    } else if let s = try? c.decode(String.self) {
+      self = .string(s)
+    } else if let a = try? c.decode([JSONValue].self) {
+      self = .array(a)
+    } else {
+      self = .object(try c.decode([String: JSONValue].self))
+    }
+  }
 
   public static func ints(_ v: [Int]) -> JSONValue { .array(v.map { .number(Double($0)) }) }
   public static func int(_ v: Int) -> JSONValue { .number(Double(v)) }

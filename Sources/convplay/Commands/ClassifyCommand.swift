@@ -56,6 +56,9 @@ struct ClassifyCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
   var top = 5
 
+  @Option(name: .long, help: ArgumentHelp("Write every photo's probabilities as a float32 .npy matrix (photos x classes).", valueName: "FILE.npy"))
+  var output: String?
+
   @Flag(name: .long, help: "Print every layer's output shape, and the time and peak memory per photo.")
   var verbose = false
 
@@ -119,6 +122,7 @@ struct ClassifyCommand: ParsableCommand {
       } else if verbose {
         print("\(weights!): \(NumberText.grouped(network.parameterCount)) weights (\(megabytes(weightBytes))), loaded in \(String(format: "%.2f", loadSeconds)) s")
       }
+      var allScores: [Float] = []
       for photo in photos {
         let started = clock.now
         let decoded = try ImageFile.read(photo)
@@ -151,6 +155,7 @@ struct ClassifyCommand: ParsableCommand {
         if let last = network.layers.last?.runtime as? any ActivatedRuntime, last.activation == .linear {
           scores = Activation.softmax.apply(scores, width: classes)
         }
+        allScores += scores
         if randomWeights { print("random weights: the classes below mean nothing yet") }
         let ranked = DigitPreprocessing.top(min(top, classes), of: scores)
         let width = ranked.map { names[$0.label].name.count }.max() ?? 1
@@ -165,6 +170,12 @@ struct ClassifyCommand: ParsableCommand {
             total, forwardSeconds, flops / 1e9, flops / 1e9 / max(forwardSeconds, 1e-9),
             megabytes(peakMemoryBytes()), megabytes(weightBytes)))
         }
+      }
+      if let output {
+        // One row per photo, in the order given; written whole or not at all.
+        let bytes = NumPyFile.encode(allScores, shape: [photos.count, classes])
+        try AtomicFile.write(Data(bytes), to: URL(fileURLWithPath: output))
+        if showShapes { print("probabilities (\(photos.count) x \(classes), float32) written to \(output)") }
       }
       if randomWeights {
         print("""

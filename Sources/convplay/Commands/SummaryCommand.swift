@@ -60,11 +60,17 @@ struct SummaryCommand: ParsableCommand {
           throw CLIFailure("--input must be a shape such as 28x28x1 or 784 (got '\(input)')")
         }
         let (text, source) = try specText(spec)
-        let parsed: SequentialSpec
+        let graph: GraphSpec
         do {
-          parsed = try ModelSpecParser.parse(text, inputShape: shape)
+          graph = try ModelSpecParser.parseGraph(text, inputShape: shape)
         } catch let e as ModelSpecParseError {
           throw CLIFailure((source.map { $0 + ": " } ?? "") + e.description)
+        }
+        guard let parsed = graph.sequential else {
+          // Named branches (add, concatenate): Keras's functional summary, with Connected to.
+          if explain { throw CLIFailure("--explain covers sequential models; this spec has branches") }
+          print(try SummaryText.render(graph), terminator: "")
+          return
         }
         print(try SummaryText.render(parsed), terminator: "")
         if explain { try printExplanation(parsed) }

@@ -134,15 +134,33 @@ func loadAnyWeights(_ path: String, arch: String?, input: String?) throws -> (ne
   let format = try WeightFileFormat.sniff(url)
   if format == .safetensors, arch == nil { return try PretrainedModel.load(url) }
   let published = PublishedWeights.all.first { $0.fileName == url.lastPathComponent }
+  if arch == nil, published == nil, format == .kerasH5 || format == .keras {
+    // A whole Keras model (model.save): its own config says what it is.
+    let contents = try WeightImport.readFile(url)
+    if let config = contents.config, let layers = contents.layers {
+      let graph = try config.graph()
+      let network = try InferenceNetwork(graph: graph, weights: try WeightImport.graphWeights(layers, graph: graph))
+      return (network, [PretrainedModel.preprocessingKey: Preprocessing.unit.rawValue])
+    }
+  }
   guard let archText = arch ?? published?.architecture else {
     throw CLIFailure(
-      "\(url.lastPathComponent) (\(format.rawValue)) holds weights without a convplay architecture: give --arch vgg16|vgg19|SPEC")
+      "\(url.lastPathComponent) (\(format.rawValue)) holds weights without a convplay architecture: give --arch \(ClassifyCommand.architectures)|SPEC")
   }
   if published?.noTop == true, arch == nil {
     throw CLIFailure("\(url.lastPathComponent) has no classifier (include_top=False): classify needs the file with the top")
   }
-  let (archName, spec) = try resolveArchitecture(archText, input: input)
   var contents = try WeightImport.readFile(url)
+  let resolved = try resolveGraph(archText, input: input)
+  if let layers = contents.layers, !resolved.graph.isChain || ApplicationGraphs.named(archText) != nil {
+    // A network with branches reads Keras's files layer by layer (legacy HDF5, .keras).
+    let (name, graph, preprocessing) = resolved
+    let network = try InferenceNetwork(graph: graph, weights: try WeightImport.graphWeights(layers, graph: graph))
+    var meta = [PretrainedModel.preprocessingKey: preprocessing.rawValue]
+    if name != nil { meta[PretrainedModel.classesKey] = "imagenet" }
+    return (network, meta)
+  }
+  let (archName, spec) = try resolveArchitecture(archText, input: input)
   let (weights, _, layout) = try WeightImport.convert(&contents, spec: spec, architecture: archName)
   let network = try InferenceNetwork(spec: spec, weights: weights)
   var meta: [String: String] = [

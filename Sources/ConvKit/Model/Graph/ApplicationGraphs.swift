@@ -35,6 +35,8 @@ public enum ApplicationGraphs {
   /// (1x1, 3x3, 1x1 convolutions; a 1x1 projection on the first block's shortcut).
   @Sendable public static func resnet50() -> GraphSpec {
     var g = GraphBuilder(name: "resnet50")
+    // keras.applications.resnet normalizes with epsilon 1.001e-5 (not Keras's default 1e-3).
+    let bn = BatchNormalization(epsilon: 1.001e-5)
     var x = g.input([224, 224, 3])
     x = g.add(ZeroPadding2D(top: 3, bottom: 3, left: 3, right: 3), x, name: "conv1_pad")
     x = g.add(conv(64, Size2(7), strides: Size2(2)), x, name: "conv1_conv")
