@@ -1,57 +1,43 @@
+import ConvKit
 import Foundation
 
-/// A JSON value as Keras writes it in a model's config: the neutral tree each layer reads its
-/// own options from.
-public enum JSONValue: Equatable, Sendable, Decodable {
-  case null
-  case bool(Bool)
-  case number(Double)
-  case string(String)
-  case array([JSONValue])
-  case object([String: JSONValue])
-
+/// Reading Keras's JSON into ConvKit's `JSONValue`, the tree each layer reads its options from.
+extension JSONValue {
   /// Parses JSON text (Foundation's JSONDecoder, which refuses nesting past 512 levels;
   /// numbers become Double).
   public static func parse(_ data: Data) throws -> JSONValue {
     do {
-      return try JSONDecoder().decode(JSONValue.self, from: data)
+      return try JSONDecoder().decode(DecodedJSON.self, from: data).value
     } catch {
       throw ImportError("the model config is not valid JSON")
     }
   }
 
-  public init(from decoder: Decoder) throws {
-    let c = try decoder.singleValueContainer()
-    if c.decodeNil() {
-      self = .null
-    } else if let b = try? c.decode(Bool.self) {
-      self = .bool(b)
-    } else if let n = try? c.decode(Double.self) {
-      self = .number(n)
-    } else if let s = try? c.decode(String.self) {
-      self = .string(s)
-    } else if let a = try? c.decode([JSONValue].self) {
-      self = .array(a)
-    } else {
-      self = .object(try c.decode([String: JSONValue].self))
-    }
-  }
-
-  public subscript(key: String) -> JSONValue? {
-    if case .object(let o) = self { return o[key] }
-    return nil
-  }
-  public var string: String? { if case .string(let s) = self { return s } else { return nil } }
-  public var number: Double? { if case .number(let n) = self { return n } else { return nil } }
-  public var int: Int? {
-    guard let n = number, n == n.rounded(), abs(n) < 1e15 else { return nil }
-    return Int(n)
-  }
-  public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
-  public var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
-  public var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+  public subscript(key: String) -> JSONValue? { object?[key] }
+  public var number: Double? { double }
   /// `[None, 224, 224, 3]` -> `[nil, 224, 224, 3]`.
   public var shape: [Int?]? { array?.map { $0.int } }
+}
+
+/// Decodes any JSON into a `JSONValue`.
+private struct DecodedJSON: Decodable {
+  var value: JSONValue
+  init(from decoder: Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if c.decodeNil() {
+      value = .null
+    } else if let b = try? c.decode(Bool.self) {
+      value = .bool(b)
+    } else if let n = try? c.decode(Double.self) {
+      value = .number(n)
+    } else if let s = try? c.decode(String.self) {
+      value = .string(s)
+    } else if let a = try? c.decode([DecodedJSON].self) {
+      value = .array(a.map(\.value))
+    } else {
+      value = .object(try c.decode([String: DecodedJSON].self).mapValues(\.value))
+    }
+  }
 }
 
 /// A Keras model's architecture as a Keras file states it (the `model_config` attribute of a
@@ -168,5 +154,42 @@ public struct KerasModelConfig: Equatable, Sendable {
     guard let a = v?.array else { return [] }
     if let name = a.first?.string { return [name] }
     return a.compactMap { $0.array?.first?.string }
+  }
+}
+
+extension KerasModelConfig {
+  /// The model as convplay's layer graph: each layer built from its Keras config by the layer
+  /// type Keras names (`LayerRegistry.fromKeras`); an unknown layer is one line naming it.
+  public func graph() throws -> GraphSpec {
+    var nodes: [GraphNode] = []
+    var previous: String? = nil
+    if modelClass == .sequential || !layers.contains(where: { $0.className == "InputLayer" }) {
+      guard let shape = inputShape, shape.allSatisfy({ $0 != nil }) else {
+        throw ImportError("the model config does not give its input shape (build the model on an Input first)")
+      }
+      let input = "input_layer"
+      let config: [String: JSONValue] = ["batch_shape": .array([.null] + shape.map { .number(Double($0!)) })]
+      nodes.append(GraphNode(name: input, layer: try build("InputLayer", input, config), inputs: []))
+      previous = input
+    }
+    for l in layers {
+      guard let config = l.config.object else { throw ImportError("layer \(l.name): its config is not an object") }
+      var inputs = l.inbound
+      if inputs.isEmpty, l.className != "InputLayer", let previous { inputs = [previous] }
+      let trainable = config["trainable"]?.bool ?? true
+      nodes.append(GraphNode(name: l.name, layer: try build(l.className, l.name, config), inputs: inputs, trainable: trainable))
+      previous = l.name
+    }
+    let graph = GraphSpec(name: name, nodes: nodes)
+    do { _ = try graph.rows() } catch let e as ModelSpecError { throw ImportError("the model config: \(e.message)") }
+    return graph
+  }
+
+  private func build(_ className: String, _ layer: String, _ config: [String: JSONValue]) throws -> any ConvKit.Layer {
+    do {
+      return try LayerRegistry.fromKeras(className: className, config: config)
+    } catch let e as ModelSpecError {
+      throw ImportError("layer \(layer): \(e.message)")
+    }
   }
 }

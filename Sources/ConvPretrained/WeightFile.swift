@@ -88,7 +88,22 @@ extension WeightImport {
   }
 
   static func renamed(_ layers: [LayerWeights], spec: SequentialSpec) throws -> [(tensor: SourceTensor, source: String)] {
-    let slots = try InferenceNetwork.slots(for: spec)
+    try renamed(layers, slots: try InferenceNetwork.slots(for: spec))
+  }
+
+  /// A Keras file's weights for a layer graph (built from the file's own config, say), in
+  /// `InferenceNetwork.slots(for: graph)` order; every shape checked.
+  public static func weights(from layers: [LayerWeights], graph: GraphSpec) throws -> [[Float]] {
+    let slots = try InferenceNetwork.slots(for: graph)
+    let pairs = try renamed(layers, slots: slots)
+    for (slot, p) in zip(slots, pairs) where p.tensor.shape != slot.shape {
+      throw ImportError(
+        "\(slot.name): expected shape \(ShapeText.tuple(slot.shape)), got \(ShapeText.tuple(p.tensor.shape)) from \(p.source)")
+    }
+    return pairs.map(\.tensor.values)
+  }
+
+  static func renamed(_ layers: [LayerWeights], slots: [InferenceNetwork.WeightSlot]) throws -> [(tensor: SourceTensor, source: String)] {
     var slotLayers: [String] = []
     var weightsOf: [String: [String]] = [:]
     for s in slots {

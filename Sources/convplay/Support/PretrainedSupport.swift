@@ -134,6 +134,16 @@ func loadAnyWeights(_ path: String, arch: String?, input: String?) throws -> (ne
   let format = try WeightFileFormat.sniff(url)
   if format == .safetensors, arch == nil { return try PretrainedModel.load(url) }
   let published = PublishedWeights.all.first { $0.fileName == url.lastPathComponent }
+  if arch == nil, published == nil, format == .kerasH5 || format == .keras {
+    // A full Keras model names its own architecture (model_config, config.json).
+    var contents = try WeightImport.readFile(url)
+    if let config = contents.config, let layers = contents.layers {
+      contents.layers = nil
+      let graph = try config.graph()
+      let network = try InferenceNetwork(graph: graph, weights: try WeightImport.weights(from: layers, graph: graph))
+      return (network, [PretrainedModel.preprocessingKey: Preprocessing.unit.rawValue])
+    }
+  }
   guard let archText = arch ?? published?.architecture else {
     throw CLIFailure(
       "\(url.lastPathComponent) (\(format.rawValue)) holds weights without a convplay architecture: give --arch vgg16|vgg19|SPEC")
