@@ -88,6 +88,9 @@ public struct WeightsFetcher {
     defer { session.finishTasksAndInvalidate() }
     session.dataTask(with: request).resume()
     delegate.finished.wait()
+    if delegate.error != nil || delegate.problem != nil, delegate.written == 0 {
+      try? fm.removeItem(at: partial)  // nothing received: no .part file left behind
+    }
     if let error = delegate.error {
       let e = error as NSError
       if e.domain == NSURLErrorDomain,
@@ -164,7 +167,8 @@ private final class FileDownloadDelegate: NSObject, URLSessionDataDelegate, @unc
   }
 
   func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-    if problem == nil, status == 200 || status == 206 { self.error = error }
+    // No response at all (status 0): the error says why (no network, host unknown...).
+    if problem == nil, status == 0 || status == 200 || status == 206 { self.error = error }
     finished.signal()
   }
 }

@@ -1,6 +1,7 @@
-import Foundation
 import ConvKit
+import Foundation
 
+/// Reading Keras's JSON into ConvKit's `JSONValue`, the tree each layer reads its options from.
 extension JSONValue {
   /// Parses JSON text (Foundation's JSONDecoder, which refuses nesting past 512 levels;
   /// numbers become Double).
@@ -131,30 +132,38 @@ public struct KerasModelConfig: Equatable, Sendable {
 }
 
 extension KerasModelConfig {
-  /// The model as convplay's graph: each layer built by its own type from Keras's config
-  /// (`LayerRegistry.fromKeras`), reading the layers Keras says feed it. A Sequential model
-  /// gets an input layer first. One clear line for a layer convplay does not have.
+  /// The model as convplay's layer graph: each layer built from its Keras config by the layer
+  /// type Keras names (`LayerRegistry.fromKeras`); an unknown layer is one line naming it.
   public func graph() throws -> GraphSpec {
     var nodes: [GraphNode] = []
+    var previous: String? = nil
     if modelClass == .sequential || !layers.contains(where: { $0.className == "InputLayer" }) {
-      guard let shape = inputShape, shape.allSatisfy({ $0 != nil }), !shape.isEmpty else {
-        throw ImportError("the model config gives no fixed input shape")
+      guard let shape = inputShape, shape.allSatisfy({ $0 != nil }) else {
+        throw ImportError("the model config does not give its input shape (build the model on an Input first)")
       }
-      nodes.append(GraphNode(name: "input_layer", layer: InputLayer(shape: shape.map { $0! }), inputs: []))
+      let input = "input_layer"
+      let config: [String: JSONValue] = ["batch_shape": .array([.null] + shape.map { .number(Double($0!)) })]
+      nodes.append(GraphNode(name: input, layer: try build("InputLayer", input, config), inputs: []))
+      previous = input
     }
     for l in layers {
-      let layer: any ConvKit.Layer
-      do {
-        layer = try LayerRegistry.fromKeras(className: l.className, config: l.config.object ?? [:])
-      } catch let e as ModelSpecError {
-        throw ImportError("layer \(l.name): \(e.message)")
-      }
-      let inputs = l.inbound.isEmpty && !(layer is InputLayer) ? [nodes.last?.name ?? "input_layer"] : l.inbound
-      let trainable = l.config["trainable"]?.bool ?? true
-      nodes.append(GraphNode(name: l.name, layer: layer, inputs: layer is InputLayer ? [] : inputs, trainable: trainable))
+      guard let config = l.config.object else { throw ImportError("layer \(l.name): its config is not an object") }
+      var inputs = l.inbound
+      if inputs.isEmpty, l.className != "InputLayer", let previous { inputs = [previous] }
+      let trainable = config["trainable"]?.bool ?? true
+      nodes.append(GraphNode(name: l.name, layer: try build(l.className, l.name, config), inputs: inputs, trainable: trainable))
+      previous = l.name
     }
     let graph = GraphSpec(name: name, nodes: nodes)
-    do { _ = try graph.rows() } catch let e as ModelSpecError { throw ImportError("the model config does not fit together: \(e.message)") }
+    do { _ = try graph.rows() } catch let e as ModelSpecError { throw ImportError("the model config: \(e.message)") }
     return graph
+  }
+
+  private func build(_ className: String, _ layer: String, _ config: [String: JSONValue]) throws -> any ConvKit.Layer {
+    do {
+      return try LayerRegistry.fromKeras(className: className, config: config)
+    } catch let e as ModelSpecError {
+      throw ImportError("layer \(layer): \(e.message)")
+    }
   }
 }

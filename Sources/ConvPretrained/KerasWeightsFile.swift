@@ -49,6 +49,14 @@ public enum KerasH5 {
     throw ImportError("\(file.name): an HDF5 file, but not Keras weights (no layer_names, model_weights or layers)")
   }
 
+  /// The architecture alone (the `model_config` attribute), without reading any weights; nil
+  /// for a weights-only file.
+  public static func config(_ url: URL) throws -> KerasModelConfig? {
+    let file = try HDF5File(url)
+    guard let text = try file.stringAttribute("model_config")?.first else { return nil }
+    return try KerasModelConfig.parse(json: Data(text.utf8))
+  }
+
   static func legacyLayers(_ file: HDF5File, root: String) throws -> [LayerWeights] {
     guard let names = try file.stringAttribute("layer_names", of: root) else {
       throw ImportError("\(file.name): no layer_names attribute in \(root)")

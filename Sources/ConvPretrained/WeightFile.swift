@@ -88,7 +88,10 @@ extension WeightImport {
   }
 
   static func renamed(_ layers: [LayerWeights], spec: SequentialSpec) throws -> [(tensor: SourceTensor, source: String)] {
-    let slots = try InferenceNetwork.slots(for: spec)
+    try renamed(layers, slots: try InferenceNetwork.slots(for: spec))
+  }
+
+  static func renamed(_ layers: [LayerWeights], slots: [InferenceNetwork.WeightSlot]) throws -> [(tensor: SourceTensor, source: String)] {
     var slotLayers: [String] = []
     var weightsOf: [String: [String]] = [:]
     for s in slots {

@@ -132,3 +132,21 @@ final class WeightsFetchTests: XCTestCase {
     XCTAssertEqual(PublishedWeights.cacheDirectory(environment: ["HOME": "/home/s"]).path, "/home/s/.keras/models")
   }
 }
+
+/// Without a network: one line saying where to copy the file by hand, and nothing left behind.
+final class WeightsFetchOfflineTests: XCTestCase {
+  func testUnreachableMirrorSaysWhereToCopyTheFile() throws {
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-offline-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: cache) }
+    let weights = try XCTUnwrap(PublishedWeights.named("vgg16", noTop: false))
+    // Port 9 on loopback (discard) refuses connections: the same path as a missing network.
+    let f = WeightsFetcher(weights: weights, cacheDirectory: cache, mirror: URL(string: "http://127.0.0.1:9")!)
+    XCTAssertThrowsError(try f.run()) {
+      let text = "\($0)"
+      XCTAssertTrue(text.hasPrefix("no network"), text)
+      XCTAssertTrue(text.contains("copy it to \(cache.path)/vgg16_weights_tf_dim_ordering_tf_kernels.h5"), text)
+      XCTAssertFalse(text.contains("\n"))
+    }
+    XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? [], [])
+  }
+}

@@ -188,4 +188,21 @@ final class WeightFormatsTests: XCTestCase {
     XCTAssertEqual(PyTorchCheckpoint.halfToFloat(0x7C00), .infinity)
     XCTAssertEqual(PyTorchCheckpoint.halfToFloat(0x3555), 0.333251953125)
   }
+
+  /// The Functional config becomes convplay's graph: same layers, same wiring.
+  func testFunctionalConfigBuildsAGraph() throws {
+    let config = try KerasModelConfig.parse(json: Data(contentsOf: Self.fixture("functional_config.json")))
+    let graph = try config.graph()
+    XCTAssertEqual(graph.nodes.map(\.name), config.layers.map(\.name))
+    XCTAssertEqual(graph.nodes.first { $0.name == "shortcut" }?.inputs, ["stem", "branch_a"])
+    // Keras's own parameter count for this model: 112 + 148 + 40 + 27.
+    XCTAssertEqual(try InferenceNetwork.slots(for: graph).map(\.count).reduce(0, +), 327)
+  }
+
+  func testFullModelFileBuildsItsOwnNetwork() throws {
+    let c = try WeightImport.readFile(Self.fixture("keras3.keras"))
+    let graph = try XCTUnwrap(c.config).graph()
+    let net = try InferenceNetwork(graph: graph, weights: try WeightImport.graphWeights(XCTUnwrap(c.layers), graph: graph))
+    assertClose(net.forward(try inputs(), batch: 3), try expected("keras_cases.npz"))
+  }
 }

@@ -134,4 +134,23 @@ final class PretrainedCommandTests: XCTestCase {
     XCTAssertEqual(list.status, 0, list.stderr)
     XCTAssertTrue(list.stdout.contains("not downloaded (convplay weights fetch vgg16 --no-top)"), list.stdout)
   }
+
+  /// `convplay summary FILE`: a Keras full model's architecture from its own config, built by
+  /// convplay's layers; the functional one names what feeds each layer.
+  func testSummaryOfAKerasFile() throws {
+    let r = try CommandRunner.run(["summary", Self.fixture("keras3.keras")])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("Model: \"small_cnn\""), r.stdout)
+    XCTAssertTrue(r.stdout.contains("conv2d_1 (Conv2D)            (None, 6, 6, 12)          876"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("Total params: 8,161"), r.stdout)
+    let h5 = try CommandRunner.run(["summary", Self.fixture("keras_model.h5")])
+    XCTAssertEqual(h5.stdout, r.stdout)
+    let weightsOnly = try CommandRunner.run(["summary", Self.fixture("keras_legacy.weights.h5")])
+    XCTAssertEqual(weightsOnly.status, 1)
+    XCTAssertTrue(weightsOnly.stderr.contains("holds weights only"), weightsOnly.stderr)
+    // A full model classifies without --arch: the architecture is the file's.
+    let c = try CommandRunner.run(["classify", Self.fixture("photo.npy"), "--weights", Self.fixture("keras_model.h5"), "--top", "1"])
+    XCTAssertEqual(c.status, 0, c.stderr)
+    XCTAssertTrue(c.stdout.hasPrefix("1. class 2  0.2585"), c.stdout)
+  }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ConvData
 import ConvKit
+import ConvPretrained
 import Foundation
 
 /// `convplay summary`: Keras's `model.summary()` for a spec text, a spec file or a named model.
@@ -18,6 +20,9 @@ struct SummaryCommand: ParsableCommand {
       padding=same, activation=relu), maxpool(2), dense(15, tanh), dropout(0.5), batchnorm,
       trainable=false on any layer.
       """)
+
+  @Argument(help: ArgumentHelp("A model file: Keras .h5 (full model) or .keras, or a convplay model.", valueName: "FILE"))
+  var file: String?
 
   @Option(name: .long, help: ArgumentHelp("A model spec, or a file that holds one.", valueName: "text|file"))
   var spec: String?
@@ -48,6 +53,11 @@ struct SummaryCommand: ParsableCommand {
         for entry in ApplicationGraphs.all {
           print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
         }
+        return
+      }
+      if let file {
+        guard spec == nil, model == nil else { throw CLIFailure("give a model FILE, --spec or --model, one of them") }
+        try withPrintableErrors { print(try SummaryText.render(try graphInFile(file)), terminator: "") }
         return
       }
       switch (spec, model) {
@@ -96,6 +106,29 @@ struct SummaryCommand: ParsableCommand {
         print(try SummaryText.render(entry.spec, name: entry.name), terminator: "")
         if explain { try printExplanation(entry.spec) }
       }
+    }
+  }
+
+  /// The architecture a model file states: a Keras full model (.h5's model_config, .keras's
+  /// config.json) or a convplay model file, told by content.
+  func graphInFile(_ path: String) throws -> GraphSpec {
+    let url = URL(fileURLWithPath: path)
+    switch try WeightFileFormat.sniff(url) {
+    case .kerasH5:
+      guard let config = try KerasH5.config(url) else {
+        throw CLIFailure("\(url.lastPathComponent) holds weights only (no model_config): 'convplay summary --model NAME' shows a known architecture")
+      }
+      return try config.graph()
+    case .keras:
+      return try KerasArchive.config(url).graph()
+    case .safetensors:
+      let (header, _) = try SafeTensors.read(contentsOf: url)
+      guard let arch = header.metadata[ModelFile.architectureKey] else {
+        throw CLIFailure("\(url.lastPathComponent) is a safetensors file without a convplay architecture in its metadata")
+      }
+      return try ArchitectureJSON.decode(arch)
+    case .pytorch, .npz:
+      throw CLIFailure("\(url.lastPathComponent) holds weights only (PyTorch and .npz files do not describe their architecture)")
     }
   }
 

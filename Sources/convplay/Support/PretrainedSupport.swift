@@ -135,9 +135,10 @@ func loadAnyWeights(_ path: String, arch: String?, input: String?) throws -> (ne
   if format == .safetensors, arch == nil { return try PretrainedModel.load(url) }
   let published = PublishedWeights.all.first { $0.fileName == url.lastPathComponent }
   if arch == nil, published == nil, format == .kerasH5 || format == .keras {
-    // A whole Keras model (model.save): its own config says what it is.
-    let contents = try WeightImport.readFile(url)
+    // A full Keras model names its own architecture (model_config, config.json).
+    var contents = try WeightImport.readFile(url)
     if let config = contents.config, let layers = contents.layers {
+      contents.layers = nil
       let graph = try config.graph()
       let network = try InferenceNetwork(graph: graph, weights: try WeightImport.graphWeights(layers, graph: graph))
       return (network, [PretrainedModel.preprocessingKey: Preprocessing.unit.rawValue])
