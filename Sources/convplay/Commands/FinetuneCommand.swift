@@ -68,7 +68,8 @@ struct FinetuneCommand: ParsableCommand {
       let loaded = base == "default" ? try DefaultModel.load() : try ModelFile.load(URL(fileURLWithPath: base))
       let baseName = base == "default" ? "built-in model" : URL(fileURLWithPath: base).lastPathComponent
       let dataset = try data.resolveDataset()
-      let splits = try data.load(dataset)
+      let loadedData = try data.loadWithClasses(dataset)
+      let splits = loadedData.splits
       let classes = (splits.training.labels + splits.test.labels).max()! + 1
       let shape = splits.training.imageShape
       guard shape.count == 3, shape[2] == loaded.network.inputShape[2] else {
@@ -111,7 +112,7 @@ struct FinetuneCommand: ParsableCommand {
         })
       let tuned = try network.evaluate(splits.test)
       if let save {
-        let meta: [String: String] = ModelFile.classesMetadata(dataset.classNamesBeforeLoading ?? []).merging([
+        let meta: [String: String] = ModelFile.classesMetadata(loadedData.classNames).merging([
           "dataset": dataset.rawValue, "model": "finetuned from \(baseName)", "base": baseName,
           "freeze_epochs": String(freezeEpochs), "finetune_epochs": String(finetuneEpochs),
           "learning_rate": "\(lr)", "finetune_learning_rate": "\(phase2LR)", "batch": String(batch),
