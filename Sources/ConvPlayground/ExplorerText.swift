@@ -23,7 +23,7 @@ public enum ExplorerText: String, CaseIterable, Sendable {
   case neuronTitle, neuronWindow, neuronFilter, neuronPartial, neuronBias, neuronBefore, neuronAfter
   case neuronReluNote, poolTitle, poolRule, denseTitle, denseTop, denseRest, denseTotal, softmaxTitle
   case softmaxExp, softmaxSum, softmaxDivide, softmaxTotal
-  case reluRule, unvisited, dilationRule
+  case reluRule, unvisited, unvisitedDilation, dilationRule
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -154,7 +154,8 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .softmaxTotal: return ("probabilities add up to {0}", "las probabilidades suman {0}")
     case .reluRule: return ("ReLU sets negatives to 0: max(0, {0}) = {1}",
                            "ReLU pone a 0 los negativos: max(0, {0}) = {1}")
-    case .unvisited: return ("Dimmed: input cells that no window reads (the stride does not fit, or the dilation skips them).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja, o la dilation las salta).")
+    case .unvisited: return ("Dimmed: input cells that no window reads (the stride does not fit).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja).")
+    case .unvisitedDilation: return ("Dimmed: input cells that no window reads (the stride does not fit, or the dilation skips them).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja, o la dilation las salta).")
     case .dilationRule: return ("effective kernel (K-1)*D+1 = ({0}-1)*{1}+1 = {2}", "kernel efectivo (K-1)*D+1 = ({0}-1)*{1}+1 = {2}")
     }
   }
