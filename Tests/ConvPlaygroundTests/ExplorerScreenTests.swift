@@ -96,4 +96,15 @@ final class ExplorerScreenTests: XCTestCase {
     XCTAssertTrue(a.top is CellScreen, softmax)
     XCTAssertTrue(softmax.contains("probabilities add up to 1"), softmax)
   }
+
+  /// A drawing on the digit screen opens in the network explorer (Enter), down to its softmax.
+  func testDrawnDigitOpensTheNetworkExplorer() throws {
+    var a = app(DigitScreen(), "d Down Down Down Down Down Down Down Down d")
+    a.send(.key(.enter))
+    XCTAssertTrue(a.top is NetworkScreen)
+    let text = a.render(width: 80, height: 24).text
+    XCTAssertTrue(text.contains("your drawing"), text)
+    a.send(.key(.char("q")))
+    XCTAssertTrue(a.top is DigitScreen)
+  }
 }
