@@ -3,12 +3,12 @@
 extension Lesson {
   static let explorerLessons: [Lesson] = [
     Lesson(
+      id: "network", title: ExplorerText.lessonNetwork, blurb: ExplorerText.lessonNetworkBlurb,
+      command: "convplay tui --screen network"
+    ) { _ in NetworkScreen.builtIn() },
+    Lesson(
       id: "backprop", title: ExplorerText.lessonBackprop, blurb: ExplorerText.lessonBackpropBlurb, command: "convplay step --backward --plain"
     ) { _ in BackpropScreen() },
-    Lesson(
-      id: "network", title: ExplorerText.lessonNetwork, blurb: ExplorerText.lessonNetworkBlurb,
-      command: "convplay tui --screen network --digit 0"
-    ) { _ in NetworkScreen.builtIn() },
     Lesson(
       id: "transposed", title: ExplorerText.lessonTransposed, blurb: ExplorerText.lessonTransposedBlurb,
       command: "convplay tui --screen transposed --stride 2"

@@ -19,11 +19,11 @@ public enum ExplorerText: String, CaseIterable, Sendable {
   case netInput, netChannel, netCell, netValue, netConvFrom, netPoolFrom, netDenseFrom
   case netFlattenFrom, netDropoutFrom, netOutputFrom, netEnterConv, netEnterPool, netEnterDense
   case netEnterOutput, netLegendGray, netKeyLayer, netKeyChannel, netKeyCell, netKeyOpen, netKeyImage
-  case netHelp1, netHelp2, netProblem, netDigitIndex, netPrediction
+  case netHelp1, netHelp2, netProblem, netDigitIndex, netPrediction, netDrawing, netKeyLayers
   case neuronTitle, neuronWindow, neuronFilter, neuronPartial, neuronBias, neuronBefore, neuronAfter
   case neuronReluNote, poolTitle, poolRule, denseTitle, denseTop, denseRest, denseTotal, softmaxTitle
   case softmaxExp, softmaxSum, softmaxDivide, softmaxTotal
-  case reluRule, unvisited, dilationRule
+  case reluRule, unvisited, unvisitedDilation, dilationRule
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -124,6 +124,8 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .netKeyCell: return ("cell", "celda")
     case .netKeyOpen: return ("computation", "cálculo")
     case .netKeyImage: return ("other digit", "otro dígito")
+    case .netDrawing: return ("your drawing", "tu dibujo")
+    case .netKeyLayers: return ("layer by layer", "capa a capa")
     case .netHelp1: return ("One image goes through the trained network. Each column is a layer: its feature maps drawn small and its shape; the last layer gives one probability per class. Colours: red negative, white zero, blue positive, each map on its own scale.",
                            "Una imagen recorre la red entrenada. Cada columna es una capa: sus mapas de características en pequeño y su forma; la última capa da una probabilidad por clase. Colores: rojo negativo, blanco cero, azul positivo, cada mapa con su propia escala.")
     case .netHelp2: return ("←→ choose a layer, ↑↓ a channel, w a s d a cell; the right panel shows its value and where it came from. Enter opens the real computation; q comes back here. n and N show another test digit.",
@@ -154,7 +156,8 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .softmaxTotal: return ("probabilities add up to {0}", "las probabilidades suman {0}")
     case .reluRule: return ("ReLU sets negatives to 0: max(0, {0}) = {1}",
                            "ReLU pone a 0 los negativos: max(0, {0}) = {1}")
-    case .unvisited: return ("Dimmed: input cells that no window reads (the stride does not fit, or the dilation skips them).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja, o la dilation las salta).")
+    case .unvisited: return ("Dimmed: input cells that no window reads (the stride does not fit).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja).")
+    case .unvisitedDilation: return ("Dimmed: input cells that no window reads (the stride does not fit, or the dilation skips them).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja, o la dilation las salta).")
     case .dilationRule: return ("effective kernel (K-1)*D+1 = ({0}-1)*{1}+1 = {2}", "kernel efectivo (K-1)*D+1 = ({0}-1)*{1}+1 = {2}")
     }
   }

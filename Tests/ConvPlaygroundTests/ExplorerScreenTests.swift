@@ -1,5 +1,5 @@
 import ConvKit
-@testable import ConvPlayground
+import ConvPlayground
 import ConvTerminal
 import XCTest
 
@@ -77,21 +77,34 @@ final class ExplorerScreenTests: XCTestCase {
     var a = app(NetworkScreen(model: model, digits: nil))
     let net = try XCTUnwrap(a.top as? NetworkScreen)
     let value = try XCTUnwrap(net.value)
-    let acts = try XCTUnwrap(net.activations)
-    let n = try XCTUnwrap(CellComputation.neuron(acts, layer: net.selected - 1, row: net.cursor.row, col: net.cursor.col, filter: net.channel))
-    XCTAssertEqual(n.value, Double(value), accuracy: 1e-5)
-    XCTAssertTrue(a.render(width: 80, height: 24).text.contains("value " + roundedText(Double(value), 4)))
+    XCTAssertGreaterThan(value, 0, "starts on the first channel's strongest cell")
+    let text = a.render(width: 80, height: 24).text
+    let shown = try XCTUnwrap(text.range(of: "value ").map { String(text[$0.upperBound...].prefix { !$0.isWhitespace && $0 != "│" }) }, text)
+    XCTAssertEqual(try XCTUnwrap(Double(shown)), Double(value), accuracy: 1e-4)
     a.send(.key(.enter))
     XCTAssertTrue(a.top is NeuronScreen)
     a.send(keys: Key.script("End"))
-    XCTAssertTrue(a.render(width: 80, height: 24).text.contains("= " + roundedText(Double(value), 4)))
+    let neuron = a.render(width: 80, height: 24).text
+    XCTAssertTrue(neuron.contains("after ReLU: max(0, \(shown)) = \(shown)"), neuron)
     a.send(.key(.char("q")))
     XCTAssertTrue(a.top is NetworkScreen)
+    XCTAssertEqual((a.top as? NetworkScreen)?.value, value, "back at the same cell")
     // To the output, and its softmax.
     for _ in 0..<10 { a.send(.key(.right)) }
     a.send(.key(.enter))
+    let softmax = a.render(width: 80, height: 24).text
+    XCTAssertTrue(a.top is CellScreen, softmax)
+    XCTAssertTrue(softmax.contains("probabilities add up to 1"), softmax)
+  }
+
+  /// A drawing on the digit screen opens in the network explorer (Enter), down to its softmax.
+  func testDrawnDigitOpensTheNetworkExplorer() throws {
+    var a = app(DigitScreen(), "d Down Down Down Down Down Down Down Down d")
+    a.send(.key(.enter))
+    XCTAssertTrue(a.top is NetworkScreen)
     let text = a.render(width: 80, height: 24).text
-    XCTAssertTrue(a.top is CellScreen, text)
-    XCTAssertTrue(text.contains("probabilities add up to 1"), text)
+    XCTAssertTrue(text.contains("your drawing"), text)
+    a.send(.key(.char("q")))
+    XCTAssertTrue(a.top is DigitScreen)
   }
 }

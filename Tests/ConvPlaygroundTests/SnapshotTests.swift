@@ -45,6 +45,13 @@ final class SnapshotTests: XCTestCase {
     Case(name: "quiz-right", screen: "quiz", keys: "6 , 4 6 4 Enter"),
     Case(name: "quiz-wrong-es", screen: "quiz", keys: "6 , 4 6 4 Enter Enter 6 4 1 Enter", lang: .es),
     Case(name: "quiz-link", screen: "quiz", keys: "6 , 4 6 4 Enter Enter 6 4 1 Enter g"),
+    Case(name: "backprop", screen: "backprop", keys: ""),
+    Case(name: "backprop-input-es", screen: "backprop", keys: "z Tab Right", lang: .es),
+    Case(name: "backprop-sgd", screen: "backprop", keys: "g End"),
+    Case(name: "transposed-stride2", screen: "transposed", keys: "s Right"),
+    // The built-in model on the drawn 7 (no data set needed): the first Conv2D, then a neuron.
+    Case(name: "network", screen: "network", keys: ""),
+    Case(name: "network-neuron-es", screen: "network", keys: "Right Right Enter End", lang: .es),
   ]
 
   static func app(_ c: Case) -> PlaygroundApp {
@@ -52,6 +59,11 @@ final class SnapshotTests: XCTestCase {
     var app: PlaygroundApp
     switch c.screen {
     case "home": app = .home(env: env)
+    case "backprop": app = PlaygroundApp(root: BackpropScreen(), env: env)
+    case "transposed": app = PlaygroundApp(root: TransposedScreen(), env: env)
+    case "network":
+      let model = try? NetworkActivations.Model.builtIn()
+      app = PlaygroundApp(root: NetworkScreen(model: model, digits: nil), env: env)
     case "conv": app = PlaygroundApp(root: ConvLabScreen(variant: .convolution), env: env)
     case "padding": app = PlaygroundApp(root: ConvLabScreen(variant: .padding), env: env)
     case "pooling": app = PlaygroundApp(root: PoolingScreen(), env: env)

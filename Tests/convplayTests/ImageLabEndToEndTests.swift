@@ -102,6 +102,6 @@ final class ImageLabEndToEndTests: XCTestCase {
     XCTAssertTrue(out.contains("built-in sample picture  96x64 RGB"), out)
     let bad = try run(["tui", "--screen", "conv", "--image", "x.png"])
     XCTAssertEqual(bad.0, 1)
-    XCTAssertEqual(bad.2, "convplay: --image belongs to --screen lab or --screen summary\n")
+    XCTAssertEqual(bad.2, "convplay: --image belongs to --screen lab, summary or network\n")
   }
 }

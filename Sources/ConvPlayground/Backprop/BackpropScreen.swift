@@ -166,7 +166,20 @@ public struct BackpropScreen: Screen {
   public func view(into canvas: inout Canvas, area: Rect, env: Env) {
     var y = area.y
     if let trace {
-      y += drawPanels(panels(trace, env, unicode: canvas.unicode), in: area, canvas: &canvas, env: env)
+      let all = panels(trace, env, unicode: canvas.unicode)
+      let sizes = all.map { (width: $0.natural.width, height: $0.natural.height) }
+      if all.count == 3, sizes.reduce(0, { $0 + $1.width }) + 2 > area.width {
+        // Too wide for one row: the first two stacked, the third beside them.
+        let left = max(sizes[0].width, sizes[1].width)
+        all[0].draw(in: Rect(x: area.x, y: y, width: sizes[0].width, height: sizes[0].height), canvas: &canvas, env: env)
+        all[1].draw(in: Rect(x: area.x, y: y + sizes[0].height, width: sizes[1].width, height: sizes[1].height),
+                    canvas: &canvas, env: env)
+        all[2].draw(in: Rect(x: area.x + left + 1, y: y, width: min(sizes[2].width, area.width - left - 1), height: sizes[2].height),
+                    canvas: &canvas, env: env)
+        y += max(sizes[0].height + sizes[1].height, sizes[2].height)
+      } else {
+        y += drawPanels(all, in: area, canvas: &canvas, env: env)
+      }
     }
     drawInfo(infoLines(env, width: area.width), from: y, in: area, canvas: &canvas, env: env)
   }

@@ -78,6 +78,17 @@ public struct NetworkScreen: Screen {
     return NetworkScreen(model: model, digits: nil, pixels: pixels, inputNote: name)
   }
 
+  /// The built-in model on a drawing from the digit screen (0-1, light on dark), prepared as
+  /// `convplay predict` prepares a digit; nil when there is nothing drawn or no model.
+  static func drawing(_ pixels: [Float]) -> NetworkScreen? {
+    guard let model = try? NetworkActivations.Model.builtIn(),
+      let prepared = try? DigitPreprocessing.mnistStyle(gray: pixels.map { $0 * 255 }, width: 28, height: 28)
+    else { return nil }
+    return NetworkScreen(model: model, digits: nil, pixels: prepared, inputNote: drawingNote)
+  }
+
+  static let drawingNote = "drawing"
+
   private mutating func loadDigit() {
     if let digits, digits.count > 0 {
       digitIndex = min(max(0, digitIndex), digits.count - 1)
@@ -247,7 +258,7 @@ public struct NetworkScreen: Screen {
       return
     }
     // Line 1: the input and the prediction; line 2: the shapes, layer to layer.
-    var top = digitLabel.map { env.t(XT.netDigitIndex, digitIndex, $0) } ?? (inputNote == "drawn 7" ? env.t(T.sumDrawnSeven) : inputNote)
+    var top = digitLabel.map { env.t(XT.netDigitIndex, digitIndex, $0) } ?? (inputNote == "drawn 7" ? env.t(T.sumDrawnSeven) : inputNote == Self.drawingNote ? env.t(XT.netDrawing) : inputNote)
     if let probs = a.layers.last?.output, let best = probs.indices.max(by: { probs[$0] < probs[$1] }) {
       let name = best < classNames.count ? classNames[best] : String(best)
       top += " · " + env.t(XT.netPrediction, name, roundedText(Double(probs[best]) * 100, 1) + "%")

@@ -18,7 +18,8 @@ extension StepTrace {
 func windowNotes(_ trace: StepTrace, env: Env, width: Int) -> [(String, Style)] {
   var lines: [(String, Style)] = []
   if !trace.unvisitedCells.isEmpty {
-    for l in wrapText(env.t(XT.unvisited), width: width - 2) { lines.append((l, env.theme.pending)) }
+    let note = env.t(trace.geometry.rows.dilation > 1 ? XT.unvisitedDilation : XT.unvisited)
+    for l in wrapText(note, width: width - 2) { lines.append((l, env.theme.pending)) }
   }
   let g = trace.geometry
   if g.rows.dilation > 1 {

@@ -61,6 +61,7 @@ public struct DigitScreen: Screen {
     [
       KeyHint("←↑↓→", env.t(T.digitKeyMove)), KeyHint("Space", env.t(T.digitKeyPaint)), KeyHint("d", env.t(T.digitKeyPen)),
       KeyHint("e", env.t(T.digitKeyErase)), KeyHint("c", env.t(T.digitKeyClear)),
+      KeyHint("Enter", env.t(XT.netKeyLayers)),
     ]
   }
 
@@ -81,6 +82,10 @@ public struct DigitScreen: Screen {
     case .char("c"):
       pixels = [Float](repeating: 0, count: 28 * 28)
       top = []
+    case .enter:
+      // The drawing through the network explorer, layer by layer down to the softmax.
+      guard !top.isEmpty, let screen = NetworkScreen.drawing(pixels) else { return .none }
+      return .push(PushedScreen(screen))
     default: return .ignored
     }
     return .none

@@ -64,7 +64,8 @@ public struct HomeScreen: Screen {
     for (i, lesson) in lessons.enumerated() {
       let y = listRect.y + 1 + i
       let mine = i == selected
-      var label = "\(mine ? marker : " ") \(i + 1)  \(env.t(lesson.title))"
+      let number = lessons.count > 9 && i < 9 ? " \(i + 1)" : "\(i + 1)"
+      var label = "\(mine ? marker : " ") \(number)  \(env.t(lesson.title))"
       if lesson.make == nil {
         let tag = env.t(T.comingTag)
         let room = listRect.width - 4 - tag.count
