@@ -32,13 +32,11 @@ struct ImportCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Input shape for a spec (default 224x224x3).", valueName: "HxWxC"))
   var input: String?
 
-  @Option(name: .long, help: ArgumentHelp("keras or pytorch (default: guessed from the tensor names).", valueName: "framework"))
-  var from: String?
+  @Option(name: .long, help: "Where the weights come from (default: guessed from the tensor names).")
+  var from: WeightLayout?
 
-  @Option(name: .long, help: ArgumentHelp(
-    "caffe, torch, tf, unit or raw: how classify prepares photos (default: caffe for Keras VGG, torch for PyTorch VGG, unit otherwise).",
-    valueName: "mode"))
-  var preprocess: String?
+  @Option(name: .long, help: "Override the file's preprocessing (caffe: Keras's VGG; torch: torchvision's).")
+  var preprocess: Preprocessing?
 
   @Option(name: .long, help: ArgumentHelp("imagenet, or a text file with one class name per line.", valueName: "names"))
   var classes: String?
@@ -59,10 +57,7 @@ struct ImportCommand: ParsableCommand {
       guard !tensors.isEmpty else { throw CLIFailure("\(weights): the file holds no tensors") }
       let layout: WeightLayout
       if let from {
-        guard let l = WeightLayout(rawValue: from.lowercased()) else {
-          throw CLIFailure("--from must be keras or pytorch (got '\(from)')")
-        }
-        layout = l
+        layout = from
       } else {
         // PyTorch names its kernels `weight`, Keras `kernel`.
         let torchNames = tensors.contains { $0.name.hasSuffix(".weight") || $0.name.hasSuffix("running_var") }
@@ -72,7 +67,7 @@ struct ImportCommand: ParsableCommand {
         }
         layout = torchNames ? .pytorch : .keras
       }
-      let preprocessing = try preprocess.map(parsePreprocessing)
+      let preprocessing = preprocess
         ?? (archName == nil ? .unit : layout == .keras ? .caffe : .torch)
       var classList: String? = nil
       if let classes {

@@ -27,14 +27,6 @@ func resolveArchitecture(_ text: String, input: String?) throws -> (name: String
   return (nil, try resolveModel(text, inputShape: shape).spec)
 }
 
-/// `--preprocess`, with the choices in the message.
-func parsePreprocessing(_ text: String) throws -> Preprocessing {
-  guard let p = Preprocessing(rawValue: text.lowercased()) else {
-    throw CLIFailure("--preprocess must be one of \(Preprocessing.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
-  }
-  return p
-}
-
 /// The process's peak resident memory so far, in bytes (getrusage; Linux reports kilobytes).
 func peakMemoryBytes() -> Int {
   var usage = rusage()
