@@ -84,7 +84,8 @@ public enum ImageFile {
     }
   }
 
-  /// The whole content of a regular file of at most `limit` bytes.
+  /// The whole content of a regular file, or of a pipe (`<(cmd)`, a FIFO), of at most `limit`
+  /// bytes. A pipe has no size to check first, so it is read in chunks up to the limit.
   static func readBytes(_ path: String, limit: Int) throws(ImageError) -> [UInt8] {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw .io(systemMessage("cannot open")) }
@@ -93,7 +94,19 @@ public enum ImageFile {
     guard fstat(fd, &st) == 0 else { throw .io(systemMessage("cannot read")) }
     let type = st.st_mode & S_IFMT
     if type == S_IFDIR { throw .io("is a directory, not an image") }
-    guard type == S_IFREG else { throw .io("not a regular file") }
+    if type == S_IFIFO || type == S_IFSOCK {
+      var bytes: [UInt8] = []
+      var chunk = [UInt8](repeating: 0, count: 1 << 16)
+      while bytes.count <= limit {
+        let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n >= 0 else { throw .io(systemMessage("cannot read")) }
+        if n == 0 { return bytes }
+        bytes += chunk[0..<n]
+      }
+      throw .io("more than \(limit) bytes from a pipe: too big for the pixel limit (see --max-pixels)")
+    }
+    guard type == S_IFREG else { throw .io("not a regular file or a pipe") }
     let size = Int(st.st_size)
     guard size <= limit else {
       throw .io("file of \(size) bytes is too big for the pixel limit (see --max-pixels)")

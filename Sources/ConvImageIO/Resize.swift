@@ -8,9 +8,8 @@ extension Image {
   public func resizedNearest(height outH: Int, width outW: Int) -> Image {
     precondition(outH > 0 && outW > 0, "a resized image needs at least one row and one column")
     if outH == height && outW == width { return self }
-    let source = Image.nearestSources
-    let ys = source(outH, height)
-    let xs = source(outW, width)
+    let ys = Image.nearestSources(height, outH)
+    let xs = Image.nearestSources(width, outW)
     var out = [Float](repeating: 0, count: channels * outH * outW)
     for c in 0..<channels {
       let src = c * height * width

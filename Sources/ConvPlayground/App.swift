@@ -96,7 +96,7 @@ public struct PlaygroundApp: Sendable {
     case .back:
       back()
     case .open(let id):
-      if let lesson = lessons.first(where: { $0.id == id }), let make = lesson.make {
+      if let make = lessons.first(where: { $0.id == id })?.make {
         stack.append(make(env))
       }
     case .setLanguage(let lang):

@@ -185,20 +185,18 @@ extension Screen {
   public var capturesAllKeys: Bool { false }
 }
 
-/// An entry of the Home menu. `make` is nil for lessons still to come: Home then shows `blurb`
-/// and what will be there.
+/// An entry of the Home menu: every lesson opens a screen.
 public struct Lesson: Sendable {
   public var id: String
   public var title: any TextEntry
   public var blurb: any TextEntry
-  public var make: (@Sendable (Env) -> any Screen)?
-  /// A command that does the same on the command line, shown on Home (for lessons still to
-  /// come, what to use meanwhile).
+  public var make: @Sendable (Env) -> any Screen
+  /// A command that does the same on the command line, shown on Home.
   public var command: String?
 
   public init(
     id: String, title: any TextEntry, blurb: any TextEntry, command: String? = nil,
-    make: (@Sendable (Env) -> any Screen)?
+    make: @escaping @Sendable (Env) -> any Screen
   ) {
     self.id = id
     self.title = title
@@ -207,7 +205,7 @@ public struct Lesson: Sendable {
     self.make = make
   }
 
-  /// The lessons in the order of the course. Screens built elsewhere replace a `make: nil`.
+  /// The lessons in the order of the course.
   public static let standard: [Lesson] = [
     Lesson(id: "conv", title: T.lessonConv, blurb: T.lessonConvBlurb, command: "convplay step --plain") { _ in
       ConvLabScreen(variant: .convolution)

@@ -25,8 +25,8 @@ public typealias Tr = T
 /// `{0}`, `{1}`... are filled by `Env.t`. The Spanish follows the course's own words: Entrada,
 /// Kernel, Salida, Parámetros; Keras's names (padding, stride, filters) stay as Keras writes them.
 public enum T: String, CaseIterable, Sendable {
-  case homeTitle, homeIntro, lessonsHeading, comingTag, comingSoon, comingExplain, pressEnter
-  case meanwhile, onCommandLine, languageLine, helpHome, tooSmall, helpTitle, keysHeading, closeHelp
+  case homeTitle, homeIntro, lessonsHeading, pressEnter
+  case onCommandLine, languageLine, helpHome, tooSmall, helpTitle, keysHeading, closeHelp
   case helpScroll
   case lessonConv, lessonConvBlurb, lessonPadding, lessonPaddingBlurb, lessonPooling
   case lessonPoolingBlurb, lessonRGB, lessonRGBBlurb, lessonImage, lessonImageBlurb
@@ -106,13 +106,7 @@ public enum T: String, CaseIterable, Sendable {
     case .homeIntro: return ("How a convolutional network sees an image, one number at a time.",
                              "Cómo ve una imagen una red convolucional, número a número.")
     case .lessonsHeading: return ("Lessons", "Lecciones")
-    case .comingTag: return ("(coming)", "(pronto)")
-    case .comingSoon: return ("This lesson is not in this version yet: see what it will show on the right.",
-                              "Esta lección aún no está en esta versión: a la derecha, lo que mostrará.")
-    case .comingExplain: return ("Coming in a later version of convplay.",
-                                 "Llegará en una próxima versión de convplay.")
     case .pressEnter: return ("Press Enter to open.", "Presionar Enter para abrir.")
-    case .meanwhile: return ("Meanwhile, on the command line:", "Mientras tanto, en la línea de comandos:")
     case .onCommandLine: return ("The same on the command line:", "Lo mismo en la línea de comandos:")
     case .languageLine: return ("Language: {0}   (l: {1})", "Idioma: {0}   (l: {1})")
     case .helpHome: return ("Choose a lesson with the arrows (or its number) and press Enter. In every lesson the bottom lines list its keys; ? explains the screen, q or Esc comes back here.",

@@ -103,6 +103,14 @@ final class GemmTests: XCTestCase {
 
   /// Deep and wide enough for several k slices, row blocks, B chunks and two threads.
   func testLargeProductsTakeTheParallelPath() {
+    // Each case below must take the path it is here for, or it would test the serial one again.
+    XCTAssertEqual(Gemm.route(m: 301, n: 211, k: 1100), .parallelBlocks)
+    XCTAssertEqual(Gemm.route(m: 64, n: 1025, k: 288), .parallelBlocks)
+    XCTAssertEqual(Gemm.route(m: 500, n: 10, k: 777), .parallelBlocks)
+    XCTAssertEqual(Gemm.route(m: 9, n: 32, k: 20_000), 32 <= Gemm.nr ? .splitK : .parallelBlocks)
+    XCTAssertEqual(Gemm.route(m: 5, n: 3, k: 70_001), .splitK)
+    XCTAssertEqual(Gemm.route(m: 129, n: 65, k: 513), .parallelBlocks)
+    XCTAssertEqual(Gemm.route(m: 7, n: 70, k: 300), .serial)
     check(Case(m: 301, n: 211, k: 1100))
     check(Case(m: 301, n: 211, k: 1100, transA: true, transB: true, alpha: 0.5, beta: 1.5))
     check(Case(m: 64, n: 1025, k: 288, transB: true, padC: 3))

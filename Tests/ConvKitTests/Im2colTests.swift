@@ -295,7 +295,7 @@ final class Im2colTests: XCTestCase {
       dCols.withUnsafeBufferPointer { cp in
         expectedDx.withUnsafeMutableBufferPointer { dp in
           for n in 0..<l.images {
-            ConvKernels.col2im(
+            referenceCol2im(
               cp.baseAddress! + n * pixels * k, height: l.height, width: l.width, channels: l.channels,
               geometry: g, into: dp.baseAddress! + n * inStride)
           }
@@ -325,6 +325,32 @@ final class Im2colTests: XCTestCase {
       XCTAssertEqual(z.shape, y.shape)
       XCTAssertTrue(z.scalars.contains { $0 < 0 }, "the pre-activation keeps negative values")
       XCTAssertEqual(y.scalars, z.scalars.map { max($0, 0) })
+    }
+  }
+}
+
+/// The plain reference for BlockConv's input gradient: the adjoint of im2col: adds each patch entry of `cols` `[OH*OW, KH*KW*C]` back onto the
+/// input position it came from, `dx` `[H, W, C]` (accumulates; padding entries are dropped).
+private func referenceCol2im(
+  _ cols: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
+  geometry g: WindowGeometry, into dx: UnsafeMutablePointer<Float>
+) {
+  let kh = g.rows.kernel, kw = g.cols.kernel
+  var p = cols
+  for orow in 0..<g.outputRows {
+    for ocol in 0..<g.outputCols {
+      for i in 0..<kh {
+        let r = g.rows.inputIndex(window: orow, tap: i)
+        let rowInside = r >= 0 && r < height
+        for j in 0..<kw {
+          let c = g.cols.inputIndex(window: ocol, tap: j)
+          if rowInside && c >= 0 && c < width {
+            let d = dx + (r * width + c) * channels
+            for ch in 0..<channels { d[ch] += p[ch] }
+          }
+          p += channels
+        }
+      }
     }
   }
 }

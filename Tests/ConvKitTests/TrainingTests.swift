@@ -93,6 +93,9 @@ final class TrainingTests: XCTestCase {
     let (a, ha) = try run(seed: 42)
     let (b, hb) = try run(seed: 42)
     let (c, _) = try run(seed: 43)
+    XCTAssertEqual(a.namedParameters.count, b.namedParameters.count)
+    XCTAssertGreaterThan(a.namedParameters.count, 0)
+    XCTAssertEqual(a.namedParameters.map(\.name), b.namedParameters.map(\.name))
     for (pa, pb) in zip(a.namedParameters, b.namedParameters) { XCTAssertEqual(pa.parameter.value, pb.parameter.value, pa.name) }
     XCTAssertEqual(ha.map(\.loss), hb.map(\.loss))
     XCTAssertNotEqual(a.namedParameters[0].parameter.value, c.namedParameters[0].parameter.value)
@@ -197,6 +200,8 @@ final class TrainingTests: XCTestCase {
     let (loss, _) = net.computeGradients(images: x, labels: labels)
     XCTAssertEqual(loss, (json["loss"] as! NSNumber).doubleValue, accuracy: 1e-4)
     let grads = try XCTUnwrap(json["gradients"] as? [String: Any])
+    // Every learnable parameter has a reference gradient and every reference is checked.
+    XCTAssertEqual(Set(net.namedParameters.filter { $0.parameter.learnable }.map(\.name)), Set(grads.keys))
     for (name, p) in net.namedParameters where p.learnable {
       let expected = floats(grads[name])
       XCTAssertEqual(p.gradient.count, expected.count, name)
@@ -204,8 +209,11 @@ final class TrainingTests: XCTestCase {
     }
     SGD(learningRate: 0.1).step(net.trainableParameters)
     let after = try XCTUnwrap(json["after_sgd"] as? [String: Any])
+    XCTAssertEqual(Set(net.namedParameters.filter { $0.parameter.learnable }.map(\.name)), Set(after.keys))
     for (name, p) in net.namedParameters where p.learnable {
-      for (v, e) in zip(p.value, floats(after[name])) { XCTAssertEqual(v, e, accuracy: 1e-5, name) }
+      let expected = floats(after[name])
+      XCTAssertEqual(p.value.count, expected.count, name)
+      for (v, e) in zip(p.value, expected) { XCTAssertEqual(v, e, accuracy: 1e-5, name) }
     }
   }
 }

@@ -114,6 +114,29 @@ final class FoundationCommandTests: XCTestCase {
     }
   }
 
+  /// A pipe (`--matrix <(cmd)`, /dev/fd/N, /dev/stdin when piped) reads like a file, for matrix,
+  /// kernel and image arguments alike.
+  func testPipesReadLikeFiles() throws {
+    let text = try String(contentsOfFile: course, encoding: .utf8)
+    let r = try CommandRunner.run(["conv", "--matrix", "/dev/stdin", "--kernel", "sharpen"], stdin: text)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertEqual(r.stdout, "266 -61 -30\n116 -47 295\n-135 256 -128\n")
+    let k = try CommandRunner.run(["conv", "--matrix", course, "--kernel", "/dev/stdin"], stdin: "0 -1 0\n-1 5 -1\n0 -1 0\n")
+    XCTAssertEqual(k.stdout, r.stdout, k.stderr)
+    guard let shared = ProcessInfo.processInfo.environment["CONVPLAY_SHARED"] else { throw XCTSkip("CONVPLAY_SHARED is not set") }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", "cat \"$1\" | \"$2\" info /dev/stdin", "sh", shared + "/images/chelsea.png", CommandRunner.binary.path]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    XCTAssertEqual(p.terminationStatus, 0, printed)
+    XCTAssertTrue(printed.contains("size:     451 x 300"), printed)
+    XCTAssertTrue(printed.contains("numpy:    (300, 451, 3) (rows, columns, channels) as skimage.io.imread returns it; as_gray=True gives (300, 451)"), printed)
+  }
+
   func testPoolMaxAndAvg() throws {
     let max = try CommandRunner.run(["pool", "--matrix", course, "--size", "2", "--mode", "max"])
     XCTAssertEqual(max.status, 0, max.stderr)
@@ -155,9 +178,7 @@ final class FoundationCommandTests: XCTestCase {
       (["conv", "--matrix", "-", "--kernel", "gaussian-5x5"], "1 2\n3 4\n", "the kernel spans 5 rows"),
       (["conv", "--stride", "0"], nil, "--stride must be at least 1"),
       (["conv", "--stride", "2x"], nil, "--stride must be N or RxC"),
-      (["conv", "--padding", "full"], nil, "--padding must be valid, same or a whole number"),
       (["conv", "--dilation", "0"], nil, "dilation must be at least 1"),
-      (["pool", "--mode", "median"], nil, "--mode must be max or avg"),
       (["step", "--only", "10"], nil, "--only must be between 1 and 9"),
       (["conv", "--matrix", CommandRunner.example("matrices/rgb-5x5.txt"), "--kernel", "-"], "1 2\n3 4\n\n1 2\n3 4\n", "the kernel has 2 channels but the input has 3"),
     ]
@@ -178,6 +199,9 @@ final class FoundationCommandTests: XCTestCase {
       (["conv", "--bogus"], "Unknown option '--bogus'. Did you mean '--bias'? (see 'convplay conv --help')"),
       (["filter"], "Missing expected argument '<image>' (see 'convplay filter --help')"),
       (["nonsense"], "Unexpected argument 'nonsense' (see 'convplay --help')"),
+      // Typed choices: ArgumentParser names the option and the value.
+      (["conv", "--padding", "full"], "The value 'full' is invalid for '--padding <valid|same|N>'. Please provide one of 'valid' and 'same'. (see 'convplay conv --help')"),
+      (["pool", "--mode", "median"], "The value 'median' is invalid for '--mode <mode>'. Please provide one of 'max' and 'avg'. (see 'convplay pool --help')"),
     ]
     for (args, expected) in cases {
       let r = try CommandRunner.run(args)
@@ -188,6 +212,16 @@ final class FoundationCommandTests: XCTestCase {
     let help = try CommandRunner.run(["conv", "--help"])
     XCTAssertEqual(help.status, 0)
     XCTAssertTrue(help.stdout.contains("USAGE: convplay conv"), help.stdout)
+    // Enum-like options list their choices in --help.
+    let choices: [([String], String)] = [
+      (["pool", "--help"], "values: max, avg"), (["pool", "--help"], "values: valid, same"),
+      (["conv", "--help"], "values: valid, same"), (["train", "--help"], "values: sgd, adam, rmsprop"),
+      (["filter", "--help"], "values: clip, abs, minmax, offset"), (["quiz", "--help"], "values: shapes, params, pooling, models, mixed"),
+    ]
+    for (args, expected) in choices {
+      let out = try CommandRunner.run(args).stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+      XCTAssertTrue(out.contains(expected), "\(args): \(expected)")
+    }
     let language = try CommandRunner.run(["--lang", "xx"])
     XCTAssertEqual(language.status, 1)
     XCTAssertEqual(language.stderr, "convplay: --lang must be en or es (got 'xx')\n")

@@ -102,7 +102,10 @@ final class QuizCommandTests: XCTestCase {
   }
 
   func testBadOptionsAreOneLine() throws {
-    for args in [["--topic", "nope"], ["--lang", "fr"], ["--answers", "/nonexistent/file"], ["--level", "4"], ["--count", "0"], ["--answer-key", "--answers", "x"]] {
+    let topic = try quiz(["--plain", "--seed", "1", "--topic", "nope"])
+    XCTAssertEqual(topic.status, 64)
+    XCTAssertEqual(topic.stderr.filter { $0 == "\n" }.count, 1, topic.stderr)
+    for args in [["--lang", "fr"], ["--answers", "/nonexistent/file"], ["--level", "4"], ["--count", "0"], ["--answer-key", "--answers", "x"]] {
       let run = try quiz(["--plain", "--seed", "1"] + args)
       XCTAssertEqual(run.status, 1, "\(args)")
       XCTAssertTrue(run.stderr.hasPrefix("convplay: "), run.stderr)

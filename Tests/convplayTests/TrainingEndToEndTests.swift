@@ -26,7 +26,8 @@ final class TrainingEndToEndTests: XCTestCase {
     return dir
   }
 
-  /// 300 images (270 training, 30 validation, 300 test), 2 epochs of cnn: the bars fill, both
+  /// 300 training images (270 training, 30 validation; --limit leaves the 10,000 test images
+  /// whole), 2 epochs of cnn: the bars fill, both
   /// test accuracies appear, w saves weights that load back, q quits cleanly.
   func testShortTrainingRunAt100x30() throws {
     let data = try mnist()
@@ -37,7 +38,7 @@ final class TrainingEndToEndTests: XCTestCase {
     t.send("Enter")
     t.waitFor("Epoch ", timeout: 30)
     let s = t.waitFor("finished  test accuracy", timeout: 60)
-    XCTAssertTrue(s.contains("270 train / 30 val / 300 test"), s)
+    XCTAssertTrue(s.contains("270 train / 30 val / 10,000 test"), s)
     XCTAssertTrue(s.contains("Batch 3/3"), s)
     XCTAssertTrue(s.contains("████████████████████████████████████████ 100%"), s)
     let accuracy = try XCTUnwrap(s.range(of: #"2: 0\.\d{4}"#, options: .regularExpression), s)

@@ -39,14 +39,22 @@ public enum Gemm {
       scaleC(m: m, n: n, beta: problem.beta, c: problem.c, ldc: problem.ldc)
       return
     }
-    let parallel = m * n * k >= parallelThreshold
-    if parallel && m <= mc && n <= nr && k >= 4 * kc {
-      // Too few tiles of C to share out (a small layer's weight gradient, summed over a whole
-      // batch): split the sum over k instead.
-      splitK(problem)
-    } else {
-      blocked(problem, parallel: parallel)
+    switch route(m: m, n: n, k: k) {
+    case .splitK: splitK(problem)
+    case .parallelBlocks: blocked(problem, parallel: true)
+    case .serial: blocked(problem, parallel: false)
     }
+  }
+
+  /// How `sgemm` shares a product out: on one thread, tiles of C over threads, or (too few tiles
+  /// of C, as a small layer's weight gradient summed over a whole batch) slices of the sum over
+  /// k. Public so tests can check that their cases take the path they mean to test.
+  public enum Route: Equatable, Sendable { case serial, parallelBlocks, splitK }
+
+  /// The route of an m x n x k product (k >= 1, alpha != 0).
+  public static func route(m: Int, n: Int, k: Int) -> Route {
+    guard m * n * k >= parallelThreshold else { return .serial }
+    return m <= mc && n <= nr && k >= 4 * kc ? .splitK : .parallelBlocks
   }
 
   /// The obviously-correct version: one dot product per output element, accumulated in Double.

@@ -8,64 +8,11 @@
 ///     out   [N*OH*OW, Cout]      = cols x kernel  (+ bias)  -- exactly the NHWC output
 ///
 /// Conv2D and max pooling run on the fast kernels of `Kernels/` (`BlockConv`: patches gathered
-/// a cache-sized block at a time and multiplied by `Gemm`'s micro-kernel; `FastPool`); the
-/// plain `im2col`/`col2im` below stay as the readable version. Window positions, padding
+/// a cache-sized block at a time and multiplied by `Gemm`'s micro-kernel; `FastPool`). Window positions, padding
 /// (including Keras's asymmetric `same`), strides and dilation come from `WindowGeometry`, the
 /// one shape arithmetic.
 /// The plain loops in `ReferenceKernels` are what these are tested against.
 public enum ConvKernels {
-  /// Patch matrix of one image. `x`: `[H, W, C]`; `cols`: `[OH*OW, KH*KW*C]`. Padding is zeros.
-  public static func im2col(
-    _ x: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
-    geometry g: WindowGeometry, into cols: UnsafeMutablePointer<Float>
-  ) {
-    let kh = g.rows.kernel, kw = g.cols.kernel
-    var p = cols
-    for orow in 0..<g.outputRows {
-      for ocol in 0..<g.outputCols {
-        for i in 0..<kh {
-          let r = g.rows.inputIndex(window: orow, tap: i)
-          let rowInside = r >= 0 && r < height
-          for j in 0..<kw {
-            let c = g.cols.inputIndex(window: ocol, tap: j)
-            if rowInside && c >= 0 && c < width {
-              p.update(from: x + (r * width + c) * channels, count: channels)
-            } else {
-              p.update(repeating: 0, count: channels)
-            }
-            p += channels
-          }
-        }
-      }
-    }
-  }
-
-  /// The adjoint of `im2col`: adds each patch entry of `cols` `[OH*OW, KH*KW*C]` back onto the
-  /// input position it came from, `dx` `[H, W, C]` (accumulates; padding entries are dropped).
-  public static func col2im(
-    _ cols: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
-    geometry g: WindowGeometry, into dx: UnsafeMutablePointer<Float>
-  ) {
-    let kh = g.rows.kernel, kw = g.cols.kernel
-    var p = cols
-    for orow in 0..<g.outputRows {
-      for ocol in 0..<g.outputCols {
-        for i in 0..<kh {
-          let r = g.rows.inputIndex(window: orow, tap: i)
-          let rowInside = r >= 0 && r < height
-          for j in 0..<kw {
-            let c = g.cols.inputIndex(window: ocol, tap: j)
-            if rowInside && c >= 0 && c < width {
-              let d = dx + (r * width + c) * channels
-              for ch in 0..<channels { d[ch] += p[ch] }
-            }
-            p += channels
-          }
-        }
-      }
-    }
-  }
-
   /// Conv2D forward: `x` `[N, H, W, Cin]`, `kernel` `[KH, KW, Cin, Cout]`, `bias` `[Cout]` or
   /// nil; returns the pre-activation `[N, OH, OW, Cout]`.
   public static func conv2DForward(
@@ -82,34 +29,6 @@ public enum ConvKernels {
           }
         }
       }
-    }
-  }
-
-  /// Conv2D backward. `dOut` `[N, OH, OW, Cout]` is the gradient of the pre-activation.
-  /// Adds dL/dkernel into `dKernel` `[KH, KW, Cin, Cout]` and dL/dbias into `dBias` `[Cout]`
-  /// when given (frozen layers pass nil), and returns dL/dinput `[N, H, W, Cin]` when
-  /// `needInputGradient` (the first layer does not need it).
-  public static func conv2DBackward(
-    input x: [Float], dOut: [Float], batch n: Int, height: Int, width: Int, channels cin: Int,
-    kernel: [Float], filters cout: Int, geometry g: WindowGeometry,
-    dKernel: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
-    needInputGradient: Bool
-  ) -> [Float]? {
-    if let dKernel {
-      BlockConv.kernelGradient(
-        input: x, dOut: dOut, batch: n, height: height, width: width, channels: cin,
-        filters: cout, geometry: g, dKernel: dKernel, dBias: dBias)
-    } else if let dBias {
-      let pixels = g.outputRows * g.outputCols
-      dOut.withUnsafeBufferPointer { dp in
-        for r in 0..<(n * pixels) { Im2col.addRun(dp.baseAddress! + r * cout, into: dBias, count: cout) }
-      }
-    }
-    guard needInputGradient else { return nil }
-    return uninitializedFloats(x.count) { dxp in
-      BlockConv.inputGradient(
-        dOut: dOut, kernel: kernel, batch: n, height: height, width: width, channels: cin,
-        filters: cout, geometry: g, dInput: dxp)
     }
   }
 
@@ -132,15 +51,6 @@ public enum ConvKernels {
       }
     }
     return (out, arg)
-  }
-
-  /// Max pooling backward: each output's gradient goes to the input that was its maximum.
-  public static func maxPoolBackward(dOut: [Float], argmax: [Int32], inputCount: Int) -> [Float] {
-    var dx = [Float](repeating: 0, count: inputCount)
-    dx.withUnsafeMutableBufferPointer { dp in
-      for (i, a) in argmax.enumerated() where a >= 0 { dp[Int(a)] += dOut[i] }
-    }
-    return dx
   }
 
   /// Average pooling of `x` `[N, H, W, C]`; padded cells are left out of the mean (Keras).

@@ -5,7 +5,6 @@ import ConvTerminal
 public struct HomeScreen: Screen {
   public let lessons: [Lesson]
   public private(set) var selected = 0
-  var notice: Tr?
 
   public init(lessons: [Lesson] = Lesson.standard) {
     self.lessons = lessons
@@ -15,7 +14,6 @@ public struct HomeScreen: Screen {
   public func title(_ env: Env) -> String { env.t(T.homeTitle) }
 
   public mutating func update(_ msg: Msg, env: Env) -> Effect {
-    notice = nil
     guard case .key(let key) = msg else { return .none }
     switch key {
     case .up: selected = (selected + lessons.count - 1) % lessons.count
@@ -36,12 +34,8 @@ public struct HomeScreen: Screen {
     return .none
   }
 
-  private mutating func open(_ i: Int) -> Effect {
-    if lessons[i].make == nil {
-      notice = T.comingSoon
-      return .none
-    }
-    return .open(lessons[i].id)
+  private func open(_ i: Int) -> Effect {
+    .open(lessons[i].id)
   }
 
   public func hints(_ env: Env) -> [KeyHint] {
@@ -65,13 +59,8 @@ public struct HomeScreen: Screen {
       let y = listRect.y + 1 + i
       let mine = i == selected
       let number = lessons.count > 9 && i < 9 ? " \(i + 1)" : "\(i + 1)"
-      var label = "\(mine ? marker : " ") \(number)  \(env.t(lesson.title))"
-      if lesson.make == nil {
-        let tag = env.t(T.comingTag)
-        let room = listRect.width - 4 - tag.count
-        label = label.padding(to: max(room, label.count + 1)) + tag
-      }
-      let style = mine ? theme.selected : (lesson.make == nil ? theme.muted : theme.text)
+      let label = "\(mine ? marker : " ") \(number)  \(env.t(lesson.title))"
+      let style = mine ? theme.selected : theme.text
       canvas.put(label.padding(to: listRect.width - 2), x: listRect.x + 1, y: y, style: style,
                  maxWidth: listRect.width - 2)
     }
@@ -87,24 +76,19 @@ public struct HomeScreen: Screen {
       y += 1
     }
     y += 1
-    let action = lesson.make == nil ? env.t(T.comingExplain) : env.t(T.pressEnter)
-    for l in wrapText(action, width: dw) where y < area.maxY {
-      canvas.put(l, x: dx, y: y, style: lesson.make == nil ? theme.muted : theme.emphasis, maxWidth: dw)
+    for l in wrapText(env.t(T.pressEnter), width: dw) where y < area.maxY {
+      canvas.put(l, x: dx, y: y, style: theme.emphasis, maxWidth: dw)
       y += 1
     }
     if let command = lesson.command, y + 2 < area.maxY {
       y += 1
-      canvas.put(env.t(lesson.make == nil ? T.meanwhile : T.onCommandLine), x: dx, y: y, style: theme.muted, maxWidth: dw)
+      canvas.put(env.t(T.onCommandLine), x: dx, y: y, style: theme.muted, maxWidth: dw)
       for l in wrapText(command, width: dw - 2) where y + 1 < area.maxY {
         y += 1
         canvas.put("  " + l, x: dx, y: y, style: theme.text, maxWidth: dw)
       }
     }
-    var by = listRect.maxY + 1
-    if let notice {
-      canvas.put(env.t(notice), x: area.x + 2, y: by, style: theme.error, maxWidth: area.width - 4)
-      by += 1
-    }
+    let by = listRect.maxY + 1
     let other: Lang = env.lang == .en ? .es : .en
     canvas.put(env.t(T.languageLine, env.lang.name, other.name), x: area.x + 2, y: by + 1,
                style: theme.muted, maxWidth: area.width - 4)

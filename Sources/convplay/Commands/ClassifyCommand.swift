@@ -50,8 +50,8 @@ struct ClassifyCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Seed of the random weights.", valueName: "N"))
   var seed: UInt64 = 0
 
-  @Option(name: .long, help: ArgumentHelp("Override the file's preprocessing: caffe, torch, tf, unit or raw.", valueName: "mode"))
-  var preprocess: String?
+  @Option(name: .long, help: "Override the file's preprocessing (caffe: Keras's VGG; torch: torchvision's).")
+  var preprocess: Preprocessing?
 
   @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
   var top = 5
@@ -98,7 +98,7 @@ struct ClassifyCommand: ParsableCommand {
         meta[PretrainedModel.preprocessingKey] = preprocessing.rawValue
       }
       let loadSeconds = (clock.now - loadStarted).seconds
-      let preprocessing = try preprocess.map(parsePreprocessing)
+      let preprocessing = preprocess
         ?? Preprocessing(rawValue: meta[PretrainedModel.preprocessingKey] ?? "") ?? .unit
       let inShape = network.inputShape
       guard inShape.count == 3 else {

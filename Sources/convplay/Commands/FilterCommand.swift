@@ -31,11 +31,11 @@ struct FilterCommand: ParsableCommand {
   @OptionGroup var kernel: KernelOptions
   @OptionGroup var window: ImageWindowOptions
 
-  @Option(name: .long, help: ArgumentHelp("average, luminance, bt601 or none (filter each colour channel).", valueName: "method"))
-  var gray: String = "luminance"
+  @Option(name: .long, help: "How a colour photo becomes gray first (none: filter each colour channel).")
+  var gray: GrayMethod = .luminance
 
-  @Option(name: .long, help: ArgumentHelp("clip, abs, minmax or offset (PNG/JPEG output; default by kernel).", valueName: "mode"))
-  var normalize: String?
+  @Option(name: .long, help: "How values outside 0-255 reach a PNG/JPEG (default: by kernel).")
+  var normalize: Normalization?
 
   @Option(name: .long, help: ArgumentHelp("Output file: .png, .jpg or .npy (raw float32).", valueName: "file"))
   var out: String
@@ -48,15 +48,8 @@ struct FilterCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let grayMethod = try parseGray(gray, option: "--gray")
-      var mode: Normalization? = nil
-      if let normalize {
-        guard let m = Normalization(rawValue: normalize.lowercased()) else {
-          throw CLIFailure(
-            "--normalize must be one of \(Normalization.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(normalize)')")
-        }
-        mode = m
-      }
+      let grayMethod = gray
+      let mode = normalize
       if repeatCount < 1 { throw CLIFailure("--repeat-count must be at least 1") }
       _ = try checkOutputPath(out)
       let weights = try kernel.load()

@@ -18,15 +18,16 @@ struct GrayCommand: ParsableCommand {
 
   @OptionGroup var input: ImageInputOptions
 
-  @Option(name: .long, help: ArgumentHelp("average, luminance or bt601.", valueName: "method"))
-  var method: String = "luminance"
+  @Option(name: .long, help: "How R, G and B are combined (none is refused here: it keeps the colours).")
+  var method: GrayMethod = .luminance
 
   @Option(name: .long, help: ArgumentHelp("Output file: .png, .jpg or .npy (raw float32).", valueName: "file"))
   var out: String
 
   func run() throws {
     try reportingErrors {
-      let gray = try parseGray(method, option: "--method", allowNone: false)
+      guard method != .none else { throw CLIFailure("--method must be average, luminance or bt601: none keeps the colours") }
+      let gray = method
       _ = try checkOutputPath(out)
       let decoded = try input.load()
       let result = gray.convert(decoded.image)

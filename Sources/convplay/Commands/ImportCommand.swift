@@ -37,13 +37,11 @@ struct ImportCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Input shape for a spec (default 224x224x3).", valueName: "HxWxC"))
   var input: String?
 
-  @Option(name: .long, help: ArgumentHelp("keras or pytorch (default: guessed from the tensor names).", valueName: "framework"))
-  var from: String?
+  @Option(name: .long, help: "Where the weights come from (default: guessed from the tensor names).")
+  var from: WeightLayout?
 
-  @Option(name: .long, help: ArgumentHelp(
-    "caffe, torch, tf, unit or raw: how classify prepares photos (default: caffe for Keras VGG, torch for PyTorch VGG, unit otherwise).",
-    valueName: "mode"))
-  var preprocess: String?
+  @Option(name: .long, help: "Override the file's preprocessing (caffe: Keras's VGG; torch: torchvision's).")
+  var preprocess: Preprocessing?
 
   @Option(name: .long, help: ArgumentHelp("imagenet, or a text file with one class name per line.", valueName: "names"))
   var classes: String?
@@ -66,15 +64,12 @@ struct ImportCommand: ParsableCommand {
       }
       var forced: WeightLayout? = nil
       if let from {
-        guard let l = WeightLayout(rawValue: from.lowercased()) else {
-          throw CLIFailure("--from must be keras or pytorch (got '\(from)')")
-        }
-        forced = l
+        forced = from
       }
       guard let layout = forced ?? contents.layout ?? WeightImport.guessLayout(contents.tensors) else {
         throw CLIFailure("\(weights): cannot tell whether these are Keras or PyTorch weights: give --from keras or --from pytorch")
       }
-      let preprocessing = try preprocess.map(parsePreprocessing)
+      let preprocessing = preprocess
         ?? (archName == nil ? .unit : layout == .keras ? .caffe : .torch)
       var classList: String? = nil
       if let classes {

@@ -38,6 +38,29 @@ struct InfoCommand: ParsableCommand {
     if failed { throw ExitCode(1) }
   }
 
+  /// The array shape a Python user sees: NumPy orders (rows, columns, channels), the reverse of
+  /// "width x height". skimage.io.imread keeps the file's channels (gray has none, alpha is a
+  /// fourth); convplay's own array (alpha composited) follows when it differs.
+  static func numpyShapes(_ d: DecodedImage) -> String {
+    let (h, w) = (d.image.height, d.image.width)
+    func shape(_ channels: Int) -> String { channels == 1 ? "(\(h), \(w))" : "(\(h), \(w), \(channels))" }
+    let fileChannels: Int
+    switch d.info.color {
+    case .gray: fileChannels = 1
+    case .grayAlpha: fileChannels = 2
+    case .rgb: fileChannels = 3
+    case .rgbAlpha, .cmyk: fileChannels = 4
+    case .palette: fileChannels = d.info.hasAlpha ? 4 : 3
+    }
+    let file = shape(fileChannels)
+    let source = d.info.format == .npy ? "as np.load returns it" : "as skimage.io.imread returns it"
+    var text = "\(file) (rows, columns\(fileChannels == 1 ? "" : ", channels")) \(source)"
+    let mine = shape(d.image.channels)
+    if mine != file { text += "; convplay works on \(mine)" }
+    if fileChannels > 1 { text += "; as_gray=True gives \(shape(1))" }
+    return text
+  }
+
   static func describe(_ d: DecodedImage, path: String) -> String {
     let info = d.info
     let image = d.image
@@ -58,6 +81,7 @@ struct InfoCommand: ParsableCommand {
         + (layout.isEmpty ? "" : ", " + layout.joined(separator: ", ")),
       "size:     \(image.width) x \(image.height) (\(NumberText.grouped(image.pixelCount)) pixels, \(megapixels(image.pixelCount)))",
       "read as:  \(readAs)",
+      "numpy:    " + numpyShapes(d),
     ]
     let n = image.pixelCount
     image.samples.withUnsafeBufferPointer { s in

@@ -22,11 +22,11 @@ struct PoolCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Stride: N or RxC (default: the pool size).", valueName: "N|RxC"))
   var stride: String?
 
-  @Option(name: .long, help: "max or avg.")
-  var mode: String = "max"
+  @Option(name: .long, help: "Keep the window's largest value or its mean.")
+  var mode: PoolMode = .max
 
-  @Option(name: .long, help: ArgumentHelp("valid or same.", valueName: "valid|same"))
-  var padding: String = "valid"
+  @Option(name: .long, help: "Keras's padding rule for the windows.")
+  var padding: PoolPaddingChoice = .valid
 
   @Flag(name: .long, help: "Print every window step by step, as 'convplay step' does for convolution.")
   var steps = false
@@ -48,15 +48,8 @@ struct PoolCommand: ParsableCommand {
   }
 
   func setup() throws -> (Tensor, WindowGeometry, PoolMode) {
-    guard let poolMode = PoolMode(rawValue: mode.lowercased()) ?? (mode.lowercased() == "average" ? .avg : nil) else {
-      throw CLIFailure("--mode must be max or avg (got '\(mode)')")
-    }
-    let pad: Padding
-    switch padding.lowercased() {
-    case "valid": pad = .valid
-    case "same": pad = .same
-    default: throw CLIFailure("--padding for pooling must be valid or same (got '\(padding)')")
-    }
+    let poolMode = mode
+    let pad = padding.padding
     let input = try matrix.load()
     let k = try parsePair(size, option: "--size")
     let s = try stride.map { try parsePair($0, option: "--stride") } ?? k

@@ -29,8 +29,8 @@ struct QuizCommand: ParsableCommand {
   @Option(name: .long, help: "Number of questions.")
   var count: Int = 10
 
-  @Option(name: .long, help: ArgumentHelp("shapes, params, pooling, models or mixed.", valueName: "topic"))
-  var topic: String = "mixed"
+  @Option(name: .long, help: "What the questions are about.")
+  var topic: QuizTopicChoice = .mixed
 
   @Option(name: .long, help: ArgumentHelp("Difficulty: 1 (the course's cases), 2 or 3.", valueName: "1|2|3"))
   var level: Int = 1
@@ -49,9 +49,7 @@ struct QuizCommand: ParsableCommand {
       if count < 1 || count > 10_000 { throw CLIFailure("--count must be between 1 and 10000 (got \(count))") }
       if !(1...3).contains(level) { throw CLIFailure("--level must be 1, 2 or 3 (got \(level))") }
       if answerKey && answers != nil { throw CLIFailure("--answer-key and --answers do not go together") }
-      guard let selection = QuizSelection(topic) else {
-        throw CLIFailure("--topic must be shapes, params, pooling, models or mixed (got '\(topic)')")
-      }
+      let selection = topic.selection
       let language = try resolvedLanguage()
       let seed = self.seed ?? {
         let s = UInt64(Date().timeIntervalSince1970 * 1000) & 0xFFFF_FFFF

@@ -34,8 +34,8 @@ struct TrainCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Images per optimizer step.", valueName: "N"))
   var batch = 128
 
-  @Option(name: .long, help: ArgumentHelp("adam, sgd or rmsprop (Keras's defaults).", valueName: "NAME"))
-  var optimizer = "adam"
+  @Option(name: .long, help: "The optimizer, with Keras's defaults.")
+  var optimizer: OptimizerKind = .adam
 
   @Option(name: .long, help: ArgumentHelp("Learning rate (default: adam/rmsprop 0.001, sgd 0.01).", valueName: "X"))
   var lr: Float?
@@ -78,9 +78,7 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      guard let kind = OptimizerKind(rawValue: optimizer.lowercased()) else {
-        throw CLIFailure("unknown optimizer '\(optimizer)': choose adam, sgd or rmsprop")
-      }
+      let kind = optimizer
       var augmentation: Augmentation?
       if let augment {
         do { augmentation = try Augmentation(parsing: augment) } catch { throw CLIFailure("\(error)") }

@@ -61,7 +61,7 @@ struct TuiCommand: ParsableCommand {
   @OptionGroup var window: WindowOptions
 
   @Option(name: .long, help: ArgumentHelp("Pooling: max or avg.", valueName: "max|avg"))
-  var mode: String = "max"
+  var mode: PoolMode = .max
 
   @Option(name: .long, help: ArgumentHelp("Pooling: window size.", valueName: "N"))
   var size: Int = 2
@@ -69,8 +69,8 @@ struct TuiCommand: ParsableCommand {
   @Option(name: .long, help: "Quiz: same seed, same questions (as 'convplay quiz --seed').")
   var seed: UInt64?
 
-  @Option(name: .long, help: ArgumentHelp("Quiz: shapes, params, pooling, models or mixed.", valueName: "topic"))
-  var topic: String?
+  @Option(name: .long, help: "Quiz: what the questions are about.")
+  var topic: QuizTopicChoice?
 
   @Option(name: .long, help: ArgumentHelp("Quiz: difficulty 1, 2 or 3.", valueName: "n"))
   var level: Int?
@@ -176,9 +176,7 @@ struct TuiCommand: ParsableCommand {
     case .home, .lab, .summary, .backprop, .network, .transposed:
       fatalError("handled above")
     case .quiz:
-      guard let selection = QuizSelection(topic ?? "mixed") else {
-        throw CLIFailure("--topic must be shapes, params, pooling, models or mixed (got '\(topic ?? "")')")
-      }
+      let selection = (topic ?? .mixed).selection
       if let level, !(1...3).contains(level) { throw CLIFailure("--level must be 1, 2 or 3 (got \(level))") }
       root = QuizScreen(
         seed: seed ?? UInt64.random(in: 1...999_999), selection: selection, level: level ?? 1,
@@ -197,7 +195,7 @@ struct TuiCommand: ParsableCommand {
         kernelName: kernel ?? "sharpen", padding: padding, stride: stride,
         dilation: window.dilation, flip: flip, bias: bias ?? 0)
     case .pooling:
-      guard let m = PoolMode(rawValue: mode) else { throw CLIFailure("--mode must be max or avg (got '\(mode)')") }
+      let m = mode
       guard (1...5).contains(size) else { throw CLIFailure("--size must be between 1 and 5 (got \(size))") }
       if stride.rows != stride.cols || stride.rows > 3 {
         throw CLIFailure("the pooling screen takes one --stride from 1 to 3 (got '\(window.stride)')")

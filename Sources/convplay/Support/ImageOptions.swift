@@ -30,16 +30,6 @@ struct ImageInputOptions: ParsableArguments {
   }
 }
 
-/// `--gray average|luminance|bt601|none` parsed, with the choices in the message.
-func parseGray(_ text: String, option: String, allowNone: Bool = true) throws -> GrayMethod {
-  let choices = GrayMethod.allCases.filter { allowNone || $0 != .none }
-  guard let m = GrayMethod(rawValue: text.lowercased()), choices.contains(m) else {
-    throw CLIFailure(
-      "\(option) must be one of \(choices.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
-  }
-  return m
-}
-
 /// Refuses an output path before any work is done: unknown extension or missing directory.
 func checkOutputPath(_ path: String) throws -> ImageFile.OutputKind {
   guard let kind = ImageFile.OutputKind(path: path) else {

@@ -82,14 +82,6 @@ private func levenshtein(_ a: String, _ b: String) -> Int {
   return row[y.count]
 }
 
-/// `--preprocess`, with the choices in the message.
-func parsePreprocessing(_ text: String) throws -> Preprocessing {
-  guard let p = Preprocessing(rawValue: text.lowercased()) else {
-    throw CLIFailure("--preprocess must be one of \(Preprocessing.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
-  }
-  return p
-}
-
 /// The process's peak resident memory so far, in bytes (getrusage; Linux reports kilobytes).
 func peakMemoryBytes() -> Int {
   var usage = rusage()

@@ -52,7 +52,7 @@ struct KernelOptions: ParsableArguments {
 /// `--padding valid|same|N`, `--stride N|RxC`, `--dilation N`.
 struct WindowOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("valid, same (Keras rule), or N zeros on every side.", valueName: "valid|same|N"))
-  var padding: String = "valid"
+  var padding = PaddingChoice(.valid)
 
   @Option(name: .long, help: ArgumentHelp("Step of the window: N, or RxC for rows x columns.", valueName: "N|RxC"))
   var stride: String = "1"
@@ -65,7 +65,7 @@ struct WindowOptions: ParsableArguments {
 /// `WindowOptions`, but padding defaults to 'same' so a filtered photo keeps its size.
 struct ImageWindowOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("valid, same (Keras rule, output the size of the input), or N zeros on every side.", valueName: "valid|same|N"))
-  var padding: String = "same"
+  var padding = PaddingChoice(.same)
 
   @Option(name: .long, help: ArgumentHelp("Step of the window: N, or RxC for rows x columns.", valueName: "N|RxC"))
   var stride: String = "1"
@@ -76,18 +76,13 @@ struct ImageWindowOptions: ParsableArguments {
 
 /// The parsing both window option groups share (only their defaults differ).
 protocol WindowOptionFields {
-  var padding: String { get }
+  var padding: PaddingChoice { get }
   var stride: String { get }
   var dilation: Int { get }
 }
 
 extension WindowOptionFields {
-  func parsedPadding() throws -> Padding {
-    guard let p = Padding(parsing: padding) else {
-      throw CLIFailure("--padding must be valid, same or a whole number of zeros (got '\(padding)')")
-    }
-    return p
-  }
+  func parsedPadding() throws -> Padding { padding.padding }
 
   func parsedStride() throws -> (rows: Int, cols: Int) {
     try parsePair(stride, option: "--stride")
@@ -112,19 +107,20 @@ func parsePair(_ text: String, option: String) throws -> (rows: Int, cols: Int) 
 
 /// The whole text of a file, or of stdin for `-`.
 func readText(_ path: String) throws -> String {
-  let data: Data
-  if path == "-" {
-    data = FileHandle.standardInput.readDataToEndOfFile()
-  } else {
-    guard let d = FileManager.default.contents(atPath: path) else {
-      var isDir: ObjCBool = false
-      if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-        throw CLIFailure("\(path): is a directory, not a matrix file")
-      }
-      throw CLIFailure("\(path): no such file or not readable")
-    }
-    data = d
+  var isDir: ObjCBool = false
+  if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+    throw CLIFailure("\(path): is a directory, not a matrix file")
   }
+  // Read through a handle, not by the file's size, so a pipe (`--matrix <(cmd)`, /dev/fd/N), a
+  // FIFO or stdin reads like a file; bounded, as a matrix, spec or answer sheet is small text.
+  guard let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
+    throw CLIFailure("\(path): no such file or not readable")
+  }
+  defer { if path != "-" { try? handle.close() } }
+  let limit = 16 << 20
+  var data = Data()
+  while data.count <= limit, let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty { data.append(chunk) }
+  if data.count > limit { throw CLIFailure("\(path == "-" ? "stdin" : path): more than 16 MB, too large for a text file of numbers") }
   guard let text = String(data: data, encoding: .utf8) else {
     throw CLIFailure("\(path == "-" ? "stdin" : path): not a text file (expected numbers in UTF-8 text)")
   }
