@@ -1,3 +1,4 @@
+import ConvCourse
 import ConvTerminal
 
 /// What a screen receives: a key, a tick of the play clock, or a worker's report on a command
