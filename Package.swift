@@ -44,8 +44,11 @@ let package = Package(
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
     .target(name: "ConvKit", swiftSettings: hostTuning),
-    // What convplay keeps about its user (quiz progress), in the XDG data directory.
-    .target(name: "ConvUserData", dependencies: ["ConvKit"]),
+    // The course's content: the quiz (questions from the engine's arithmetic, its texts in en
+    // and es, answers, sessions); kept out of the engine.
+    .target(name: "ConvCourse", dependencies: ["ConvKit"]),
+    // What convplay keeps about its user (quiz progress, training settings), in the XDG data directory.
+    .target(name: "ConvUserData", dependencies: ["ConvKit", "ConvCourse"]),
     // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
     .target(
       name: "CImageCodecs",
@@ -77,11 +80,12 @@ let package = Package(
     // The only code that calls ncurses: Terminal, Key, Canvas.
     .target(name: "ConvTerminal", dependencies: ["CNcursesw"]),
     // The playground's screens (model / update / view), app loop and strings (en, es).
-    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvTerminal", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"]),
+    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvCourse", "ConvTerminal", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
+        "ConvCourse",
         "ConvUserData",
         "ConvImageIO",
         "ConvData",
@@ -99,15 +103,16 @@ let package = Package(
       name: "convplay-bench", dependencies: ["ConvKit"], path: "benchmarks/gemm",
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData"]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvImageIO", "ConvData", "ConvPretrained"]),
+    .testTarget(name: "ConvCourseTests", dependencies: ["ConvCourse", "ConvKit"]),
+    .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData", "ConvCourse"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvCourse", "ConvImageIO", "ConvData", "ConvPretrained"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
     .testTarget(
       name: "ConvPretrainedTests", dependencies: ["ConvPretrained", "ConvKit", "ConvData"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"],
+      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvCourse", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"],
       exclude: ["Snapshots"]),
   ]
 )

@@ -1,3 +1,4 @@
+import ConvCourse
 import ConvKit
 import ConvPlayground
 import ConvTerminal

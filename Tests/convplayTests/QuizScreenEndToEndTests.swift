@@ -1,3 +1,4 @@
+import ConvCourse
 import Foundation
 import XCTest
 

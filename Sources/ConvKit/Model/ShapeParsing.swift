@@ -37,12 +37,12 @@ extension ShapeText {
 }
 
 extension Character {
-  var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+  public var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
 
 extension Substring {
   /// The text without leading and trailing spaces, tabs and line breaks (no Foundation).
-  func trimmingWhitespace() -> Substring {
+  public func trimmingWhitespace() -> Substring {
     var s = self
     while let c = s.first, c.isWhitespace { s.removeFirst() }
     while let c = s.last, c.isWhitespace { s.removeLast() }

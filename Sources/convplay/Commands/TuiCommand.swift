@@ -1,3 +1,4 @@
+import ConvCourse
 import ArgumentParser
 import ConvImageIO
 import ConvKit

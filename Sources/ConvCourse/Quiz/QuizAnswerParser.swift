@@ -1,3 +1,4 @@
+import ConvKit
 /// Reads an answer the way people write it, knowing what kind of answer is expected:
 /// shapes `26x26x64`, `26, 26, 64`, `(26, 26, 64)`, `(None, 26, 26, 64)`, `26 26 64`;
 /// counts `640`, `649,775`, `649775`, `649 775`, `649.775` (Spanish grouping), `649_775`.

@@ -1,3 +1,4 @@
+import ConvKit
 /// What a quiz asks about, as `convplay quiz --topic` names it.
 public enum QuizTopic: String, CaseIterable, Sendable, Codable, Hashable {
   /// Conv2D output sizes (padding, strides, dilation, filters) and Flatten sizes.

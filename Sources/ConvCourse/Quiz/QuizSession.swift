@@ -1,3 +1,4 @@
+import ConvKit
 /// A quiz in progress, driven the same way by the command line and by a screen:
 /// read `current`, call `submit(_:)` with what the learner typed, show the feedback, then
 /// `next()`. Keeps the score, the streak and the per-topic progress.

@@ -1,3 +1,4 @@
+import ConvKit
 /// Makes an endless, reproducible stream of questions: the same seed, selection and level give
 /// the same questions. Difficulty:
 /// - level 1: the course's cases (28x28 images, 3x3 kernels, valid padding, stride 1, pool 2)

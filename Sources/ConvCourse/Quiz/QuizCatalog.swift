@@ -1,3 +1,4 @@
+import ConvKit
 /// Every word the quiz says, in English and Spanish, in one place. Numbers in the explanations
 /// come from the engine (`AxisGeometry.formula`, `LayerSpec.parameterFormula`,
 /// `SequentialSpec.rows()`); this file only puts them into sentences.
