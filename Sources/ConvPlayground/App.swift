@@ -122,7 +122,7 @@ public struct PlaygroundApp: Sendable {
   private mutating func scrollHelp(_ key: Key) {
     let (w, h) = size ?? PlaygroundApp.minimumSize
     let last = helpOverlay.maxOffset(width: w, height: h, env: env)
-    let page = max(1, HelpOverlay.frame(width: w, height: h).height - 4)
+    let page = max(1, helpOverlay.frame(width: w, height: h, env: env).height - 4)
     switch key {
     case .down: helpOffset = min(last, helpOffset + 1)
     case .up: helpOffset = max(0, helpOffset - 1)
@@ -136,7 +136,7 @@ public struct PlaygroundApp: Sendable {
 
   /// The top screen's help: its paragraphs and its whole key table, then the keys the app
   /// itself takes (?, q, Esc).
-  var helpOverlay: HelpOverlay {
+  public var helpOverlay: HelpOverlay {
     HelpOverlay(
       title: env.t(T.helpTitle, top.title(env)), paragraphs: top.helpText(env),
       keys: top.allHints(env) + fixedHints + escapeHint)

@@ -269,9 +269,10 @@ public struct HelpOverlay: Sendable {
   /// The box for a canvas of this size: at most 100 columns wide, with a cleared margin of one
   /// cell (at 80 columns the box and its margin cover every column: no sliver of the screen
   /// underneath is left at the edges).
-  public static func frame(width: Int, height: Int) -> Rect {
+  /// As tall as the text needs, up to the canvas less a row above and below.
+  public func frame(width: Int, height: Int, env: Env) -> Rect {
     let w = max(10, min(width - 2, 100))
-    let h = max(4, height - 2)
+    let h = max(4, min(height - 2, lines(width: w, env: env).count + 3))
     return Rect(x: (width - w) / 2, y: (height - h) / 2, width: w, height: h)
   }
 
@@ -315,14 +316,14 @@ public struct HelpOverlay: Sendable {
 
   /// The largest useful scroll offset on a canvas of this size.
   public func maxOffset(width: Int, height: Int, env: Env) -> Int {
-    let f = HelpOverlay.frame(width: width, height: height)
+    let f = frame(width: width, height: height, env: env)
     return max(0, lines(width: f.width, env: env).count - HelpOverlay.visibleRows(f))
   }
 
   /// Draws the overlay from line `offset` (clamped).
   public func draw(into canvas: inout Canvas, offset: Int, env: Env) {
     let theme = env.theme
-    let f = HelpOverlay.frame(width: canvas.width, height: canvas.height)
+    let f = frame(width: canvas.width, height: canvas.height, env: env)
     canvas.fill(Rect(x: f.x - 1, y: f.y - 1, width: f.width + 2, height: f.height + 2))
     canvas.box(f, title: title, style: theme.border, titleStyle: theme.panelTitle)
     let all = lines(width: f.width, env: env)

@@ -27,6 +27,8 @@ final class CutWordTests: XCTestCase {
     .init(name: "lab gray", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "2"),
     .init(name: "lab rgb", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "3"),
     .init(name: "lab every kernel", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "k k k k k k k k k k k k k k k n n"),
+    .init(name: "lab picker missing path", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) },
+          keys: "o / n o - s u c h - f o l d e r - o f - c o n v p l a y - a t - a l l Enter"),
     .init(name: "lab zoomed", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "+ + + Right Right"),
     .init(name: "lab saved", make: { ImageLabScreen(saveDirectory: "/nonexistent-folder-of-convplay") }, keys: "s"),
     .init(name: "lab open failed", make: { ImageLabScreen(path: "/nonexistent-folder-of-convplay/photo.jpg") }),

@@ -196,6 +196,36 @@ final class ImageLabTests: XCTestCase {
     XCTAssertEqual(lab(a).image, sample.image)
   }
 
+  /// The picker goes into folders, back up, and opens a typed path (relative or absolute).
+  func testFilePickerWalksFoldersAndTakesATypedPath() throws {
+    let dir = try temporaryDirectory()
+    let cwd = FileManager.default.currentDirectoryPath
+    defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
+    let sample = ImageLabScreen()
+    let bytes = try ImageFile.encoded(sample.image, as: .png)
+    try FileManager.default.createDirectory(atPath: dir + "/photos/deeper", withIntermediateDirectories: true)
+    try Data(bytes).write(to: URL(fileURLWithPath: dir + "/photos/deeper/c.png"))
+    _ = FileManager.default.changeCurrentDirectoryPath(dir)
+    // sample, .., photos/: Down Down selects the folder, Enter goes in, and again.
+    var a = app(ImageLabScreen(), "o Down Down Enter")
+    XCTAssertTrue(a.render(width: 80, height: 24).text.contains("deeper/"), a.render(width: 80, height: 24).text)
+    a.send(keys: Key.script("Down Down Enter"))
+    XCTAssertTrue(a.render(width: 80, height: 24).text.contains("c.png"))
+    // Left goes up, and the folder we came from is selected again.
+    a.send(keys: Key.script("Left Enter Enter"))
+    XCTAssertEqual(lab(a).fileName, "c.png")
+    // A typed relative path, from the folder shown.
+    var b = app(ImageLabScreen(), "o /")
+    XCTAssertTrue(b.top.capturesAllKeys, "typing a path takes every key, q and ? too")
+    b.send(keys: Array("photos/deeper/c.png").map { Key.char($0) } + [.enter])
+    XCTAssertEqual(lab(b).fileName, "c.png")
+    // A path that does not exist is said, and the picker stays open.
+    var c = app(ImageLabScreen(), "o /")
+    c.send(keys: Array("nothing-here").map { Key.char($0) } + [.enter])
+    XCTAssertTrue(c.render(width: 160, height: 40).text.contains("nothing-here: no such file or folder"), c.render(width: 160, height: 40).text)
+    XCTAssertNil(lab(c).fileName)
+  }
+
   /// A PNG whose header says 5000x4000 (20 megapixels) and holds no pixels: refused from the
   /// header, before any pixel memory, and said on the screen.
   func testTooLargeImageIsRefusedOnScreen() throws {

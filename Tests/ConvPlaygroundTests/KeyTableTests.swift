@@ -108,7 +108,7 @@ final class KeyTableTests: XCTestCase {
           a.size = (w, h)
           a.send(.key(.char("?")))
           XCTAssertTrue(a.showingHelp, "\(s.name): ? opens the help")
-          let frame = HelpOverlay.frame(width: w, height: h)
+          let frame = a.helpOverlay.frame(width: w, height: h, env: a.env)
           var seen = ""
           var previous = -1
           while a.helpOffset != previous {

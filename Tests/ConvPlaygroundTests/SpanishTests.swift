@@ -20,6 +20,8 @@ final class SpanishTests: XCTestCase {
     (#"línea de órdenes"#, "Spain-only: línea de comandos"),
     (#"\bcoger\b"#, "Spain-only"),
     (#"\bvale\b"#, "Spain-only"),
+    (#"\bjers(ey|éis)\b"#, "Spain-only: suéter"),
+    (#"\b(pod|ten|quer|sab|hac|deb|pon|ve|us|prob|ejecut)(éis|áis)\b|\bvosotros\b"#, "vosotros: the course writes impersonally"),
     // Voseo: imperatives with a stressed final vowel and the vos present.
     (#"\b(tom|mir|prob|us|ejecut|guard|carg|entren|descarg|instal|copi|peg|compar|calcul|cambi|and|dibuj|escuch|bot)á(lo|la|los|las)?\b"#, "voseo"),
     (#"\b(hac|pon|ten|corr|le|ve)é\b|\b(eleg|escrib|abr|segu|ven|dec|sal)í(lo|la)?\b"#, "voseo"),

@@ -62,9 +62,9 @@ final class TrainingEndToEndTests: XCTestCase {
     t.send("d")
     for _ in 0..<8 { t.send("Down") }
     // The pen position shows that every key was handled; only then is the prediction final.
-    t.waitFor("x 14 y 22")
+    t.waitFor("pixel [22,14]")
     let s = t.waitFor("1. 1  0.9")
-    XCTAssertTrue(s.contains("x 14 y 22"), s)
+    XCTAssertTrue(s.contains("pixel [22,14]"), s)
     t.send("c")
     t.waitFor("Draw something")
     t.send("q")

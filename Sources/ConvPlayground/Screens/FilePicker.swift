@@ -157,10 +157,12 @@ struct FilePicker: Equatable, Sendable {
 
   func draw(in rect: Rect, canvas: inout Canvas, env: Env) {
     let theme = env.theme
-    // The folder in the title: its end, which says where we are, when the whole does not fit.
-    let room = rect.width - 4 - env.t(T.labPickerTitle, "").count
     let ellipsis = canvas.unicode ? "…" : "..."
-    let shown = directory.count <= room ? directory : ellipsis + String(directory.suffix(max(1, room - ellipsis.count)))
+    // A path's end says where it leads: a path too long for `room` keeps its end.
+    func fit(_ path: String, _ room: Int) -> String {
+      path.count <= room ? path : ellipsis + String(path.suffix(max(1, room - ellipsis.count)))
+    }
+    let shown = fit(directory, rect.width - 4 - env.t(T.labPickerTitle, "").count)
     canvas.box(rect, title: env.t(T.labPickerTitle, shown), style: theme.border, titleStyle: theme.panelTitle)
     let labels = entries.map { e -> String in
       switch e {
@@ -170,9 +172,12 @@ struct FilePicker: Equatable, Sendable {
       case .image(let name): return name
       }
     }
-    // The last inside row is kept for the typed path or the problem.
-    let footer = typed != nil || missing != nil
-    let rows = max(1, rect.height - 2 - (footer ? 1 : 0))
+    // The last inside rows are kept for the typed path or the problem (wrapped, up to three).
+    let problem = missing.map {
+      wrapText(env.t(T.labNoSuchPath, fit($0, rect.width - 6)), width: rect.width - 4).prefix(3)
+    } ?? []
+    let footer = typed != nil ? 1 : problem.count
+    let rows = max(1, rect.height - 2 - footer)
     let first = min(max(0, selected - rows / 2), max(0, labels.count - rows))
     for (i, label) in labels.enumerated().dropFirst(first).prefix(rows) {
       let style = i == selected ? theme.selected : theme.text
@@ -190,15 +195,16 @@ struct FilePicker: Equatable, Sendable {
       // The end of the path, where the typing happens.
       let label = env.t(T.labPathLabel) + " "
       let width = rect.width - 4 - label.count - 1
-      let tail = typed.count <= width ? typed : ellipsis + String(typed.suffix(max(1, width - ellipsis.count)))
+      let tail = fit(typed, width)
       canvas.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1))
       let x = canvas.put(label, x: rect.x + 2, y: y, style: theme.emphasis)
       let end = canvas.put(tail, x: x, y: y, style: theme.text)
       canvas.put(" ", x: end, y: y, style: theme.cursor)
-    } else if let missing {
-      canvas.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1))
-      for (i, l) in wrapText(env.t(T.labNoSuchPath, missing), width: rect.width - 4).suffix(1).enumerated() {
-        canvas.put(l, x: rect.x + 2, y: y + i, style: theme.error, maxWidth: rect.width - 4)
+    } else if !problem.isEmpty {
+      let top = rect.maxY - 1 - problem.count
+      canvas.fill(Rect(x: rect.x + 1, y: top, width: rect.width - 2, height: problem.count))
+      for (i, l) in problem.enumerated() {
+        canvas.put(l, x: rect.x + 2, y: top + i, style: theme.error, maxWidth: rect.width - 4)
       }
     }
   }

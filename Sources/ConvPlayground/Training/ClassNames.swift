@@ -7,7 +7,7 @@ enum ClassNames {
     "airplane": "avión", "automobile": "automóvil", "bird": "pájaro", "cat": "gato", "deer": "ciervo",
     "dog": "perro", "frog": "rana", "horse": "caballo", "ship": "barco", "truck": "camión",
     // Fashion-MNIST
-    "T-shirt/top": "Camiseta", "Trouser": "Pantalón", "Pullover": "Jersey", "Dress": "Vestido", "Coat": "Abrigo",
+    "T-shirt/top": "Camiseta", "Trouser": "Pantalón", "Pullover": "Suéter", "Dress": "Vestido", "Coat": "Abrigo",
     "Sandal": "Sandalia", "Shirt": "Camisa", "Sneaker": "Zapatilla", "Bag": "Bolso", "Ankle boot": "Botín",
   ]
 
