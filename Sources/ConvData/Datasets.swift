@@ -148,7 +148,11 @@ public struct DatasetLocator: Sendable {
   /// their files are checked against the published MD5s (`DatasetVerification`).
   public func load(_ dataset: Dataset) throws -> DatasetSplits {
     let dir = try locate(dataset)
-    try DatasetVerification(locator: self).check(dataset, in: dir)
+    // CONVPLAY_TRUST_DATA=1: files made in MNIST's format on purpose (a class's own digits, a
+    // test's synthetic set) are read as they are; the published-MD5 check is skipped.
+    if ProcessInfo.processInfo.environment["CONVPLAY_TRUST_DATA"] != "1" {
+      try DatasetVerification(locator: self).check(dataset, in: dir)
+    }
     func array(_ i: Int) throws -> IDXArray {
       try IDXArray(contentsOf: Self.path(of: dataset.files[i], in: dir)!)
     }

@@ -111,12 +111,18 @@ public enum ModelResolver {
       specText = text
     }
     let name = isFile ? URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent : "model"
+    let graph: GraphSpec
     do {
-      return (name, try ModelSpecParser.parseGraph(specText, inputShape: inputShape, name: name))
+      graph = try ModelSpecParser.parseGraph(specText, inputShape: inputShape, name: name)
     } catch let e as ModelSpecParseError {
       throw ModelResolveError((isFile ? text + ": " : "model spec: ") + e.description)
     } catch {
       throw ModelResolveError((isFile ? text + ": " : "model spec: ") + String(describing: error))
     }
+    if let classes, let units = (graph.nodes.last?.layer as? Dense)?.units, units < classes {
+      throw ModelResolveError(
+        "the model ends in Dense(\(units)) but the data set has \(classes) classes: write dense(\(classes), softmax) last")
+    }
+    return (name, graph)
   }
 }

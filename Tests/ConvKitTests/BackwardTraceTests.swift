@@ -48,7 +48,7 @@ final class BackwardTraceTests: XCTestCase {
     let conv = Conv2D(
       filters: 1, kernelSize: Size2(k.shape[1], k.shape[2]), strides: Size2(stride.0, stride.1), padding: padding,
       dilation: Size2(dilation), activation: .linear, useBias: true)
-    let layer = try XCTUnwrap(try makeLayer(LayerSpec(conv), inputShape: [x.shape[1], x.shape[2], 1], rng: &rng) as? Conv2DRuntime)
+    let layer = try XCTUnwrap(try makeLayer(LayerSpec(conv), inputShape: [x.shape[1], x.shape[2], 1], rng: &rng).runtime as? Conv2DRuntime)
     layer.kernel.value = k.scalars
     layer.bias!.value = [bias]
     let y = layer.forward(Tensor(shape: [1, x.shape[1], x.shape[2], 1], scalars: x.scalars), training: true)

@@ -266,7 +266,7 @@ final class SummaryShapeChangeTests: XCTestCase {
             XCTAssertTrue(text.contains(ShapeText.compact(row.inputShapes[0]) + " -> " + ShapeText.compact(row.outputShape)), text)
           }
           if !changes { XCTAssertTrue(text.contains(keeps), "\(entry.name) layer \(i) \(row.name)") }
-          if case .layer(.dense(let units, _, _)) = row.op, changes {
+          if let units = (row.layer as? Dense)?.units, changes {
             XCTAssertTrue(text.contains(T.sumDenseShape.text(lang, ["", String(units)]).dropFirst(0).split(separator: ":").last!.trimmingCharacters(in: .whitespaces)), text)
             checkedDense += 1
           }

@@ -300,6 +300,9 @@ final class TrainingColorTests: XCTestCase {
 
   /// Fine-tuning the built-in digits model on tiny IDX files: both phases run and report.
   func testBackgroundFinetuneRunsBothPhases() throws {
+    // Synthetic files in MNIST's format: not the published ones, on purpose.
+    setenv("CONVPLAY_TRUST_DATA", "1", 1)
+    defer { unsetenv("CONVPLAY_TRUST_DATA") }
     let dir = try temporaryDirectory()
     try TrainingScreenTests.writeBarsIDX(in: dir, training: 120, test: 40)
     var config = finetuneConfig()

@@ -226,6 +226,9 @@ final class TrainingScreenTests: XCTestCase {
   /// A real run on the worker thread: tiny IDX files in a temporary folder, events drained as
   /// the app loop does, then the model saved and loaded back.
   func testBackgroundRunFinishesAndSaves() throws {
+    // Synthetic files in MNIST's format: not the published ones, on purpose.
+    setenv("CONVPLAY_TRUST_DATA", "1", 1)
+    defer { unsetenv("CONVPLAY_TRUST_DATA") }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-dash-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }

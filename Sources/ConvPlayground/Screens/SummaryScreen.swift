@@ -346,11 +346,12 @@ public struct SummaryScreen: Screen {
     if r.parameters.total == 0 {
       state = env.t(T.sumNoWeights)
     } else if r.trainable {
-      state = env.t(T.sumTrainable) + (r.parameters.nonTrainable > 0 ? "; " + NumberText.grouped(r.parameters.nonTrainable) + " non-trainable" : "")
+      state = env.t(T.sumTrainable)
+        + (r.parameters.nonTrainable > 0 ? "; " + env.t(T.sumNonTrainableCount, env.count(r.parameters.nonTrainable)) : "")
     } else {
       state = env.t(T.sumFrozen)
     }
-    out.append(("trainable", state, !r.trainable && r.parameters.total > 0 ? theme.padding : theme.text))
+    out.append((env.t(T.sumTrainableLabel), state, !r.trainable && r.parameters.total > 0 ? theme.padding : theme.text))
     if !r.inputs.isEmpty {
       let fed = zip(r.inputs, r.inputShapes).map { "\($0) (\(shapeText($1)))" }.joined(separator: ", ")
       out.append((env.t(T.sumFedBy), fed, theme.text))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConvCourse
 import ConvImageIO
 import ConvKit
 import ConvPretrained
