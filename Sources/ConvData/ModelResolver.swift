@@ -32,25 +32,10 @@ public enum ModelResolver {
       let spec = SequentialSpec(inputShape: inputShape, layers: entry.spec.layers)
       return ResolvedModel(name: entry.name, spec: classes.map { withClasses(spec, $0) } ?? spec)
     }
-    var isDirectory: ObjCBool = false
-    let isFile = FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) && !isDirectory.boolValue
-    guard isFile || text.contains("(") || text.contains("->") || text.contains("\n") else {
+    guard let (specText, isFile) = try specSource(text) else {
       let names = ModelZoo.all.map(\.name).joined(separator: ", ")
       throw ModelResolveError(
         "unknown model '\(text)': choose one of \(names), or write a spec such as \"flatten -> dense(10, softmax)\"")
-    }
-    let specText: String
-    if isFile {
-      // A spec is a few lines; a bigger file (a saved model, a photo) is not one.
-      guard let handle = FileHandle(forReadingAtPath: text) else { throw ModelResolveError("\(text): cannot read it") }
-      let data = handle.readData(ofLength: 1 << 20)
-      handle.closeFile()
-      guard data.count < 1 << 20, !data.contains(0), let s = String(data: data, encoding: .utf8) else {
-        throw ModelResolveError("\(text): not a model spec (a text file of layers such as \"flatten -> dense(10, softmax)\")")
-      }
-      specText = s
-    } else {
-      specText = text
     }
     let spec: SequentialSpec
     do {
@@ -60,11 +45,8 @@ public enum ModelResolver {
     } catch {
       throw ModelResolveError((isFile ? text + ": " : "model spec: ") + String(describing: error))
     }
-    if let classes, let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1,
-      let units = (spec.layers[head].layer as? Dense)?.units, units < classes
-    {
-      throw ModelResolveError(
-        "the model ends in Dense(\(units)) but the data set has \(classes) classes: write dense(\(classes), softmax) last")
+    if let head = FineTuning.headIndex(of: spec), head == spec.layers.count - 1 {
+      try checkHead(spec.layers[head].layer, classes: classes)
     }
     let name = isFile ? URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent : "model"
     return ResolvedModel(name: name, spec: spec)
@@ -92,23 +74,10 @@ public enum ModelResolver {
       let m = try resolve(text, inputShape: inputShape, classes: classes)
       return (m.name, m.spec.graph())
     }
-    var isDirectory: ObjCBool = false
-    let isFile = FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) && !isDirectory.boolValue
-    guard isFile || text.contains("(") || text.contains("->") || text.contains("\n") else {
+    guard let (specText, isFile) = try specSource(text) else {
+      // Not a spec: `resolve` names the course models.
       let m = try resolve(text, inputShape: inputShape, classes: classes)
       return (m.name, m.spec.graph())
-    }
-    let specText: String
-    if isFile {
-      guard let handle = FileHandle(forReadingAtPath: text) else { throw ModelResolveError("\(text): cannot read it") }
-      let data = handle.readData(ofLength: 1 << 20)
-      handle.closeFile()
-      guard data.count < 1 << 20, !data.contains(0), let s = String(data: data, encoding: .utf8) else {
-        throw ModelResolveError("\(text): not a model spec (a text file of layers such as \"flatten -> dense(10, softmax)\")")
-      }
-      specText = s
-    } else {
-      specText = text
     }
     let name = isFile ? URL(fileURLWithPath: text).deletingPathExtension().lastPathComponent : "model"
     let graph: GraphSpec
@@ -119,10 +88,31 @@ public enum ModelResolver {
     } catch {
       throw ModelResolveError((isFile ? text + ": " : "model spec: ") + String(describing: error))
     }
-    if let classes, let units = (graph.nodes.last?.layer as? Dense)?.units, units < classes {
-      throw ModelResolveError(
-        "the model ends in Dense(\(units)) but the data set has \(classes) classes: write dense(\(classes), softmax) last")
-    }
+    if let last = graph.nodes.last { try checkHead(last.layer, classes: classes) }
     return (name, graph)
+  }
+
+  /// Spec text and whether it came from a file; nil when `text` is neither a file nor looks like
+  /// a spec (a model name). A spec is a few lines: a bigger file (a saved model, a photo) is not one.
+  private static func specSource(_ text: String) throws(ModelResolveError) -> (text: String, isFile: Bool)? {
+    var isDirectory: ObjCBool = false
+    let isFile = FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) && !isDirectory.boolValue
+    guard isFile else {
+      return text.contains("(") || text.contains("->") || text.contains("\n") ? (text, false) : nil
+    }
+    guard let handle = FileHandle(forReadingAtPath: text) else { throw ModelResolveError("\(text): cannot read it") }
+    let data = handle.readData(ofLength: 1 << 20)
+    handle.closeFile()
+    guard data.count < 1 << 20, !data.contains(0), let s = String(data: data, encoding: .utf8) else {
+      throw ModelResolveError("\(text): not a model spec (a text file of layers such as \"flatten -> dense(10, softmax)\")")
+    }
+    return (s, true)
+  }
+
+  /// A last Dense with fewer units than the data set's classes would leave labels outside the outputs.
+  private static func checkHead(_ layer: any Layer, classes: Int?) throws(ModelResolveError) {
+    guard let classes, let units = (layer as? Dense)?.units, units < classes else { return }
+    throw ModelResolveError(
+      "the model ends in Dense(\(units)) but the data set has \(classes) classes: write dense(\(classes), softmax) last")
   }
 }
