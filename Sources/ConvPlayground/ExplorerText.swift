@@ -16,7 +16,7 @@ public enum ExplorerText: String, CaseIterable, Sendable {
   case trcIntro, trcOutputRule, trcStep, trcKeyStride, trcKeyPadding, trcKeyKernel, trcHelp1, trcHelp2, trcCropped
   case trcInputTitle, trcOutputTitle
   // Network explorer.
-  case netInput, netChannel, netCell, netValue, netConvFrom, netPoolFrom, netDenseFrom
+  case netInput, netChannel, netCell, netValue, netConvFrom, netOneChannel, netChannels, netPoolFrom, netDenseFrom
   case netFlattenFrom, netDropoutFrom, netOutputFrom, netEnterConv, netEnterPool, netEnterDense
   case netEnterOutput, netLegendGray, netKeyLayer, netKeyChannel, netKeyCell, netKeyOpen, netKeyImage
   case netHelp1, netHelp2, netProblem, netDigitIndex, netPrediction, netDrawing, netKeyLayers
@@ -103,8 +103,10 @@ public enum ExplorerText: String, CaseIterable, Sendable {
     case .netChannel: return ("channel {0}/{1}", "canal {0}/{1}")
     case .netCell: return ("cell [{0},{1}]", "celda [{0},{1}]")
     case .netValue: return ("value {0}", "valor {0}")
-    case .netConvFrom: return ("z = sum of a {0} window over {1} channels * filter {2} + bias {3} = {4}",
-                           "z = suma de una ventana {0} sobre {1} canales * filtro {2} + bias {3} = {4}")
+    case .netConvFrom: return ("z = sum of a {0} window over {1} * filter {2} + bias {3} = {4}",
+                           "z = suma de una ventana {0} sobre {1} * filtro {2} + bias {3} = {4}")
+    case .netOneChannel: return ("1 channel", "1 canal")
+    case .netChannels: return ("{0} channels", "{0} canales")
     case .netPoolFrom: return ("max of the {0} window at rows {1}, cols {2} of the previous layer's channel {3}",
                                "máximo de la ventana {0} en las filas {1}, columnas {2} del canal {3} de la capa anterior")
     case .netDenseFrom: return ("z = sum of {0} inputs * weights + bias {1} = {2}",

@@ -408,7 +408,9 @@ public struct NetworkScreen: Screen {
     switch layer.role {
     case .conv(_, let kh, let kw, _, let act):
       guard let n = CellComputation.neuron(a, layer: i, row: cursor.row, col: cursor.col, filter: channel) else { return [] }
-      let text = env.t(XT.netConvFrom, "\(kh)x\(kw)", layer.inputShape[2], channel + 1, roundedText(Double(n.bias), 4), roundedText(n.z, 4))
+      let cin = layer.inputShape[2]
+      let channels = cin == 1 ? env.t(XT.netOneChannel) : env.t(XT.netChannels, cin)
+      let text = env.t(XT.netConvFrom, "\(kh)x\(kw)", channels, channel + 1, roundedText(Double(n.bias), 4), roundedText(n.z, 4))
       return [text, activationLine(act, z: n.z, value: n.value, env), env.t(XT.netEnterConv)]
     case .pool(_, let g):
       guard let p = CellComputation.pool(a, layer: i, row: cursor.row, col: cursor.col, channel: channel) else { return [] }
