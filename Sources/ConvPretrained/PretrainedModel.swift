@@ -93,12 +93,19 @@ public enum PretrainedModel {
   /// The network and the file's other metadata. Every tensor the architecture needs must be
   /// present with its shape, and nothing else.
   public static func load(_ url: URL) throws -> (network: InferenceNetwork, metadata: [String: String]) {
+    let (graph, weights, meta) = try loadWeights(url)
+    return (try InferenceNetwork(graph: graph, weights: weights), meta)
+  }
+
+  /// The architecture, the weights (parallel to `InferenceNetwork.slots`) and the other
+  /// metadata of a convplay model file.
+  public static func loadWeights(_ url: URL) throws -> (graph: GraphSpec, weights: [[Float]], metadata: [String: String]) {
     let name = url.lastPathComponent
     let (header, values) = try SafeTensors.read(contentsOf: url)
     guard let arch = header.metadata[ModelFile.architectureKey] else {
       throw ImportError(
         "\(name): not a convplay model (no \(ModelFile.architectureKey) in its metadata); "
-          + "bring Keras or PyTorch weights in with 'convplay import \(name) --arch ... -o model.safetensors'")
+          + "give --arch, or bring Keras or PyTorch weights in with 'convplay import \(name) --arch ... -o model.safetensors'")
     }
     let graph = try ArchitectureJSON.decode(arch)
     let slots = try InferenceNetwork.slots(for: graph)
@@ -117,7 +124,7 @@ public enum PretrainedModel {
     }
     var meta = header.metadata
     meta[ModelFile.architectureKey] = nil
-    return (try InferenceNetwork(graph: graph, weights: weights), meta)
+    return (graph, weights, meta)
   }
 
   /// Class names for a model's outputs: ImageNet's, the file's own list, or "class N".

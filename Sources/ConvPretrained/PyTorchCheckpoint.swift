@@ -17,7 +17,18 @@ public enum PyTorchCheckpoint {
   /// Largest data.pkl (VGG's is a few kB; a big model's a few MB).
   static let maxPickleBytes: UInt64 = 256 << 20
 
+  /// Every tensor, in memory.
   public static func read(_ url: URL) throws -> [SourceTensor] {
+    try readDeferred(url).map { t in
+      guard t.deferred != nil else { return t }
+      return SourceTensor(name: t.name, shape: t.shape, values: try t.materialized())
+    }
+  }
+
+  /// The tensors with their float32 storages left in the file (`SourceTensor.deferred`): the
+  /// importer reads each one once, straight into the layout the network needs, so loading
+  /// holds the weights about once. Other dtypes and strided views are read at once.
+  public static func readDeferred(_ url: URL) throws -> [SourceTensor] {
     let name = url.lastPathComponent
     do {
       if try WeightFileFormat.isZip(url) { return try readZip(url) }
@@ -45,39 +56,49 @@ public enum PyTorchCheckpoint {
       try checkStorage(t, storageBytes: Int(clamping: size), tensor: key, file: zip.name)
       let count = try elementCount(t.shape, tensor: key, file: zip.name)
       if t.storage.dtype == .float32, isContiguous(t) {
-        // The common case, streamed straight into the tensor's memory.
+        // The common case: streamed from the archive into its final place when the importer asks.
         let first = t.offset * 4, last = first + count * 4
-        var at = 0
-        let values = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-          let raw = UnsafeMutableRawBufferPointer(buffer)
+        let file = zip.name
+        out.append(SourceTensor(name: key, shape: t.shape, deferred: DeferredValues(count: count) { target, placement in
+          var at = 0, element = 0
+          var carry: [UInt8] = []  // a float split between two chunks
           try zip.read(entry) { chunk in
             let lo = max(at, first), hi = min(at + chunk.count, last)
             if hi > lo {
               chunk.withUnsafeBytes { c in
-                raw.baseAddress!.advanced(by: lo - first).copyMemory(from: c.baseAddress!.advanced(by: lo - at), byteCount: hi - lo)
+                var p = lo - at
+                let end = hi - at
+                while !carry.isEmpty && p < end {
+                  carry.append(c[p])
+                  p += 1
+                  if carry.count == 4 {
+                    carry.withUnsafeBytes { DeferredValues.scatter($0, first: element, into: target, placement) }
+                    element += 1
+                    carry.removeAll(keepingCapacity: true)
+                  }
+                }
+                let whole = (end - p) / 4 * 4
+                if whole > 0 {
+                  DeferredValues.scatter(UnsafeRawBufferPointer(rebasing: c[p..<(p + whole)]), first: element, into: target, placement)
+                  element += whole / 4
+                  p += whole
+                }
+                while p < end {
+                  carry.append(c[p])
+                  p += 1
+                }
               }
             }
             at += chunk.count
           }
-          initialized = count
-        }
-        out.append(SourceTensor(name: key, shape: t.shape, values: littleEndianFloats(values)))
+          guard element == count else { throw ImportError("\(file): tensor \(key): its storage ends early") }
+        }))
       } else {
         let bytes = try zip.data(entry)
         out.append(try bytes.withUnsafeBytes { SourceTensor(name: key, shape: t.shape, values: try convert(t, storage: $0, count: count)) })
       }
     }
     return out
-  }
-
-  /// On a big-endian machine the bytes copied above still need swapping; on little-endian
-  /// machines (every machine convplay targets) this returns its argument.
-  @inline(__always) static func littleEndianFloats(_ v: [Float]) -> [Float] {
-    #if _endian(little)
-      return v
-    #else
-      return v.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
-    #endif
   }
 
   // MARK: legacy format
@@ -90,7 +111,8 @@ public enum PyTorchCheckpoint {
     guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
       throw ImportError("cannot read \(url.path): \(String(cString: strerror(errno)))")
     }
-    defer { munmap(base, size) }
+    // Unmapped when the last deferred tensor that reads it is gone.
+    let mapping = MappedFile(base: base, size: size)
     let bytes = UnsafeRawBufferPointer(start: base, count: size)
     guard bytes.starts(with: PyTorchPickle.legacyMagic) else {
       throw ImportError("\(name): not a PyTorch file (no zip, no legacy magic number)")
@@ -130,13 +152,45 @@ public enum PyTorchCheckpoint {
       try checkStorage(t, storageBytes: s.count * t.storage.dtype.size, tensor: key, file: name)
       let count = try elementCount(t.shape, tensor: key, file: name)
       let region = UnsafeRawBufferPointer(rebasing: bytes[s.start..<(s.start + s.count * t.storage.dtype.size)])
-      out.append(SourceTensor(name: key, shape: t.shape, values: try convert(t, storage: region, count: count)))
-      // The mapped pages are no longer needed once converted.
-      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-      let lo = (s.start + page - 1) / page * page, hi = (s.start + region.count) / page * page
-      if hi > lo { madvise(base + lo, hi - lo, MADV_DONTNEED) }
+      if t.storage.dtype == .float32, isContiguous(t) {
+        let start = s.start + t.offset * 4
+        out.append(SourceTensor(name: key, shape: t.shape, deferred: DeferredValues(count: count) { target, placement in
+          // A million values at a time, each block's pages let go once placed.
+          let block = 1 << 20
+          var e = 0
+          while e < count {
+            let n = min(block, count - e)
+            let from = start + e * 4
+            DeferredValues.scatter(UnsafeRawBufferPointer(start: mapping.base + from, count: n * 4), first: e, into: target, placement)
+            mapping.release(from, n * 4)
+            e += n
+          }
+        }))
+      } else {
+        out.append(SourceTensor(name: key, shape: t.shape, values: try convert(t, storage: region, count: count)))
+        mapping.release(s.start, region.count)
+      }
     }
     return out
+  }
+
+  /// A file mapped read-only for the tensors that read it later.
+  final class MappedFile: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let size: Int
+    init(base: UnsafeMutableRawPointer, size: Int) {
+      self.base = base
+      self.size = size
+    }
+    deinit { munmap(base, size) }
+
+    /// Lets the kernel drop the whole pages of `[from, from + count)`, which are read once:
+    /// they are file-backed, so reading them again maps them again.
+    func release(_ from: Int, _ count: Int) {
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      let lo = (from + page - 1) / page * page, hi = (from + count) / page * page
+      if hi > lo { madvise(base + lo, hi - lo, MADV_DONTNEED) }
+    }
   }
 
   // MARK: shared

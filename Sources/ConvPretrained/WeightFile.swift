@@ -73,7 +73,7 @@ extension WeightImport {
       let c = try KerasArchive.read(url)
       return WeightFileContents(format: format, layers: c.layers, tensors: [], config: c.config, layout: .keras)
     case .pytorch:
-      return WeightFileContents(format: format, layers: nil, tensors: try PyTorchCheckpoint.read(url), config: nil, layout: .pytorch)
+      return WeightFileContents(format: format, layers: nil, tensors: try PyTorchCheckpoint.readDeferred(url), config: nil, layout: .pytorch)
     case .npz, .safetensors:
       return WeightFileContents(format: format, layers: nil, tensors: try readTensors(url), config: nil, layout: nil)
     }

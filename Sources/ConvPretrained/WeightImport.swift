@@ -146,6 +146,7 @@ public enum WeightImport {
         group[key] = nil
         let tensor = tensors[t]
         tensors[t].values = []
+        tensors[t].deferred = nil
         matches.append(Match(target: "\(layerName)/\(weight)", source: tensor.name))
         return tensor
       }
@@ -157,7 +158,7 @@ public enum WeightImport {
       func vector(_ weight: String, _ leaves: [String], _ n: Int) throws -> [Float] {
         let t = try take(weight, leaves)
         guard t.shape == [n] else { throw mismatch(weight, expected: [n], got: t, layoutText: "one value per output") }
-        return permutedVector(t.values)
+        return permutedVector(try t.materialized())
       }
       /// PyTorch's flatten runs channels first: its feature j = c*H*W + h*W + w is convplay's
       /// i = (h*W + w)*C + c.
@@ -181,12 +182,12 @@ public enum WeightImport {
           guard t.shape == [k.rows, k.cols, cin, f] else {
             throw mismatch("kernel", expected: [k.rows, k.cols, cin, f], got: t, layoutText: "height, width, in, out: Keras's layout")
           }
-          weights.append(t.values)
+          weights.append(try t.materialized())
         case .pytorch:
           guard t.shape == [f, cin, k.rows, k.cols] else {
             throw mismatch("kernel", expected: [f, cin, k.rows, k.cols], got: t, layoutText: "out, in, height, width: PyTorch's layout")
           }
-          weights.append(oihwToHWIO(t.values, out: f, in: cin, height: k.rows, width: k.cols))
+          weights.append(try t.placed(.oihwToHWIO(out: f, in: cin, height: k.rows, width: k.cols)))
         }
         if useBias { weights.append(try vector("bias", ["bias"], f)) }
       case let dense as Dense:
@@ -198,12 +199,15 @@ public enum WeightImport {
           guard t.shape == [fanIn, units] else {
             throw mismatch("kernel", expected: [fanIn, units], got: t, layoutText: "in, out: Keras's layout")
           }
-          weights.append(t.values)
+          weights.append(try t.materialized())
         case .pytorch:
           guard t.shape == [units, fanIn] else {
             throw mismatch("kernel", expected: [units, fanIn], got: t, layoutText: "out, in: PyTorch's layout")
           }
-          weights.append(transposed(t.values, rows: units, cols: fanIn, column: torchFeature))
+          // Read straight into (in, out): PyTorch's column j is the input feature i with torchFeature(i) = j.
+          var rowOf = [Int](repeating: 0, count: fanIn)
+          for i in 0..<fanIn { rowOf[torchFeature(i)] = i }
+          weights.append(try t.placed(.transposed(rows: units, cols: fanIn, rowOf: rowOf)))
         }
         if useBias { weights.append(try vector("bias", ["bias"], units)) }
       case let bn as BatchNormalization:
@@ -220,45 +224,6 @@ public enum WeightImport {
       }
     }
     return (weights, matches)
-  }
-
-  /// `(out, in, kh, kw)` -> `(kh, kw, in, out)`.
-  static func oihwToHWIO(_ s: [Float], out f: Int, in cin: Int, height kh: Int, width kw: Int) -> [Float] {
-    var t = [Float](repeating: 0, count: s.count)
-    for o in 0..<f {
-      for c in 0..<cin {
-        for i in 0..<kh {
-          for j in 0..<kw { t[((i * kw + j) * cin + c) * f + o] = s[((o * cin + c) * kh + i) * kw + j] }
-        }
-      }
-    }
-    return t
-  }
-
-  /// `s` `(rows, cols)` -> `t` `(cols, rows)` with `t[i][r] = s[r][column(i)]`, in tiles so
-  /// that a 4096 x 25088 matrix (VGG's fc1) stays in cache.
-  static func transposed(_ s: [Float], rows: Int, cols: Int, column: (Int) -> Int) -> [Float] {
-    let map = (0..<cols).map(column)
-    let tile = 64
-    return [Float](unsafeUninitializedCapacity: s.count) { t, initialized in
-      s.withUnsafeBufferPointer { sp in
-        var r0 = 0
-        while r0 < rows {
-          let r1 = min(rows, r0 + tile)
-          var i0 = 0
-          while i0 < cols {
-            let i1 = min(cols, i0 + tile)
-            for r in r0..<r1 {
-              let src = sp.baseAddress! + r * cols
-              for i in i0..<i1 { (t.baseAddress! + i * rows + r).initialize(to: src[map[i]]) }
-            }
-            i0 = i1
-          }
-          r0 = r1
-        }
-      }
-      initialized = s.count
-    }
   }
 
   /// Name order with runs of digits compared as numbers: `features.2 < features.10`.

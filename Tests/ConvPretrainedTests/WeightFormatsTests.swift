@@ -137,9 +137,37 @@ final class WeightFormatsTests: XCTestCase {
       XCTAssertEqual(contents.tensors.map(\.name), reference.map(\.name), file)
       for (a, b) in zip(contents.tensors, reference) {
         XCTAssertEqual(a.shape, b.shape, a.name)
-        XCTAssertEqual(a.values, b.values, a.name)
+        XCTAssertEqual(try a.materialized(), b.values, a.name)
       }
       assertClose(net.forward(try inputs(), batch: 3), expected)
+    }
+  }
+
+  /// Deferred storages are read straight into the layout the network needs: the same numbers
+  /// as reading them and then permuting, for every placement the importer uses.
+  func testDeferredStoragesArePlacedAsReadThenPermuted() throws {
+    for file in ["torch_zip.pth", "torch_legacy.pth"] {
+      let deferred = try PyTorchCheckpoint.readDeferred(Self.fixture(file))
+      let kernel = try XCTUnwrap(deferred.first { $0.name == "3.weight" }, file)  // (12, 8, 3, 3)
+      XCTAssertNotNil(kernel.deferred, file)
+      let plain = SourceTensor(name: kernel.name, shape: kernel.shape, values: try kernel.materialized())
+      let hwio = ElementPlacement.oihwToHWIO(out: 12, in: 8, height: 3, width: 3)
+      let placed = try kernel.placed(hwio)
+      XCTAssertEqual(placed, try plain.placed(hwio), file)
+      // By hand: element (o=5, c=2, y=1, x=2) of OIHW lands at ((1*3 + 2)*8 + 2)*12 + 5 of HWIO.
+      let hwioIndex: Int = ((1 * 3 + 2) * 8 + 2) * 12 + 5
+      let oihwIndex: Int = ((5 * 8 + 2) * 3 + 1) * 3 + 2
+      XCTAssertEqual(placed[hwioIndex], plain.values[oihwIndex], file)
+      let dense = try XCTUnwrap(deferred.first { $0.name == "7.weight" }, file)  // (16, 432)
+      let rowOf = (0..<432).map { ($0 * 7) % 432 }  // a permutation (7 and 432 are coprime)
+      let t = ElementPlacement.transposed(rows: 16, cols: 432, rowOf: rowOf)
+      let values = try dense.materialized()
+      let moved = try dense.placed(t)
+      for (r, c) in [(0, 0), (3, 17), (15, 431)] as [(Int, Int)] {
+        let at: Int = rowOf[c] * 16 + r
+        XCTAssertEqual(moved[at], values[r * 432 + c], file)
+      }
+      XCTAssertEqual(moved, try SourceTensor(name: "", shape: [16, 432], values: values).placed(t), file)
     }
   }
 

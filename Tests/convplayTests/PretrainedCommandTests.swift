@@ -1,3 +1,4 @@
+import ConvData
 import ConvPretrained
 import Foundation
 import XCTest
@@ -152,5 +153,22 @@ final class PretrainedCommandTests: XCTestCase {
     let c = try CommandRunner.run(["classify", Self.fixture("photo.npy"), "--weights", Self.fixture("keras_model.h5"), "--top", "1"])
     XCTAssertEqual(c.status, 0, c.stderr)
     XCTAssertTrue(c.stdout.hasPrefix("1. class 2  0.2585"), c.stdout)
+  }
+
+  /// `convplay summary` on Keras's JSON of MobileNet (`model.to_json()`, what config.json
+  /// holds): GlobalAveragePooling2D(keepdims=True) and the reshapes after it, Keras's totals.
+  func testSummaryOfMobileNetsKerasConfig() throws {
+    let gz = try Data(contentsOf: URL(fileURLWithPath: Self.fixture("applications/mobilenet.json.gz")))
+    let json = dir.appendingPathComponent("mobilenet.json")
+    try Gzip.decompress(gz).write(to: json)
+    let r = try CommandRunner.run(["summary", json.path])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("global_average_pooling2d (GlobalAveragePooling2D)"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("(None, 1, 1, 1024)"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("Total params: 4,253,864\nTrainable params: 4,231,976\nNon-trainable params: 21,888"), r.stdout)
+    try "{\"class_name\": \"Functional\"".write(to: json, atomically: true, encoding: .utf8)
+    let bad = try CommandRunner.run(["summary", json.path])
+    XCTAssertEqual(bad.status, 1)
+    XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, bad.stderr)
   }
 }

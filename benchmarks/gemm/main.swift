@@ -9,6 +9,9 @@
 //                                                   against memcpy) and a pointwise 1x1
 //   swift run -c release convplay-bench --train [convnet,deep] [--batches 20]
 //                                                   CPU ms per layer and images/s of training
+//   swift run -c release convplay-bench --inference resnet50 [--batch 16] [--repeats 5]
+//                                                   one keras.applications network (random
+//                                                   weights): ms per batch, peak memory
 //
 // The peak is measured, not assumed: one and two threads run independent vector FMA chains
 // that never touch memory (the most a core can do), and the figure from /proc/cpuinfo
@@ -407,8 +410,55 @@ func depthwiseBenchmark(repeats: Int) {
   print("  forward \(ms(f)) \(gf(f)), input gradient \(ms(gi)) \(gf(gi)), kernel gradient \(ms(gk)) \(gf(gk))")
 }
 
+/// Inference of a keras.applications network with Keras's random initial weights, one batch
+/// of random images at a time (the time does not depend on the values): the best and the
+/// median of `repeats` batches after one warm-up, and the process's peak resident memory,
+/// which a separate process per network and batch keeps apart. One line a script reads:
+/// `inference NAME batch N: best MS ms, median MS ms, CPU MS ms, images/s IPS, peak memory MB MB`
+/// (CPU: the median batch's process CPU time, all threads).
+func inferenceBenchmark(_ name: String, batch: Int, repeats: Int) {
+  guard let entry = ApplicationGraphs.named(name) else {
+    FileHandle.standardError.write("convplay-bench: unknown network '\(name)' (\(ApplicationGraphs.all.map(\.name).joined(separator: ", ")))\n".data(using: .utf8)!)
+    exit(1)
+  }
+  let network = try! InferenceNetwork(graph: entry.make(), randomSeed: 1)
+  let x = fill(batch * network.inputShape.reduce(1, *), seed: 5)
+  var times: [Double] = []
+  var cpuTimes: [Double] = []
+  var sink: Float = 0
+  for r in 0...repeats {
+    let start = ContinuousClock.now
+    let cpu = cpuSeconds()
+    let y = network.forward(x, batch: batch)
+    let wall = (ContinuousClock.now - start)
+    sink += y[0]
+    if r > 0 {  // the first is the warm-up
+      times.append(Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
+      cpuTimes.append(cpuSeconds() - cpu)
+    }
+  }
+  times.sort()
+  cpuTimes.sort()
+  var u = rusage()
+  getrusage(Int32(RUSAGE_SELF.rawValue), &u)
+  let peakMB = Double(u.ru_maxrss) * 1024 / 1e6
+  let best = times[0], median = times[times.count / 2]
+  print("inference \(entry.name) batch \(batch): best \(String(format: "%.1f", best * 1000)) ms, median \(String(format: "%.1f", median * 1000)) ms, "
+    + "CPU \(String(format: "%.1f", cpuTimes[cpuTimes.count / 2] * 1000)) ms, images/s \(String(format: "%.1f", Double(batch) / median)), peak memory \(String(format: "%.0f", peakMB)) MB"
+    + (sink.isNaN ? " (NaN outputs)" : ""))
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 let quick = args.contains("--quick")
+if let i = args.firstIndex(of: "--inference") {
+  guard i + 1 < args.count else {
+    FileHandle.standardError.write("convplay-bench: --inference takes a network name\n".data(using: .utf8)!)
+    exit(1)
+  }
+  let number = { (flag: String, d: Int) in args.firstIndex(of: flag).flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } ?? d }
+  inferenceBenchmark(args[i + 1], batch: max(1, number("--batch", 1)), repeats: max(1, number("--repeats", 5)))
+  exit(0)
+}
 if args.contains("--filter") {
   filterBenchmark()
   exit(0)

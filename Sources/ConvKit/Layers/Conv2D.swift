@@ -49,7 +49,9 @@ public struct Conv2D: Layer {
   }
 
   public static func fromKeras(config c: [String: JSONValue]) throws -> Conv2D {
-    Conv2D(
+    let groups = try c.int("groups", default: 1)
+    guard groups == 1 else { throw ModelSpecError("Conv2D with groups=\(groups) is not supported (only groups=1)") }
+    return Conv2D(
       filters: try c.int("filters"), kernelSize: try c.pair("kernel_size"), strides: try c.pair("strides", default: Size2(1)),
       padding: try c.padding(), dilation: try c.pair("dilation_rate", default: Size2(1)), activation: try c.activation(),
       useBias: c.bool("use_bias", default: true))

@@ -1,8 +1,8 @@
 /// Keras's Conv2DTranspose (a "deconvolution"): each input pixel spreads its values over a
 /// `kernel_size` window of the output, windows `strides` apart; output size per axis
-/// (n - 1)*s + k for `valid`, n*s for `same`. It is exactly the input gradient of a Conv2D
-/// from the output back to the input, so it runs on the same BlockConv kernels: forward is
-/// Conv2D's `inputGradient`, backward Conv2D's forward and `kernelGradient`.
+/// (n - 1)*s + max(k, s) for `valid`, n*s for `same`. It is exactly the input gradient of a
+/// Conv2D from the output back to the input, so it runs on `TransposedConv` (BlockConv's
+/// kernels swapped), whose geometry sizes it as Keras does.
 /// Kernel `[KH, KW, filters, C]` (Keras's layout: output channels before input channels).
 public struct Conv2DTranspose: Layer {
   public var filters: Int
@@ -67,32 +67,33 @@ public struct Conv2DTranspose: Layer {
     return args
   }
 
-  /// The output size of one axis.
-  func outputLength(_ n: Int, kernel k: Int, stride s: Int) -> Int {
-    padding == .same ? n * s : (n - 1) * s + k
-  }
-
   public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {
     let s = try image(inputs)
     if case .explicit = padding { throw ModelSpecError("Conv2DTranspose's padding must be valid or same") }
-    return [
-      outputLength(s[0], kernel: kernelSize.rows, stride: strides.rows),
-      outputLength(s[1], kernel: kernelSize.cols, stride: strides.cols), filters,
-    ]
+    let g = try reversedWindow(input: s)
+    return [g.rows.input, g.cols.input, filters]
   }
 
-  /// The window of the Conv2D that this layer reverses: from the output back to the input.
-  func reversedWindow(output: FeatureShape) throws -> WindowGeometry {
-    try WindowGeometry(
-      inputRows: output[0], inputCols: output[1], kernelRows: kernelSize.rows, kernelCols: kernelSize.cols,
-      strideRows: strides.rows, strideCols: strides.cols, padding: padding)
+  /// The window of the Conv2D that this layer reverses: from the output back to the input
+  /// (`TransposedConv.geometry`, Keras's sizes and crop).
+  func reversedWindow(input s: FeatureShape) throws -> WindowGeometry {
+    do {
+      return try TransposedConv.geometry(
+        inputRows: s[0], inputCols: s[1], kernelRows: kernelSize.rows, kernelCols: kernelSize.cols,
+        strideRows: strides.rows, strideCols: strides.cols, padding: padding)
+    } catch let e as TransposedConv.GeometryError {
+      throw ModelSpecError(e.description)
+    }
   }
 
   /// `(14 - 1)*2 + 3 = 29` or `14*2 = 28`.
   public func shapeFormula(for inputs: [FeatureShape]) -> String? {
     guard let s = inputs.first, s.count == 3 else { return nil }
     func axis(_ n: Int, _ k: Int, _ st: Int) -> String {
-      padding == .same ? "\(n)*\(st) = \(n * st)" : "(\(n) - 1)*\(st) + \(k) = \((n - 1) * st + k)"
+      if padding == .same { return "\(n)*\(st) = \(n * st)" }
+      // A stride longer than the kernel leaves gaps: Keras still covers the last stride.
+      return st > k
+        ? "(\(n) - 1)*\(st) + max(\(k), \(st)) = \((n - 1) * st + st)" : "(\(n) - 1)*\(st) + \(k) = \((n - 1) * st + k)"
     }
     let r = axis(s[0], kernelSize.rows, strides.rows)
     let c = axis(s[1], kernelSize.cols, strides.cols)
@@ -113,7 +114,7 @@ public struct Conv2DTranspose: Layer {
   public func makeRuntime(_ context: RuntimeContext) throws -> any LayerRuntime {
     TransposedConvRuntime(
       inputShape: context.inputShape, outputShape: context.outputShape,
-      geometry: try reversedWindow(output: context.outputShape), activation: activation,
+      geometry: try reversedWindow(input: context.inputShape), activation: activation,
       kernel: context.parameters[0], bias: useBias ? context.parameters[1] : nil, trainable: context.trainable)
   }
 
@@ -166,19 +167,16 @@ final class TransposedConvRuntime: UnaryRuntime {
   func forward(_ x: Tensor, training: Bool) -> Tensor {
     input = x
     let n = x.shape[0]
-    let (oh, ow, f) = (outputShape[0], outputShape[1], outputShape[2])
-    var z = uninitializedFloats(n * oh * ow * f) { zp in
+    let f = outputShape[2]
+    let z = uninitializedFloats(n * outputShape.reduce(1, *)) { zp in
       x.scalars.withUnsafeBufferPointer { xp in
         kernel.value.withUnsafeBufferPointer { kp in
-          BlockConv.inputGradient(
-            dOut: xp.baseAddress!, kernel: kp.baseAddress!, batch: n, height: oh, width: ow, channels: f,
-            filters: inputShape[2], geometry: geometry, dInput: zp)
+          withOptionalPointer(bias?.value) { bp in
+            TransposedConv.forward(
+              input: xp.baseAddress!, batch: n, channels: inputShape[2], kernel: kp.baseAddress!, bias: bp, filters: f,
+              geometry: geometry, output: zp)
+          }
         }
-      }
-    }
-    if let b = bias?.value {
-      z.withUnsafeMutableBufferPointer { zp in
-        for p in 0..<(n * oh * ow) { for j in 0..<f { zp[p * f + j] += b[j] } }
       }
     }
     preActivation = z
@@ -188,29 +186,36 @@ final class TransposedConvRuntime: UnaryRuntime {
 
   func backward(_ dOutput: Tensor) -> Tensor {
     let n = dOutput.shape[0]
-    let (oh, ow, f) = (outputShape[0], outputShape[1], outputShape[2])
-    let cin = inputShape[2]
+    let (f, cin) = (outputShape[2], inputShape[2])
     let dz = activation.backward(dOutput: dOutput.scalars, preActivation: preActivation, output: output, width: f)
+    let inShape = [n] + inputShape
+    if dz.isEmpty { return Tensor(zeros: inShape) }
     if trainable {
-      if let bias { DepthwiseConvolution.addBiasGradient(dz, channels: f, into: &bias.gradient) }
       dz.withUnsafeBufferPointer { dp in
         input.scalars.withUnsafeBufferPointer { xp in
           kernel.gradient.withUnsafeMutableBufferPointer { gk in
-            BlockConv.kernelGradient(
-              input: dp.baseAddress!, dOut: xp.baseAddress!, batch: n, height: oh, width: ow, channels: f,
-              filters: cin, geometry: geometry, dKernel: gk.baseAddress!)
+            if let bias {
+              bias.gradient.withUnsafeMutableBufferPointer { gb in
+                TransposedConv.kernelGradient(
+                  input: xp.baseAddress!, dOut: dp.baseAddress!, batch: n, channels: cin, filters: f, geometry: geometry,
+                  dKernel: gk.baseAddress!, dBias: gb.baseAddress!)
+              }
+            } else {
+              TransposedConv.kernelGradient(
+                input: xp.baseAddress!, dOut: dp.baseAddress!, batch: n, channels: cin, filters: f, geometry: geometry,
+                dKernel: gk.baseAddress!)
+            }
           }
         }
       }
     }
-    let inShape = [n] + inputShape
     guard needsInputGradient else { return Tensor(zeros: inShape) }
     let dx = uninitializedFloats(n * inputShape.reduce(1, *)) { dxp in
       dz.withUnsafeBufferPointer { dp in
         kernel.value.withUnsafeBufferPointer { kp in
-          BlockConv.forward(
-            input: dp.baseAddress!, batch: n, height: oh, width: ow, channels: f, kernel: kp.baseAddress!, bias: nil,
-            filters: cin, geometry: geometry, output: dxp)
+          TransposedConv.inputGradient(
+            dOut: dp.baseAddress!, kernel: kp.baseAddress!, batch: n, channels: cin, filters: f, geometry: geometry,
+            dInput: dxp)
         }
       }
     }

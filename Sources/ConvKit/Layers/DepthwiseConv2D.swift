@@ -89,7 +89,7 @@ public struct DepthwiseConv2D: Layer {
   public func makeRuntime(_ context: RuntimeContext) throws -> any LayerRuntime {
     let s = context.inputShape
     return DepthwiseRuntime(
-      shape: DepthwiseConvolution.Shape(
+      shape: DepthwiseRuntime.Shape(
         batch: 0, height: s[0], width: s[1], channels: s[2], multiplier: depthMultiplier,
         geometry: try window(on: s)!),
       activation: activation, context: context, useBias: useBias)
@@ -109,8 +109,16 @@ public struct DepthwiseConv2D: Layer {
   }
 }
 
+/// The layer running on `DepthwiseConv`'s kernels (SIMD along the channels, tested against
+/// `NHWCReference.depthwise*` and PyTorch); also SeparableConv2D's first step.
 final class DepthwiseRuntime: UnaryRuntime {
-  var shape: DepthwiseConvolution.Shape
+  struct Shape {
+    var batch: Int, height: Int, width: Int, channels: Int, multiplier: Int
+    var geometry: WindowGeometry
+    var outChannels: Int { channels * multiplier }
+  }
+
+  var shape: Shape
   let activation: Activation
   let kernel: Parameter
   let bias: Parameter?
@@ -121,7 +129,7 @@ final class DepthwiseRuntime: UnaryRuntime {
   private var preActivation: [Float] = []
   private var output: [Float] = []
 
-  init(shape: DepthwiseConvolution.Shape, activation: Activation, context: RuntimeContext, useBias: Bool) {
+  init(shape: Shape, activation: Activation, context: RuntimeContext, useBias: Bool) {
     self.shape = shape
     self.activation = activation
     kernel = context.parameters[0]
@@ -138,22 +146,60 @@ final class DepthwiseRuntime: UnaryRuntime {
   func forward(_ x: Tensor, training: Bool) -> Tensor {
     input = x
     shape.batch = x.shape[0]
-    let z = DepthwiseConvolution.forward(x.scalars, kernel: kernel.value, bias: bias?.value, shape)
+    let g = shape.geometry
+    let z = uninitializedFloats(shape.batch * g.outputRows * g.outputCols * shape.outChannels) { zp in
+      x.scalars.withUnsafeBufferPointer { xp in
+        kernel.value.withUnsafeBufferPointer { kp in
+          withOptionalPointer(bias?.value) { bp in
+            DepthwiseConv.forward(
+              input: xp.baseAddress!, batch: shape.batch, height: shape.height, width: shape.width,
+              channels: shape.channels, kernel: kp.baseAddress!, depthMultiplier: shape.multiplier, bias: bp,
+              geometry: g, output: zp)
+          }
+        }
+      }
+    }
     preActivation = z
     output = activation.apply(z, width: shape.outChannels)
-    let g = shape.geometry
     return Tensor(shape: [shape.batch, g.outputRows, g.outputCols, shape.outChannels], scalars: output)
   }
 
   func backward(_ dOutput: Tensor) -> Tensor {
     let dz = activation.backward(dOutput: dOutput.scalars, preActivation: preActivation, output: output, width: shape.outChannels)
-    if trainable, let bias { DepthwiseConvolution.addBiasGradient(dz, channels: shape.outChannels, into: &bias.gradient) }
-    let dx = kernel.gradient.withUnsafeMutableBufferPointer { dk in
-      DepthwiseConvolution.backward(
-        input.scalars, kernel: kernel.value, dOut: dz, shape, needInput: needsInputGradient,
-        dKernel: trainable ? dk.baseAddress : nil)
-    }
     let inShape = [shape.batch, shape.height, shape.width, shape.channels]
-    return needsInputGradient ? Tensor(shape: inShape, scalars: dx) : Tensor(zeros: inShape)
+    if dz.isEmpty { return Tensor(zeros: inShape) }
+    dz.withUnsafeBufferPointer { dp in
+      if trainable {
+        input.scalars.withUnsafeBufferPointer { xp in
+          kernel.gradient.withUnsafeMutableBufferPointer { gk in
+            if let bias {
+              bias.gradient.withUnsafeMutableBufferPointer { gb in
+                DepthwiseConv.kernelGradient(
+                  input: xp.baseAddress!, dOut: dp.baseAddress!, batch: shape.batch, height: shape.height,
+                  width: shape.width, channels: shape.channels, depthMultiplier: shape.multiplier,
+                  geometry: shape.geometry, dKernel: gk.baseAddress!, dBias: gb.baseAddress!)
+              }
+            } else {
+              DepthwiseConv.kernelGradient(
+                input: xp.baseAddress!, dOut: dp.baseAddress!, batch: shape.batch, height: shape.height,
+                width: shape.width, channels: shape.channels, depthMultiplier: shape.multiplier,
+                geometry: shape.geometry, dKernel: gk.baseAddress!)
+            }
+          }
+        }
+      }
+    }
+    guard needsInputGradient else { return Tensor(zeros: inShape) }
+    let dx = uninitializedFloats(inShape.reduce(1, *)) { dxp in
+      dz.withUnsafeBufferPointer { dp in
+        kernel.value.withUnsafeBufferPointer { kp in
+          DepthwiseConv.inputGradient(
+            dOut: dp.baseAddress!, kernel: kp.baseAddress!, batch: shape.batch, height: shape.height,
+            width: shape.width, channels: shape.channels, depthMultiplier: shape.multiplier,
+            geometry: shape.geometry, dInput: dxp)
+        }
+      }
+    }
+    return Tensor(shape: inShape, scalars: dx)
   }
 }

@@ -1,24 +1,35 @@
 /// GlobalAveragePooling2D: the mean of each channel over all positions, `[H, W, C]` -> `[C]`.
 public struct GlobalAveragePooling2D: Layer {
-  public init() {}
+  /// Keras's `keepdims`: `[1, 1, C]` instead of `[C]` (MobileNet keeps them, then reshapes).
+  public var keepDims: Bool
+  public init(keepDims: Bool = false) { self.keepDims = keepDims }
   public static let kerasClass = "GlobalAveragePooling2D"
   public static let nameStem = "global_average_pooling2d"
   public static let specWords = ["globalavgpool", "globalavgpool2d", "globalaveragepooling2d", "globalaveragepooling", "gap"]
-  public static let specHelp = "GlobalAveragePooling2D()"
+  public static let specHelp = "GlobalAveragePooling2D(keepdims=False)"
 
   public static func parse(_ a: inout LayerArguments) throws -> GlobalAveragePooling2D {
-    try a.bind(positional: [], named: [])
-    return GlobalAveragePooling2D()
+    try a.bind(positional: [], named: ["keepdims"])
+    return GlobalAveragePooling2D(keepDims: try a.bool("keepdims") ?? false)
   }
-  public static func fromKeras(config: [String: JSONValue]) throws -> GlobalAveragePooling2D { GlobalAveragePooling2D() }
+  public static func fromKeras(config c: [String: JSONValue]) throws -> GlobalAveragePooling2D {
+    GlobalAveragePooling2D(keepDims: c.bool("keepdims", default: false))
+  }
 
-  public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape { [try image(inputs)[2]] }
+  public var kerasConfig: [String: JSONValue] { ["keepdims": .bool(keepDims)] }
+  public var specArguments: [String] { keepDims ? ["keepdims=True"] : [] }
+  public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {
+    let c = try image(inputs)[2]
+    return keepDims ? [1, 1, c] : [c]
+  }
   public func makeRuntime(_ context: RuntimeContext) throws -> any LayerRuntime { GlobalPoolRuntime(max: false, context) }
 }
 
 /// GlobalAveragePooling2D and GlobalMaxPooling2D: one value per channel over all positions.
 final class GlobalPoolRuntime: UnaryRuntime {
   let inputShape: FeatureShape
+  /// `[C]`, or `[1, 1, C]` with keepdims.
+  let outputShape: FeatureShape
   let isMax: Bool
   private var batch = 0
   /// Max pooling: the position of each (image, channel)'s maximum.
@@ -27,6 +38,7 @@ final class GlobalPoolRuntime: UnaryRuntime {
   init(max: Bool, _ context: RuntimeContext) {
     isMax = max
     inputShape = context.inputShape
+    outputShape = context.outputShape
   }
 
   func releaseCaches() { argmax = [] }
@@ -56,7 +68,7 @@ final class GlobalPoolRuntime: UnaryRuntime {
       let scale = 1 / Float(positions)
       for i in out.indices { out[i] *= scale }
     }
-    return Tensor(shape: [batch, c], scalars: out)
+    return Tensor(shape: [batch] + outputShape, scalars: out)
   }
 
   func backward(_ dOutput: Tensor) -> Tensor {

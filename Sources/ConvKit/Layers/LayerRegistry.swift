@@ -51,6 +51,10 @@ public enum LayerRegistry {
         "unknown layer class \(className)" + suggestion(for: className, among: all.map { $0.kerasClass })
           + "; convplay knows " + all.map { $0.kerasClass }.joined(separator: ", "))
     }
+    // Every layer Keras writes with a data_format: convplay's tensors are (height, width, channels).
+    if let format = config["data_format"]?.string, format != "channels_last" {
+      throw ModelSpecError("\(className) with data_format='\(format)' is not supported (convplay runs channels_last)")
+    }
     do {
       return try build(t, config)
     } catch let e as ModelSpecError {

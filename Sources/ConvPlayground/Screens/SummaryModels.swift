@@ -208,8 +208,14 @@ public enum SummaryModels {
   /// `finetune` or `import`), its picture prepared with the preprocessing the file names
   /// (Keras's 'caffe' for an imported VGG16; x/255 for convplay's own), the outputs named by
   /// its classes (ImageNet's for a 1000-class import).
-  public static func withWeights(_ url: URL, image: Image?, imageName: String?) throws -> SummaryModel {
-    let (network, metadata) = try PretrainedModel.load(url)
+  public static func withWeights(
+    _ url: URL, architecture: WeightsArchitecture? = nil, image: Image?, imageName: String?
+  ) throws -> SummaryModel {
+    // The loader every --weights goes through: convplay files, Keras full models, and, on an
+    // architecture, Keras weights, PyTorch .pth, .npz and bare safetensors.
+    let loaded = try WeightsLoader.load(url, architecture: architecture)
+    let network = try InferenceNetwork(graph: loaded.graph, weights: loaded.weights)
+    let metadata = loaded.metadata
     let label = url.lastPathComponent
     var model = SummaryModel(walk: try SummaryModel.walk(network.graph, name: label), label: label)
     let preprocessing = metadata[PretrainedModel.preprocessingKey].flatMap { Preprocessing(rawValue: $0) } ?? .unit

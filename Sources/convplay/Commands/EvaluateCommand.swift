@@ -18,14 +18,23 @@ struct EvaluateCommand: ParsableCommand {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("A weights file written by `convplay train --save` (default: the built-in model).", valueName: "FILE"))
+    help: ArgumentHelp(
+      "Weights: a model saved by `convplay train --save`, Keras .h5/.keras, PyTorch .pth, safetensors or .npz (default: the built-in model).",
+      valueName: "FILE"))
   var weights: String?
+
+  @Option(name: .long, help: ArgumentHelp("The architecture of a --weights file that does not state one (a model spec or spec file).", valueName: "SPEC"))
+  var arch: String?
 
   @OptionGroup var data: DatasetOptions
 
+  func validate() throws {
+    if arch != nil && weights == nil { throw ValidationError("--arch describes a --weights file: give --weights FILE too") }
+  }
+
   func run() throws {
     try reportingErrors {
-      let (network, meta) = try weights.map { try ModelFile.load(URL(fileURLWithPath: $0)) } ?? DefaultModel.load()
+      let (network, meta) = try weights.map { try loadTrainableWeights($0, arch: arch) } ?? DefaultModel.load()
       let dataset = try data.resolveDataset(default: meta["dataset"] ?? "mnist")
       let splits = try data.load(dataset, evaluating: true)
       let test = try network.evaluate(splits.test)

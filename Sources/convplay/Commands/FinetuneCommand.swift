@@ -65,7 +65,7 @@ struct FinetuneCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = base == "default" ? try DefaultModel.load() : try ModelFile.load(URL(fileURLWithPath: base))
+      let loaded = base == "default" ? try DefaultModel.load() : try loadTrainableWeights(base, arch: nil)
       let baseName = base == "default" ? "built-in model" : URL(fileURLWithPath: base).lastPathComponent
       let dataset = try data.resolveDataset()
       let loadedData = try data.loadWithClasses(dataset)

@@ -23,8 +23,15 @@ struct PredictCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("A PNG, JPEG or .npy image.", valueName: "IMAGE"))
   var image: String
 
-  @Option(name: .long, help: ArgumentHelp("Weights from `convplay train --save` (default: the built-in model).", valueName: "FILE"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Weights: a model saved by `convplay train --save`, Keras .h5/.keras, PyTorch .pth, safetensors or .npz (default: the built-in model).",
+      valueName: "FILE"))
   var weights: String?
+
+  @Option(name: .long, help: ArgumentHelp("The architecture of a --weights file that does not state one (a model spec or spec file).", valueName: "SPEC"))
+  var arch: String?
 
   @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
   var top = 3
@@ -33,12 +40,13 @@ struct PredictCommand: ParsableCommand {
   var show = false
 
   func validate() throws {
+    if arch != nil && weights == nil { throw ValidationError("--arch describes a --weights file: give --weights FILE too") }
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
   }
 
   func run() throws {
     try reportingErrors {
-      let (network, meta) = try weights.map { try ModelFile.load(URL(fileURLWithPath: $0)) } ?? DefaultModel.load()
+      let (network, meta) = try weights.map { try loadTrainableWeights($0, arch: arch) } ?? DefaultModel.load()
       guard network.inputShape == [28, 28, 1] else {
         throw CLIFailure("the model takes \(ShapeText.compact(network.inputShape)) inputs; predict prepares 28x28x1 digits")
       }

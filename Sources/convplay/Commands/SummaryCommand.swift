@@ -21,7 +21,7 @@ struct SummaryCommand: ParsableCommand {
       trainable=false on any layer.
       """)
 
-  @Argument(help: ArgumentHelp("A model file: Keras .h5 (full model) or .keras, or a convplay model.", valueName: "FILE"))
+  @Argument(help: ArgumentHelp("A model file: Keras .h5 (full model), .keras or its JSON config, or a convplay model.", valueName: "FILE"))
   var file: String?
 
   @Option(name: .long, help: ArgumentHelp("A model spec, or a file that holds one.", valueName: "text|file"))
@@ -110,9 +110,15 @@ struct SummaryCommand: ParsableCommand {
   }
 
   /// The architecture a model file states: a Keras full model (.h5's model_config, .keras's
-  /// config.json) or a convplay model file, told by content.
+  /// config.json), Keras's JSON itself (`model.to_json()`, config.json) or a convplay model
+  /// file, told by content.
   func graphInFile(_ path: String) throws -> GraphSpec {
     let url = URL(fileURLWithPath: path)
+    if let handle = FileHandle(forReadingAtPath: path) {
+      let first = handle.readData(ofLength: 64).first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+      try? handle.close()
+      if first == UInt8(ascii: "{") { return try KerasModelConfig.parse(json: Data(try readText(path).utf8)).graph() }
+    }
     switch try WeightFileFormat.sniff(url) {
     case .kerasH5:
       guard let config = try KerasH5.config(url) else {

@@ -91,6 +91,13 @@ struct TuiCommand: ParsableCommand {
 
   @Option(
     name: .long,
+    help: ArgumentHelp(
+      "summary: weights in any format (.h5, .keras, .pth, safetensors, .npz); --model names their architecture when the file does not.",
+      valueName: "FILE"))
+  var weights: String?
+
+  @Option(
+    name: .long,
     help: ArgumentHelp("Keys to send first, as tmux names them (\"Right Space End z\").", valueName: "keys"))
   var keys: String?
 
@@ -140,6 +147,9 @@ struct TuiCommand: ParsableCommand {
     }
     if input != nil && screen != .summary {
       throw CLIFailure("--input belongs to --screen summary")
+    }
+    if weights != nil && screen != .summary {
+      throw CLIFailure("--weights belongs to --screen summary")
     }
     if screen == .summary {
       return PlaygroundApp(root: try summaryScreen(), env: env)
@@ -237,6 +247,15 @@ extension TuiCommand {
     }
     let picture = try image.map { try ImageFile.read($0).image }
     let name = image.map { URL(fileURLWithPath: $0).lastPathComponent }
+    if let weights {
+      // The same loader as classify's --weights; --model, when given, is the architecture.
+      let architecture = try training.model.map { try weightsArchitecture($0, input: input) }
+      var model: SummaryModel!
+      try withPrintableErrors {
+        model = try SummaryModels.withWeights(URL(fileURLWithPath: weights), architecture: architecture, image: picture, imageName: name)
+      }
+      return SummaryScreen(model: model, image: picture, imageName: name)
+    }
     do {
       let model = try SummaryModels.resolve(training.model ?? "digits", inputShape: shape, image: picture, imageName: name)
       return SummaryScreen(model: model, image: picture, imageName: name)

@@ -28,26 +28,21 @@ func resolveArchitecture(_ text: String, input: String?) throws -> (name: String
   return (nil, try resolveModel(text, inputShape: shape).spec)
 }
 
-/// Keras's `preprocess_input` of each keras.applications network: 'caffe' (BGR minus the
-/// ImageNet means) for VGG and ResNet50, 'tf' (scaled to [-1, 1]) for Inception, Xception
-/// and MobileNet.
-func applicationPreprocessing(_ name: String) -> Preprocessing {
-  ["vgg16", "vgg19", "resnet50"].contains(name) ? .caffe : .tf
-}
-
 /// `classify --arch`: any keras.applications network (vgg16, vgg19, resnet50, inceptionv3,
 /// xception, mobilenet) or a model spec, as a graph, with its name and Keras's preprocessing.
 func resolveGraph(_ text: String, input: String?) throws -> (name: String?, graph: GraphSpec, preprocessing: Preprocessing) {
-  if let entry = ApplicationGraphs.named(text) {
-    let graph = entry.make()
-    if let input, ShapeText.parse(input) != graph.inputShape {
-      throw CLIFailure("\(entry.name) takes \(ShapeText.compact(graph.inputShape)) images; --input \(input) does not fit it")
+  let a = try weightsArchitecture(text, input: input)
+  return (a.name, a.graph, a.preprocessing)
+}
+
+/// `--arch`: a keras.applications network on its own input, or a model spec on `input`
+/// (default 224x224x3).
+func weightsArchitecture(_ text: String, input: String?) throws -> WeightsArchitecture {
+  if let app = WeightsArchitecture.application(text) {
+    if let input, ShapeText.parse(input) != app.graph.inputShape {
+      throw CLIFailure("\(app.name!) takes \(ShapeText.compact(app.graph.inputShape)) images; --input \(input) does not fit it")
     }
-    return (entry.name, graph, applicationPreprocessing(entry.name))
-  }
-  if let entry = KerasApplications.named(text) {
-    let (name, spec) = try resolveArchitecture(text, input: input)
-    return (name, spec.graph(name: entry.name, inputName: entry.inputLayerName), .caffe)
+    return app
   }
   let known = (KerasApplications.all.map(\.name) + ApplicationGraphs.all.map(\.name)).joined(separator: ", ")
   let shapeText = input ?? "224x224x3"
@@ -59,7 +54,7 @@ func resolveGraph(_ text: String, input: String?) throws -> (name: String?, grap
     throw CLIFailure("unknown architecture '\(text)'" + suggestionText(text, among: known.components(separatedBy: ", "))
       + ": use \(known), or a model spec such as \"conv2d(8,3,relu) -> flatten -> dense(10,softmax)\"")
   }
-  return (nil, try resolveGraphModel(text, inputShape: shape), .unit)
+  return WeightsArchitecture(name: nil, graph: try resolveGraphModel(text, inputShape: shape), preprocessing: .unit)
 }
 
 /// ` (did you mean X?)` for a near miss.
@@ -117,48 +112,28 @@ func withPrintableErrors(_ body: () throws -> Void) throws {
   }
 }
 
-/// A network and its metadata from any weights file: convplay's own model files as they are;
-/// Keras (.h5, .keras), PyTorch (.pth/.pt), safetensors and .npz files through the importer,
-/// on `--arch` or on the architecture a published file's name gives
-/// (`vgg16_weights_tf_dim_ordering_tf_kernels.h5` is VGG16). The format is told by content.
+/// A network and its metadata from any weights file, through the one loader every command
+/// shares (`WeightsLoader`): convplay's own model files as they are; Keras (.h5, .keras),
+/// PyTorch (.pth/.pt), safetensors and .npz files on `--arch` or on the architecture a
+/// published file's name gives. The format is told by content.
 func loadAnyWeights(_ path: String, arch: String?, input: String?) throws -> (network: InferenceNetwork, metadata: [String: String]) {
-  let url = URL(fileURLWithPath: path)
-  let format = try WeightFileFormat.sniff(url)
-  if format == .safetensors, arch == nil { return try PretrainedModel.load(url) }
-  let published = PublishedWeights.all.first { $0.fileName == url.lastPathComponent }
-  if arch == nil, published == nil, format == .kerasH5 || format == .keras {
-    // A full Keras model names its own architecture (model_config, config.json).
-    var contents = try WeightImport.readFile(url)
-    if let config = contents.config, let layers = contents.layers {
-      contents.layers = nil
-      let graph = try config.graph()
-      let network = try InferenceNetwork(graph: graph, weights: try WeightImport.graphWeights(layers, graph: graph))
-      return (network, [PretrainedModel.preprocessingKey: Preprocessing.unit.rawValue])
-    }
+  let loaded = try loadWeightsFile(path, arch: arch, input: input)
+  return (try InferenceNetwork(graph: loaded.graph, weights: loaded.weights), loaded.metadata)
+}
+
+/// The same, as a network that can train or be evaluated (`predict`, `evaluate`, `finetune --base`).
+func loadTrainableWeights(_ path: String, arch: String?, input: String? = nil) throws -> (network: Network, metadata: [String: String]) {
+  let loaded = try loadWeightsFile(path, arch: arch, input: input)
+  do {
+    return (try Network(graph: loaded.graph, weights: loaded.weights), loaded.metadata)
+  } catch let e as ModelSpecError {
+    throw CLIFailure("\(URL(fileURLWithPath: path).lastPathComponent): \(e.message)")
   }
-  guard let archText = arch ?? published?.architecture else {
-    throw CLIFailure(
-      "\(url.lastPathComponent) (\(format.rawValue)) holds weights without a convplay architecture: give --arch \(ClassifyCommand.architectures)|SPEC")
-  }
-  if published?.noTop == true, arch == nil {
-    throw CLIFailure("\(url.lastPathComponent) has no classifier (include_top=False): classify needs the file with the top")
-  }
-  var contents = try WeightImport.readFile(url)
-  let resolved = try resolveGraph(archText, input: input)
-  if let layers = contents.layers, !resolved.graph.isChain || ApplicationGraphs.named(archText) != nil {
-    // A network with branches reads Keras's files layer by layer (legacy HDF5, .keras).
-    let (name, graph, preprocessing) = resolved
-    let network = try InferenceNetwork(graph: graph, weights: try WeightImport.graphWeights(layers, graph: graph))
-    var meta = [PretrainedModel.preprocessingKey: preprocessing.rawValue]
-    if name != nil { meta[PretrainedModel.classesKey] = "imagenet" }
-    return (network, meta)
-  }
-  let (archName, spec) = try resolveArchitecture(archText, input: input)
-  let (weights, _, layout) = try WeightImport.convert(&contents, spec: spec, architecture: archName)
-  let network = try InferenceNetwork(spec: spec, weights: weights)
-  var meta: [String: String] = [
-    PretrainedModel.preprocessingKey: (archName == nil ? Preprocessing.unit : layout == .keras ? .caffe : .torch).rawValue
-  ]
-  if archName != nil { meta[PretrainedModel.classesKey] = "imagenet" }
-  return (network, meta)
+}
+
+func loadWeightsFile(_ path: String, arch: String?, input: String?) throws -> LoadedWeights {
+  let architecture = try arch.map { try weightsArchitecture($0, input: input) }
+  var loaded: LoadedWeights!
+  try withPrintableErrors { loaded = try WeightsLoader.load(URL(fileURLWithPath: path), architecture: architecture) }
+  return loaded
 }
