@@ -15,31 +15,38 @@ public enum WeightFileFormat: String, Sendable {
   /// safetensors (convplay's own model files are safetensors too).
   case safetensors = "safetensors"
 
-  static func isZip(_ url: URL) throws -> Bool {
+  static func isZip(_ url: URL) throws -> Bool { try prefix(url, 4) == [0x50, 0x4B, 0x03, 0x04] }
+
+  /// The first `count` bytes (fewer for a shorter file); one line for a directory or an
+  /// unreadable path (FileHandle's readData traps on a directory).
+  static func prefix(_ url: URL, _ count: Int) throws -> [UInt8] {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw ImportError("\(url.path): is a directory, not a weights file")
+    }
     guard let handle = FileHandle(forReadingAtPath: url.path) else {
       throw ImportError("cannot read \(url.path): no such file or not readable")
     }
     defer { try? handle.close() }
-    return [UInt8](handle.readData(ofLength: 4)) == [0x50, 0x4B, 0x03, 0x04]
+    guard let data = try? handle.read(upToCount: count) else {
+      throw ImportError("cannot read \(url.path)")
+    }
+    return [UInt8](data)
   }
 
   /// The format of the file at `url`, from its content.
   public static func sniff(_ url: URL) throws -> WeightFileFormat {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else {
-      throw ImportError("cannot read \(url.path): no such file or not readable")
-    }
-    let prefix = [UInt8](handle.readData(ofLength: 8))
-    try? handle.close()
-    if HDF5File.hasSignature(prefix) { return .kerasH5 }
-    if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+    let head = try prefix(url, 8)
+    if HDF5File.hasSignature(head) { return .kerasH5 }
+    if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
       let names = try ZipArchive(url).entryNames
       if names.contains("config.json") && names.contains("model.weights.h5") { return .keras }
       if names.contains(where: { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }) { return .pytorch }
       return .npz
     }
-    if PyTorchPickle.looksLikeLegacy(prefix) { return .pytorch }
-    if prefix.count == 8 {
-      let headerLength = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    if PyTorchPickle.looksLikeLegacy(head) { return .pytorch }
+    if head.count == 8 {
+      let headerLength = head.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
       if headerLength > 1, headerLength < 100_000_000 { return .safetensors }
     }
     throw ImportError(

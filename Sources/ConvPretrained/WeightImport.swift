@@ -39,12 +39,7 @@ public enum WeightLayout: String, CaseIterable, Sendable {
 public enum WeightImport {
   /// Reads a safetensors or .npz file (by content); tensors in the order rule 3 uses.
   public static func readTensors(_ url: URL) throws -> [SourceTensor] {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else {
-      throw ImportError("cannot read \(url.path): no such file or not readable")
-    }
-    let prefix = [UInt8](handle.readData(ofLength: 4))
-    try? handle.close()
-    if NPZ.isZip(prefix) { return try NPZ.read(url) }
+    if NPZ.isZip(try WeightFileFormat.prefix(url, 4)) { return try NPZ.read(url) }
     let (header, values) = try SafeTensors.read(contentsOf: url)
     let tensors = zip(header.entries, values).map { SourceTensor(name: $0.name, shape: $0.shape, values: $1) }
     return tensors.sorted { naturalLess($0.name, $1.name) }

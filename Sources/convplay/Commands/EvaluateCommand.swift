@@ -34,9 +34,20 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let (network, meta) = try weights.map { try loadTrainableWeights($0, arch: arch) } ?? DefaultModel.load()
-      let dataset = try data.resolveDataset(default: meta["dataset"] ?? "mnist")
-      let splits = try data.load(dataset, evaluating: true)
+      let network: Network
+      let meta: [String: String]
+      let dataset: DataSource
+      let splits: DatasetSplits
+      if let weights, let arch {
+        // A spec given with --arch is built on the data set's images.
+        dataset = try data.resolveDataset(default: "mnist")
+        splits = try data.load(dataset, evaluating: true)
+        (network, meta) = try loadTrainableWeights(weights, arch: arch, input: ShapeText.compact(splits.test.imageShape))
+      } else {
+        (network, meta) = try weights.map { try loadTrainableWeights($0, arch: nil) } ?? DefaultModel.load()
+        dataset = try data.resolveDataset(default: meta["dataset"] ?? "mnist")
+        splits = try data.load(dataset, evaluating: true)
+      }
       let test = try network.evaluate(splits.test)
       print("\(meta["model"] ?? "model")\(weights == nil ? " (built-in)" : "") on \(dataset.displayName): \(splits.test.count) test images")
       print("test accuracy: \(fixed(test.accuracy))")

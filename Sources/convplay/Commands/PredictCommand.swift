@@ -30,7 +30,7 @@ struct PredictCommand: ParsableCommand {
       valueName: "FILE"))
   var weights: String?
 
-  @Option(name: .long, help: ArgumentHelp("The architecture of a --weights file that does not state one (a model spec or spec file).", valueName: "SPEC"))
+  @Option(name: .long, help: ArgumentHelp("The architecture of a --weights file that does not state one (a model spec or spec file, on 28x28x1).", valueName: "SPEC"))
   var arch: String?
 
   @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
@@ -46,7 +46,7 @@ struct PredictCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let (network, meta) = try weights.map { try loadTrainableWeights($0, arch: arch) } ?? DefaultModel.load()
+      let (network, meta) = try weights.map { try loadTrainableWeights($0, arch: arch, input: "28x28x1") } ?? DefaultModel.load()
       guard network.inputShape == [28, 28, 1] else {
         throw CLIFailure("the model takes \(ShapeText.compact(network.inputShape)) inputs; predict prepares 28x28x1 digits")
       }
