@@ -44,7 +44,10 @@ public struct IDXArray: Equatable, Sendable {
       let o = 4 + 4 * i
       dims.append(Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]))
     }
-    let expected = dims.reduce(1, *)
+    let expected: Int
+    do { expected = try CheckedSize.elements(dims, field: "\(name): the header's sizes") } catch {
+      throw IDXError(description: "\(error)")
+    }
     let have = b.count - 4 - 4 * rank
     guard have == expected else {
       throw IDXError(
@@ -56,6 +59,9 @@ public struct IDXArray: Equatable, Sendable {
   }
 
   public init(contentsOf url: URL) throws {
+    if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int {
+      do { try MemoryBudget.check(bytes: size, what: url.lastPathComponent) } catch { throw IDXError(description: "\(error)") }
+    }
     let data: Data
     do { data = try Data(contentsOf: url) } catch {
       throw IDXError(description: "cannot read \(url.path): \(error.localizedDescription)")
@@ -84,6 +90,7 @@ extension LabeledImages {
     guard images.dimensions[0] == labels.dimensions[0] else {
       throw IDXError(description: "\(name): \(images.dimensions[0]) images but \(labels.dimensions[0]) labels")
     }
+    do { try MemoryBudget.check(values: images.bytes.count, what: "\(name)'s images") } catch { throw IDXError(description: "\(error)") }
     let scale: Float = 1 / 255
     self.init(
       images: Tensor(shape: images.dimensions + [1], scalars: images.bytes.map { Float($0) * scale }),

@@ -17,6 +17,7 @@ public struct ZipArchive {
 
   public init(_ url: URL) throws {
     name = url.lastPathComponent
+    try ZipDirectoryCheck.validate(url)
     do {
       archive = try Archive(url: url, accessMode: .read)
     } catch {

@@ -68,16 +68,18 @@ public struct Conv2DTranspose: Layer {
   }
 
   /// The output size of one axis.
-  func outputLength(_ n: Int, kernel k: Int, stride s: Int) -> Int {
-    padding == .same ? n * s : (n - 1) * s + k
+  func outputLength(_ n: Int, kernel k: Int, stride s: Int) throws -> Int {
+    padding == .same
+      ? try CheckedSize.multiply(n, s, field: "strides")
+      : try CheckedSize.add(try CheckedSize.multiply(n - 1, s, field: "strides"), k, field: "kernel_size")
   }
 
   public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {
     let s = try image(inputs)
     if case .explicit = padding { throw ModelSpecError("Conv2DTranspose's padding must be valid or same") }
     return [
-      outputLength(s[0], kernel: kernelSize.rows, stride: strides.rows),
-      outputLength(s[1], kernel: kernelSize.cols, stride: strides.cols), filters,
+      try outputLength(s[0], kernel: kernelSize.rows, stride: strides.rows),
+      try outputLength(s[1], kernel: kernelSize.cols, stride: strides.cols), filters,
     ]
   }
 
@@ -101,11 +103,11 @@ public struct Conv2DTranspose: Layer {
 
   public func weights(for inputs: [FeatureShape]) -> [WeightSpec] {
     let cin = inputs.first?.last ?? 1
-    let taps = kernelSize.rows * kernelSize.cols
+    let taps = kernelSize.rows &* kernelSize.cols
     // Keras computes the fans from the kernel's shape: receptive field * last two axes.
     var w = [WeightSpec(
       "kernel", [kernelSize.rows, kernelSize.cols, filters, cin],
-      initializer: .glorotUniform(fanIn: taps * filters, fanOut: taps * cin))]
+      initializer: .glorotUniform(fanIn: taps &* filters, fanOut: taps &* cin))]
     if useBias { w.append(WeightSpec("bias", [filters])) }
     return w
   }
@@ -125,7 +127,7 @@ public struct Conv2DTranspose: Layer {
   }
 
   public func flops(for inputs: [FeatureShape], output: FeatureShape) -> Double {
-    2.0 * Double((inputs.first?.reduce(1, *) ?? 0) * kernelSize.rows * kernelSize.cols * filters)
+    2.0 * (inputs.first ?? []).reduce(1.0) { $0 * Double($1) } * Double(kernelSize.rows) * Double(kernelSize.cols) * Double(filters)
   }
 }
 

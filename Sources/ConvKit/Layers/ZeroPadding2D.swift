@@ -50,7 +50,9 @@ public struct ZeroPadding2D: Layer {
   public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {
     let s = try image(inputs)
     guard min(top, bottom, left, right) >= 0 else { throw ModelSpecError("padding cannot be negative") }
-    return [s[0] + top + bottom, s[1] + left + right, s[2]]
+    let rows = try CheckedSize.add(try CheckedSize.add(s[0], top, field: "padding"), bottom, field: "padding")
+    let cols = try CheckedSize.add(try CheckedSize.add(s[1], left, field: "padding"), right, field: "padding")
+    return [rows, cols, s[2]]
   }
 
   /// `224 + 3 + 3 = 230`.
