@@ -20,7 +20,16 @@ public enum Gzip {
   /// an error as soon as the output passes `limit` bytes (default: the memory budget), so a
   /// small file that inflates to gigabytes is refused before it takes them.
   public static func decompress(_ data: Data, limit: Int? = nil) throws -> Data {
-    let limit = try limit ?? MemoryBudget.current().bytes
+    try inflating(data, limit: try limit ?? MemoryBudget.current().bytes, stopAtLimit: false)
+  }
+
+  /// The first `count` bytes of the inflated stream (fewer if it is shorter): enough to read a
+  /// header and check what it declares before inflating the rest.
+  public static func prefix(_ data: Data, count: Int) throws -> Data {
+    try inflating(data, limit: count, stopAtLimit: true)
+  }
+
+  private static func inflating(_ data: Data, limit: Int, stopAtLimit: Bool) throws -> Data {
     var output = Data()
     output.reserveCapacity(min(data.count * 4, limit))
     let chunk = 1 << 20
@@ -51,6 +60,10 @@ public enum Gzip {
             throw GzipError(description: "corrupt gzip data (\(why))")
           }
           let produced = chunk - Int(stream.avail_out)
+          if stopAtLimit && produced >= limit - output.count {
+            output.append(buffer, count: limit - output.count)
+            return
+          }
           guard produced <= limit - output.count else {
             try MemoryBudget(bytes: limit).check(values: output.count + produced, bytesPerValue: 1, what: "the inflated gzip data")
             throw GzipError(description: "the gzip data inflates past \(limit) bytes")

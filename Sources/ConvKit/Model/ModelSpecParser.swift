@@ -563,8 +563,11 @@ public struct LayerArguments {
 
   func int(_ key: String) throws -> Int? {
     guard let a = values[key] else { return nil }
-    guard let n = Int(unquote(a.value)), n >= 1, n <= CheckedSize.maxDimension else {
-      throw parser.fail(a.valueAt, "\(key) must be a whole number from 1 to \(NumberText.grouped(CheckedSize.maxDimension)) (got '\(a.value)')")
+    guard let n = Int(unquote(a.value)), n >= 1 else {
+      throw parser.fail(a.valueAt, "\(key) must be a whole number of at least 1 (got '\(a.value)')")
+    }
+    guard n <= CheckedSize.maxDimension else {
+      throw parser.fail(a.valueAt, "\(key) must be at most \(NumberText.grouped(CheckedSize.maxDimension)) (got '\(a.value)')")
     }
     return n
   }

@@ -99,6 +99,9 @@ func parsePair(_ text: String, option: String) throws -> (rows: Int, cols: Int) 
   guard numbers.count == parts.count, (1...2).contains(numbers.count) else {
     throw CLIFailure("\(option) must be N or RxC, for example 2 or 2x1 (got '\(text)')")
   }
+  for n in numbers where n < 1 {
+    throw CLIFailure("\(option) must be at least 1 (got \(n))")
+  }
   for n in numbers { _ = try CheckedSize.dimension(n, field: option) }
   return (numbers[0], numbers.count == 2 ? numbers[1] : numbers[0])
 }
