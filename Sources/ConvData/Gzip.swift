@@ -1,4 +1,5 @@
 import CSystemZlib
+import ConvKit
 import Foundation
 
 /// Errors of the gzip reader.
@@ -15,10 +16,22 @@ public enum Gzip {
 
   /// Inflates a gzip stream (several concatenated members are read one after another).
   /// Wraps zlib's `inflateInit2_` (the `inflateInit2` macro, window 16 + MAX_WBITS for the gzip
-  /// header), `inflate` and `inflateEnd`; a cut or corrupt stream throws.
-  public static func decompress(_ data: Data) throws -> Data {
+  /// header), `inflate` and `inflateEnd`; a cut or corrupt stream throws. Inflation stops with
+  /// an error as soon as the output passes `limit` bytes (default: the memory budget), so a
+  /// small file that inflates to gigabytes is refused before it takes them.
+  public static func decompress(_ data: Data, limit: Int? = nil) throws -> Data {
+    try inflating(data, limit: try limit ?? MemoryBudget.current().bytes, stopAtLimit: false)
+  }
+
+  /// The first `count` bytes of the inflated stream (fewer if it is shorter): enough to read a
+  /// header and check what it declares before inflating the rest.
+  public static func prefix(_ data: Data, count: Int) throws -> Data {
+    try inflating(data, limit: count, stopAtLimit: true)
+  }
+
+  private static func inflating(_ data: Data, limit: Int, stopAtLimit: Bool) throws -> Data {
     var output = Data()
-    output.reserveCapacity(data.count * 4)
+    output.reserveCapacity(min(data.count * 4, limit))
     let chunk = 1 << 20
     var buffer = [UInt8](repeating: 0, count: chunk)
     try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -46,7 +59,16 @@ public enum Gzip {
             let why = stream.msg.map { String(cString: $0) } ?? "code \(status)"
             throw GzipError(description: "corrupt gzip data (\(why))")
           }
-          output.append(buffer, count: chunk - Int(stream.avail_out))
+          let produced = chunk - Int(stream.avail_out)
+          if stopAtLimit && produced >= limit - output.count {
+            output.append(buffer, count: limit - output.count)
+            return
+          }
+          guard produced <= limit - output.count else {
+            try MemoryBudget(bytes: limit).check(values: output.count + produced, bytesPerValue: 1, what: "the inflated gzip data")
+            throw GzipError(description: "the gzip data inflates past \(limit) bytes")
+          }
+          output.append(buffer, count: produced)
         } while status != Z_STREAM_END
         offset = raw.count - Int(stream.avail_in)
         // Skip zero padding some tools leave after the last member.

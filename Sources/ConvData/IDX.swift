@@ -24,7 +24,19 @@ public struct IDXArray: Equatable, Sendable {
   public init(data raw: Data, name: String = "IDX file") throws {
     let data: Data
     if Gzip.isGzip(raw) {
-      do { data = try Gzip.decompress(raw) } catch { throw IDXError(description: "\(name): \(error)") }
+      // The header first: what it declares is checked (overflow, budget) before the rest is
+      // inflated, and inflation stops just past it, so a small file cannot inflate to gigabytes.
+      let head: Data
+      do { head = try Gzip.prefix(raw, count: 4 + 4 * 4) } catch { throw IDXError(description: "\(name): \(error)") }
+      var limit: Int? = nil
+      if let (rank, expected) = try Self.declaredSize([UInt8](head), name: name) {
+        limit = 4 + 4 * rank + expected + 1
+      }
+      do { data = try Gzip.decompress(raw, limit: limit) } catch is SizeError where limit != nil {
+        throw IDXError(description: "\(name): the gzip data inflates past the \(limit! - 1) bytes its IDX header declares")
+      } catch {
+        throw IDXError(description: "\(name): \(error)")
+      }
     } else {
       data = raw
     }
@@ -44,7 +56,10 @@ public struct IDXArray: Equatable, Sendable {
       let o = 4 + 4 * i
       dims.append(Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]))
     }
-    let expected = dims.reduce(1, *)
+    let expected: Int
+    do { expected = try CheckedSize.elements(dims, field: "\(name): the header's sizes") } catch {
+      throw IDXError(description: "\(error)")
+    }
     let have = b.count - 4 - 4 * rank
     guard have == expected else {
       throw IDXError(
@@ -55,7 +70,28 @@ public struct IDXArray: Equatable, Sendable {
     bytes = Array(b[(4 + 4 * rank)...])
   }
 
+  /// The rank and value count a header declares, checked for overflow and against the memory
+  /// budget (each byte becomes a Float32 beside it: 5 bytes a value); nil when `b` is too short
+  /// or not an IDX header (the full parse says why).
+  static func declaredSize(_ b: [UInt8], name: String) throws -> (rank: Int, count: Int)? {
+    guard b.count >= 4, b[0] == 0, b[1] == 0, b[2] == 0x08, (1...4).contains(Int(b[3])), b.count >= 4 + 4 * Int(b[3]) else {
+      return nil
+    }
+    let rank = Int(b[3])
+    let dims = (0..<rank).map { i in (0..<4).reduce(0) { $0 << 8 | Int(b[4 + 4 * i + $1]) } }
+    do {
+      let count = try CheckedSize.elements(dims, field: "\(name): the header's sizes")
+      try MemoryBudget.check(values: count, bytesPerValue: 5, what: "\(name) (\(dims.map(String.init).joined(separator: "x")))")
+      return (rank, count)
+    } catch {
+      throw IDXError(description: "\(error)")
+    }
+  }
+
   public init(contentsOf url: URL) throws {
+    if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int {
+      do { try MemoryBudget.check(bytes: size, what: url.lastPathComponent) } catch { throw IDXError(description: "\(error)") }
+    }
     let data: Data
     do { data = try Data(contentsOf: url) } catch {
       throw IDXError(description: "cannot read \(url.path): \(error.localizedDescription)")
@@ -84,6 +120,7 @@ extension LabeledImages {
     guard images.dimensions[0] == labels.dimensions[0] else {
       throw IDXError(description: "\(name): \(images.dimensions[0]) images but \(labels.dimensions[0]) labels")
     }
+    do { try MemoryBudget.check(values: images.bytes.count, what: "\(name)'s images") } catch { throw IDXError(description: "\(error)") }
     let scale: Float = 1 / 255
     self.init(
       images: Tensor(shape: images.dimensions + [1], scalars: images.bytes.map { Float($0) * scale }),

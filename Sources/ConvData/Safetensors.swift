@@ -107,6 +107,14 @@ public struct SafeTensors: Equatable {
     /// Offset of the first data byte in the file (8 + header length).
     public var dataStart: Int
 
+    /// A JSON number that is a whole number an `Int` holds exactly (NSNumber's `intValue` traps
+    /// on 1e300 and truncates 2.5).
+    static func exactInt(_ value: Any) -> Int? {
+      guard let n = value as? NSNumber else { return nil }
+      if let i = Int(exactly: n.doubleValue), n.doubleValue.magnitude < 9.0e15 { return i }
+      return nil
+    }
+
     /// Bytes per value of the dtypes convplay can read.
     public static let dtypeSizes = ["F32": 4, "F64": 8, "I64": 8, "I32": 4]
 
@@ -119,6 +127,8 @@ public struct SafeTensors: Equatable {
       guard fileSize >= 8, prefix.count >= 8 else { throw fail("too short to be a safetensors file (\(fileSize) bytes)") }
       var n: UInt64 = 0
       for i in 0..<8 { n |= UInt64(prefix[i]) << (8 * UInt64(i)) }
+      // The format caps its JSON header at 100 MB; a larger claim is not a safetensors file.
+      guard n <= 100_000_000 else { throw fail("the header claims \(n) bytes, over the format's 100 MB limit") }
       guard n <= UInt64(fileSize - 8) else {
         throw fail("truncated or not a safetensors file: the header claims \(n) bytes, the file has \(fileSize - 8) after the length")
       }
@@ -143,9 +153,9 @@ public struct SafeTensors: Equatable {
           continue
         }
         guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-          let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-          let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-          offsets.count == 2
+          let shapeItems = info["shape"] as? [Any], let offsetItems = info["data_offsets"] as? [Any],
+          case let shape = shapeItems.compactMap(Self.exactInt), shape.count == shapeItems.count,
+          case let offsets = offsetItems.compactMap(Self.exactInt), offsets.count == 2, offsetItems.count == 2
         else { throw fail("tensor \(key): missing or malformed dtype, shape or data_offsets") }
         guard let width = Self.dtypeSizes[dtype] else {
           throw fail("tensor \(key): dtype \(dtype) is not supported (convplay reads F32, F64, I64 and I32)")

@@ -1,5 +1,6 @@
 import CHDF5
 import Foundation
+import ConvKit
 
 /// A problem reading an HDF5 file, in one line.
 public struct HDF5Error: Error, CustomStringConvertible, Equatable {
@@ -113,11 +114,12 @@ public final class HDF5File {
     var count = 1
     for d in shape {
       let (p, overflow) = count.multipliedReportingOverflow(by: d)
-      guard !overflow, p <= maxElements else {
+      guard d >= 0, !overflow, p <= maxElements else {
         throw HDF5Error(kind: .tooLarge, description: "\(name): \(path) has shape \(shape), over the limit of \(maxElements) values")
       }
       count = p
     }
+    try MemoryBudget.check(values: count, what: "\(name): \(path)")
     let values = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       code = ch5_read_floats(id, path, buffer.baseAddress, count, &message)
       if code != 0 { throw Self.error(code, message, "\(name): \(path)") }

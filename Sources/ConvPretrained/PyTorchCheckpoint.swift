@@ -229,6 +229,10 @@ public enum PyTorchCheckpoint {
     guard t.storage.count <= storageBytes / t.storage.dtype.size else {
       throw ImportError("\(file): tensor \(tensor): its storage claims \(t.storage.count) values, it holds \(storageBytes / t.storage.dtype.size)")
     }
+    // Negative sizes, strides or offsets would index before the storage.
+    guard t.offset >= 0, t.shape.count == t.stride.count, t.shape.allSatisfy({ $0 >= 0 }), t.stride.allSatisfy({ $0 >= 0 }) else {
+      throw ImportError("\(file): tensor \(tensor) has a negative size, stride or offset")
+    }
     if t.shape.contains(0) { return }
     var last = t.offset
     for (d, s) in zip(t.shape, t.stride) {

@@ -1,4 +1,5 @@
 import Foundation
+import ConvKit
 import ZIPFoundation
 
 /// A zip file (.npz, .keras, PyTorch's .pth) read through ZIPFoundation, with the bounds an
@@ -17,6 +18,7 @@ public struct ZipArchive {
 
   public init(_ url: URL) throws {
     name = url.lastPathComponent
+    try ZipDirectoryCheck.validate(url)
     do {
       archive = try Archive(url: url, accessMode: .read)
     } catch {
@@ -39,6 +41,8 @@ public struct ZipArchive {
   public func read(_ path: String, maxBytes: UInt64 = defaultMaxEntryBytes, _ body: (Data) throws -> Void) throws {
     guard let entry = entries[path] else { throw ImportError("\(name): no \(path) in the archive") }
     let declared = entry.uncompressedSize
+    // An entry is held in memory (or written out) whole: the budget bounds it as well.
+    try MemoryBudget.check(bytes: Int(min(declared, UInt64(Int.max))), what: "\(name): \(path)")
     guard declared <= maxBytes else {
       throw ImportError("\(name): \(path) would inflate to \(declared) bytes, over the limit of \(maxBytes)")
     }

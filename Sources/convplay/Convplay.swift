@@ -42,6 +42,7 @@ struct Convplay: ParsableCommand {
     }
     arguments = joiningNegativeNumbers(arguments)
     do {
+      arguments = try takingMemoryBudget(arguments)
       var command = try parseAsRoot(arguments)
       try command.run()
     } catch {
@@ -55,6 +56,36 @@ struct Convplay: ParsableCommand {
       printError((lines.first ?? "bad command line") + " (see '\(help)')")
       Foundation.exit(code.rawValue)
     }
+  }
+
+  /// `--memory-budget SIZE` anywhere on the command line (before `--`) sets
+  /// CONVPLAY_MEMORY_BUDGET for this run, so every subcommand takes it without an option of its
+  /// own; the value is checked here.
+  static func takingMemoryBudget(_ arguments: [String]) throws -> [String] {
+    var out: [String] = []
+    var i = 0
+    while i < arguments.count {
+      let a = arguments[i]
+      if a == "--" { return out + arguments[i...] }
+      var value: String?
+      if a == "--memory-budget" {
+        guard i + 1 < arguments.count else { throw CLIFailure("--memory-budget needs a size, for example 8G") }
+        value = arguments[i + 1]
+        i += 1
+      } else if a.hasPrefix("--memory-budget=") {
+        value = String(a.dropFirst("--memory-budget=".count))
+      }
+      if let value {
+        guard MemoryBudget.parse(value) != nil else {
+          throw CLIFailure("--memory-budget must be a size such as 8G or 512M (got '\(value)')")
+        }
+        setenv(MemoryBudget.variable, value, 1)
+      } else {
+        out.append(a)
+      }
+      i += 1
+    }
+    return out
   }
 
   /// On a terminal, no subcommand opens the playground (language from LANG; `convplay --lang es`,

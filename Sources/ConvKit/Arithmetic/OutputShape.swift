@@ -179,15 +179,22 @@ public enum OutputShape {
     if k < 1 { throw GeometryError.nonPositive(what: "kernel \(axisName)", value: k) }
     if s < 1 { throw GeometryError.nonPositive(what: "stride", value: s) }
     if d < 1 { throw GeometryError.nonPositive(what: "dilation", value: d) }
-    let span = d * (k - 1) + 1
+    _ = try CheckedSize.dimension(n, field: "input \(axisName)")
+    _ = try CheckedSize.dimension(k, field: "kernel \(axisName)")
+    _ = try CheckedSize.dimension(s, field: "stride")
+    _ = try CheckedSize.dimension(d, field: "dilation")
+    if case .explicit(let p) = padding { _ = try CheckedSize.dimension(p, minimum: 0, field: "padding") }
+    // Checked: a stride, padding or dilation near Int.max must become an error, not a trap.
+    let span = try CheckedSize.add(try CheckedSize.multiply(d, k - 1, field: "dilation"), 1, field: "dilation")
     var before = 0
     var after = 0
     switch padding {
     case .valid:
       break
     case .same:
-      let out = (n + s - 1) / s
-      let total = max((out - 1) * s + span - n, 0)
+      let out = (n - 1) / s + 1  // ceil(n/s) without n + s overflowing
+      // (out - 1)*s <= n - 1, so neither term overflows.
+      let total = max((out - 1) * s - n + span, 0)
       before = total / 2
       after = total - before
     case .explicit(let p):
@@ -195,7 +202,8 @@ public enum OutputShape {
       before = p
       after = p
     }
-    let padded = n + before + after
+    let padded = try CheckedSize.add(
+      try CheckedSize.add(n, before, field: "padding"), after, field: "padding")
     guard padded >= span else {
       throw GeometryError.kernelTooLarge(axis: axisName, kernel: span, paddedInput: padded)
     }
@@ -228,6 +236,15 @@ public struct WindowGeometry: Equatable, Hashable, Sendable {
     cols = try OutputShape.axis(
       input: inputCols, kernel: kernelCols, stride: strideCols, dilation: dilation,
       padding: padding, axisName: "columns")
+  }
+
+  /// Compares the padded input and the output, `channels` deep, with the memory budget before
+  /// anything of that size is allocated (`conv --padding 100000` would take 40 GB).
+  public func checkMemory(channels: Int) throws {
+    let padded = try CheckedSize.elements([channels, rows.paddedInput, cols.paddedInput], field: "the padded input")
+    try MemoryBudget.check(values: padded, what: "the padded input")
+    let output = try CheckedSize.elements([channels, rows.output, cols.output], field: "the output")
+    try MemoryBudget.check(values: output, what: "the output")
   }
 
   public var outputRows: Int { rows.output }

@@ -53,7 +53,7 @@ public enum TransposedConv {
       if op < 0 { throw GeometryError.nonPositive(what: "output_padding + 1", value: op + 1) }
       throw GeometryError.outputPaddingTooLarge(outputPadding: op, stride: s)
     }
-    let span = d * (k - 1) + 1
+    let span = try CheckedSize.add(try CheckedSize.multiply(d, k - 1, field: "dilation"), 1, field: "kernel_size")
     let left: Int
     let right: Int
     switch padding {
@@ -69,7 +69,8 @@ public enum TransposedConv {
       throw GeometryError.unsupportedPadding(padding)
     }
     // The input dilated by s ((n-1)*s + 1 long), padded left/right, correlated with the flipped kernel.
-    let length = (n - 1) * s + 1 + left + right - span + 1
+    let dilated = try CheckedSize.multiply(n - 1, s, field: "strides")
+    let length = try CheckedSize.sum([dilated, 1, left, right, -span, 1], field: "output size")
     if length < 1 { throw GeometryError.nonPositive(what: "output size", value: length) }
     let padBefore = span - 1 - left
     // What makes the convolution of `length` come out `n` long (negative when output_padding

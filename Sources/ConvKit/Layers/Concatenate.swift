@@ -31,7 +31,7 @@ public struct Concatenate: Layer {
     guard inputs.allSatisfy({ $0.count == inputs[0].count && $0.dropLast() == inputs[0].dropLast() }) else {
       throw ModelSpecError("inputs must match in all but the channel axis: " + inputs.map(ShapeText.tuple).joined(separator: ", "))
     }
-    return Array(inputs[0].dropLast()) + [inputs.reduce(0) { $0 + ($1.last ?? 0) }]
+    return Array(inputs[0].dropLast()) + [try CheckedSize.sum(inputs.map { $0.last ?? 0 }, field: "channels")]
   }
 
   /// `64 + 64 + 96 + 32 = 256`.

@@ -97,8 +97,8 @@ public struct Conv2D: Layer {
 
   public func weights(for inputs: [FeatureShape]) -> [WeightSpec] {
     let cin = inputs.first?.last ?? 1
-    let taps = kernelSize.rows * kernelSize.cols
-    var w = [WeightSpec("kernel", [kernelSize.rows, kernelSize.cols, cin, filters], initializer: .glorotUniform(fanIn: taps * cin, fanOut: taps * filters))]
+    let taps = kernelSize.rows &* kernelSize.cols
+    var w = [WeightSpec("kernel", [kernelSize.rows, kernelSize.cols, cin, filters], initializer: .glorotUniform(fanIn: taps &* cin, fanOut: taps &* filters))]
     if useBias { w.append(WeightSpec("bias", [filters])) }
     return w
   }
@@ -113,7 +113,7 @@ public struct Conv2D: Layer {
   }
 
   public func flops(for inputs: [FeatureShape], output: FeatureShape) -> Double {
-    2.0 * Double(output.reduce(1, *) * kernelSize.rows * kernelSize.cols * (inputs.first?.last ?? 1))
+    2.0 * output.reduce(1.0) { $0 * Double($1) } * Double(kernelSize.rows) * Double(kernelSize.cols) * Double(inputs.first?.last ?? 1)
   }
 }
 

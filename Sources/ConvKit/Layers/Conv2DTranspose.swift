@@ -71,7 +71,10 @@ public struct Conv2DTranspose: Layer {
     let s = try image(inputs)
     if case .explicit = padding { throw ModelSpecError("Conv2DTranspose's padding must be valid or same") }
     let g = try reversedWindow(input: s)
-    return [g.rows.input, g.cols.input, filters]
+    return [
+      try CheckedSize.dimension(g.rows.input, field: "output rows"),
+      try CheckedSize.dimension(g.cols.input, field: "output columns"), filters,
+    ]
   }
 
   /// The window of the Conv2D that this layer reverses: from the output back to the input
@@ -102,11 +105,11 @@ public struct Conv2DTranspose: Layer {
 
   public func weights(for inputs: [FeatureShape]) -> [WeightSpec] {
     let cin = inputs.first?.last ?? 1
-    let taps = kernelSize.rows * kernelSize.cols
+    let taps = kernelSize.rows &* kernelSize.cols
     // Keras computes the fans from the kernel's shape: receptive field * last two axes.
     var w = [WeightSpec(
       "kernel", [kernelSize.rows, kernelSize.cols, filters, cin],
-      initializer: .glorotUniform(fanIn: taps * filters, fanOut: taps * cin))]
+      initializer: .glorotUniform(fanIn: taps &* filters, fanOut: taps &* cin))]
     if useBias { w.append(WeightSpec("bias", [filters])) }
     return w
   }
@@ -126,7 +129,7 @@ public struct Conv2DTranspose: Layer {
   }
 
   public func flops(for inputs: [FeatureShape], output: FeatureShape) -> Double {
-    2.0 * Double((inputs.first?.reduce(1, *) ?? 0) * kernelSize.rows * kernelSize.cols * filters)
+    2.0 * (inputs.first ?? []).reduce(1.0) { $0 * Double($1) } * Double(kernelSize.rows) * Double(kernelSize.cols) * Double(filters)
   }
 }
 

@@ -58,7 +58,7 @@ public struct Dense: Layer {
   }
 
   public func flops(for inputs: [FeatureShape], output: FeatureShape) -> Double {
-    2.0 * Double((inputs.first?.reduce(1, *) ?? 0) * units)
+    2.0 * (inputs.first ?? [0]).reduce(1.0) { $0 * Double($1) } * Double(units)
   }
 }
 

@@ -73,16 +73,16 @@ public struct DepthwiseConv2D: Layer {
     let s = try image(inputs)
     guard depthMultiplier >= 1 else { throw ModelSpecError("depth_multiplier must be at least 1") }
     let g = try window(on: s)!
-    return [g.outputRows, g.outputCols, s[2] * depthMultiplier]
+    return [g.outputRows, g.outputCols, try CheckedSize.multiply(s[2], depthMultiplier, field: "depth_multiplier")]
   }
 
   public func weights(for inputs: [FeatureShape]) -> [WeightSpec] {
     let c = inputs.first?.last ?? 1
-    let taps = kernelSize.rows * kernelSize.cols
+    let taps = kernelSize.rows &* kernelSize.cols
     var w = [WeightSpec(
       "depthwise_kernel", [kernelSize.rows, kernelSize.cols, c, depthMultiplier],
-      initializer: .glorotUniform(fanIn: taps * c, fanOut: taps * depthMultiplier))]
-    if useBias { w.append(WeightSpec("bias", [c * depthMultiplier])) }
+      initializer: .glorotUniform(fanIn: taps &* c, fanOut: taps &* depthMultiplier))]
+    if useBias { w.append(WeightSpec("bias", [c &* depthMultiplier])) }
     return w
   }
 
@@ -105,7 +105,7 @@ public struct DepthwiseConv2D: Layer {
   }
 
   public func flops(for inputs: [FeatureShape], output: FeatureShape) -> Double {
-    2.0 * Double(output.reduce(1, *) * kernelSize.rows * kernelSize.cols)
+    2.0 * output.reduce(1.0) { $0 * Double($1) } * Double(kernelSize.rows) * Double(kernelSize.cols)
   }
 }
 

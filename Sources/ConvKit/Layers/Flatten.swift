@@ -12,7 +12,7 @@ public struct Flatten: Layer {
   }
   public static func fromKeras(config: [String: JSONValue]) throws -> Flatten { Flatten() }
 
-  public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape { [try single(inputs).reduce(1, *)] }
+  public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape { [try CheckedSize.elements(try single(inputs), field: "flatten")] }
 
   /// `26*26*64 = 43,264`.
   public func shapeFormula(for inputs: [FeatureShape]) -> String? {

@@ -27,7 +27,7 @@ public struct Reshape: Layer {
 
   public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {
     let s = try single(inputs)
-    guard targetShape.reduce(1, *) == s.reduce(1, *) else {
+    guard try CheckedSize.elements(targetShape, field: "target_shape") == CheckedSize.elements(s, field: "input") else {
       throw ModelSpecError("cannot reshape \(ShapeText.tuple(s)) to \(ShapeText.tuple(targetShape)): the sizes differ")
     }
     return targetShape

@@ -81,7 +81,7 @@ public struct SeparableConv2D: Layer {
   }
 
   public func weights(for inputs: [FeatureShape]) -> [WeightSpec] {
-    let mid = (inputs.first?.last ?? 1) * depthMultiplier
+    let mid = (inputs.first?.last ?? 1) &* depthMultiplier
     var w = depthwise.weights(for: inputs)
     w.append(WeightSpec("pointwise_kernel", [1, 1, mid, filters], initializer: .glorotUniform(fanIn: mid, fanOut: filters)))
     if useBias { w.append(WeightSpec("bias", [filters])) }
@@ -112,7 +112,7 @@ public struct SeparableConv2D: Layer {
 
   public func flops(for inputs: [FeatureShape], output: FeatureShape) -> Double {
     let mid = (inputs.first?.last ?? 1) * depthMultiplier
-    return 2.0 * Double(output[0] * output[1] * (mid * kernelSize.rows * kernelSize.cols + mid * filters))
+    return 2.0 * Double(output[0]) * Double(output[1]) * (Double(mid) * Double(kernelSize.rows) * Double(kernelSize.cols) + Double(mid) * Double(filters))
   }
 }
 

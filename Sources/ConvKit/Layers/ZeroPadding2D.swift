@@ -16,7 +16,13 @@ public struct ZeroPadding2D: Layer {
   public static func parse(_ a: inout LayerArguments) throws -> ZeroPadding2D {
     try a.bind(positional: ["padding"], named: ["padding"])
     guard let raw = a.raw("padding") else { return ZeroPadding2D(1) }
-    let digits = raw.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+    // Brackets and spaces only group: `((1, 2), (3, 4))`. Every part a whole number of zeros,
+    // so that `1e300` or `-1` is refused rather than read as its digits.
+    let parts = raw.split(whereSeparator: { "()[] ".contains($0) }).joined().split(separator: ",", omittingEmptySubsequences: false)
+    let digits = parts.compactMap { Int($0) }.filter { (0...CheckedSize.maxDimension).contains($0) }
+    guard digits.count == parts.count else {
+      throw a.fail(at: "padding", "padding must be whole numbers from 0 to \(NumberText.grouped(CheckedSize.maxDimension)) (got '\(raw)')")
+    }
     switch digits.count {
     case 1: return ZeroPadding2D(digits[0])
     case 2: return ZeroPadding2D(top: digits[0], bottom: digits[0], left: digits[1], right: digits[1])
@@ -50,7 +56,9 @@ public struct ZeroPadding2D: Layer {
   public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {
     let s = try image(inputs)
     guard min(top, bottom, left, right) >= 0 else { throw ModelSpecError("padding cannot be negative") }
-    return [s[0] + top + bottom, s[1] + left + right, s[2]]
+    let rows = try CheckedSize.add(try CheckedSize.add(s[0], top, field: "padding"), bottom, field: "padding")
+    let cols = try CheckedSize.add(try CheckedSize.add(s[1], left, field: "padding"), right, field: "padding")
+    return [rows, cols, s[2]]
   }
 
   /// `224 + 3 + 3 = 230`.

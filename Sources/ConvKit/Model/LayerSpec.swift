@@ -99,6 +99,23 @@ public struct ParameterCount: Equatable, Hashable, Sendable {
     self.trainable = trainable ? w.filter(\.learnable).reduce(0) { $0 + $1.count } : 0
   }
 
+  /// The same count, with every weight shape's product and the sums checked, and the output
+  /// shape's size too: what the shape walks (`GraphSpec.rows()`, `SequentialSpec.rows()`) use,
+  /// so that later code may multiply a checked model's sizes freely.
+  public static func checked(
+    _ layer: any Layer, inputs: [FeatureShape], output: FeatureShape, trainable: Bool
+  ) throws -> ParameterCount {
+    _ = try CheckedSize.elements(output, field: "the output shape " + ShapeText.tuple(output))
+    var total = 0
+    var learnable = 0
+    for w in layer.weights(for: inputs) {
+      let n = try CheckedSize.elements(w.shape, field: "the weight \(w.name) " + ShapeText.tuple(w.shape))
+      total = try CheckedSize.add(total, n, field: "the parameter count")
+      if w.learnable { learnable += n }
+    }
+    return ParameterCount(total: total, trainable: trainable ? learnable : 0)
+  }
+
   public static func + (a: ParameterCount, b: ParameterCount) -> ParameterCount {
     ParameterCount(total: a.total + b.total, trainable: a.trainable + b.trainable)
   }

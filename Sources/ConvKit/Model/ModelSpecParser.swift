@@ -566,6 +566,9 @@ public struct LayerArguments {
     guard let n = Int(unquote(a.value)), n >= 1 else {
       throw parser.fail(a.valueAt, "\(key) must be a whole number of at least 1 (got '\(a.value)')")
     }
+    guard n <= CheckedSize.maxDimension else {
+      throw parser.fail(a.valueAt, "\(key) must be at most \(NumberText.grouped(CheckedSize.maxDimension)) (got '\(a.value)')")
+    }
     return n
   }
 
@@ -581,7 +584,7 @@ public struct LayerArguments {
   func pair(_ key: String) throws -> Size2? {
     guard let a = values[key] else { return nil }
     guard let s = ShapeText.parse(unquote(a.value)), s.count == 1 || s.count == 2 else {
-      throw parser.fail(a.valueAt, "\(key) must be N, (R, C) or RxC with whole numbers of at least 1 (got '\(a.value)')")
+      throw parser.fail(a.valueAt, "\(key) must be N, (R, C) or RxC with whole numbers from 1 to \(NumberText.grouped(CheckedSize.maxDimension)) (got '\(a.value)')")
     }
     return Size2(s[0], s.count == 2 ? s[1] : s[0])
   }
@@ -628,7 +631,7 @@ public struct LayerArguments {
   func shape(_ key: String) throws -> FeatureShape? {
     guard let a = values[key] else { return nil }
     guard let s = ShapeText.parse(unquote(a.value)) else {
-      throw parser.fail(a.valueAt, "\(key) must be a shape such as (28, 28, 1) (got '\(a.value)')")
+      throw parser.fail(a.valueAt, "\(key) must be a shape such as (28, 28, 1), sizes from 1 to \(NumberText.grouped(CheckedSize.maxDimension)) (got '\(a.value)')")
     }
     return s
   }

@@ -40,11 +40,16 @@ public struct SequentialSpec: Equatable, Hashable, Sendable {
   public func rows() throws -> [Row] {
     var shape = inputShape
     var rows: [Row] = []
+    var parameterTotal = 0
+    _ = try CheckedSize.elements(inputShape, field: "the input shape " + ShapeText.tuple(inputShape))
     for (i, layer) in layers.enumerated() {
       do {
         let out = try layer.outputShape(for: shape)
         rows.append(
-          Row(layer: layer, inputShape: shape, outputShape: out, parameters: layer.parameters(for: shape)))
+          Row(
+            layer: layer, inputShape: shape, outputShape: out,
+            parameters: try ParameterCount.checked(layer.layer, inputs: [shape], output: out, trainable: layer.trainable)))
+        parameterTotal = try CheckedSize.add(parameterTotal, rows.last!.parameters.total, field: "the model's parameter count")
         shape = out
       } catch let e as ModelSpecError {
         throw ModelSpecError(layerIndex: i, e.message)

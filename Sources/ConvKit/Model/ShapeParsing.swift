@@ -1,7 +1,8 @@
 extension ShapeText {
   /// Reads a shape the ways people write one: `28x28x1`, `28, 28, 1`, `(28, 28, 1)`,
   /// `(None, 26, 26, 64)` (a leading `None` batch axis is dropped), `[784]`, `784`.
-  /// Returns nil for anything else (empty, non-numbers, zero or negative sizes, `None` elsewhere).
+  /// Returns nil for anything else (empty, non-numbers, zero or negative sizes, sizes past
+  /// `CheckedSize.maxDimension`, `None` elsewhere).
   ///
   /// One reader for `--input`, the quiz's answers and the model spec's `input(...)`.
   public static func parse(_ text: String) -> FeatureShape? {
@@ -27,7 +28,7 @@ extension ShapeText {
     guard !parts.isEmpty else { return nil }
     var shape: FeatureShape = []
     for p in parts {
-      guard !p.isEmpty, p.allSatisfy(\.isASCIIDigit), let n = Int(p), n > 0 else {
+      guard !p.isEmpty, p.allSatisfy(\.isASCIIDigit), let n = Int(p), n > 0, n <= CheckedSize.maxDimension else {
         return nil
       }
       shape.append(n)

@@ -167,6 +167,7 @@ public final class Network {
     var weightsRNG = rng.split()
     shuffleRNG = rng.split()
     let rows = try graph.rows()
+    try ModelMemory.check(graph, batch: 1, training: false)
     var index: [String: Int] = [:]
     var built: [NetworkLayer] = []
     var slot = 0
@@ -320,6 +321,7 @@ public final class Network {
   /// Probabilities for many images, `batchSize` at a time, in inference mode.
   public func predict(_ images: Tensor, batchSize: Int = 256) -> Tensor {
     let n = images.shape[0]
+    let batchSize = min(max(batchSize, 1), max(n, 1))
     let size = inputShape.reduce(1, *)
     var out = [Float]()
     out.reserveCapacity(n * classes)
@@ -406,6 +408,8 @@ public final class Network {
   /// Mean loss and accuracy over a data set, in inference mode.
   public func evaluate(_ data: LabeledImages, batchSize: Int = 256) throws -> (loss: Double, accuracy: Double) {
     try check(data)
+    let batchSize = min(max(batchSize, 1), max(data.count, 1))
+    try ModelMemory.check(graph, batch: batchSize, training: false)
     var total = 0.0
     var correct = 0
     var start = 0
@@ -443,6 +447,9 @@ public final class Network {
     try check(data)
     if let validation { try check(validation) }
     precondition(batchSize > 0, "the batch size must be at least 1")
+    // A batch larger than the data is the data: no sum below can overflow.
+    let batchSize = min(batchSize, max(data.count, 1))
+    try ModelMemory.check(graph, batch: batchSize, training: true)
     let batches = (data.count + batchSize - 1) / batchSize
     let clock = ContinuousClock()
     var history: [EpochMetrics] = []

@@ -40,6 +40,10 @@ public struct Step: Equatable, Sendable {
 
 /// The ordered steps of a convolution or pooling: what `convplay step` prints and what the
 /// playground animates. Built once here so that every front end shows the same arithmetic.
+///
+/// The steps are made on demand (`steps[i]` computes step i): a 5000x5000 input or a padding
+/// of 3000 has tens of millions of steps, and `step --only 1` or a screen that shows one of
+/// them costs that one, not all. The output is computed whole, with the same sums.
 public struct StepTrace: Equatable, Sendable {
   public enum Operation: Equatable, Sendable {
     /// Cross-correlation; `flipped` when the kernel was rotated 180 degrees (true convolution).
@@ -54,7 +58,8 @@ public struct StepTrace: Equatable, Sendable {
   /// The kernel as applied (already rotated when flipped); `nil` for pooling.
   public var kernel: Tensor?
   public var bias: Float
-  public var steps: [Step]
+  /// Every step, in order: output channel, then row, then column.
+  public var steps: StepList
   /// The complete output, `[C_out, OH, OW]`.
   public var output: Tensor
 
@@ -67,41 +72,12 @@ public struct StepTrace: Equatable, Sendable {
     let channels = input.shape[0]
     let perChannel = k.shape[0] == 1 && channels > 1
     precondition(perChannel || k.shape[0] == channels, "kernel channels must match the input's")
-    let outChannels = perChannel ? channels : 1
-    var steps: [Step] = []
-    var out = Tensor(zeros: [outChannels, g.outputRows, g.outputCols])
-    for oc in 0..<outChannels {
-      for orow in 0..<g.outputRows {
-        for ocol in 0..<g.outputCols {
-          var terms: [StepTerm] = []
-          var sums: [Float] = []
-          var total = 0.0
-          for c in (perChannel ? oc..<(oc + 1) : 0..<channels) {
-            var channelSum = 0.0
-            for i in 0..<k.shape[1] {
-              for j in 0..<k.shape[2] {
-                let t = term(input, channel: c, g: g, orow: orow, ocol: ocol, i: i, j: j,
-                             weight: k[perChannel ? 0 : c, i, j])
-                channelSum += Double(t.value) * Double(t.weight)
-                terms.append(t)
-              }
-            }
-            sums.append(Float(channelSum))
-            total += channelSum
-          }
-          let value = Float(total + Double(bias))
-          out[oc, orow, ocol] = value
-          steps.append(
-            Step(
-              index: steps.count, outputChannel: oc, outputRow: orow, outputCol: ocol,
-              paddedRows: window(g.rows, orow), paddedCols: window(g.cols, ocol), terms: terms,
-              channelSums: sums, bias: bias, value: value, winner: nil))
-        }
-      }
-    }
+    let steps = StepList(
+      operation: .convolution(flipped: flip), geometry: g, input: input, kernel: k, bias: bias,
+      outputChannels: perChannel ? channels : 1)
     return StepTrace(
       operation: .convolution(flipped: flip), geometry: g, input: input, kernel: k, bias: bias,
-      steps: steps, output: out)
+      steps: steps, output: steps.output())
   }
 
   /// Traces max or average pooling of each channel of `input` `[C, H, W]`. Padded cells take
@@ -110,56 +86,154 @@ public struct StepTrace: Equatable, Sendable {
     -> StepTrace
   {
     precondition(input.rank == 3, "traces take [C, H, W] tensors")
-    let channels = input.shape[0]
-    var steps: [Step] = []
-    var out = Tensor(zeros: [channels, g.outputRows, g.outputCols])
-    for c in 0..<channels {
+    let steps = StepList(
+      operation: .pooling(mode), geometry: g, input: input, kernel: nil, bias: 0, outputChannels: input.shape[0])
+    return StepTrace(
+      operation: .pooling(mode), geometry: g, input: input, kernel: nil, bias: 0, steps: steps,
+      output: steps.output())
+  }
+}
+
+/// The steps of a trace as a collection that computes each one when it is read.
+public struct StepList: RandomAccessCollection, Equatable, Sendable {
+  let operation: StepTrace.Operation
+  let geometry: WindowGeometry
+  let input: Tensor
+  /// The kernel as applied; nil for pooling.
+  let kernel: Tensor?
+  let bias: Float
+  let outputChannels: Int
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { outputChannels * geometry.outputRows * geometry.outputCols }
+
+  public subscript(index: Int) -> Step {
+    precondition(indices.contains(index), "step \(index) is outside 0..<\(endIndex)")
+    let perMap = geometry.outputRows * geometry.outputCols
+    let oc = index / perMap
+    let orow = index % perMap / geometry.outputCols
+    let ocol = index % geometry.outputCols
+    switch operation {
+    case .convolution: return convolutionStep(index, oc, orow, ocol)
+    case .pooling(let mode): return poolingStep(index, oc, orow, ocol, mode)
+    }
+  }
+
+  /// A 1-channel kernel on a several-channel input filters each channel on its own.
+  private var perChannel: Bool { outputChannels > 1 && (kernel?.shape[0] ?? 1) == 1 }
+
+  private func convolutionStep(_ index: Int, _ oc: Int, _ orow: Int, _ ocol: Int) -> Step {
+    let k = kernel!
+    var terms: [StepTerm] = []
+    terms.reserveCapacity(k.shape[1] * k.shape[2] * (perChannel ? 1 : input.shape[0]))
+    var sums: [Float] = []
+    var total = 0.0
+    for c in channelRange(oc) {
+      var channelSum = 0.0
+      for i in 0..<k.shape[1] {
+        for j in 0..<k.shape[2] {
+          let t = term(channel: c, orow: orow, ocol: ocol, i: i, j: j, weight: k[perChannel ? 0 : c, i, j])
+          channelSum += Double(t.value) * Double(t.weight)
+          terms.append(t)
+        }
+      }
+      sums.append(Float(channelSum))
+      total += channelSum
+    }
+    return Step(
+      index: index, outputChannel: oc, outputRow: orow, outputCol: ocol,
+      paddedRows: window(geometry.rows, orow), paddedCols: window(geometry.cols, ocol), terms: terms,
+      channelSums: sums, bias: bias, value: Float(total + Double(bias)), winner: nil)
+  }
+
+  private func poolingStep(_ index: Int, _ c: Int, _ orow: Int, _ ocol: Int, _ mode: PoolMode) -> Step {
+    var terms: [StepTerm] = []
+    var winner: Int?
+    var sum = 0.0
+    var n = 0
+    for i in 0..<geometry.rows.kernel {
+      for j in 0..<geometry.cols.kernel {
+        let t = term(channel: c, orow: orow, ocol: ocol, i: i, j: j, weight: 1)
+        if !t.isPadding {
+          if winner == nil || t.value > terms[winner!].value { winner = terms.count }
+          sum += Double(t.value)
+          n += 1
+        }
+        terms.append(t)
+      }
+    }
+    let value: Float = mode == .max ? (winner.map { terms[$0].value } ?? 0) : Float(sum / Double(Swift.max(n, 1)))
+    return Step(
+      index: index, outputChannel: c, outputRow: orow, outputCol: ocol,
+      paddedRows: window(geometry.rows, orow), paddedCols: window(geometry.cols, ocol), terms: terms,
+      channelSums: [], bias: 0, value: value, winner: mode == .max ? winner : nil)
+  }
+
+  /// The whole output, with the sums the steps show (same order, same Double arithmetic) but
+  /// without building the steps' terms.
+  func output() -> Tensor {
+    let g = geometry
+    var out = Tensor(zeros: [outputChannels, g.outputRows, g.outputCols])
+    let (h, w) = (input.shape[1], input.shape[2])
+    for oc in 0..<outputChannels {
       for orow in 0..<g.outputRows {
         for ocol in 0..<g.outputCols {
-          var terms: [StepTerm] = []
-          var winner: Int?
-          var sum = 0.0
-          var n = 0
-          for i in 0..<g.rows.kernel {
-            for j in 0..<g.cols.kernel {
-              let t = term(input, channel: c, g: g, orow: orow, ocol: ocol, i: i, j: j, weight: 1)
-              if !t.isPadding {
-                if winner == nil || t.value > terms[winner!].value { winner = terms.count }
-                sum += Double(t.value)
+          switch operation {
+          case .convolution:
+            let k = kernel!
+            var total = 0.0
+            for c in channelRange(oc) {
+              var channelSum = 0.0
+              for i in 0..<k.shape[1] {
+                let r = g.rows.inputIndex(window: orow, tap: i)
+                for j in 0..<k.shape[2] {
+                  let col = g.cols.inputIndex(window: ocol, tap: j)
+                  let inside = r >= 0 && r < h && col >= 0 && col < w
+                  let value = inside ? input[c, r, col] : 0
+                  channelSum += Double(value) * Double(k[perChannel ? 0 : c, i, j])
+                }
+              }
+              // The step stores each channel's sum as a Float but adds the Doubles.
+              total += channelSum
+            }
+            out[oc, orow, ocol] = Float(total + Double(bias))
+          case .pooling(let mode):
+            var best: Float?
+            var sum = 0.0
+            var n = 0
+            for i in 0..<g.rows.kernel {
+              let r = g.rows.inputIndex(window: orow, tap: i)
+              for j in 0..<g.cols.kernel {
+                let col = g.cols.inputIndex(window: ocol, tap: j)
+                guard r >= 0 && r < h && col >= 0 && col < w else { continue }
+                let v = input[oc, r, col]
+                if best == nil || v > best! { best = v }
+                sum += Double(v)
                 n += 1
               }
-              terms.append(t)
             }
+            out[oc, orow, ocol] = mode == .max ? (best ?? 0) : Float(sum / Double(Swift.max(n, 1)))
           }
-          let value: Float =
-            mode == .max ? (winner.map { terms[$0].value } ?? 0) : Float(sum / Double(max(n, 1)))
-          out[c, orow, ocol] = value
-          steps.append(
-            Step(
-              index: steps.count, outputChannel: c, outputRow: orow, outputCol: ocol,
-              paddedRows: window(g.rows, orow), paddedCols: window(g.cols, ocol), terms: terms,
-              channelSums: [], bias: 0, value: value, winner: mode == .max ? winner : nil))
         }
       }
     }
-    return StepTrace(
-      operation: .pooling(mode), geometry: g, input: input, kernel: nil, bias: 0, steps: steps,
-      output: out)
+    return out
   }
 
-  private static func term(
-    _ input: Tensor, channel c: Int, g: WindowGeometry, orow: Int, ocol: Int, i: Int, j: Int,
-    weight: Float
-  ) -> StepTerm {
-    let r = g.rows.inputIndex(window: orow, tap: i)
-    let col = g.cols.inputIndex(window: ocol, tap: j)
+  private func channelRange(_ oc: Int) -> Range<Int> {
+    perChannel ? oc..<(oc + 1) : 0..<input.shape[0]
+  }
+
+  private func term(channel c: Int, orow: Int, ocol: Int, i: Int, j: Int, weight: Float) -> StepTerm {
+    let r = geometry.rows.inputIndex(window: orow, tap: i)
+    let col = geometry.cols.inputIndex(window: ocol, tap: j)
     let inside = r >= 0 && r < input.shape[1] && col >= 0 && col < input.shape[2]
     return StepTerm(
       channel: c, kernelRow: i, kernelCol: j, inputRow: r, inputCol: col, isPadding: !inside,
       value: inside ? input[c, r, col] : 0, weight: weight)
   }
 
-  private static func window(_ a: AxisGeometry, _ i: Int) -> ClosedRange<Int> {
+  private func window(_ a: AxisGeometry, _ i: Int) -> ClosedRange<Int> {
     a.windowStart(i)...(a.windowStart(i) + a.effectiveKernel - 1)
   }
 }

@@ -79,6 +79,7 @@ public struct BackpropScreen: Screen {
       let g = try WindowGeometry(
         inputRows: input.shape[1], inputCols: input.shape[2], kernelRows: kernel.shape[1],
         kernelCols: kernel.shape[2], strideRows: stride, strideCols: stride, dilation: dilation, padding: padding)
+      try g.checkMemory(channels: input.shape[0])
       let shape = [1, g.outputRows, g.outputCols]
       let upstream: BackwardTrace.Upstream
       switch gradient {

@@ -5,12 +5,13 @@ extension StepTrace {
   /// Input cells (inside the image) that no window reads: when the stride does not fit, the
   /// last rows or columns are never visited. Keys are `row * cols + col` of the input.
   var unvisitedCells: Set<Int> {
+    // The windows are every row window times every column window, so a cell is read exactly
+    // when its row and its column are: no need to walk the steps.
     let (h, w) = (input.shape[1], input.shape[2])
-    var seen = Set<Int>()
-    for step in steps {
-      for t in step.terms where !t.isPadding { seen.insert(t.inputRow * w + t.inputCol) }
-    }
-    return Set((0..<(h * w)).filter { !seen.contains($0) })
+    let rows = Set(geometry.rows.unvisitedInputs)
+    let cols = Set(geometry.cols.unvisitedInputs)
+    guard !rows.isEmpty || !cols.isEmpty else { return [] }
+    return Set((0..<(h * w)).filter { rows.contains($0 / w) || cols.contains($0 % w) })
   }
 }
 

@@ -73,6 +73,7 @@ public struct ConvLabScreen: Screen {
         inputRows: input.shape[1], inputCols: input.shape[2],
         kernelRows: kernel.shape[1], kernelCols: kernel.shape[2],
         strideRows: strideRows, strideCols: strideCols, dilation: dilation, padding: padding)
+      try g.checkMemory(channels: input.shape[0])
       trace = StepTrace.convolution(input: input, kernel: kernel, geometry: g, bias: bias, flip: flip)
       geometryError = nil
     } catch {

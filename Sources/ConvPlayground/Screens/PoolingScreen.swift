@@ -47,6 +47,7 @@ public struct PoolingScreen: Screen {
       let g = try WindowGeometry(
         inputRows: input.shape[1], inputCols: input.shape[2], kernelRows: size, kernelCols: size,
         strideRows: effectiveStride, strideCols: effectiveStride, padding: padding)
+      try g.checkMemory(channels: input.shape[0])
       trace = StepTrace.pooling(input: input, geometry: g, mode: mode)
       geometryError = nil
     } catch {

@@ -50,7 +50,7 @@ struct FilterCommand: ParsableCommand {
     try reportingErrors {
       let grayMethod = gray
       let mode = normalize
-      if repeatCount < 1 { throw CLIFailure("--repeat-count must be at least 1") }
+      if !(1...10_000).contains(repeatCount) { throw CLIFailure("--repeat-count must be between 1 and 10,000 (got \(repeatCount))") }
       _ = try checkOutputPath(out)
       let weights = try kernel.load()
       let decoded = try input.load()
@@ -69,6 +69,7 @@ struct FilterCommand: ParsableCommand {
         kernelRows: weights.shape[1], kernelCols: weights.shape[2],
         strideRows: stride.rows, strideCols: stride.cols, dilation: window.dilation,
         padding: try window.parsedPadding())
+      try geometry.checkMemory(channels: image.channels)
       noteFloors(geometry)
 
       let clock = ContinuousClock()

@@ -56,7 +56,10 @@ struct FinetuneCommand: ParsableCommand {
     guard freezeEpochs >= 0, finetuneEpochs >= 0, freezeEpochs + finetuneEpochs >= 1 else {
       throw ValidationError("--freeze-epochs and --finetune-epochs must be 0 or more, and not both 0")
     }
-    guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    guard freezeEpochs <= maxEpochs, finetuneEpochs <= maxEpochs else {
+      throw ValidationError("--freeze-epochs and --finetune-epochs must be at most \(NumberText.grouped(maxEpochs))")
+    }
+    _ = try CheckedSize.dimension(batch, field: "--batch")
     guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be a positive number") }
     if let finetuneLr, !(finetuneLr > 0 && finetuneLr.isFinite) {
       throw ValidationError("--finetune-lr must be a positive number")

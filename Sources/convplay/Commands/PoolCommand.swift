@@ -39,7 +39,7 @@ struct PoolCommand: ParsableCommand {
       let (input, geometry, poolMode) = try setup()
       if steps {
         let trace = StepTrace.pooling(input: input, geometry: geometry, mode: poolMode)
-        print(StepReport(trace: trace, style: .init(plain: plain)).render(), terminator: "")
+        StepReport(trace: trace, style: .init(plain: plain)).write { print($0, terminator: "") }
         return
       }
       noteFloors(geometry)
@@ -56,6 +56,7 @@ struct PoolCommand: ParsableCommand {
     let g = try WindowGeometry(
       inputRows: input.shape[1], inputCols: input.shape[2], kernelRows: k.rows, kernelCols: k.cols,
       strideRows: s.rows, strideCols: s.cols, padding: pad)
+    try g.checkMemory(channels: input.shape[0])
     return (input, g, poolMode)
   }
 }

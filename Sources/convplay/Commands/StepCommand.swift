@@ -54,7 +54,7 @@ struct StepCommand: ParsableCommand {
         throw CLIFailure("--only must be between 1 and \(trace.steps.count) (got \(only))")
       }
       let report = StepReport(trace: trace, style: .init(plain: plain))
-      print(report.render(only: only.map { $0 - 1 }), terminator: "")
+      report.write(only: only.map { $0 - 1 }) { print($0, terminator: "") }
     }
   }
 }

@@ -67,7 +67,7 @@ struct SummaryCommand: ParsableCommand {
         throw CLIFailure("give either --spec or --model, not both")
       case (.some(let spec), nil):
         guard let shape = ShapeText.parse(input) else {
-          throw CLIFailure("--input must be a shape such as 28x28x1 or 784 (got '\(input)')")
+          throw CLIFailure("--input must be a shape such as 28x28x1 or 784, sizes from 1 to \(NumberText.grouped(CheckedSize.maxDimension)) (got '\(input)')")
         }
         let (text, source) = try specText(spec)
         let graph: GraphSpec

@@ -67,8 +67,8 @@ struct TrainCommand: ParsableCommand {
   var plain = false
 
   func validate() throws {
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-    guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    guard (1...maxEpochs).contains(epochs) else { throw ValidationError("--epochs must be between 1 and \(NumberText.grouped(maxEpochs)) (got \(epochs))") }
+    _ = try CheckedSize.dimension(batch, field: "--batch")
     guard validationSplit >= 0 && validationSplit < 1 else {
       throw ValidationError("--validation-split must be in [0, 1)")
     }

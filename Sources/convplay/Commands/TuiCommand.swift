@@ -131,6 +131,9 @@ struct TuiCommand: ParsableCommand {
       }
       if let print {
         let (w, h) = try parsePair(print, option: "--print")
+        // A frame is a Cell per position, then its text: both compared with the budget first.
+        let cells = try CheckedSize.multiply(w, h, field: "--print")
+        try MemoryBudget.check(values: cells, bytesPerValue: MemoryLayout<Cell>.stride * 2, what: "a frame of \(w)x\(h)")
         Swift.print(app.render(width: w, height: h, unicode: localeIsUTF8()).text)
         return
       }

@@ -26,17 +26,24 @@ struct StepReport {
   }
 
   func render(only: Int? = nil) -> String {
-    var lines: [String] = []
+    var text = ""
+    write(only: only) { text += $0 }
+    return text
+  }
+
+  /// Hands the report to `emit` a step at a time, so that printing the steps of a large input
+  /// never holds them all (the steps themselves are made one by one, see `StepList`).
+  func write(only: Int? = nil, _ emit: (String) -> Void) {
     let g = trace.geometry
     let padded = g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter > 0
     if padded {
-      lines.append(paddingLine())
+      emit(paddingLine() + "\n")
     }
-    let indices = only.map { [$0] } ?? Array(trace.steps.indices)
+    let indices: Range<Int> = only.map { $0..<($0 + 1) } ?? trace.steps.indices
     for i in indices {
-      lines += stepLines(trace.steps[i], padded: padded)
-      lines.append("")
+      emit((stepLines(trace.steps[i], padded: padded) + [""]).joined(separator: "\n") + "\n")
     }
+    var lines: [String] = []
     if only == nil {
       lines.append("output:")
       lines.append(MatrixText.format(trace.output))
@@ -47,7 +54,7 @@ struct StepReport {
         lines.append("note: " + note + " (Keras and PyTorch floor the division)")
       }
     }
-    return lines.joined(separator: "\n") + "\n"
+    emit(lines.joined(separator: "\n") + "\n")
   }
 
   private func paddingLine() -> String {

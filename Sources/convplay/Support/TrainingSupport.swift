@@ -217,3 +217,6 @@ func fitAugmented(
   }
   return history
 }
+
+/// The most epochs `train` and `finetune` run: more is a typing mistake that would run for days.
+let maxEpochs = 100_000

@@ -102,6 +102,7 @@ func parsePair(_ text: String, option: String) throws -> (rows: Int, cols: Int) 
   for n in numbers where n < 1 {
     throw CLIFailure("\(option) must be at least 1 (got \(n))")
   }
+  for n in numbers { _ = try CheckedSize.dimension(n, field: option) }
   return (numbers[0], numbers.count == 2 ? numbers[1] : numbers[0])
 }
 
@@ -153,6 +154,7 @@ struct ConvolutionSetup {
       kernelRows: kernel.shape[1], kernelCols: kernel.shape[2],
       strideRows: stride.rows, strideCols: stride.cols, dilation: window.dilation,
       padding: try window.parsedPadding())
+    try geometry.checkMemory(channels: ic)
   }
 }
 

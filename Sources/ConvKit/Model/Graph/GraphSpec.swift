@@ -66,6 +66,7 @@ public struct GraphSpec: Hashable, Sendable {
   public func rows() throws -> [Row] {
     var shapes: [String: FeatureShape] = [:]
     var rows: [Row] = []
+    var parameterTotal = 0
     for node in nodes {
       guard shapes[node.name] == nil else {
         throw ModelSpecError("the name '\(node.name)' is used twice: names must be unique")
@@ -88,7 +89,8 @@ public struct GraphSpec: Hashable, Sendable {
         shapes[node.name] = out
         rows.append(Row(
           node: node, inputShapes: inputs, outputShape: out,
-          parameters: ParameterCount(node.layer, inputs: inputs, trainable: node.trainable)))
+          parameters: try ParameterCount.checked(node.layer, inputs: inputs, output: out, trainable: node.trainable)))
+        parameterTotal = try CheckedSize.add(parameterTotal, rows.last!.parameters.total, field: "the model's parameter count")
       } catch let e as ModelSpecError {
         throw ModelSpecError("\(node.name) (\(node.kerasClass)): \(e.message)")
       } catch {
