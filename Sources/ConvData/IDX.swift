@@ -1,3 +1,4 @@
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -57,8 +58,8 @@ public struct IDXArray: Equatable, Sendable {
 
   public init(contentsOf url: URL) throws {
     let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-      throw IDXError(description: "cannot read \(url.path): \(error.localizedDescription)")
+    do { data = try InputFile.data(url.path) } catch {
+      throw IDXError(description: "cannot read \(error)")
     }
     try self.init(data: data, name: url.lastPathComponent)
   }

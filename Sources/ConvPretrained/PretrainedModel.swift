@@ -117,7 +117,11 @@ public enum PretrainedModel {
     }
     var meta = header.metadata
     meta[ModelFile.architectureKey] = nil
-    return (try InferenceNetwork(graph: graph, weights: weights), meta)
+    do {
+      return (try InferenceNetwork(graph: graph, weights: weights), meta)
+    } catch let e as ModelSpecError {
+      throw ImportError("\(name): \(e.message)")
+    }
   }
 
   /// Class names for a model's outputs: ImageNet's, the file's own list, or "class N".
@@ -125,7 +129,7 @@ public enum PretrainedModel {
     if metadata[classesKey] == "imagenet" || (metadata[classesKey] == nil && classes == 1000) {
       return ImageNetClasses.all
     }
-    if let list = metadata[classesKey]?.split(separator: "\n").map(String.init), list.count == classes {
+    if let list = metadata[classesKey].map { TextLines.split($0).map(String.init) }, list.count == classes {
       return list.map { ("", $0) }
     }
     return (0..<classes).map { ("", "class \($0)") }

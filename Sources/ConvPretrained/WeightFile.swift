@@ -1,3 +1,4 @@
+import ConvImageIO
 import ConvData
 import ConvKit
 import Foundation
@@ -16,18 +17,14 @@ public enum WeightFileFormat: String, Sendable {
   case safetensors = "safetensors"
 
   static func isZip(_ url: URL) throws -> Bool {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else {
-      throw ImportError("cannot read \(url.path): no such file or not readable")
-    }
+    let handle = try openForImport(url)
     defer { try? handle.close() }
     return [UInt8](handle.readData(ofLength: 4)) == [0x50, 0x4B, 0x03, 0x04]
   }
 
   /// The format of the file at `url`, from its content.
   public static func sniff(_ url: URL) throws -> WeightFileFormat {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else {
-      throw ImportError("cannot read \(url.path): no such file or not readable")
-    }
+    let handle = try openForImport(url)
     let prefix = [UInt8](handle.readData(ofLength: 8))
     try? handle.close()
     if HDF5File.hasSignature(prefix) { return .kerasH5 }
@@ -153,4 +150,9 @@ extension WeightImport {
     guard torchNames != kerasNames else { return nil }
     return torchNames ? .pytorch : .keras
   }
+}
+
+/// The file at `url` for reading (a regular file only, `InputFile`), or one line saying why not.
+func openForImport(_ url: URL) throws -> FileHandle {
+  do { return try InputFile.handle(url.path) } catch { throw ImportError("cannot read \(error)") }
 }

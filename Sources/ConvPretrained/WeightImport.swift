@@ -39,9 +39,7 @@ public enum WeightLayout: String, CaseIterable, Sendable {
 public enum WeightImport {
   /// Reads a safetensors or .npz file (by content); tensors in the order rule 3 uses.
   public static func readTensors(_ url: URL) throws -> [SourceTensor] {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else {
-      throw ImportError("cannot read \(url.path): no such file or not readable")
-    }
+    let handle = try openForImport(url)
     let prefix = [UInt8](handle.readData(ofLength: 4))
     try? handle.close()
     if NPZ.isZip(prefix) { return try NPZ.read(url) }

@@ -1,3 +1,4 @@
+import ConvImageIO
 import Foundation
 import ZIPFoundation
 
@@ -17,6 +18,8 @@ public struct ZipArchive {
 
   public init(_ url: URL) throws {
     name = url.lastPathComponent
+    // ZIPFoundation opens the path itself: a named pipe would block it.
+    do { try InputFile.checkRegular(url.path) } catch { throw ImportError("cannot read \(error)") }
     do {
       archive = try Archive(url: url, accessMode: .read)
     } catch {

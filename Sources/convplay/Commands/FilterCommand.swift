@@ -48,6 +48,7 @@ struct FilterCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try checkOutputs([("--out", out)])
       let grayMethod = gray
       let mode = normalize
       if repeatCount < 1 { throw CLIFailure("--repeat-count must be at least 1") }
