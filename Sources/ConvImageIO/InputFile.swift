@@ -46,6 +46,7 @@ public enum InputFile {
     let fd = systemOpen(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
     guard fd >= 0 else {
       let code = errno
+      if code == ENOENT { throw FileAccessError(path, "no such file") }
       throw FileAccessError(path, "cannot open: \(String(cString: strerror(code)))")
     }
     var st = stat()
