@@ -1,4 +1,5 @@
 import ConvCourse
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -99,8 +100,9 @@ public struct QuizProgressStore {
   }
 }
 
-/// Writes `value` as pretty JSON to `file`: a temporary file in the same directory, then a
-/// rename, so a crash or a full disk never leaves half a file. Creates the directory.
+/// Writes `value` as pretty JSON to `file` through `PendingFile` (a temporary file in the same
+/// directory, then a rename, removed on SIGTERM/SIGINT), so a crash or a full disk never leaves
+/// half a file. Creates the directory.
 func writeJSONAtomically<T: Encodable>(_ value: T, to file: URL) throws {
   let directory = file.deletingLastPathComponent()
   do {
@@ -111,13 +113,16 @@ func writeJSONAtomically<T: Encodable>(_ value: T, to file: URL) throws {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
   let data = try encoder.encode(value) + Data("\n".utf8)
-  let temp = directory.appendingPathComponent(".\(file.lastPathComponent).tmp-\(getpid())")
-  guard FileManager.default.createFile(atPath: temp.path, contents: data) else {
-    throw UserDataError(description: "cannot write \(temp.path)")
-  }
-  if rename(temp.path, file.path) != 0 {
-    let why = String(cString: strerror(errno))
-    try? FileManager.default.removeItem(at: temp)
-    throw UserDataError(description: "cannot replace \(file.path): \(why)")
+  do {
+    let pending = try PendingFile(beside: file.path)
+    do {
+      try pending.write([UInt8](data))
+      try pending.commit()
+    } catch {
+      pending.abandon()
+      throw error
+    }
+  } catch {
+    throw UserDataError(description: "cannot write \(error)")
   }
 }
