@@ -73,7 +73,8 @@ public struct DatasetVerification: Sendable {
   }
 
   private func readStamps() -> Set<String> {
-    guard let text = try? String(contentsOf: stampFile, encoding: .utf8) else { return [] }
+    guard let bytes = try? InputFile.bytes(stampFile.path, limit: 1 << 20), let text = String(validating: bytes, as: UTF8.self)
+    else { return [] }
     return Set(TextLines.split(text).map(String.init).filter { !$0.isEmpty })
   }
 

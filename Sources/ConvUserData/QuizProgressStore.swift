@@ -88,7 +88,7 @@ public struct QuizProgressStore {
   private func saved() -> Saved {
     var info = stat()
     guard lstat(file.path, &info) == 0 else { return errno == ENOENT ? .none : .unreadable }
-    guard (info.st_mode & S_IFMT) == S_IFREG, let data = FileManager.default.contents(atPath: file.path),
+    guard let data = try? InputFile.data(file.path, limit: 16 << 20),
       let p = try? JSONDecoder().decode(QuizProgress.self, from: data), p.isConsistent
     else { return .unreadable }
     return .progress(p)
