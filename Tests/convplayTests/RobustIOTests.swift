@@ -252,7 +252,8 @@ final class RobustIOTests: XCTestCase {
     let deadline = Date().addingTimeInterval(120)
     var seen: String?
     while seen == nil && p.isRunning && Date() < deadline {
-      seen = (try? FileManager.default.contentsOfDirectory(atPath: out.path))?.first { $0.contains(".tmp-") }
+      // Any hidden file: ours (.big.safetensors.tmp-XXXXXX) or, before, Foundation's .dat.nosync.
+      seen = (try? FileManager.default.contentsOfDirectory(atPath: out.path))?.first { $0.hasPrefix(".") }
       if seen == nil { usleep(500) }
     }
     let temporary = try XCTUnwrap(seen, "the save never started (or finished before it was seen)")
@@ -262,7 +263,7 @@ final class RobustIOTests: XCTestCase {
     XCTAssertEqual(p.terminationStatus, SIGTERM)
     let left = try FileManager.default.contentsOfDirectory(atPath: out.path)
     XCTAssertFalse(left.contains(temporary), "\(temporary) was left behind")
-    XCTAssertTrue(left.allSatisfy { !$0.contains(".tmp-") }, "\(left)")
+    XCTAssertEqual(left.filter { $0.hasPrefix(".") }, [], "temporary files left behind")
   }
 
   // MARK: 7. Empty data sets
