@@ -48,7 +48,7 @@ let package = Package(
     // and es, answers, sessions); kept out of the engine.
     .target(name: "ConvCourse", dependencies: ["ConvKit"]),
     // What convplay keeps about its user (quiz progress, training settings), in the XDG data directory.
-    .target(name: "ConvUserData", dependencies: ["ConvKit", "ConvCourse"]),
+    .target(name: "ConvUserData", dependencies: ["ConvKit", "ConvCourse", "ConvImageIO"]),
     // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
     .target(
       name: "CImageCodecs",

@@ -187,6 +187,13 @@ typedef struct {
   struct jpeg_error_mgr pub;
   jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
+  // Where decoding is: 0 header, 1 jpeg_start_decompress (a progressive file's scans are read
+  // here), 2 reading rows, 3 after the last row. Decoders only.
+  int phase;
+  // How many times bytes were out of place in the image data (each time, the restart interval
+  // before them was decoded wrong), and libjpeg's first message about it.
+  long damaged_intervals;
+  char damage[JMSG_LENGTH_MAX];
 } cic_jpeg_error;
 
 static void cic_jpeg_error_exit(j_common_ptr cinfo) {
@@ -197,15 +204,22 @@ static void cic_jpeg_error_exit(j_common_ptr cinfo) {
 
 /// Warnings are silent, except those that mean image data is missing or damaged: libjpeg would
 /// go on and fill the rest of the picture with gray or garbage, which convplay refuses instead.
-/// Harmless ones (extra bytes between markers, an odd JFIF version) are tolerated.
+/// Bytes out of place ("N extraneous bytes before marker") are harmless between the header's
+/// markers or after the last row, but inside the image data they mean the decoder fell out of
+/// step: libjpeg skips them and goes on from the next restart marker, leaving the interval
+/// before it wrong (up to half a picture, exit 0, before). They are counted, and the decoder
+/// refuses the picture once it knows how much of it is affected.
 static void cic_jpeg_emit_message(j_common_ptr cinfo, int level) {
   if (level >= 0) return;  // trace messages
   int code = cinfo->err->msg_code;
+  cic_jpeg_error *e = (cic_jpeg_error *)cinfo->err;
   if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER || code == JWRN_HUFF_BAD_CODE ||
       code == JWRN_MUST_RESYNC) {
-    cic_jpeg_error *e = (cic_jpeg_error *)cinfo->err;
     (*cinfo->err->format_message)(cinfo, e->message);
     longjmp(e->jump, 1);
+  }
+  if (code == JWRN_EXTRANEOUS_DATA && cinfo->is_decompressor && (e->phase == 1 || e->phase == 2)) {
+    if (e->damaged_intervals++ == 0) (*cinfo->err->format_message)(cinfo, e->damage);
   }
   cinfo->err->num_warnings++;
 }
@@ -218,6 +232,9 @@ static void cic_jpeg_install(cic_jpeg_error *e) {
   e->pub.emit_message = cic_jpeg_emit_message;
   e->pub.output_message = cic_jpeg_output_message;
   e->message[0] = 0;
+  e->phase = 0;
+  e->damaged_intervals = 0;
+  e->damage[0] = 0;
 }
 
 static int cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels,
@@ -261,7 +278,9 @@ static int cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels
     return CIC_TOO_LARGE;
   }
   cinfo.out_color_space = out->color == CIC_COLOR_GRAY ? JCS_GRAYSCALE : JCS_RGB;
+  jerr.phase = 1;
   jpeg_start_decompress(&cinfo);
+  jerr.phase = 2;
   int components = cinfo.output_components;
   size_t row_bytes = (size_t)cinfo.output_width * (size_t)components;
   uint64_t bytes = (uint64_t)row_bytes * cinfo.output_height;
@@ -276,6 +295,31 @@ static int cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels
   while (cinfo.output_scanline < cinfo.output_height) {
     JSAMPROW row = buffer + (size_t)cinfo.output_scanline * row_bytes;
     jpeg_read_scanlines(&cinfo, &row, 1);
+  }
+  jerr.phase = 3;
+  if (jerr.damaged_intervals > 0) {
+    // With restart markers the damage stays inside the intervals that ended out of step;
+    // without them (or in a progressive file) everything after the first error may be wrong.
+    long intervals = 0;
+    if (cinfo.restart_interval > 0 && !cinfo.progressive_mode) {
+      long mcus = (long)cinfo.MCUs_per_row * (long)cinfo.MCU_rows_in_scan;
+      intervals = (mcus + (long)cinfo.restart_interval - 1) / (long)cinfo.restart_interval;
+    }
+    if (intervals > 0) {
+      long damaged = jerr.damaged_intervals < intervals ? jerr.damaged_intervals : intervals;
+      cic_set_error(err, err_size,
+                    "corrupt JPEG: bytes out of place in the image data (%s): %ld of its %ld restart "
+                    "intervals (about %ld%% of the picture) may be decoded wrong",
+                    jerr.damage, damaged, intervals, (damaged * 100 + intervals - 1) / intervals);
+    } else {
+      cic_set_error(err, err_size,
+                    "corrupt JPEG: bytes out of place in the image data (%s): the decoder fell out of step, "
+                    "so any part of the picture may be wrong",
+                    jerr.damage);
+    }
+    free(buffer);
+    jpeg_destroy_decompress(&cinfo);
+    return CIC_BAD_DATA;
   }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);

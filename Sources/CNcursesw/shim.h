@@ -16,6 +16,9 @@
 #include <locale.h>
 #include <langinfo.h>
 #include <signal.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <ncurses.h>
 
 static inline WINDOW *cnc_stdscr(void) { return stdscr; }
@@ -89,6 +92,58 @@ static inline int cnc_take_signal(void) {
   int s = cnc_pending_signal;
   cnc_pending_signal = 0;
   return s;
+}
+
+// A trap (a Swift runtime error is SIGILL or SIGTRAP), an abort or a segfault inside the
+// playground would leave the terminal raw, in the alternate screen, with the cursor hidden:
+// curses never gets to endwin. These handlers put the shell's terminal modes back (saved
+// before curses starts) and leave the alternate screen with async-signal-safe calls only
+// (tcsetattr, write), then restore the previous disposition (the default, or Swift's crash
+// reporter) and raise the signal again, so the crash report prints on a normal screen.
+// (Every variable has an initializer: Swift's importer emits a header's initialized variables
+// where they are used, not its tentative definitions.)
+static volatile sig_atomic_t cnc_have_shell_termios = 0;
+static volatile sig_atomic_t cnc_fatal_installed = 0;
+#define CNC_FATAL_COUNT 7
+static struct termios cnc_shell_termios = {0};
+static struct sigaction cnc_previous_fatal[CNC_FATAL_COUNT] = {{{0}}};
+static const int cnc_fatal_signals[CNC_FATAL_COUNT] = {SIGILL, SIGTRAP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGQUIT};
+
+static void cnc_on_fatal_signal(int sig) {
+  if (cnc_have_shell_termios) tcsetattr(STDIN_FILENO, TCSANOW, &cnc_shell_termios);
+  // Attributes off, cursor shown, keypad (application) mode off, alternate screen left.
+  static const char leave[] = "\033[0m\033[?25h\033[?1l\033>\033[?1049l\r\n";
+  ssize_t unused = write(STDOUT_FILENO, leave, sizeof leave - 1);
+  (void)unused;
+  for (int i = 0; i < CNC_FATAL_COUNT; i++) {
+    if (cnc_fatal_signals[i] == sig) sigaction(sig, &cnc_previous_fatal[i], NULL);
+  }
+  // A fault (SIGILL, SIGSEGV...) happens again when the handler returns; a sent signal is
+  // delivered again once the handler returns (it is blocked while the handler runs).
+  raise(sig);
+}
+
+/// Records the terminal modes the shell left, before curses changes them.
+static inline void cnc_save_shell_termios(void) {
+  if (tcgetattr(STDIN_FILENO, &cnc_shell_termios) == 0) cnc_have_shell_termios = 1;
+}
+
+/// Installs the fatal-signal handlers (after curses has started).
+static inline void cnc_install_fatal_handlers(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = cnc_on_fatal_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_ONSTACK;
+  for (int i = 0; i < CNC_FATAL_COUNT; i++) sigaction(cnc_fatal_signals[i], &sa, &cnc_previous_fatal[i]);
+  cnc_fatal_installed = 1;
+}
+
+/// Puts back the handlers that were there before, after curses has ended.
+static inline void cnc_restore_fatal_handlers(void) {
+  if (!cnc_fatal_installed) return;
+  cnc_fatal_installed = 0;
+  for (int i = 0; i < CNC_FATAL_COUNT; i++) sigaction(cnc_fatal_signals[i], &cnc_previous_fatal[i], NULL);
 }
 
 /// True when the locale's character set is UTF-8 (nl_langinfo(CODESET)).

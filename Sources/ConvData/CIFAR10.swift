@@ -1,3 +1,4 @@
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -97,8 +98,8 @@ public enum CIFAR10 {
     func batch(_ file: String) throws -> LabeledImages {
       let url = dir.appendingPathComponent(file)
       let data: Data
-      do { data = try Data(contentsOf: url) } catch {
-        throw DataError("cannot read \(url.path): \(error.localizedDescription)")
+      do { data = try InputFile.data(url.path) } catch {
+        throw DataError("cannot read \(error)")
       }
       return try decodeBatch(data, name: file)
     }

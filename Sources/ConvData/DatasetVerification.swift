@@ -1,3 +1,5 @@
+import ConvImageIO
+import ConvKit
 import Foundation
 
 /// Checks that a data set's files are the ones its publisher lists (MD5s in `Dataset.files`)
@@ -21,7 +23,7 @@ public struct DatasetVerification: Sendable {
       guard let key = stampKey(dataset, url) else { continue }
       if stamps.contains(key) { continue }
       let data: Data
-      do { data = try Data(contentsOf: url) } catch { throw DataError("cannot read \(url.path)") }
+      do { data = try InputFile.data(url.path) } catch { throw DataError("cannot read \(error)") }
       if let problem = try Self.problem(with: data, file: file, dataset: dataset, path: url.path) {
         throw DataError(problem)
       }
@@ -71,8 +73,9 @@ public struct DatasetVerification: Sendable {
   }
 
   private func readStamps() -> Set<String> {
-    guard let text = try? String(contentsOf: stampFile, encoding: .utf8) else { return [] }
-    return Set(text.split(separator: "\n").map(String.init))
+    guard let bytes = try? InputFile.bytes(stampFile.path, limit: 1 << 20), let text = String(validating: bytes, as: UTF8.self)
+    else { return [] }
+    return Set(TextLines.split(text).map(String.init).filter { !$0.isEmpty })
   }
 
   /// Best effort: a cache that cannot be written only means hashing again next time.

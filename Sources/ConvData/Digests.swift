@@ -1,3 +1,4 @@
+import ConvImageIO
 import Crypto
 import Foundation
 
@@ -22,7 +23,8 @@ public struct SHA256Digest {
 
   /// The hex SHA-256 of a file, read 4 MB at a time (weight files are hundreds of MB).
   public static func hex(fileAt url: URL) throws -> String {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else { throw DataError("cannot read \(url.path)") }
+    let handle: FileHandle
+    do { handle = try InputFile.handle(url.path) } catch { throw DataError("cannot read \(error)") }
     defer { try? handle.close() }
     var d = SHA256Digest()
     while true {

@@ -1,3 +1,4 @@
+import ConvImageIO
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -65,7 +66,7 @@ public struct DatasetFetcher {
   private func fetchMissing() throws -> URL {
     for file in dataset.files {
       let target = destination.appendingPathComponent(file.name + ".gz")
-      if let existing = try? Data(contentsOf: target), Self.verify(existing, file: file) == nil {
+      if let existing = try? InputFile.data(target.path), Self.verify(existing, file: file) == nil {
         note("\(file.name).gz: already downloaded, checksum OK")
         continue
       }

@@ -1,3 +1,4 @@
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -93,8 +94,8 @@ public struct IDXArray: Equatable, Sendable {
       do { try MemoryBudget.check(bytes: size, what: url.lastPathComponent) } catch { throw IDXError(description: "\(error)") }
     }
     let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-      throw IDXError(description: "cannot read \(url.path): \(error.localizedDescription)")
+    do { data = try InputFile.data(url.path) } catch {
+      throw IDXError(description: "cannot read \(error)")
     }
     try self.init(data: data, name: url.lastPathComponent)
   }

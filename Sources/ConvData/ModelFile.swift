@@ -1,3 +1,4 @@
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -145,6 +146,7 @@ public enum ModelFile {
       guard t.shape == p.shape else {
         throw DataError("\(name): tensor \(key) has shape \(t.shape), the model needs \(p.shape)")
       }
+      do { try FiniteWeights.check(t.values, tensor: key) } catch { throw DataError("\(name): \(error.message)") }
       p.value = t.values
     }
     let known = Set(expected.map(\.name))
@@ -158,8 +160,8 @@ public enum ModelFile {
 
   public static func load(_ url: URL) throws -> (network: Network, metadata: [String: String]) {
     let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-      throw DataError("cannot read \(url.path): \(error.localizedDescription)")
+    do { data = try InputFile.data(url.path) } catch {
+      throw DataError("cannot read \(error)")
     }
     return try decode(data, name: url.lastPathComponent)
   }

@@ -1,3 +1,4 @@
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -100,9 +101,12 @@ public enum ModelResolver {
     guard isFile else {
       return text.contains("(") || text.contains("->") || text.contains("\n") ? (text, false) : nil
     }
-    guard let handle = FileHandle(forReadingAtPath: text) else { throw ModelResolveError("\(text): cannot read it") }
-    let data = handle.readData(ofLength: 1 << 20)
-    handle.closeFile()
+    let data: Data
+    do {
+      data = Data(try InputFile.bytes(text, limit: 1 << 20 - 1) { _ in
+        "not a model spec (a text file of layers such as \"flatten -> dense(10, softmax)\")"
+      })
+    } catch { throw ModelResolveError(error.description) }
     guard data.count < 1 << 20, !data.contains(0), let s = String(data: data, encoding: .utf8) else {
       throw ModelResolveError("\(text): not a model spec (a text file of layers such as \"flatten -> dense(10, softmax)\")")
     }

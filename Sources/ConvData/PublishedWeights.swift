@@ -1,3 +1,4 @@
+import ConvImageIO
 import Foundation
 
 /// A weights file keras.applications downloads: its published name, address and hash, copied
@@ -75,7 +76,8 @@ public struct PublishedWeights: Equatable, Sendable {
     if hash.count == 64 {
       got = try SHA256Digest.hex(fileAt: file)
     } else {
-      guard let handle = FileHandle(forReadingAtPath: file.path) else { throw DataError("cannot read \(file.path)") }
+      let handle: FileHandle
+      do { handle = try InputFile.handle(file.path) } catch { throw DataError("cannot read \(error)") }
       defer { try? handle.close() }
       var md5 = MD5()
       while true {

@@ -1,3 +1,4 @@
+import ConvImageIO
 import Foundation
 
 /// Reading and writing safetensors files tensor by tensor, for weights too large to hold twice:
@@ -54,14 +55,14 @@ extension SafeTensors {
     _ tensors: [(name: String, shape: [Int], values: [Float])], metadata: [String: String], to url: URL
   ) throws {
     let prefix = try Self.prefix(tensors.map { ($0.name, $0.shape, $0.values.count) }, metadata: metadata)
-    try AtomicFile.write(to: url) { fd in
-      try prefix.withUnsafeBytes { try writeFully(fd, $0, path: url.path) }
+    try AtomicFile.write(to: url) { file in
+      try prefix.withUnsafeBytes { try file.write($0) }
       for t in tensors {
         #if _endian(big)
           let le = t.values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
-          try le.withUnsafeBytes { try writeFully(fd, $0, path: url.path) }
+          try le.withUnsafeBytes { try file.write($0) }
         #else
-          try t.values.withUnsafeBytes { try writeFully(fd, $0, path: url.path) }
+          try t.values.withUnsafeBytes { try file.write($0) }
         #endif
       }
     }
@@ -81,59 +82,19 @@ extension SafeTensors {
     }
     return done
   }
-
-  static func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-    var done = 0
-    while done < bytes.count {
-      let w = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
-      if w < 0 {
-        if errno == EINTR { continue }
-        throw DataError("cannot write \(path): \(String(cString: strerror(errno)))")
-      }
-      done += w
-    }
-  }
-}
-
-extension AtomicFile {
-  /// Writes through `body(fd)` into a temporary file beside `url`, then renames it over `url`;
-  /// on any error the temporary file is removed and `url` is left as it was.
-  public static func write(to url: URL, _ body: (Int32) throws -> Void) throws {
-    let dir = url.deletingLastPathComponent()
-    do {
-      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    } catch {
-      throw DataError("cannot create the folder \(dir.path): \(error.localizedDescription)")
-    }
-    let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw DataError("cannot write \(url.path): \(String(cString: strerror(errno)))") }
-    do {
-      try body(fd)
-      guard fsync(fd) == 0 || errno == EINVAL else { throw DataError("cannot write \(url.path): \(String(cString: strerror(errno)))") }
-      close(fd)
-    } catch {
-      close(fd)
-      unlink(temp.path)
-      throw error
-    }
-    if rename(temp.path, url.path) != 0 {
-      let why = String(cString: strerror(errno))
-      unlink(temp.path)
-      throw DataError("cannot write \(url.path): \(why)")
-    }
-  }
 }
 
 /// Opens `url` for reading and returns its descriptor (the caller closes it) and size; a
 /// directory, device or missing file is refused with one line.
 public func openRegularFile(_ url: URL) throws -> (fd: Int32, size: Int) {
-  let fd = open(url.path, O_RDONLY)
-  guard fd >= 0 else { throw DataError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
-  var info = stat()
-  guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-    close(fd)
-    throw DataError("cannot read \(url.path): not a regular file")
+  do {
+    let (fd, size) = try InputFile.open(url.path)
+    guard let size else {
+      close(fd)
+      throw FileAccessError(url.path, "is a pipe: a weights or model file must be a regular file")
+    }
+    return (fd, size)
+  } catch {
+    throw DataError("cannot read \(error)")
   }
-  return (fd, Int(info.st_size))
 }

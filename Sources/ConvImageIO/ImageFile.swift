@@ -84,43 +84,17 @@ public enum ImageFile {
     }
   }
 
-  /// The whole content of a regular file, or of a pipe (`<(cmd)`, a FIFO), of at most `limit`
-  /// bytes. A pipe has no size to check first, so it is read in chunks up to the limit.
+  /// The whole content of a regular file (or an inherited pipe: `<(cmd)`, /dev/stdin) of at
+  /// most `limit` bytes, through `InputFile`: a named pipe or a device is refused, not waited on.
   static func readBytes(_ path: String, limit: Int) throws(ImageError) -> [UInt8] {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw .io(systemMessage("cannot open")) }
-    defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { throw .io(systemMessage("cannot read")) }
-    let type = st.st_mode & S_IFMT
-    if type == S_IFDIR { throw .io("is a directory, not an image") }
-    if type == S_IFIFO || type == S_IFSOCK {
-      var bytes: [UInt8] = []
-      var chunk = [UInt8](repeating: 0, count: 1 << 16)
-      while bytes.count <= limit {
-        let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        guard n >= 0 else { throw .io(systemMessage("cannot read")) }
-        if n == 0 { return bytes }
-        bytes += chunk[0..<n]
+    do {
+      return try InputFile.bytes(path, limit: limit) { size in
+        size.map { "file of \($0) bytes is too big for the pixel limit (see --max-pixels)" }
+          ?? "more than \(limit) bytes from a pipe: too big for the pixel limit (see --max-pixels)"
       }
-      throw .io("more than \(limit) bytes from a pipe: too big for the pixel limit (see --max-pixels)")
+    } catch {
+      throw .io(error.why)
     }
-    guard type == S_IFREG else { throw .io("not a regular file or a pipe") }
-    let size = Int(st.st_size)
-    guard size <= limit else {
-      throw .io("file of \(size) bytes is too big for the pixel limit (see --max-pixels)")
-    }
-    var bytes = [UInt8](repeating: 0, count: size)
-    var done = 0
-    while done < size {
-      let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + done, size - done) }
-      if n < 0 && errno == EINTR { continue }
-      guard n >= 0 else { throw .io(systemMessage("cannot read")) }
-      if n == 0 { break }  // the file shrank while being read
-      done += n
-    }
-    return done == size ? bytes : Array(bytes[0..<done])
   }
 
   /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
@@ -133,69 +107,20 @@ public enum ImageFile {
   }
 
   /// Several files as a set (the six images of `channels`): every one is written to its
-  /// temporary file first, and only when all of them are complete are they renamed into place,
-  /// so a full disk or a bad directory leaves none of them. Errors name the file.
+  /// temporary file first (`PendingFile`), and only when all of them are complete are they
+  /// renamed into place, so a full disk or a bad directory leaves none of them. Errors name the file.
   public static func writeAllAtomically(_ files: [(path: String, bytes: [UInt8])]) throws(LocatedImageError) {
-    var temporaries: [String] = []
-    do throws(LocatedImageError) {
+    var pending: [PendingFile] = []
+    do throws(FileAccessError) {
       for (path, bytes) in files {
-        do {
-          temporaries.append(try writeTemporary(bytes, beside: path))
-        } catch {
-          throw error.at(path)
-        }
+        let p = try PendingFile(beside: path)
+        pending.append(p)
+        try p.write(bytes)
       }
-      for (tmp, file) in zip(temporaries, files) where rename(tmp, file.path) != 0 {
-        throw ImageError.io(systemMessage("cannot replace")).at(file.path)
-      }
+      for p in pending { try p.commit() }
     } catch {
-      for tmp in temporaries { unlink(tmp) }
-      throw error
+      for p in pending { p.abandon() }
+      throw ImageError.io(error.why).at(error.path)
     }
   }
-
-  /// A complete temporary copy of `bytes` in the directory of `path`; returns its name.
-  private static func writeTemporary(_ bytes: [UInt8], beside path: String) throws(ImageError) -> String {
-    let slash = path.lastIndex(of: "/")
-    let dir = slash.map { String(path[...$0]) } ?? ""
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    var template = Array("\(dir).\(name).tmp-XXXXXX".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { throw .io(systemMessage("cannot create a file in '\(dir.isEmpty ? "." : dir)'")) }
-    let tmp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    var ok = true
-    var why = ""
-    var done = 0
-    while ok && done < bytes.count {
-      let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + done, bytes.count - done) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 {
-        ok = false
-        why = systemMessage("cannot write")
-      } else {
-        done += n
-      }
-    }
-    // mkstemp makes the file private (0600); an image is an ordinary document.
-    if ok && fchmod(fd, 0o644) != 0 { ok = false; why = systemMessage("cannot set permissions") }
-    if close(fd) != 0 && ok { ok = false; why = systemMessage("cannot write") }
-    if !ok {
-      unlink(tmp)
-      throw .io(why)
-    }
-    return tmp
-  }
-
-  private static func systemMessage(_ what: String) -> String {
-    "\(what): \(String(cString: strerror(errno)))"
-  }
-}
-
-// Free functions, so that the enum's own read/write do not hide the system calls.
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-  read(fd, buffer, count)
-}
-
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-  write(fd, buffer, count)
 }

@@ -112,8 +112,7 @@ public struct ImageFolderDataset: Sendable {
   /// Every image file under `path` (sorted, subfolders included) with the class its name gives;
   /// one line naming how many files the pattern missed and one of them.
   static func labeledFiles(in path: String, labels: Labels) throws(ImageError) -> [(String, String)] {
-    let fm = FileManager.default
-    guard let all = fm.subpaths(atPath: path) else { throw .io("\(path): cannot list the folder") }
+    guard let all = filesBelow(path) else { throw .io("\(path): cannot list the folder") }
     let images = all.filter { isImage(URL(fileURLWithPath: $0).lastPathComponent) }.sorted()
     guard !images.isEmpty else { throw .io("\(path): no .png or .jpg files") }
     var out: [(String, String)] = []
@@ -129,6 +128,33 @@ public struct ImageFolderDataset: Sendable {
       throw .io("\(missed.count) of \(images.count) files in \(path) do not match --label-pattern \(regex.pattern) (e.g. \(missed[0]))")
     }
     return out
+  }
+
+  /// Every file below `path` (paths relative to it), entering each folder once: folders are
+  /// told apart by device and inode, so a symbolic link back up the tree (`a/loop -> ..`) is
+  /// not walked again and again. Links to files are followed; dangling links are left out.
+  static func filesBelow(_ path: String) -> [String]? {
+    var visited = Set<[UInt64]>()
+    var out: [String] = []
+    func visit(_ dir: String, _ relative: String) -> Bool {
+      var info = stat()
+      guard stat(dir, &info) == 0 else { return false }
+      guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { return true }
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return false }
+      for name in names.sorted() {
+        let full = dir + "/" + name
+        let inside = relative.isEmpty ? name : relative + "/" + name
+        var entry = stat()
+        guard stat(full, &entry) == 0 else { continue }
+        if (entry.st_mode & S_IFMT) == S_IFDIR {
+          _ = visit(full, inside)
+        } else {
+          out.append(inside)
+        }
+      }
+      return true
+    }
+    return visit(path, "") ? out : nil
   }
 
   /// Image files of `path` with their class index: from the class subfolders `classes`, or

@@ -29,11 +29,15 @@ public enum PlaygroundRunner {
     let clock = ContinuousClock()
     var lastTick = clock.now
     var needsDraw = true
+    // CONVPLAY_DEBUG_TRAP=MS (CONTRIBUTING.md): a deliberate Swift trap MS milliseconds in, so a
+    // test can check that a crash inside the playground still leaves a usable terminal.
+    let trapAt = environment["CONVPLAY_DEBUG_TRAP"].flatMap { Int($0) }.map { clock.now + .milliseconds($0) }
     defer {
       if let redrawLog, !redrawTimes.isEmpty { writeTimes(redrawTimes, to: redrawLog) }
     }
     while !app.finished {
       if let sig = terminal.pendingSignal() { return .signal(sig) }
+      if let trapAt, clock.now >= trapAt { debugTrap() }
       if needsDraw {
         let start = clock.now
         if redrawLog != nil { terminal.invalidate() }
@@ -71,6 +75,11 @@ public enum PlaygroundRunner {
       }
     }
     return .quit
+  }
+
+  /// A runtime error on purpose (SIGILL on x86-64, SIGTRAP on arm64), as a bug would cause.
+  private static func debugTrap() -> Never {
+    fatalError("CONVPLAY_DEBUG_TRAP: a deliberate trap inside the playground")
   }
 
   private static func milliseconds(_ d: Duration) -> Double {

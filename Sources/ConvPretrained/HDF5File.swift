@@ -1,3 +1,4 @@
+import ConvImageIO
 import CHDF5
 import Foundation
 import ConvKit
@@ -33,6 +34,8 @@ public final class HDF5File {
     self.maxElements = maxElements
     var file: Int64 = -1
     var message = [CChar](repeating: 0, count: Int(CH5_MESSAGE_LENGTH))
+    // libhdf5 opens the path itself: a named pipe would block it.
+    do { try InputFile.checkRegular(url.path) } catch { throw ImportError("cannot read \(error)") }
     let code = ch5_open(url.path, &file, &message)
     if code != 0 { throw Self.error(code, message, "\(url.lastPathComponent)") }
     id = file

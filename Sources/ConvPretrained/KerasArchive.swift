@@ -1,3 +1,4 @@
+import ConvImageIO
 import Foundation
 
 /// Keras 3's `.keras` file: a zip holding `config.json` (the architecture), `metadata.json`
@@ -12,10 +13,15 @@ public enum KerasArchive {
       throw ImportError("\(zip.name): a zip, but not a .keras model (no config.json and model.weights.h5)")
     }
     let config = try KerasModelConfig.parse(json: try zip.data("config.json", maxBytes: maxConfigBytes))
-    // libhdf5 reads files: the weights go to a private temporary file, removed at once after.
+    // libhdf5 reads files: the weights go to a private temporary file, removed at once after
+    // (and by the SIGTERM/SIGINT handler if the import is stopped: VGG16's is 528 MB).
     let temp = FileManager.default.temporaryDirectory
       .appendingPathComponent("convplay-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).weights.h5")
-    defer { try? FileManager.default.removeItem(at: temp) }
+    let slot = TemporaryFiles.register(temp.path)
+    defer {
+      try? FileManager.default.removeItem(at: temp)
+      TemporaryFiles.unregister(slot)
+    }
     try zip.extract("model.weights.h5", to: temp)
     var contents: KerasFileContents
     do {

@@ -132,7 +132,7 @@ public enum PretrainedModel {
     if metadata[classesKey] == "imagenet" || (metadata[classesKey] == nil && classes == 1000) {
       return ImageNetClasses.all
     }
-    if let list = metadata[classesKey]?.split(separator: "\n").map(String.init), list.count == classes {
+    if let list = metadata[classesKey].map { TextLines.split($0).map(String.init) }, list.count == classes {
       return list.map { ("", $0) }
     }
     return (0..<classes).map { ("", "class \($0)") }

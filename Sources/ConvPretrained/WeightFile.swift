@@ -1,3 +1,4 @@
+import ConvImageIO
 import ConvData
 import ConvKit
 import Foundation
@@ -17,16 +18,10 @@ public enum WeightFileFormat: String, Sendable {
 
   static func isZip(_ url: URL) throws -> Bool { try prefix(url, 4) == [0x50, 0x4B, 0x03, 0x04] }
 
-  /// The first `count` bytes (fewer for a shorter file); one line for a directory or an
-  /// unreadable path (FileHandle's readData traps on a directory).
+  /// The first `count` bytes (fewer for a shorter file); one line for a directory, a pipe or an
+  /// unreadable path (InputFile opens regular files only).
   static func prefix(_ url: URL, _ count: Int) throws -> [UInt8] {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw ImportError("\(url.path): is a directory, not a weights file")
-    }
-    guard let handle = FileHandle(forReadingAtPath: url.path) else {
-      throw ImportError("cannot read \(url.path): no such file or not readable")
-    }
+    let handle = try openForImport(url)
     defer { try? handle.close() }
     guard let data = try? handle.read(upToCount: count) else {
       throw ImportError("cannot read \(url.path)")
@@ -160,4 +155,9 @@ extension WeightImport {
     guard torchNames != kerasNames else { return nil }
     return torchNames ? .pytorch : .keras
   }
+}
+
+/// The file at `url` for reading (a regular file only, `InputFile`), or one line saying why not.
+func openForImport(_ url: URL) throws -> FileHandle {
+  do { return try InputFile.handle(url.path) } catch { throw ImportError("cannot read \(error)") }
 }

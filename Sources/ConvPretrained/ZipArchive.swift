@@ -1,3 +1,4 @@
+import ConvImageIO
 import Foundation
 import ConvKit
 import ZIPFoundation
@@ -18,6 +19,8 @@ public struct ZipArchive {
 
   public init(_ url: URL) throws {
     name = url.lastPathComponent
+    // ZIPFoundation opens the path itself: a named pipe would block it.
+    do { try InputFile.checkRegular(url.path) } catch { throw ImportError("cannot read \(error)") }
     try ZipDirectoryCheck.validate(url)
     do {
       archive = try Archive(url: url, accessMode: .read)

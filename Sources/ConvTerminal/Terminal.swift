@@ -60,7 +60,9 @@ public func standardStreamsAreTerminals() -> Bool {
 /// `start()` enters curses mode (alternate screen, no echo, keypad keys, hidden cursor) and
 /// records SIGINT/SIGTERM/SIGHUP in a flag instead of dying, so that `end()` always restores the
 /// terminal; callers poll `pendingSignal()` between key reads. `end()` is idempotent and also
-/// runs from `deinit`.
+/// runs from `deinit`. A fatal signal (a Swift trap, abort, segfault) cannot wait for `end()`:
+/// its handler (shim.h) restores the shell's terminal modes and leaves the alternate screen
+/// itself before the crash report prints.
 public final class Terminal {
   public let capabilities: TerminalCapabilities
   private var ended = false
@@ -75,6 +77,7 @@ public final class Terminal {
 
   public init(environment: [String: String] = currentEnvironment()) throws {
     let unicode = localeIsUTF8()
+    cnc_save_shell_termios()
     // newterm, unlike initscr, returns NULL instead of exiting when TERM is unknown.
     guard let s = cnc_newterm() else {
       throw TerminalError(
@@ -84,6 +87,7 @@ public final class Terminal {
     screen = s
     set_term(s)
     cnc_install_signal_handlers()
+    cnc_install_fatal_handlers()
     cbreak()
     noecho()
     nonl()
@@ -111,6 +115,7 @@ public final class Terminal {
     if let screen { delscreen(screen) }
     screen = nil
     cnc_restore_signal_handlers()
+    cnc_restore_fatal_handlers()
   }
 
   /// Columns and rows.

@@ -1,4 +1,5 @@
 import ConvCourse
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -38,20 +39,28 @@ public struct UserDataError: Error, CustomStringConvertible {
 public struct QuizProgressStore {
   public let directory: URL
   public var file: URL { directory.appendingPathComponent("quiz-progress.json") }
+  /// The language of the notices (`quiz --lang es`).
+  public var language: QuizLanguage
 
-  public init(directory: URL = UserDataDirectory.url()) {
+  public init(directory: URL = UserDataDirectory.url(), language: QuizLanguage = .en) {
     self.directory = directory
+    self.language = language
   }
 
-  /// The saved progress (empty when there is none yet), and a notice when a damaged file was
-  /// set aside.
+  /// The saved progress (empty when there is none yet), and a notice when a file that could
+  /// not be read (damaged, edited into nonsense, unreadable: its permissions, a folder in its
+  /// place) was set aside. Only a missing file means "no progress yet": anything else is kept
+  /// for its owner, never overwritten by the next save.
   public func load() -> (progress: QuizProgress, notice: String?) {
-    guard let data = FileManager.default.contents(atPath: file.path) else {
-      return (QuizProgress(), nil)
+    switch saved() {
+    case .none: return (QuizProgress(), nil)
+    case .progress(let p): return (p, nil)
+    case .unreadable: return (QuizProgress(), setAside())
     }
-    if let p = try? JSONDecoder().decode(QuizProgress.self, from: data), p.isConsistent {
-      return (p, nil)
-    }
+  }
+
+  /// Renames the unreadable file to `quiz-progress.json.corrupt-N`; the notice says where.
+  private func setAside() -> String {
     var n = 1
     var aside = file.path + ".corrupt-\(n)"
     while FileManager.default.fileExists(atPath: aside) {
@@ -59,18 +68,41 @@ public struct QuizProgressStore {
       aside = file.path + ".corrupt-\(n)"
     }
     if rename(file.path, aside) != 0 {
-      return (QuizProgress(), "\(file.path) is damaged and could not be set aside (\(String(cString: strerror(errno)))); progress will not be kept")
+      return QuizCatalog.text(.progressNotSetAside(file.path, String(cString: strerror(errno))), language)
     }
-    return (QuizProgress(), "\(file.path) was damaged; set it aside as \(aside) and started afresh")
+    return QuizCatalog.text(.progressCorrupt(aside), language)
+  }
+
+  /// Refuses to replace a file `load` could not read and could not set aside.
+  private func checkReplaceable() throws {
+    guard case .unreadable = saved() else { return }
+    throw UserDataError(description: QuizCatalog.text(.progressNotSetAside(file.path, "not overwritten"), language))
+  }
+
+  private enum Saved {
+    case none, progress(QuizProgress), unreadable
+  }
+
+  /// What is at `file`: nothing (no progress yet), progress, or something that cannot be read
+  /// as progress (no permission, damaged JSON, a folder or a pipe in its place).
+  private func saved() -> Saved {
+    var info = stat()
+    guard lstat(file.path, &info) == 0 else { return errno == ENOENT ? .none : .unreadable }
+    guard let data = try? InputFile.data(file.path, limit: 16 << 20),
+      let p = try? JSONDecoder().decode(QuizProgress.self, from: data), p.isConsistent
+    else { return .unreadable }
+    return .progress(p)
   }
 
   public func save(_ progress: QuizProgress) throws {
+    try checkReplaceable()
     try writeJSONAtomically(progress, to: file)
   }
 }
 
-/// Writes `value` as pretty JSON to `file`: a temporary file in the same directory, then a
-/// rename, so a crash or a full disk never leaves half a file. Creates the directory.
+/// Writes `value` as pretty JSON to `file` through `PendingFile` (a temporary file in the same
+/// directory, then a rename, removed on SIGTERM/SIGINT), so a crash or a full disk never leaves
+/// half a file. Creates the directory.
 func writeJSONAtomically<T: Encodable>(_ value: T, to file: URL) throws {
   let directory = file.deletingLastPathComponent()
   do {
@@ -81,13 +113,16 @@ func writeJSONAtomically<T: Encodable>(_ value: T, to file: URL) throws {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
   let data = try encoder.encode(value) + Data("\n".utf8)
-  let temp = directory.appendingPathComponent(".\(file.lastPathComponent).tmp-\(getpid())")
-  guard FileManager.default.createFile(atPath: temp.path, contents: data) else {
-    throw UserDataError(description: "cannot write \(temp.path)")
-  }
-  if rename(temp.path, file.path) != 0 {
-    let why = String(cString: strerror(errno))
-    try? FileManager.default.removeItem(at: temp)
-    throw UserDataError(description: "cannot replace \(file.path): \(why)")
+  do {
+    let pending = try PendingFile(beside: file.path)
+    do {
+      try pending.write([UInt8](data))
+      try pending.commit()
+    } catch {
+      pending.abandon()
+      throw error
+    }
+  } catch {
+    throw UserDataError(description: "cannot write \(error)")
   }
 }

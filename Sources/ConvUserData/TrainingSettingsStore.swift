@@ -1,3 +1,4 @@
+import ConvImageIO
 import Foundation
 
 /// The training screen's last settings, as plain values (names as `convplay train` takes them),
@@ -51,7 +52,7 @@ public struct TrainingSettingsStore: Sendable {
   }
 
   public func load() -> TrainingSettings? {
-    guard let data = FileManager.default.contents(atPath: file.path), data.count < 1 << 20 else { return nil }
+    guard let data = try? InputFile.data(file.path, limit: 1 << 20) else { return nil }
     return try? JSONDecoder().decode(TrainingSettings.self, from: data)
   }
 

@@ -192,8 +192,8 @@ final class DecodeTests: ImageTestCase {
 
   func testUnreadableInputs() throws {
     let dir = try temporaryDirectory()
-    XCTAssertEqual(imageError { try ImageFile.read(dir + "/missing.png") }, .io("cannot open: No such file or directory"))
-    XCTAssertEqual(imageError { try ImageFile.read(dir) }, .io("is a directory, not an image"))
+    XCTAssertEqual(imageError { try ImageFile.read(dir + "/missing.png") }, .io("no such file"))
+    XCTAssertEqual(imageError { try ImageFile.read(dir) }, .io("is a directory, not a file"))
     let text = dir + "/notes.png"
     try Data("hello".utf8).write(to: URL(fileURLWithPath: text))
     XCTAssertEqual(

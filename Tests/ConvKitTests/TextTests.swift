@@ -81,3 +81,36 @@ final class TextTests: XCTestCase {
     }
   }
 }
+
+/// Line breaks of every system, and the check that weights are numbers.
+final class TextLinesAndFiniteWeightsTests: XCTestCase {
+  func testLinesSplitAtLFCRLFAndCR() {
+    for text in ["a b\nc\n\nd\n", "a b\r\nc\r\n\r\nd\r\n", "a b\rc\r\rd\r", "a b\r\nc\n\rd"] {
+      XCTAssertEqual(TextLines.split(text), ["a b", "c", "", "d"], text.debugDescription)
+    }
+    XCTAssertEqual(TextLines.split("one"), ["one"])
+    XCTAssertEqual(TextLines.split(""), [""])
+  }
+
+  func testMatrixTextReadsWindowsAndOldMacFiles() throws {
+    let lf = "1 2\n3 4\n\n5 6\n7 8\n"
+    for ending in ["\r\n", "\r"] {
+      XCTAssertEqual(try MatrixText.parse(lf.replacingOccurrences(of: "\n", with: ending)), try MatrixText.parse(lf))
+    }
+  }
+
+  func testFirstNonFiniteIsFoundAnywhere() {
+    var values = [Float](repeating: 0.5, count: 5000)
+    XCTAssertNil(FiniteWeights.firstNonFinite(values))
+    XCTAssertNil(FiniteWeights.firstNonFinite([]))
+    for (i, bad) in [(0, Float.nan), (15, .infinity), (1023, -.infinity), (1024, .nan), (4999, .nan), (3001, .greatestFiniteMagnitude * 2)] {
+      values[i] = bad
+      XCTAssertEqual(FiniteWeights.firstNonFinite(values), i)
+      values[i] = -0.0
+    }
+    XCTAssertNil(FiniteWeights.firstNonFinite(values), "negative zero is finite")
+    XCTAssertThrowsError(try FiniteWeights.check([1, .nan], tensor: "dense/kernel")) {
+      XCTAssertEqual("\($0)", "weight tensor dense/kernel holds nan (value 2 of 2): not a usable model (damaged file, or a training run that diverged)")
+    }
+  }
+}

@@ -249,7 +249,7 @@ final class QuizScreenTests: XCTestCase {
     try Data("{ not json".utf8).write(to: store.file)
     let keeper = FileProgressKeeper(store: store)
     let text = app(QuizScreen(seed: 7, keeper: keeper), keeper: keeper).render(width: 120, height: 40).text
-    XCTAssertTrue(text.contains("was damaged; set it aside as"), text)
+    XCTAssertTrue(text.contains("could not be read: set it aside as"), text)
     XCTAssertTrue(FileManager.default.fileExists(atPath: store.file.path + ".corrupt-1"))
   }
 

@@ -6,6 +6,8 @@ struct CommandResult {
   var stdout: String
   var stderr: String
   var status: Int32
+  /// Killed after the run's timeout: it hung.
+  var timedOut = false
 }
 
 enum CommandRunner {
@@ -33,10 +35,12 @@ enum CommandRunner {
     packageRoot.appendingPathComponent("examples").appendingPathComponent(path).path
   }
 
-  /// Runs `convplay args...` with `stdin` as standard input, in `directory` if given.
+  /// Runs `convplay args...` with `stdin` as standard input, in `directory` if given; with a
+  /// `timeout` (seconds) a run that hangs is killed and reported as `timedOut`, so a test of a
+  /// hang fails instead of hanging itself.
   static func run(
     _ args: [String], stdin: String? = nil, environment: [String: String] = [:],
-    directory: URL? = nil
+    directory: URL? = nil, timeout: Double? = nil
   ) throws -> CommandResult {
     let p = Process()
     p.executableURL = binary
@@ -53,6 +57,16 @@ enum CommandRunner {
     p.standardError = err
     p.standardInput = input
     try p.run()
+    let killed = DataBox()
+    if let timeout {
+      let pid = p.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+        if p.isRunning {
+          killed.data = Data([1])
+          kill(pid, SIGKILL)
+        }
+      }
+    }
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
     // Read both pipes concurrently so a chatty child cannot block on a full pipe.
@@ -69,7 +83,7 @@ enum CommandRunner {
     p.waitUntilExit()
     return CommandResult(
       stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self), status: p.terminationStatus)
+      stderr: String(decoding: errData, as: UTF8.self), status: p.terminationStatus, timedOut: !killed.data.isEmpty)
   }
 }
 

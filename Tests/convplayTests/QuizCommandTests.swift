@@ -96,7 +96,7 @@ final class QuizCommandTests: XCTestCase {
     try "{broken".write(to: home.appendingPathComponent("quiz-progress.json"), atomically: true, encoding: .utf8)
     let run = try quiz(["--plain", "--seed", "1", "--count", "1"], stdin: "1\n")
     XCTAssertEqual(run.status, 0, run.stderr)
-    XCTAssertTrue(run.stderr.contains("was damaged; set it aside as"), run.stderr)
+    XCTAssertTrue(run.stderr.contains("could not be read: set it aside as"), run.stderr)
     XCTAssertTrue(FileManager.default.fileExists(atPath: home.appendingPathComponent("quiz-progress.json.corrupt-1").path))
     XCTAssertTrue(FileManager.default.fileExists(atPath: home.appendingPathComponent("quiz-progress.json").path))
   }

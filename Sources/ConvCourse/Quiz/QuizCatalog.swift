@@ -9,6 +9,7 @@ public enum QuizCatalog {
     case correct, wrong(String), yourAnswer(String), noAnswer, question(Int, Int), unreadable(String, QuizAnswer)
     case shapeRank(given: Int, expected: Int), channelsWrong, batchAxisNote, topicName(QuizTopic)
     case levelName(Int), scoreLine(Int, Int), progressSaved(String), progressCorrupt(String)
+    case progressNotSetAside(String, String)
   }
 
   public static func text(_ p: Phrase, _ l: QuizLanguage) -> String {
@@ -51,8 +52,12 @@ public enum QuizCatalog {
     case .progressSaved(let path): return es ? "progreso guardado en \(path)" : "progress saved in \(path)"
     case .progressCorrupt(let path):
       return es
-        ? "el archivo de progreso estaba dañado; lo aparté como \(path) y empiezo de cero"
-        : "the progress file was damaged; set it aside as \(path) and started afresh"
+        ? "el archivo de progreso no se pudo leer: se guardó aparte como \(path) y el quiz empieza de cero"
+        : "the progress file could not be read: set it aside as \(path) and started afresh"
+    case .progressNotSetAside(let path, let why):
+      return es
+        ? "\(path) no se pudo leer ni guardar aparte (\(why)): el progreso de esta sesión no se guarda"
+        : "\(path) could not be read nor set aside (\(why)): this session's progress is not kept"
     }
   }
 

@@ -170,7 +170,7 @@ struct Parser {
     return lo..<hi
   }
 
-  static func isNewline(_ c: Character) -> Bool { c == "\n" || c == "\r\n" || c == "\r" }
+  static func isNewline(_ c: Character) -> Bool { TextLines.isBreak(c) }
 
   /// Splits the text into items at top-level `->` and new lines. An arrow may end a line or
   /// start the next one; an arrow with no layer on one side is an error.

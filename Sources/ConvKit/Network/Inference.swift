@@ -52,6 +52,7 @@ public final class InferenceNetwork {
     for (s, w) in zip(slots, weights) where w.count != s.count {
       throw ModelSpecError("\(s.name) needs \(s.count) values (shape \(ShapeText.tuple(s.shape))), got \(w.count)")
     }
+    for (s, w) in zip(slots, weights) { try FiniteWeights.check(w, tensor: s.name) }
     network = try Network(graph: graph, weights: weights, classifier: false)
   }
 

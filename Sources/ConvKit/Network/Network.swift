@@ -68,6 +68,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
   case badLabel(index: Int, label: Int, classes: Int)
   case shapeMismatch(expected: FeatureShape, got: FeatureShape)
   case outputNotClasses(String)
+  /// No images: fit would learn nothing and evaluate would divide by zero (accuracy -nan).
+  case noImages
 
   public var description: String {
     switch self {
@@ -81,6 +83,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
       return "the model expects images of shape \(ShapeText.tuple(expected)), the data has \(ShapeText.tuple(got))"
     case .outputNotClasses(let why):
       return why
+    case .noImages:
+      return "no images: an empty set can be neither trained on nor evaluated"
     }
   }
 }
@@ -426,6 +430,7 @@ public final class Network {
   }
 
   private func check(_ data: LabeledImages) throws {
+    guard data.count > 0 else { throw TrainingError.noImages }
     guard data.imageShape == inputShape else {
       throw TrainingError.shapeMismatch(expected: inputShape, got: data.imageShape)
     }

@@ -25,12 +25,11 @@ public enum MatrixText {
       MatrixTextError(source: source, line: line, message: message)
     }
     var lineNumber = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for rawLine in TextLines.split(text) {
       lineNumber += 1
       var line = Substring(rawLine)
       if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-      let trimmedCR = line.hasSuffix("\r") ? line.dropLast() : line
-      let fields = trimmedCR.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+      let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
       let wasComment = rawLine.contains("#")
       if fields.isEmpty {
         // A comment-only line does not end a block; a truly blank line does.

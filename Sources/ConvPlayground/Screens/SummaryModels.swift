@@ -320,7 +320,8 @@ public enum SummaryModels {
       let url = URL(fileURLWithPath: text)
       // Only the start of the file decides: a saved model (VGG16's is 553 MB) is read once, by
       // PretrainedModel, one tensor at a time.
-      guard let handle = FileHandle(forReadingAtPath: text) else { throw SummaryModelError("cannot read \(text)") }
+      let handle: FileHandle
+      do { handle = try InputFile.handle(text) } catch { throw SummaryModelError(error.description) }
       let head = handle.readData(ofLength: 4096)
       let size = Int(handle.seekToEndOfFile())
       handle.closeFile()
@@ -329,7 +330,7 @@ public enum SummaryModels {
         if inputShape != nil { throw SummaryModelError("--input applies to a spec; a saved model has its own input shape") }
         return try withWeights(url, image: image, imageName: imageName)
       }
-      guard let data = FileManager.default.contents(atPath: text), let spec = String(data: data, encoding: .utf8) else { throw SummaryModelError("\(text): neither a model spec nor a saved model") }
+      guard let data = try? InputFile.data(text, limit: 1 << 20), let spec = String(data: data, encoding: .utf8) else { throw SummaryModelError("\(text): neither a model spec nor a saved model") }
       return try fromSpec(spec, source: text, label: url.deletingPathExtension().lastPathComponent, inputShape: inputShape, image: image)
     }
     guard text.contains("(") || text.contains("->") || text.contains("\n") || ModelSpecParser.layerNames.contains(where: { text.lowercased().hasPrefix($0.name) }) else {

@@ -69,6 +69,7 @@ struct ClassifyCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors { try withPrintableErrors {
+      try checkOutputs([("--output", output)], createsFolders: true)
       let clock = ContinuousClock()
       let network: InferenceNetwork
       var meta: [String: String] = [:]

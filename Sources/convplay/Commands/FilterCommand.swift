@@ -48,6 +48,7 @@ struct FilterCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try checkOutputs([("--out", out)])
       let grayMethod = gray
       let mode = normalize
       if !(1...10_000).contains(repeatCount) { throw CLIFailure("--repeat-count must be between 1 and 10,000 (got \(repeatCount))") }

@@ -31,10 +31,10 @@ struct FinetuneCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Epochs of phase 2 (everything trains, at --finetune-lr).", valueName: "M"))
   var finetuneEpochs = 2
 
-  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 1.", valueName: "X"))
+  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 1.", valueName: "X"), transform: finiteFloat)
   var lr: Float = 0.001
 
-  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 2 (default: --lr / 10).", valueName: "X"))
+  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 2 (default: --lr / 10).", valueName: "X"), transform: finiteFloat)
   var finetuneLr: Float?
 
   @Option(name: .long, help: ArgumentHelp("Images per optimizer step.", valueName: "N"))
@@ -68,6 +68,7 @@ struct FinetuneCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try checkOutputs([("--save", save)], createsFolders: true)
       let loaded = base == "default" ? try DefaultModel.load() : try loadTrainableWeights(base, arch: nil)
       let baseName = base == "default" ? "built-in model" : URL(fileURLWithPath: base).lastPathComponent
       let dataset = try data.resolveDataset()

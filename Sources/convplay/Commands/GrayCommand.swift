@@ -26,6 +26,7 @@ struct GrayCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try checkOutputs([("--out", out)])
       guard method != .none else { throw CLIFailure("--method must be average, luminance or bt601: none keeps the colours") }
       let gray = method
       _ = try checkOutputPath(out)

@@ -54,6 +54,7 @@ struct ImportCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors { try withPrintableErrors {
+      try checkOutputs([("--output", output)], createsFolders: true)
       let (archName, spec) = try resolveArchitecture(arch, input: input)
       let url = URL(fileURLWithPath: weights)
       let clock = ContinuousClock()
@@ -76,7 +77,7 @@ struct ImportCommand: ParsableCommand {
         if classes.lowercased() == "imagenet" {
           classList = "imagenet"
         } else {
-          let names = try readText(classes).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+          let names = TextLines.split(try readText(classes)).map(String.init).filter { !$0.isEmpty }
           let outputs = try spec.outputShape().reduce(1, *)
           guard names.count == outputs else {
             throw CLIFailure("\(classes): \(names.count) class names, the network has \(outputs) outputs")

@@ -69,7 +69,7 @@ struct PredictCommand: ParsableCommand {
       }
       let probabilities = network.predict(Tensor(shape: [1, 28, 28, 1], scalars: pixels)).scalars
       // The class names saved with the model, else its data set's (files saved before names were kept).
-      let saved = meta[ModelFile.classesKey]?.split(separator: "\n").map(String.init)
+      let saved = meta[ModelFile.classesKey].map { TextLines.split($0).map(String.init) }
       let names = saved.flatMap { $0.count == network.classes ? $0 : nil }
         ?? Dataset(rawValue: meta["dataset"] ?? "mnist")?.classNames ?? (0..<network.classes).map(String.init)
       let width = names.map(\.count).max() ?? 1

@@ -63,7 +63,7 @@ struct QuizCommand: ParsableCommand {
       }
       let style = Style(color: !plain && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
       if let answers {
-        var lines = try readText(answers).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = TextLines.split(try readText(answers)).map(String.init)
         while lines.last.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true { lines.removeLast() }
         // An answer key (--answer-key's output) is graded by its 'answer:' lines alone.
         let keyLines = lines.filter { $0.lowercased().hasPrefix("answer:") }
@@ -73,7 +73,7 @@ struct QuizCommand: ParsableCommand {
                        progress: QuizProgress(), answer: { next.next() })
         return
       }
-      let store = QuizProgressStore()
+      let store = QuizProgressStore(language: language)
       let (saved, notice) = store.load()
       if let notice { printNote(notice) }
       let progress = runSession(seed: seed, selection: selection, language: language, style: style,

@@ -71,7 +71,7 @@ struct BackwardOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("A target matrix T the output's size: L = 0.5*sum((Y - T)^2), so dL/dY = Y - T.", valueName: "file"))
   var target: String?
 
-  @Option(name: .long, help: ArgumentHelp("Learning rate of the SGD step (default 0.01).", valueName: "rate"))
+  @Option(name: .long, help: ArgumentHelp("Learning rate of the SGD step (default 0.01).", valueName: "rate"), transform: finiteFloat)
   var lr: Float?
 
   @Option(name: .long, help: ArgumentHelp("Language of the backward report: en or es (default: from LANG).", valueName: "en|es"))

@@ -37,17 +37,17 @@ struct TrainCommand: ParsableCommand {
   @Option(name: .long, help: "The optimizer, with Keras's defaults.")
   var optimizer: OptimizerKind = .adam
 
-  @Option(name: .long, help: ArgumentHelp("Learning rate (default: adam/rmsprop 0.001, sgd 0.01).", valueName: "X"))
+  @Option(name: .long, help: ArgumentHelp("Learning rate (default: adam/rmsprop 0.001, sgd 0.01).", valueName: "X"), transform: finiteFloat)
   var lr: Float?
 
-  @Option(name: .long, help: ArgumentHelp("Momentum for sgd and rmsprop.", valueName: "X"))
+  @Option(name: .long, help: ArgumentHelp("Momentum for sgd and rmsprop.", valueName: "X"), transform: finiteFloat)
   var momentum: Float = 0
 
   @Option(name: .long, help: "Seed for the initial weights, shuffling and dropout: same seed, same result.")
   var seed: UInt64 = 0
 
   /// Keras's `fit` default: no validation set, so the whole training set is learned from.
-  @Option(name: .long, help: ArgumentHelp("Fraction of the training images held out for validation (the last ones, as Keras's validation_split); default 0.", valueName: "F"))
+  @Option(name: .long, help: ArgumentHelp("Fraction of the training images held out for validation (the last ones, as Keras's validation_split); default 0.", valueName: "F"), transform: finiteDouble)
   var validationSplit: Double = 0
 
   @Option(name: .long, help: ArgumentHelp("Save the trained weights (safetensors).", valueName: "FILE"))
@@ -78,6 +78,7 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try checkOutputs([("--save", save), ("--metrics", metrics)], createsFolders: true)
       let kind = optimizer
       var augmentation: Augmentation?
       if let augment {

@@ -56,7 +56,7 @@ struct TuiCommand: ParsableCommand {
   @Flag(name: .long, help: "Start with the kernel turned 180 degrees (true convolution).")
   var flip = false
 
-  @Option(name: .long, help: "The bias of the (first) filter.")
+  @Option(name: .long, help: "The bias of the (first) filter.", transform: finiteFloat)
   var bias: Float?
 
   @OptionGroup var window: WindowOptions
@@ -108,9 +108,11 @@ struct TuiCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try checkOutputs([("--save", training.save)], createsFolders: true)
       // A printed frame never writes the user's progress; the playground saves after each answer.
+      let progressStore = QuizProgressStore(language: try resolveLanguage(language.lang) == .es ? .es : .en)
       let keeper: any QuizProgressKeeper =
-        print == nil ? FileProgressKeeper() : MemoryProgressKeeper(QuizProgressStore().load().progress)
+        print == nil ? FileProgressKeeper(store: progressStore) : MemoryProgressKeeper(progressStore.load().progress)
       // The training screen's settings are kept beside quiz progress (a printed frame only reads them).
       let settingsStore = TrainingSettingsStore()
       let settings = print == nil

@@ -30,7 +30,7 @@ struct DatasetOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("folder: rgb or gray.", valueName: "MODE"))
   var color = "rgb"
 
-  @Option(name: .long, help: ArgumentHelp("folder: fraction of the (seeded, shuffled) images used as the test set (a folder with train/ and test/ is used as given).", valueName: "F"))
+  @Option(name: .long, help: ArgumentHelp("folder: fraction of the (seeded, shuffled) images used as the test set (a folder with train/ and test/ is used as given).", valueName: "F"), transform: finiteDouble)
   var folderSplit: Double = 0.2
 
   @Option(name: .long, help: ArgumentHelp("folder: seed of the shuffle before the split.", valueName: "N"))
@@ -93,6 +93,15 @@ struct DatasetOptions: ParsableArguments {
       let how = loaded.givenSplit ? "train/ and test/ as given" : "split with seed \(settings.seed)"
       print("\(path): \(training + test) images in \(loaded.classNames.count) classes (\(loaded.classNames.joined(separator: ", "))); "
         + "\(training) for training, \(test) for testing (\(how))")
+    }
+    // Before any work: an empty set trains on nothing and reports an accuracy of nothing (-nan).
+    if !evaluating && loaded.splits.training.count == 0 {
+      throw CLIFailure("\(dataset.displayName): no training images: there is nothing to train on")
+    }
+    if loaded.splits.test.count == 0 {
+      throw CLIFailure(
+        "\(dataset.displayName): no test images: the accuracy would be measured on nothing"
+          + (isFolder(dataset) ? " (give the folder more images per class, or a larger --folder-split)" : ""))
     }
     return loaded
   }
@@ -220,3 +229,8 @@ func fitAugmented(
 
 /// The most epochs `train` and `finetune` run: more is a typing mistake that would run for days.
 let maxEpochs = 100_000
+
+private func isFolder(_ dataset: DataSource) -> Bool {
+  if case .folder = dataset { return true }
+  return false
+}

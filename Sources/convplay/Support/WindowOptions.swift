@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvKit
+import ConvImageIO
 import Foundation
 
 /// `--matrix FILE` (or `-` for stdin); the course's 5x5 example when omitted.
@@ -31,7 +32,7 @@ struct KernelOptions: ParsableArguments {
     help: "True convolution: rotate the kernel 180 degrees first (without it: cross-correlation, as Keras and PyTorch compute).")
   var flip = false
 
-  @Option(name: .long, help: "A bias added to every output cell, as a Conv2D filter has.")
+  @Option(name: .long, help: "A bias added to every output cell, as a Conv2D filter has.", transform: finiteFloat)
   var bias: Float = 0
 
   func load() throws -> Tensor {
@@ -106,24 +107,16 @@ func parsePair(_ text: String, option: String) throws -> (rows: Int, cols: Int) 
   return (numbers[0], numbers.count == 2 ? numbers[1] : numbers[0])
 }
 
-/// The whole text of a file, or of stdin for `-`.
+/// The whole text of a file, or of stdin for `-`: a matrix, kernel, spec, answer sheet or class
+/// list is small text, so it is bounded; only a regular file or an inherited pipe is read
+/// (`InputFile`), never a named pipe that would block.
 func readText(_ path: String) throws -> String {
-  var isDir: ObjCBool = false
-  if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-    throw CLIFailure("\(path): is a directory, not a matrix file")
+  let name = path == "-" ? "stdin" : path
+  let bytes = try InputFile.bytes(path, limit: 16 << 20, stdin: true) { _ in
+    "more than 16 MB, too large for a text file of numbers"
   }
-  // Read through a handle, not by the file's size, so a pipe (`--matrix <(cmd)`, /dev/fd/N), a
-  // FIFO or stdin reads like a file; bounded, as a matrix, spec or answer sheet is small text.
-  guard let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
-    throw CLIFailure("\(path): no such file or not readable")
-  }
-  defer { if path != "-" { try? handle.close() } }
-  let limit = 16 << 20
-  var data = Data()
-  while data.count <= limit, let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty { data.append(chunk) }
-  if data.count > limit { throw CLIFailure("\(path == "-" ? "stdin" : path): more than 16 MB, too large for a text file of numbers") }
-  guard let text = String(data: data, encoding: .utf8) else {
-    throw CLIFailure("\(path == "-" ? "stdin" : path): not a text file (expected numbers in UTF-8 text)")
+  guard let text = String(validating: bytes, as: UTF8.self) else {
+    throw CLIFailure("\(name): not a text file (expected numbers in UTF-8 text)")
   }
   return text
 }
