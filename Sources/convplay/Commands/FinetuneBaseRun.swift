@@ -92,7 +92,8 @@ extension FinetuneCommand {
       }
       return [s[0], s[1], 3]
     }
-    let side = PretrainedBase.minimumSide(PretrainedBase.application(base) != nil ? base : "")
+    // keras.applications' own minimums; a file's base takes what its layers can.
+    let side = PretrainedBase.application(base) != nil ? PretrainedBase.minimumSide(base) : 1
     return [max(imageShape[0], side), max(imageShape[1], side), 3]
   }
 
