@@ -89,6 +89,10 @@ public enum T: String, CaseIterable, Sendable {
   // Training dashboard: leaving a run, the spec field, after a run, axes and scales.
   case trKeyConfirmLeave, trKeyKeepTraining, trConfirmLeave, trKeyCancelSpec, trKeyDeleteChar
   case trKeyResume, trKeyEdit, keyQuizClear, trHelpSpecChars, trHelpSpecEnter, trHelpSpecEsc, trHelpSpecErase, trHelpPause, trHelpStop, trHelpConfirm, trHelpSave, trHelpEdit, trHelpView, trHelpDigit, trHelpColor, trKeyAsksLeave, sumDenseShape, sumGlobalPoolShape, sumSetsShape, trEpochAxis, trConfusionLegend, trConfusionErrors, trMapsShown
+  // finetune --base (a pretrained ImageNet base) and Grad-CAM (--explain).
+  case ftNoWeights, ftHeader, ftWeightsFrom, ftAugmentNoCache, ftStep1, ftStep2Top, ftStep2All, ftStepLine, ftCounts
+  case ftExtracting, ftExtracted, ftStepResult, ftStep3
+  case exHeader, exSavedPNG, exSavedNPY, exLegend
 
   /// The entry in `lang` with `{n}` replaced by `args[n]`.
   public func text(_ lang: Lang, _ args: [String] = []) -> String {
@@ -624,6 +628,31 @@ public enum T: String, CaseIterable, Sendable {
     case .trConfusionLegend: return ("Right, % of row:", "Aciertos, % fila:")
     case .trConfusionErrors: return ("Errors, count:", "Errores, cantidad:")
     case .trMapsShown: return ("{0} of {1} maps", "{0} de {1} mapas")
+    case .ftNoWeights: return ("no weights for {0} on this computer: put {1} in {2} (online: {3}), or give --weights FILE",
+                               "no hay pesos de {0} en esta computadora: copiar {1} en {2} (con conexión: {3}) o indicar --weights ARCHIVO")
+    case .ftHeader: return ("{0} without its top on {1}: {2} training, {3} validation, {4} test images, {5} classes; input {6}, preprocess_input '{7}'",
+                            "{0} sin su clasificador sobre {1}: {2} imágenes de entrenamiento, {3} de validación, {4} de prueba, {5} clases; entrada {6}, preprocess_input '{7}'")
+    case .ftWeightsFrom: return ("weights: {0}", "pesos: {0}")
+    case .ftAugmentNoCache: return ("--augment: the base's features are not cached (each epoch transforms the images, so step 1 runs the base on every batch)",
+                                    "--augment: las características de la base no se guardan (cada época transforma las imágenes, así que el paso 1 pasa cada lote por la base)")
+    case .ftStep1: return ("base frozen ({0} layers), only the new head trains", "base congelada ({0} capas), solo entrena el nuevo clasificador")
+    case .ftStep2Top: return ("the last {0} of the base's {1} layers unfrozen, trained with the head", "las últimas {0} de las {1} capas de la base descongeladas, entrenadas con el clasificador")
+    case .ftStep2All: return ("the whole base unfrozen ({0} layers), trained with the head", "toda la base descongelada ({0} capas), entrenada con el clasificador")
+    case .ftStepLine: return ("step {0}: {1}; adam lr {2}, {3} epoch(s)", "paso {0}: {1}; adam lr {2}, {3} época(s)")
+    case .ftCounts: return ("  trainable params: {0} - non-trainable params: {1} - total: {2}",
+                            "  parámetros entrenables: {0} - no entrenables: {1} - total: {2}")
+    case .ftExtracting: return ("feature extraction: {0}/{1} images through the base", "extracción de características: {0}/{1} imágenes por la base")
+    case .ftExtracted: return ("feature extraction: {0} images through the frozen base once, {1}s ({2} images/s); step 1's epochs train the head on these features",
+                               "extracción de características: {0} imágenes por la base congelada una sola vez, {1} s ({2} imágenes/s); las épocas del paso 1 entrenan el clasificador sobre estas características")
+    case .ftStepResult: return ("step {0}: test accuracy {1} - test loss {2}", "paso {0}: accuracy de prueba {1} - loss de prueba {2}")
+    case .ftStep3: return ("step 3 (evaluate): test accuracy {0} - test loss {1} on {2} images",
+                           "paso 3 (evaluar): accuracy de prueba {0} - loss de prueba {1} en {2} imágenes")
+    case .exHeader: return ("Grad-CAM for '{0}' ({1}) at layer {2} ({3}x{4}): where the network looked",
+                            "Grad-CAM de '{0}' ({1}) en la capa {2} ({3}x{4}): dónde miró la red")
+    case .exSavedPNG: return ("saved the heat map over the image: {0}", "mapa de calor sobre la imagen guardado: {0}")
+    case .exSavedNPY: return ("saved the raw map ({0}x{1}, float32): {2}", "mapa sin procesar guardado ({0}x{1}, float32): {2}")
+    case .exLegend: return ("dark: not used · bright: what made the class's score (ReLU of the channel-weighted sum, weights = mean gradient)",
+                            "oscuro: no se usó · claro: lo que dio el puntaje de la clase (ReLU de la suma ponderada por canal, pesos = gradiente medio)")
     }
   }
 }

@@ -7,6 +7,9 @@
 //   swift run -c release convplay-bench --filter    a 3x3 filter on a 12-megapixel plane
 //   swift run -c release convplay-bench --depthwise MobileNet's depthwise 3x3 layers (GB/s
 //                                                   against memcpy) and a pointwise 1x1
+//   swift run -c release convplay-bench --finetune [--images 2000] [--joint-images 256]
+//                                                   MobileNet base at 128x128: feature extraction,
+//                                                   a head epoch, a joint epoch (FinetuneBench.swift)
 //   swift run -c release convplay-bench --train [convnet,deep] [--batches 20]
 //                                                   CPU ms per layer and images/s of training
 //   swift run -c release convplay-bench --inference resnet50 [--batch 16] [--repeats 5]
@@ -461,6 +464,11 @@ if let i = args.firstIndex(of: "--inference") {
 }
 if args.contains("--filter") {
   filterBenchmark()
+  exit(0)
+}
+if args.contains("--finetune") {
+  func value(_ flag: String) -> Int? { args.firstIndex(of: flag).flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } }
+  finetuneBenchmark(images: value("--images") ?? 2000, jointImages: value("--joint-images") ?? 256)
   exit(0)
 }
 if let i = args.firstIndex(of: "--train") {

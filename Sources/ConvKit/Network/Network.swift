@@ -151,7 +151,7 @@ public final class Network {
   public let seed: UInt64
   private var shuffleRNG: RandomSource
   /// Per layer: whether backward must run through it (it or a layer before it trains).
-  private var backwardRuns: [Bool] = []
+  var backwardRuns: [Bool] = []
 
   /// Builds every layer with Glorot-uniform kernels and zero biases drawn from `seed`.
   public convenience init(spec: SequentialSpec, seed: UInt64 = 0) throws {
@@ -382,10 +382,13 @@ public final class Network {
   /// Backpropagates dL/dlogits of the last layer through the graph, in reverse order; a layer
   /// read by several others gets the sum of their gradients. Layers before the first one
   /// with trainable weights are skipped.
-  func backward(fromLogitGradient dz: Tensor) {
+  /// With `capture`, stops when it reaches that layer and returns dL/d(its output) (Grad-CAM).
+  @discardableResult
+  func backward(fromLogitGradient dz: Tensor, capture: Int? = nil) -> Tensor? {
     var grads = [Tensor?](repeating: nil, count: layers.count)
     let last = layers.count - 1
     for i in stride(from: last, through: 0, by: -1) where backwardRuns[i] {
+      if i == capture { return grads[i] }
       let layer = layers[i]
       let dInputs: [Tensor]
       if i == last {
@@ -407,6 +410,7 @@ public final class Network {
         }
       }
     }
+    return nil
   }
 
   /// Mean loss and accuracy over a data set, in inference mode.

@@ -19,6 +19,7 @@ struct ClassifyCommand: ParsableCommand {
         convplay classify tiger.jpg --weights vgg16_weights_tf_dim_ordering_tf_kernels.h5
         convplay classify tiger.jpg --weights vgg16-397923af.pth --arch vgg16
         convplay classify tiger.jpg --arch vgg16 --random-weights
+        convplay classify tiger.jpg --arch vgg16 --explain --explain-out cam.png
       --arch alone uses the file Keras keeps in ~/.keras/models (or $KERAS_HOME).
       The photo is resized to the network's input (nearest neighbour for 'caffe'
       weights, as Keras's load_img does; bilinear otherwise) and prepared as the
@@ -62,9 +63,16 @@ struct ClassifyCommand: ParsableCommand {
   @Flag(name: .long, help: "Print every layer's output shape, and the time and peak memory per photo.")
   var verbose = false
 
+  @OptionGroup var explainOptions: ExplainOptions
+
+  @OptionGroup var language: LanguageOption
+
   func validate() throws {
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
     guard !photos.isEmpty else { throw ValidationError("give at least one photo") }
+    if explainOptions.wanted && photos.count > 1 && (explainOptions.explainOut != nil || explainOptions.explainNpy != nil) {
+      throw ValidationError("--explain-out and --explain-npy take one photo")
+    }
   }
 
   func run() throws {
@@ -164,6 +172,13 @@ struct ClassifyCommand: ParsableCommand {
           let (id, name) = names[entry.label]
           print("\(rank + 1). \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(NumberText.probability(entry.probability))"
             + (id.isEmpty ? "" : "  \(id)"))
+        }
+        if explainOptions.wanted {
+          let classNames = names.map(\.name)
+          let map = try network.gradCAM(
+            image: x, classIndex: try explainOptions.classIndex(names: classNames),
+            layerIndex: try explainOptions.layerIndex(network.layers))
+          try explainOptions.report(map, image: resized, names: classNames, lang: try resolveLanguage(language.lang))
         }
         if showShapes {
           print(String(

@@ -16,12 +16,49 @@ struct FinetuneCommand: ParsableCommand {
       Examples:
         convplay finetune --dataset fashion-mnist --freeze-epochs 1 --finetune-epochs 1 --limit 6000
         convplay finetune --base digits.safetensors --dataset folder:fingers --image-size 28x28 --color gray --scratch
+        convplay finetune --base mobilenet --dataset folder:fingers --label-pattern '_([0-5])[LR]\\.png$' --unfreeze 10
       --base default (or no --base) is the built-in digit model. The new head is a Dense layer with
       one unit per class of the new data set; the base's input shape must fit the new images.
+      --base vgg16|vgg19|resnet50|inceptionv3|xception|mobilenet (or a Keras .h5/.keras model file) is
+      the ImageNet network without its top (include_top=False), weights from --weights or Keras's
+      cache (~/.keras/models), with a new head (pooling, --dense units, one softmax unit per class):
+      step 1 trains the head with the base frozen (each image goes through the base once: the
+      features are cached), step 2 unfreezes the base (--unfreeze) at --finetune-lr, step 3
+      evaluates on the test images. --augment turns the feature cache off.
       """)
 
-  @Option(name: .long, help: ArgumentHelp("A model saved by `train --save`, or `default` for the built-in one.", valueName: "FILE"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "A model saved by `train --save`, `default` for the built-in one, a keras.applications name (vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet) or a Keras model file.",
+      valueName: "NAME|FILE"))
   var base = "default"
+
+  @Option(name: .long, help: ArgumentHelp("The base's weights (.h5, .keras; .pth for VGG); default: Keras's cache.", valueName: "FILE"))
+  var weights: String?
+
+  @Option(name: .long, help: ArgumentHelp("Step 2 trains all of the pretrained base, or its last N layers (base_model.layers[-N:]).", valueName: "all|N"))
+  var unfreeze = "all"
+
+  @Option(name: .customLong("pooling"), help: ArgumentHelp("The new head's first layer on a pretrained base: global average pooling or flatten.", valueName: "avg|flatten"))
+  var headPooling: PretrainedBase.Pooling = .avg
+
+  @Option(name: .long, help: ArgumentHelp("Units of the new head's hidden Dense layer (relu) on a pretrained base; 0 for none.", valueName: "N"))
+  var dense = 256
+
+  @Option(name: .long, help: ArgumentHelp("Size the images are resized to for a pretrained base (default: theirs, at least the base's minimum).", valueName: "HxW"))
+  var baseInput: String?
+
+  @Option(name: .long, help: ArgumentHelp("Fraction of the training images held out for validation (the last ones, as Keras's validation_split).", valueName: "F"))
+  var validationSplit: Double = 0
+
+  @Option(name: .long, help: ArgumentHelp("Random transforms of the training images each epoch (pretrained base only; turns the feature cache off).", valueName: "LIST"))
+  var augment: String?
+
+  @Flag(name: .long, help: "Step 1 on a pretrained base runs the frozen base on every batch instead of once per image.")
+  var noFeatureCache = false
+
+  @OptionGroup var language: LanguageOption
 
   @OptionGroup var data: DatasetOptions
 
@@ -64,11 +101,22 @@ struct FinetuneCommand: ParsableCommand {
     if let finetuneLr, !(finetuneLr > 0 && finetuneLr.isFinite) {
       throw ValidationError("--finetune-lr must be a positive number")
     }
+    guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
+    guard dense >= 0 && dense <= 65536 else { throw ValidationError("--dense must be between 0 and 65536") }
   }
 
   func run() throws {
+    if usesPretrainedBase || weights != nil {
+      try reportingErrors {
+        try withPrintableErrors { try runOnPretrainedBase() }
+      }
+      return
+    }
     try reportingErrors {
       try checkOutputs([("--save", save)], createsFolders: true)
+      if augment != nil || baseInput != nil || unfreeze != "all" {
+        throw CLIFailure("--augment, --base-input and --unfreeze belong to a pretrained base (--base vgg16, mobilenet, ...)")
+      }
       let loaded = base == "default" ? try DefaultModel.load() : try loadTrainableWeights(base, arch: nil)
       let baseName = base == "default" ? "built-in model" : URL(fileURLWithPath: base).lastPathComponent
       let dataset = try data.resolveDataset()

@@ -2,6 +2,7 @@ import ArgumentParser
 import ConvData
 import ConvImageIO
 import ConvKit
+import ConvPlayground
 import Foundation
 
 /// `convplay predict`: classify a user's photo of a digit, like Keras's `decode_predictions`.
@@ -12,6 +13,7 @@ struct PredictCommand: ParsableCommand {
     discussion: """
       Example:
         convplay predict my-digit.png
+        convplay predict my-digit.png --explain --explain-out cam.png
         1. 7   0.9731
         2. 1   0.0142
         3. 9   0.0061
@@ -38,6 +40,10 @@ struct PredictCommand: ParsableCommand {
 
   @Flag(name: .long, help: "Also print the 28x28 input the network sees.")
   var show = false
+
+  @OptionGroup var explainOptions: ExplainOptions
+
+  @OptionGroup var language: LanguageOption
 
   func validate() throws {
     if arch != nil && weights == nil { throw ValidationError("--arch describes a --weights file: give --weights FILE too") }
@@ -76,6 +82,13 @@ struct PredictCommand: ParsableCommand {
       for (rank, entry) in DigitPreprocessing.top(min(top, probabilities.count), of: probabilities).enumerated() {
         let name = entry.label < names.count ? names[entry.label] : String(entry.label)
         print("\(rank + 1). \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(NumberText.probability(entry.probability))")
+      }
+      if explainOptions.wanted {
+        let map = try network.gradCAM(
+          image: pixels, classIndex: try explainOptions.classIndex(names: names),
+          layerIndex: try explainOptions.layerIndex(network.layers))
+        let seen = Image(width: 28, height: 28, channels: 1, samples: pixels.map { $0 * 255 })
+        try explainOptions.report(map, image: seen, names: names, lang: try resolveLanguage(language.lang))
       }
     }
   }

@@ -12,6 +12,7 @@ extension Normalization: ExpressibleByArgument {}
 extension GrayMethod: ExpressibleByArgument {}
 extension Preprocessing: ExpressibleByArgument {}
 extension WeightLayout: ExpressibleByArgument {}
+extension PretrainedBase.Pooling: ExpressibleByArgument {}
 
 /// `--topic`: one of the quiz's topics, or all of them mixed.
 enum QuizTopicChoice: String, CaseIterable, ExpressibleByArgument {
