@@ -78,6 +78,7 @@ struct ClassifyCommand: ParsableCommand {
   func run() throws {
     try reportingErrors { try withPrintableErrors {
       try checkOutputs([("--output", output)], createsFolders: true)
+      try explainOptions.checkOutputPaths()
       let clock = ContinuousClock()
       let network: InferenceNetwork
       var meta: [String: String] = [:]

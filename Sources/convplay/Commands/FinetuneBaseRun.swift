@@ -99,6 +99,7 @@ extension FinetuneCommand {
 
   func runOnPretrainedBase() throws {
     let lang = try resolveLanguage(language.lang)
+    try checkOutputs([("--save", save)], createsFolders: true)
     var augmentation: Augmentation?
     if let augment {
       do { augmentation = try Augmentation(parsing: augment) } catch { throw CLIFailure("\(error)") }

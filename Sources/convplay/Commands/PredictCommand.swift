@@ -52,6 +52,7 @@ struct PredictCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try explainOptions.checkOutputPaths()
       let (network, meta) = try weights.map { try loadTrainableWeights($0, arch: arch, input: "28x28x1") } ?? DefaultModel.load()
       guard network.inputShape == [28, 28, 1] else {
         throw CLIFailure("the model takes \(ShapeText.compact(network.inputShape)) inputs; predict prepares 28x28x1 digits")

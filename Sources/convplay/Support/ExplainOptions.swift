@@ -25,6 +25,12 @@ struct ExplainOptions: ParsableArguments {
 
   var wanted: Bool { explain || explainOut != nil || explainNpy != nil }
 
+  /// The map's output files, checked before the network is loaded (issue 19: no work lost to an
+  /// unwritable path).
+  func checkOutputPaths() throws {
+    try checkOutputs([("--explain-out", explainOut), ("--explain-npy", explainNpy)], createsFolders: true)
+  }
+
   func validate() throws {
     if !wanted && (explainClass != nil || explainLayer != nil) {
       throw ValidationError("--class and --explain-layer go with --explain, --explain-out or --explain-npy")
