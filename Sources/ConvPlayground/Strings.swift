@@ -1,30 +1,13 @@
-/// The playground's languages.
-public enum Lang: String, CaseIterable, Sendable {
-  case en, es
-
-  public var code: String { rawValue }
-  /// The language's name in itself.
-  public var name: String { self == .en ? "English" : "Español" }
-
-  /// `--lang` when given, else LC_ALL, LC_MESSAGES, LANG (in POSIX order): "es_ES.UTF-8" -> es.
-  /// Anything not Spanish is English.
-  public static func fromEnvironment(_ env: [String: String]) -> Lang {
-    for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-      if let v = env[key], !v.isEmpty {
-        return v.lowercased().hasPrefix("es") ? .es : .en
-      }
-    }
-    return .en
-  }
-}
+@_exported import ConvLocale
 
 public typealias Tr = T
 
-/// Every string the playground shows, in English and Spanish: one catalog, checked by the
-/// compiler (the switch is exhaustive) and by a test (placeholders match in both languages).
+/// Every string the playground's screens show, in English and Spanish: a keyed catalog
+/// (ConvLocale's `Catalog`: adding a message is a case name and one line in `pair`), checked by
+/// the compiler (the switch is exhaustive) and by a test (placeholders match in both languages).
 /// `{0}`, `{1}`... are filled by `Env.t`. The Spanish follows the course's own words: Entrada,
 /// Kernel, Salida, Parámetros; Keras's names (padding, stride, filters) stay as Keras writes them.
-public enum T: String, CaseIterable, Sendable {
+public enum T: String, Catalog {
   case homeTitle, homeIntro, lessonsHeading, pressEnter
   case onCommandLine, languageLine, helpHome, tooSmall, helpTitle, keysHeading, closeHelp
   case helpScroll
@@ -89,15 +72,6 @@ public enum T: String, CaseIterable, Sendable {
   // Training dashboard: leaving a run, the spec field, after a run, axes and scales.
   case trKeyConfirmLeave, trKeyKeepTraining, trConfirmLeave, trKeyCancelSpec, trKeyDeleteChar
   case trKeyResume, trKeyEdit, keyQuizClear, trHelpSpecChars, trHelpSpecEnter, trHelpSpecEsc, trHelpSpecErase, trHelpPause, trHelpStop, trHelpConfirm, trHelpSave, trHelpEdit, trHelpView, trHelpDigit, trHelpColor, trKeyAsksLeave, sumDenseShape, sumGlobalPoolShape, sumSetsShape, trEpochAxis, trConfusionLegend, trConfusionErrors, trMapsShown
-
-  /// The entry in `lang` with `{n}` replaced by `args[n]`.
-  public func text(_ lang: Lang, _ args: [String] = []) -> String {
-    var s = lang == .en ? pair.en : pair.es
-    for (i, a) in args.enumerated() {
-      s = s.components(separatedBy: "{\(i)}").joined(separator: a)
-    }
-    return s
-  }
 
   // swift-format-ignore
   public var pair: (en: String, es: String) {
@@ -629,7 +603,7 @@ public enum T: String, CaseIterable, Sendable {
 }
 
 /// The catalog entry describing a kernel preset, by the preset's name.
-func presetSummary(_ name: String) -> T {
+public func presetSummary(_ name: String) -> T {
   switch name {
   case "identity": return .presetIdentity
   case "sharpen": return .presetSharpen

@@ -7,18 +7,18 @@ import Foundation
 struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
-    abstract: "Measure saved weights' accuracy and loss on a data set's test images.",
-    discussion: """
+    abstract: localized("Measure saved weights' accuracy and loss on a data set's test images."),
+    discussion: localized("""
       Example:
         convplay train --model cnn --epochs 3 --save digits.safetensors
         convplay evaluate --weights digits.safetensors
       Without --weights, the built-in digit model (Keras's mnist_convnet trained by convplay).
       The data set defaults to the one the weights were trained on.
-      """)
+      """))
 
   @Option(
     name: .long,
-    help: ArgumentHelp("A weights file written by `convplay train --save` (default: the built-in model).", valueName: "FILE"))
+    help: ArgumentHelp(localized("A weights file written by `convplay train --save` (default: the built-in model)."), valueName: localized("FILE")))
   var weights: String?
 
   @OptionGroup var data: DatasetOptions

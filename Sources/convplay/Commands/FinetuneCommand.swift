@@ -11,45 +11,45 @@ import Foundation
 struct FinetuneCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "finetune",
-    abstract: "Reuse a trained model on a new data set: new head, frozen base, then joint training.",
-    discussion: """
+    abstract: localized("Reuse a trained model on a new data set: new head, frozen base, then joint training."),
+    discussion: localized("""
       Examples:
         convplay finetune --dataset fashion-mnist --freeze-epochs 1 --finetune-epochs 1 --limit 6000
         convplay finetune --base digits.safetensors --dataset folder:fingers --image-size 28x28 --color gray --scratch
       --base default (or no --base) is the built-in digit model. The new head is a Dense layer with
       one unit per class of the new data set; the base's input shape must fit the new images.
-      """)
+      """))
 
-  @Option(name: .long, help: ArgumentHelp("A model saved by `train --save`, or `default` for the built-in one.", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("A model saved by `train --save`, or `default` for the built-in one."), valueName: localized("FILE")))
   var base = "default"
 
   @OptionGroup var data: DatasetOptions
 
-  @Option(name: .long, help: ArgumentHelp("Epochs of phase 1 (base frozen, only the new head trains).", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Epochs of phase 1 (base frozen, only the new head trains)."), valueName: localized("N")))
   var freezeEpochs = 2
 
-  @Option(name: .long, help: ArgumentHelp("Epochs of phase 2 (everything trains, at --finetune-lr).", valueName: "M"))
+  @Option(name: .long, help: ArgumentHelp(localized("Epochs of phase 2 (everything trains, at --finetune-lr)."), valueName: localized("M")))
   var finetuneEpochs = 2
 
-  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 1.", valueName: "X"))
+  @Option(name: .long, help: ArgumentHelp(localized("Adam's learning rate in phase 1."), valueName: localized("X")))
   var lr: Float = 0.001
 
-  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 2 (default: --lr / 10).", valueName: "X"))
+  @Option(name: .long, help: ArgumentHelp(localized("Adam's learning rate in phase 2 (default: --lr / 10)."), valueName: localized("X")))
   var finetuneLr: Float?
 
-  @Option(name: .long, help: ArgumentHelp("Images per optimizer step.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Images per optimizer step."), valueName: localized("N")))
   var batch = 128
 
-  @Option(name: .long, help: "Seed for the new head, shuffling and dropout.")
+  @Option(name: .long, help: helpText("Seed for the new head, shuffling and dropout."))
   var seed: UInt64 = 0
 
-  @Option(name: .long, help: ArgumentHelp("Save the fine-tuned model (safetensors).", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("Save the fine-tuned model (safetensors)."), valueName: localized("FILE")))
   var save: String?
 
-  @Flag(name: .long, help: "Also train the same architecture from scratch for the same training time.")
+  @Flag(name: .long, help: helpText("Also train the same architecture from scratch for the same training time."))
   var scratch = false
 
-  @Flag(name: .long, help: "One line per epoch instead of a progress bar.")
+  @Flag(name: .long, help: helpText("One line per epoch instead of a progress bar."))
   var plain = false
 
   func validate() throws {

@@ -8,8 +8,8 @@ import Foundation
 struct PredictCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "predict",
-    abstract: "Classify a photo or scan of one handwritten digit: the top 3 with probabilities.",
-    discussion: """
+    abstract: localized("Classify a photo or scan of one handwritten digit: the top 3 with probabilities."),
+    discussion: localized("""
       Example:
         convplay predict my-digit.png
         1. 7   0.9731
@@ -18,18 +18,18 @@ struct PredictCommand: ParsableCommand {
       The image is prepared the way MNIST was made: gray, light digit on a dark background
       (dark ink on paper is inverted), cropped to the digit, scaled to fit 20x20, centred by
       mass in 28x28. --show prints that 28x28 input. Without --weights, the built-in model.
-      """)
+      """))
 
-  @Argument(help: ArgumentHelp("A PNG, JPEG or .npy image.", valueName: "IMAGE"))
+  @Argument(help: ArgumentHelp(localized("A PNG, JPEG or .npy image."), valueName: localized("IMAGE")))
   var image: String
 
-  @Option(name: .long, help: ArgumentHelp("Weights from `convplay train --save` (default: the built-in model).", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("Weights from `convplay train --save` (default: the built-in model)."), valueName: localized("FILE")))
   var weights: String?
 
-  @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("How many classes to list."), valueName: localized("N")))
   var top = 3
 
-  @Flag(name: .long, help: "Also print the 28x28 input the network sees.")
+  @Flag(name: .long, help: helpText("Also print the 28x28 input the network sees."))
   var show = false
 
   func validate() throws {

@@ -7,8 +7,8 @@ struct MatrixOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Input matrix file: numbers separated by spaces, tabs or commas, one row per line, # comments, a blank line between channels. '-' reads stdin. Default: the course's 5x5 example.",
-      valueName: "file"))
+      localized("Input matrix file: numbers separated by spaces, tabs or commas, one row per line, # comments, a blank line between channels. '-' reads stdin. Default: the course's 5x5 example."),
+      valueName: localized("file")))
   var matrix: String?
 
   func load() throws -> Tensor {
@@ -22,16 +22,16 @@ struct KernelOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "A preset name (see 'convplay kernels') or a matrix file; several blocks make a multi-channel kernel.",
-      valueName: "name|file"))
+      localized("A preset name (see 'convplay kernels') or a matrix file; several blocks make a multi-channel kernel."),
+      valueName: localized("name|file")))
   var kernel: String = "sharpen"
 
   @Flag(
     name: .long,
-    help: "True convolution: rotate the kernel 180 degrees first (without it: cross-correlation, as Keras and PyTorch compute).")
+    help: helpText("True convolution: rotate the kernel 180 degrees first (without it: cross-correlation, as Keras and PyTorch compute)."))
   var flip = false
 
-  @Option(name: .long, help: "A bias added to every output cell, as a Conv2D filter has.")
+  @Option(name: .long, help: helpText("A bias added to every output cell, as a Conv2D filter has."))
   var bias: Float = 0
 
   func load() throws -> Tensor {
@@ -51,26 +51,26 @@ struct KernelOptions: ParsableArguments {
 
 /// `--padding valid|same|N`, `--stride N|RxC`, `--dilation N`.
 struct WindowOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("valid, same (Keras rule), or N zeros on every side.", valueName: "valid|same|N"))
+  @Option(name: .long, help: ArgumentHelp(localized("valid, same (Keras rule), or N zeros on every side."), valueName: localized("valid|same|N")))
   var padding = PaddingChoice(.valid)
 
-  @Option(name: .long, help: ArgumentHelp("Step of the window: N, or RxC for rows x columns.", valueName: "N|RxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Step of the window: N, or RxC for rows x columns."), valueName: localized("N|RxC")))
   var stride: String = "1"
 
-  @Option(name: .long, help: "Gap between kernel taps (1 = dense kernel).")
+  @Option(name: .long, help: helpText("Gap between kernel taps (1 = dense kernel)."))
   var dilation: Int = 1
 }
 
 /// `--padding`, `--stride`, `--dilation` as `filter` takes them: the same options as
 /// `WindowOptions`, but padding defaults to 'same' so a filtered photo keeps its size.
 struct ImageWindowOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("valid, same (Keras rule, output the size of the input), or N zeros on every side.", valueName: "valid|same|N"))
+  @Option(name: .long, help: ArgumentHelp(localized("valid, same (Keras rule, output the size of the input), or N zeros on every side."), valueName: localized("valid|same|N")))
   var padding = PaddingChoice(.same)
 
-  @Option(name: .long, help: ArgumentHelp("Step of the window: N, or RxC for rows x columns.", valueName: "N|RxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Step of the window: N, or RxC for rows x columns."), valueName: localized("N|RxC")))
   var stride: String = "1"
 
-  @Option(name: .long, help: "Gap between kernel taps (1 = dense kernel).")
+  @Option(name: .long, help: helpText("Gap between kernel taps (1 = dense kernel)."))
   var dilation: Int = 1
 }
 
