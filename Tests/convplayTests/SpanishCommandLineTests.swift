@@ -86,7 +86,7 @@ final class SpanishCommandLineTests: XCTestCase {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let pixels = (0..<(32 * 24 * 3)).map { UInt8(($0 * 37) % 256) }
     let photo = dir + "/photo.png"
-    try ImageCodec.encodePNG(width: 32, height: 24, channels: 3, interleaved: pixels).write(to: URL(fileURLWithPath: photo))
+    try Data(try ImageCodec.encodePNG(width: 32, height: 24, channels: 3, interleaved: pixels)).write(to: URL(fileURLWithPath: photo))
     let matrix = CommandRunner.example("matrices/course-5x5.txt")
     let commands: [[String]] = [
       ["step", "--plain"], ["step", "--plain", "--padding", "1", "--stride", "2"],

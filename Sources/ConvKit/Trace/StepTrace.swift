@@ -9,12 +9,12 @@ public struct StepTerm: Equatable, Sendable {
   public var inputRow: Int
   public var inputCol: Int
   public var isPadding: Bool
-  /// The input value (0 for padding).
-  public var value: Float
+  /// The input value (0 for padding), as typed (see ExactTensor).
+  public var value: Double
   /// The kernel weight (1 for pooling, which has no weights).
-  public var weight: Float
-  /// value * weight.
-  public var product: Float { value * weight }
+  public var weight: Double
+  /// value * weight, exact while it stays below 2^53.
+  public var product: Double { value * weight }
 }
 
 /// One output cell: the window, every product and the sum that fills the cell.
@@ -30,10 +30,10 @@ public struct Step: Equatable, Sendable {
   /// Every tap, channel by channel, row by row, as the course writes them.
   public var terms: [StepTerm]
   /// Convolution: per input channel sum of products. Pooling: empty.
-  public var channelSums: [Float]
-  public var bias: Float
+  public var channelSums: [Double]
+  public var bias: Double
   /// The output value.
-  public var value: Float
+  public var value: Double
   /// Pooling: the index in `terms` of the winning (max) cell.
   public var winner: Int?
 }
@@ -49,32 +49,41 @@ public struct StepTrace: Equatable, Sendable {
 
   public var operation: Operation
   public var geometry: WindowGeometry
-  /// `[C, H, W]` input.
-  public var input: Tensor
+  /// `[C, H, W]` input. The trace keeps values as typed and adds in Double, so the course's
+  /// whole-number arithmetic is exact (Float32 would round 16777217 and any product past 2^24).
+  public var input: ExactTensor
   /// The kernel as applied (already rotated when flipped); `nil` for pooling.
-  public var kernel: Tensor?
-  public var bias: Float
+  public var kernel: ExactTensor?
+  public var bias: Double
   public var steps: [Step]
   /// The complete output, `[C_out, OH, OW]`.
-  public var output: Tensor
+  public var output: ExactTensor
 
-  /// Traces a convolution of `input` `[C, H, W]` with `kernel` `[C or 1, KH, KW]`.
+  /// Traces a convolution of the engine's Float32 tensors (widened: exact as they are).
   public static func convolution(
     input: Tensor, kernel: Tensor, geometry g: WindowGeometry, bias: Float = 0, flip: Bool = false
   ) -> StepTrace {
-    precondition(input.rank == 3 && kernel.rank == 3, "traces take [C, H, W] tensors")
+    convolution(input: ExactTensor(input), kernel: ExactTensor(kernel), geometry: g, bias: Double(bias), flip: flip)
+  }
+
+  /// Traces a convolution of `input` `[C, H, W]` with `kernel` `[C or 1, KH, KW]`. Without
+  /// `keepingSteps` only the output is kept (a large matrix's exact result, not its story).
+  public static func convolution(
+    input: ExactTensor, kernel: ExactTensor, geometry g: WindowGeometry, bias: Double = 0, flip: Bool = false,
+    keepingSteps: Bool = true
+  ) -> StepTrace {
     let k = flip ? kernel.rotated180() : kernel
     let channels = input.shape[0]
     let perChannel = k.shape[0] == 1 && channels > 1
     precondition(perChannel || k.shape[0] == channels, "kernel channels must match the input's")
     let outChannels = perChannel ? channels : 1
     var steps: [Step] = []
-    var out = Tensor(zeros: [outChannels, g.outputRows, g.outputCols])
+    var out = ExactTensor(zeros: [outChannels, g.outputRows, g.outputCols])
     for oc in 0..<outChannels {
       for orow in 0..<g.outputRows {
         for ocol in 0..<g.outputCols {
           var terms: [StepTerm] = []
-          var sums: [Float] = []
+          var sums: [Double] = []
           var total = 0.0
           for c in (perChannel ? oc..<(oc + 1) : 0..<channels) {
             var channelSum = 0.0
@@ -82,15 +91,16 @@ public struct StepTrace: Equatable, Sendable {
               for j in 0..<k.shape[2] {
                 let t = term(input, channel: c, g: g, orow: orow, ocol: ocol, i: i, j: j,
                              weight: k[perChannel ? 0 : c, i, j])
-                channelSum += Double(t.value) * Double(t.weight)
-                terms.append(t)
+                channelSum += t.product
+                if keepingSteps { terms.append(t) }
               }
             }
-            sums.append(Float(channelSum))
+            sums.append(channelSum)
             total += channelSum
           }
-          let value = Float(total + Double(bias))
+          let value = total + bias
           out[oc, orow, ocol] = value
+          guard keepingSteps else { continue }
           steps.append(
             Step(
               index: steps.count, outputChannel: oc, outputRow: orow, outputCol: ocol,
@@ -104,15 +114,19 @@ public struct StepTrace: Equatable, Sendable {
       steps: steps, output: out)
   }
 
+  /// Traces pooling of the engine's Float32 tensor (widened: exact as it is).
+  public static func pooling(input: Tensor, geometry g: WindowGeometry, mode: PoolMode) -> StepTrace {
+    pooling(input: ExactTensor(input), geometry: g, mode: mode)
+  }
+
   /// Traces max or average pooling of each channel of `input` `[C, H, W]`. Padded cells take
   /// no part (max: -infinity, avg: left out of the mean), as Keras does.
-  public static func pooling(input: Tensor, geometry g: WindowGeometry, mode: PoolMode)
-    -> StepTrace
-  {
-    precondition(input.rank == 3, "traces take [C, H, W] tensors")
+  public static func pooling(
+    input: ExactTensor, geometry g: WindowGeometry, mode: PoolMode, keepingSteps: Bool = true
+  ) -> StepTrace {
     let channels = input.shape[0]
     var steps: [Step] = []
-    var out = Tensor(zeros: [channels, g.outputRows, g.outputCols])
+    var out = ExactTensor(zeros: [channels, g.outputRows, g.outputCols])
     for c in 0..<channels {
       for orow in 0..<g.outputRows {
         for ocol in 0..<g.outputCols {
@@ -125,15 +139,16 @@ public struct StepTrace: Equatable, Sendable {
               let t = term(input, channel: c, g: g, orow: orow, ocol: ocol, i: i, j: j, weight: 1)
               if !t.isPadding {
                 if winner == nil || t.value > terms[winner!].value { winner = terms.count }
-                sum += Double(t.value)
+                sum += t.value
                 n += 1
               }
               terms.append(t)
             }
           }
-          let value: Float =
-            mode == .max ? (winner.map { terms[$0].value } ?? 0) : Float(sum / Double(max(n, 1)))
+          let value: Double =
+            mode == .max ? (winner.map { terms[$0].value } ?? 0) : sum / Double(max(n, 1))
           out[c, orow, ocol] = value
+          guard keepingSteps else { continue }
           steps.append(
             Step(
               index: steps.count, outputChannel: c, outputRow: orow, outputCol: ocol,
@@ -148,8 +163,8 @@ public struct StepTrace: Equatable, Sendable {
   }
 
   private static func term(
-    _ input: Tensor, channel c: Int, g: WindowGeometry, orow: Int, ocol: Int, i: Int, j: Int,
-    weight: Float
+    _ input: ExactTensor, channel c: Int, g: WindowGeometry, orow: Int, ocol: Int, i: Int, j: Int,
+    weight: Double
   ) -> StepTerm {
     let r = g.rows.inputIndex(window: orow, tap: i)
     let col = g.cols.inputIndex(window: ocol, tap: j)

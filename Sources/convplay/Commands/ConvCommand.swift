@@ -24,9 +24,11 @@ struct ConvCommand: ParsableCommand {
     try reportingErrors {
       let setup = try ConvolutionSetup(matrix: matrix, kernel: kernel, window: window)
       noteFloors(setup.geometry)
-      let out = ReferenceKernels.convolve(
+      // The course's arithmetic in Double: whole numbers stay exact (Float32 stops at 2^24).
+      let out = StepTrace.convolution(
         input: setup.input, kernel: setup.kernel, geometry: setup.geometry, bias: setup.bias,
-        flip: setup.flip)
+        flip: setup.flip, keepingSteps: false
+      ).output
       print(MatrixText.format(out))
     }
   }

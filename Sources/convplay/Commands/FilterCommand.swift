@@ -84,7 +84,7 @@ struct FilterCommand: ParsableCommand {
         best = min(best, seconds(clock.measure {
           let scalars = makeLargeFloatArray(count: outputShape.reduce(1, *)) {
             FilterKernels.convolve(
-              input: image.planes, kernel: weights, geometry: geometry, bias: kernel.bias,
+              input: image.planes, kernel: weights, geometry: geometry, bias: Float(kernel.bias),
               flip: kernel.flip, into: $0)
           }
           result = Tensor(shape: outputShape, scalars: scalars)
@@ -99,7 +99,7 @@ struct FilterCommand: ParsableCommand {
           bestReused = min(bestReused, seconds(clock.measure {
             buffer.withUnsafeMutableBufferPointer {
               FilterKernels.convolve(
-                input: image.planes, kernel: weights, geometry: geometry, bias: kernel.bias,
+                input: image.planes, kernel: weights, geometry: geometry, bias: Float(kernel.bias),
                 flip: kernel.flip, into: $0)
             }
           }))

@@ -43,14 +43,14 @@ struct PoolCommand: ParsableCommand {
         return
       }
       noteFloors(geometry)
-      print(MatrixText.format(ReferenceKernels.pool(input: input, geometry: geometry, mode: poolMode)))
+      print(MatrixText.format(StepTrace.pooling(input: input, geometry: geometry, mode: poolMode, keepingSteps: false).output))
     }
   }
 
-  func setup() throws -> (Tensor, WindowGeometry, PoolMode) {
+  func setup() throws -> (ExactTensor, WindowGeometry, PoolMode) {
     let poolMode = mode
     let pad = padding.padding
-    let input = try matrix.load()
+    let input = try matrix.loadExact()
     let k = try parsePair(size, option: "--size")
     let s = try stride.map { try parsePair($0, option: "--stride") } ?? k
     let g = try WindowGeometry(

@@ -95,7 +95,9 @@ struct BackwardOptions: ParsableArguments {
     }
     let trace: BackwardTrace
     do {
-      trace = try BackwardTrace(input: setup.input, kernel: setup.kernel, geometry: setup.geometry, bias: setup.bias, upstream: upstream)
+      trace = try BackwardTrace(
+        input: setup.input.tensor, kernel: setup.kernel.tensor, geometry: setup.geometry, bias: Float(setup.bias),
+        upstream: upstream)
     } catch let e as BackwardTrace.Problem {
       throw CLIFailure("\(target != nil ? "--target" : "--grad"): \(e.description)")
     }

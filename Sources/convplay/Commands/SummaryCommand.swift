@@ -45,13 +45,13 @@ struct SummaryCommand: ParsableCommand {
         let width = (ModelZoo.all.map(\.name.count) + KerasApplications.all.map(\.name.count)
           + ApplicationGraphs.all.map(\.name.count)).max() ?? 0
         for entry in ModelZoo.all {
-          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + inRunLanguage(entry.summary))
         }
         for entry in KerasApplications.all {
-          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + inRunLanguage(entry.summary))
         }
         for entry in ApplicationGraphs.all {
-          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + inRunLanguage(entry.summary))
         }
         return
       }

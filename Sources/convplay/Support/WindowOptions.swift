@@ -11,9 +11,12 @@ struct MatrixOptions: ParsableArguments {
       valueName: localized("file")))
   var matrix: String?
 
-  func load() throws -> Tensor {
-    guard let matrix else { return CourseExample.matrix }
-    return try MatrixText.parse(try readText(matrix), source: matrix == "-" ? "stdin" : matrix)
+  func load() throws -> Tensor { try loadExact().tensor }
+
+  /// The matrix as typed (whole numbers exact up to 2^53), for the step-by-step arithmetic.
+  func loadExact() throws -> ExactTensor {
+    guard let matrix else { return ExactTensor(CourseExample.matrix) }
+    return try MatrixText.parseExact(try readText(matrix), source: matrix == "-" ? "stdin" : matrix)
   }
 }
 
@@ -32,17 +35,19 @@ struct KernelOptions: ParsableArguments {
   var flip = false
 
   @Option(name: .long, help: helpText("A bias added to every output cell, as a Conv2D filter has."))
-  var bias: Float = 0
+  var bias: Double = 0
 
-  func load() throws -> Tensor {
-    try KernelOptions.resolve(kernel)
-  }
+  func load() throws -> Tensor { try KernelOptions.resolveExact(kernel).tensor }
 
-  /// A preset by name, else a matrix file; the error names both possibilities.
-  static func resolve(_ name: String) throws -> Tensor {
-    if let preset = KernelPreset.named(name) { return preset.tensor }
+  func loadExact() throws -> ExactTensor { try KernelOptions.resolveExact(kernel) }
+
+  static func resolve(_ name: String) throws -> Tensor { try resolveExact(name).tensor }
+
+  /// A preset by name, else a matrix file (as typed); the error names both possibilities.
+  static func resolveExact(_ name: String) throws -> ExactTensor {
+    if let preset = KernelPreset.named(name) { return ExactTensor(preset.tensor) }
     if name == "-" || FileManager.default.fileExists(atPath: name) {
-      return try MatrixText.parse(try readText(name), source: name == "-" ? "stdin" : name)
+      return try MatrixText.parseExact(try readText(name), source: name == "-" ? "stdin" : name)
     }
     throw CLIFailure(
       "unknown kernel '\(name)': not a preset (see 'convplay kernels') and no such file")
@@ -130,15 +135,16 @@ func readText(_ path: String) throws -> String {
 /// The convolution set-up shared by `conv` and `step`: input, kernel and geometry checked
 /// against each other with messages a student can act on.
 struct ConvolutionSetup {
-  var input: Tensor
-  var kernel: Tensor
+  /// As typed: the steps and the output keep whole numbers exact (ExactTensor).
+  var input: ExactTensor
+  var kernel: ExactTensor
   var geometry: WindowGeometry
-  var bias: Float
+  var bias: Double
   var flip: Bool
 
   init(matrix: MatrixOptions, kernel k: KernelOptions, window: WindowOptions) throws {
-    input = try matrix.load()
-    kernel = try k.load()
+    input = try matrix.loadExact()
+    kernel = try k.loadExact()
     bias = k.bias
     flip = k.flip
     let kc = kernel.shape[0]
