@@ -1092,8 +1092,15 @@ extension Spanish {
     // the engine's and the readers' messages most often met
     ("{0} does not match {1}'s published MD5 ({2}, expected {3}): a different or damaged file; fetch it again with `{4}`",
      "{0} no coincide con el MD5 publicado de {1} ({2}, se esperaba {3}): un archivo distinto o dañado; descargarlo de nuevo con `{4}`"),
-    ("{0}: row {1} has {2} values, row 1 has {3}", "{0}: la fila {1} tiene {2} valores, la fila 1 tiene {3}"),
     ("{0}: no numbers found", "{0}: no se encontraron números"),
-    ("{0}: '{1}' is not a number (row {2})", "{0}: '{1}' no es un número (fila {2})"),
+    ("{0}: '{1}' is not a number", "{0}: '{1}' no es un número"),
+    ("{0}: ragged rows: this row has {1} numbers, the first row of its block has {2}",
+     "{0}: filas desparejas: esta fila tiene {1} números, la primera fila de su bloque tiene {2}"),
+    ("{0}: channel {1} is {2} but channel 1 is {3}; every channel must have the same size",
+     "{0}: el canal {1} mide {2} pero el canal 1 mide {3}; todos los canales deben tener el mismo tamaño"),
+    ("{0} is too large to be kept exactly (whole numbers up to 9007199254740992)",
+     "{0} es demasiado grande para guardarlo exacto (enteros hasta 9007199254740992)"),
+    ("the kernel has {0} channels but the input has {1}: a filter needs one block per input channel (or a single block, applied to each channel on its own)",
+     "el kernel tiene {0} canales pero la entrada tiene {1}: un filtro necesita un bloque por canal de entrada (o un solo bloque, aplicado a cada canal por separado)"),
   ]
 }

@@ -386,7 +386,7 @@ public enum T: String, Catalog {
     case .trModel: return ("Model",
                          "Modelo")
     case .trDataset: return ("Data set",
-                           "Datos")
+                           "Conjunto de datos")
     case .trEpochs: return ("Epochs",
                           "Épocas")
     case .trBatch: return ("Batch",
@@ -394,7 +394,7 @@ public enum T: String, Catalog {
     case .trOptimizer: return ("Optimizer",
                              "Optimizador")
     case .trLearningRate: return ("Learning rate",
-                                "Learning rate")
+                                "Tasa de aprendizaje")
     case .trImages: return ("Images",
                           "Imágenes")
     case .trAll: return ("all",
@@ -504,7 +504,7 @@ public enum T: String, Catalog {
     case .trBase: return ("Base model",
                         "Modelo base")
     case .trFreezeEpochs: return ("Frozen epochs",
-                                "Épocas congel.")
+                                "Épocas con base congelada")
     case .trFinetuneEpochs: return ("Joint epochs",
                                   "Épocas conjuntas")
     case .trTrainableHeader: return ("Trainable",
@@ -515,7 +515,7 @@ public enum T: String, Catalog {
                                  "{0} no es una carpeta legible con una subcarpeta por clase.")
     case .trFinetuneHead: return ("fine-tuning {0}",
                                 "ajuste fino de {0}")
-    case .trBuiltInModel: return ("built-in model", "modelo incluido")
+    case .trBuiltInModel: return ("built-in model", "modelo interno")
     case .trPhaseWaiting: return ("Phase 1 (base frozen) starts once the data is loaded.",
                                 "La fase 1 (base congelada) empieza al cargar los datos.")
     case .trPhaseFrozen: return ("Phase {0}/2: base frozen ({1} of {2} layers)",

@@ -124,3 +124,24 @@ final class SpanishCommandLineTests: XCTestCase {
                    "convplay: /no/such.txt: no such file or not readable\n")
   }
 }
+
+/// The command line keeps typed whole numbers exact (ExactTensor): 16777217 is not 16777216.
+final class ExactIntegerCommandTests: XCTestCase {
+  func testStepConvAndPoolKeepWholeNumbersExact() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-exact-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "16777217 3\n4097 123456789\n".write(toFile: dir + "/m.txt", atomically: true, encoding: .utf8)
+    try "1 1\n1 1\n".write(toFile: dir + "/ones.txt", atomically: true, encoding: .utf8)
+    try "4097\n".write(toFile: dir + "/k.txt", atomically: true, encoding: .utf8)
+    let step = try CommandRunner.run(["step", "--plain", "--matrix", dir + "/m.txt", "--kernel", dir + "/ones.txt"])
+    XCTAssertTrue(step.stdout.contains("16777217*1 + 3*1 + 4097*1 + 123456789*1 = 140238106\n"), step.stdout)
+    let conv = try CommandRunner.run(["conv", "--matrix", dir + "/m.txt", "--kernel", dir + "/k.txt"])
+    XCTAssertEqual(conv.stdout, "68736258049 12291\n16785409 505802464533\n")
+    let pool = try CommandRunner.run(["pool", "--matrix", dir + "/m.txt", "--size", "1"])
+    XCTAssertEqual(pool.stdout, "16777217 3\n4097 123456789\n")
+    let huge = try CommandRunner.run(["conv", "--matrix", "-"], stdin: "9007199254740993\n")
+    XCTAssertEqual(huge.status, 1)
+    XCTAssertEqual(huge.stderr, "convplay: stdin:1: 9007199254740993 is too large to be kept exactly (whole numbers up to 9007199254740992)\n")
+  }
+}

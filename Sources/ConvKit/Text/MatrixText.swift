@@ -53,7 +53,11 @@ public enum MatrixText {
         guard let v = Double(String(field)), v.isFinite else {
           throw fail(lineNumber, "'\(field)' is not a number")
         }
-        if v == v.rounded(), abs(v) > ExactTensor.largestExactInteger {
+        // A whole number typed as digits must be held exactly (Double: up to 2^53).
+        let digits = field.drop { $0 == "-" || $0 == "+" }
+        if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+          (Int64(field).map { $0.magnitude > 9_007_199_254_740_992 } ?? true)
+        {
           throw fail(lineNumber, "\(field) is too large to be kept exactly (whole numbers up to 9007199254740992)")
         }
         row.append(v)
