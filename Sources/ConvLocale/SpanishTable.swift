@@ -45,6 +45,7 @@ extension Spanish {
     ("softmax regression: Flatten -> Dense(10, softmax)", "regresión softmax: Flatten -> Dense(10, softmax)"),
     ("multilayer perceptron: two hidden Dense(256, relu) layers with dropout",
      "perceptrón multicapa: dos capas ocultas Dense(256, relu) con dropout"),
+    // Layer names only: the same in both languages, listed so the test knows it is not missing.
     ("conv32(same)-pool-conv64(same)-pool-flatten-dense128-dropout0.25-dense10",
      "conv32(same)-pool-conv64(same)-pool-flatten-dense128-dropout0.25-dense10"),
     ("Keras's mnist_convnet example: conv32-pool-conv64-pool-flatten-dropout-dense10",
