@@ -91,7 +91,7 @@ extension Spanish {
         convplay kernels
         convplay filter foto.jpg --kernel edge --out bordes.png
       En una terminal, `convplay` solo abre el entorno interactivo (`convplay --lang
-      es` en español). `--lang en|es` vale en todos los subcomandos (por defecto:
+      es` en español). `--lang en|es` funciona en todos los subcomandos (por defecto:
       LANGUAGE, LC_ALL o LANG).
       """),
     ("Split a colour photo into its R, G and B matrices and write each as an image.",
