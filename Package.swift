@@ -44,9 +44,12 @@ let package = Package(
   targets: [
     // The engine: tensors, shape arithmetic, reference and fast kernels, step traces.
     .target(name: "ConvKit", swiftSettings: hostTuning),
+    // Languages and translations: `Lang`, the keyed catalogs' protocol and the Spanish table of
+    // everything written in English where it is used (help, output, errors, names). No dependencies.
+    .target(name: "ConvLocale"),
     // The course's content: the quiz (questions from the engine's arithmetic, its texts in en
     // and es, answers, sessions); kept out of the engine.
-    .target(name: "ConvCourse", dependencies: ["ConvKit"]),
+    .target(name: "ConvCourse", dependencies: ["ConvKit", "ConvLocale"]),
     // What convplay keeps about its user (quiz progress, training settings), in the XDG data directory.
     .target(name: "ConvUserData", dependencies: ["ConvKit", "ConvCourse", "ConvImageIO"]),
     // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
@@ -80,11 +83,12 @@ let package = Package(
     // The only code that calls ncurses: Terminal, Key, Canvas.
     .target(name: "ConvTerminal", dependencies: ["CNcursesw"]),
     // The playground's screens (model / update / view), app loop and strings (en, es).
-    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvCourse", "ConvTerminal", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"]),
+    .target(name: "ConvPlayground", dependencies: ["ConvKit", "ConvLocale", "ConvCourse", "ConvTerminal", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"]),
     .executableTarget(
       name: "convplay",
       dependencies: [
         "ConvKit",
+        "ConvLocale",
         "ConvCourse",
         "ConvUserData",
         "ConvImageIO",
@@ -105,14 +109,14 @@ let package = Package(
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvCourseTests", dependencies: ["ConvCourse", "ConvKit"]),
     .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData", "ConvCourse"]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvCourse", "ConvImageIO", "ConvData", "ConvPretrained"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvLocale", "ConvCourse", "ConvImageIO", "ConvData", "ConvPretrained"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),
     .testTarget(
       name: "ConvPretrainedTests", dependencies: ["ConvPretrained", "ConvKit", "ConvData"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvCourse", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"],
+      name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvLocale", "ConvCourse", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"],
       exclude: ["Snapshots"]),
   ]
 )

@@ -5,11 +5,17 @@
 # file in Sources/ConvData/DefaultModelWeights.swift as base64 (so the binary works wherever it
 # is copied, with no resource bundle to find).
 #   scripts/make_default_model.sh           retrain and rewrite DefaultModelWeights.swift
-#   scripts/make_default_model.sh --check   retrain and compare with the shipped weights: every
-#                                           tensor byte for byte and the test accuracy (nothing
-#                                           is written)
+#   scripts/make_default_model.sh --check   retrain and compare with the shipped model (nothing is
+#                                           written): passes when the test accuracy is the shipped
+#                                           one to within 0.002 (20 of 10,000 test images); says
+#                                           whether the weights are also byte for byte the same
+#                                           and how far apart each tensor is
 # MNIST from $CONVPLAY_SHARED/data/mnist (default ../shared). Training is deterministic for a
-# given seed on a given machine (the kernels split work the same way every run); the full run
+# given seed, machine and build (the kernels split work the same way every run), so the weights
+# come out byte for byte the same only with the kernels that trained the shipped file: a kernel
+# that adds in another order rounds differently, and 3,750 Adam steps carry that apart (on
+# 2 December 2026, after the layer-graph and GEMM changes: test accuracy 0.9906 both, largest
+# weight 13 % of its tensor's range apart). The recipe is what --check holds to. The full run
 # takes several minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,18 +41,32 @@ if [ "$check" = 1 ]; then
   sed -n 's/.*safetensorsBase64 = "\(.*\)".*/\1/p' "$weights" | base64 -d > "$out/shipped.safetensors"
   python3 - "$out/shipped.safetensors" "$out/default.safetensors" <<'PY'
 import json, struct, sys
+import numpy as np
 def read(path):
     b = open(path, "rb").read()
     n = struct.unpack("<Q", b[:8])[0]
     header = json.loads(b[8:8 + n])
     meta = header.pop("__metadata__", {})
-    tensors = {k: b[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]] for k, v in header.items()}
+    tensors = {k: np.frombuffer(b[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]], dtype="<f4")
+               for k, v in header.items()}
     return meta, tensors
 (ms, ts), (mn, tn) = read(sys.argv[1]), read(sys.argv[2])
-same = ts.keys() == tn.keys() and all(ts[k] == tn[k] for k in ts)
-print("tensors:", "identical" if same else "DIFFERENT", f"({len(ts)} tensors)")
+if ts.keys() != tn.keys() or any(ts[k].shape != tn[k].shape for k in ts):
+    print("tensors: DIFFERENT names or shapes"); sys.exit(1)
+same = all(ts[k].tobytes() == tn[k].tobytes() for k in ts)
+print("tensors:", "identical, byte for byte" if same else "not byte-identical", f"({len(ts)} tensors)")
+worst = 0.0
+for k in sorted(ts):
+    d = float(np.max(np.abs(ts[k] - tn[k])))
+    scale = float(np.max(np.abs(ts[k])))
+    worst = max(worst, d / scale)
+    print(f"  {k}: largest difference {d:.3g} (tensor's largest value {scale:.3g})")
 print("test accuracy: shipped", ms.get("test_accuracy"), "retrained", mn.get("test_accuracy"))
-sys.exit(0 if same and ms.get("test_accuracy") == mn.get("test_accuracy") else 1)
+print(f"largest difference as a fraction of its tensor's largest value: {worst:.3g}")
+shipped, retrained = float(ms.get("test_accuracy", "nan")), float(mn.get("test_accuracy", "nan"))
+ok = abs(shipped - retrained) <= 0.002
+print("check:", "passed" if ok else "FAILED", f"(test accuracy {retrained} against the shipped {shipped}, tolerance 0.002)")
+sys.exit(0 if ok else 1)
 PY
   exit $?
 fi

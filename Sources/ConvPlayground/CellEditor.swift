@@ -14,6 +14,9 @@ struct CellEditor: Equatable, Sendable {
     case none
     case store(Float)
     case invalid
+    /// A whole number the screen's Float32 matrix cannot hold exactly (past 2^24 = 16777216):
+    /// refused rather than silently changed (the command line's matrices keep it exactly).
+    case inexact
     case exit
     /// Not an editing key: the screen returns `.ignored` (and the app, while editing, does
     /// nothing with it either).
@@ -40,11 +43,13 @@ struct CellEditor: Equatable, Sendable {
       return .exit
     case .enter:
       if buffer.isEmpty { return .exit }
-      guard let v = Float(buffer), v.isFinite else {
+      guard let exact = Double(buffer), exact.isFinite else {
         buffer = ""
         return .invalid
       }
       buffer = ""
+      let v = Float(exact)
+      if exact == exact.rounded(), Double(v) != exact { return .inexact }
       return .store(v)
     case .char(let c):
       if c.isNumber || c == "-" || c == "." {

@@ -2,7 +2,7 @@
 /// `convplay step --backward`), in English and Spanish. A catalog of its own beside `T`, so
 /// these lessons add no lines to the shared one; `Env.t` reads both alike and CatalogTests
 /// checks that the placeholders match in both languages.
-public enum ExplorerText: String, CaseIterable, Sendable {
+public enum ExplorerText: String, Catalog {
   // Home entries.
   case lessonBackprop, lessonBackpropBlurb, lessonNetwork, lessonNetworkBlurb, lessonTransposed
   case lessonTransposedBlurb
@@ -24,15 +24,6 @@ public enum ExplorerText: String, CaseIterable, Sendable {
   case neuronReluNote, poolTitle, poolRule, denseTitle, denseTop, denseRest, denseTotal, softmaxTitle
   case softmaxExp, softmaxSum, softmaxDivide, softmaxTotal
   case reluRule, unvisited, unvisitedDilation, dilationRule
-
-  /// The entry in `lang` with `{n}` replaced by `args[n]`.
-  public func text(_ lang: Lang, _ args: [String] = []) -> String {
-    var s = lang == .en ? pair.en : pair.es
-    for (i, a) in args.enumerated() {
-      s = s.components(separatedBy: "{\(i)}").joined(separator: a)
-    }
-    return s
-  }
 
   // swift-format-ignore
   public var pair: (en: String, es: String) {

@@ -1,30 +1,13 @@
-/// The playground's languages.
-public enum Lang: String, CaseIterable, Sendable {
-  case en, es
-
-  public var code: String { rawValue }
-  /// The language's name in itself.
-  public var name: String { self == .en ? "English" : "Español" }
-
-  /// `--lang` when given, else LC_ALL, LC_MESSAGES, LANG (in POSIX order): "es_ES.UTF-8" -> es.
-  /// Anything not Spanish is English.
-  public static func fromEnvironment(_ env: [String: String]) -> Lang {
-    for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-      if let v = env[key], !v.isEmpty {
-        return v.lowercased().hasPrefix("es") ? .es : .en
-      }
-    }
-    return .en
-  }
-}
+@_exported import ConvLocale
 
 public typealias Tr = T
 
-/// Every string the playground shows, in English and Spanish: one catalog, checked by the
-/// compiler (the switch is exhaustive) and by a test (placeholders match in both languages).
+/// Every string the playground's screens show, in English and Spanish: a keyed catalog
+/// (ConvLocale's `Catalog`: adding a message is a case name and one line in `pair`), checked by
+/// the compiler (the switch is exhaustive) and by a test (placeholders match in both languages).
 /// `{0}`, `{1}`... are filled by `Env.t`. The Spanish follows the course's own words: Entrada,
 /// Kernel, Salida, Parámetros; Keras's names (padding, stride, filters) stay as Keras writes them.
-public enum T: String, CaseIterable, Sendable {
+public enum T: String, Catalog {
   case homeTitle, homeIntro, lessonsHeading, pressEnter
   case onCommandLine, languageLine, helpHome, tooSmall, helpTitle, keysHeading, closeHelp
   case helpScroll
@@ -49,7 +32,7 @@ public enum T: String, CaseIterable, Sendable {
   case inputWord, kernelWord, outputWord, rowsWord, colsWord, onWord, custom, parameters, settings
   case crossCorrelation, trueConvolution, outputSize, paddingSides, floorWhy, sameAsymmetric
   case timesOne, timesMany, lastOne, lastMany
-  case kernelTooLarge, notANumber, inputLimits, kernelLimits, poolLimits, filterLimits
+  case kernelTooLarge, notANumber, notExact, inputLimits, kernelLimits, poolLimits, filterLimits
   case editingCell, inputKernelTargets, channelTargets
   case poolSettings, noParameters, courseShrink
   case quizSettings, quizScore, quizQuestion, quizAnswerLabel, quizTypeFirst, quizMixed, quizShowOn
@@ -93,15 +76,6 @@ public enum T: String, CaseIterable, Sendable {
   case ftNoWeights, ftHeader, ftWeightsFrom, ftAugmentNoCache, ftStep1, ftStep2Top, ftStep2All, ftStepLine, ftCounts
   case ftExtracting, ftExtracted, ftStepResult, ftStep3
   case exHeader, exSavedPNG, exSavedNPY, exLegend
-
-  /// The entry in `lang` with `{n}` replaced by `args[n]`.
-  public func text(_ lang: Lang, _ args: [String] = []) -> String {
-    var s = lang == .en ? pair.en : pair.es
-    for (i, a) in args.enumerated() {
-      s = s.components(separatedBy: "{\(i)}").joined(separator: a)
-    }
-    return s
-  }
 
   // swift-format-ignore
   public var pair: (en: String, es: String) {
@@ -263,6 +237,8 @@ public enum T: String, CaseIterable, Sendable {
                                   "{0}: 'same' rellena {1} en total, un número impar: Keras pone {2} antes y {3} después (el cero de más va abajo/a la derecha).")
     case .kernelTooLarge: return ("{0}: the kernel spans {1} but the padded input has only {2}: make the kernel smaller (<) or the input larger (]).",
                                   "{0}: el kernel abarca {1} pero la entrada con padding solo tiene {2}: reducir el kernel (<) o agrandar la entrada (]).")
+    case .notExact: return ("Whole numbers past 16777216 cannot be kept exactly here: type a smaller one ('convplay step' keeps them).",
+                            "Los enteros mayores que 16777216 no se guardan exactos aquí: escribir uno menor ('convplay step' los conserva).")
     case .notANumber: return ("That is not a number: type digits, '-' or '.'.",
                               "Eso no es un número: escribir dígitos, '-' o '.'.")
     case .inputLimits: return ("The input has 3 to 12 rows and columns.", "La entrada tiene de 3 a 12 filas y columnas.")
@@ -414,7 +390,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trModel: return ("Model",
                          "Modelo")
     case .trDataset: return ("Data set",
-                           "Datos")
+                           "Conjunto de datos")
     case .trEpochs: return ("Epochs",
                           "Épocas")
     case .trBatch: return ("Batch",
@@ -422,7 +398,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trOptimizer: return ("Optimizer",
                              "Optimizador")
     case .trLearningRate: return ("Learning rate",
-                                "Learning rate")
+                                "Tasa de aprendizaje")
     case .trImages: return ("Images",
                           "Imágenes")
     case .trAll: return ("all",
@@ -532,7 +508,7 @@ public enum T: String, CaseIterable, Sendable {
     case .trBase: return ("Base model",
                         "Modelo base")
     case .trFreezeEpochs: return ("Frozen epochs",
-                                "Épocas congel.")
+                                "Épocas con base congelada")
     case .trFinetuneEpochs: return ("Joint epochs",
                                   "Épocas conjuntas")
     case .trTrainableHeader: return ("Trainable",
@@ -543,7 +519,7 @@ public enum T: String, CaseIterable, Sendable {
                                  "{0} no es una carpeta legible con una subcarpeta por clase.")
     case .trFinetuneHead: return ("fine-tuning {0}",
                                 "ajuste fino de {0}")
-    case .trBuiltInModel: return ("built-in model", "modelo incluido")
+    case .trBuiltInModel: return ("built-in model", "modelo interno")
     case .trPhaseWaiting: return ("Phase 1 (base frozen) starts once the data is loaded.",
                                 "La fase 1 (base congelada) empieza al cargar los datos.")
     case .trPhaseFrozen: return ("Phase {0}/2: base frozen ({1} of {2} layers)",
@@ -658,7 +634,7 @@ public enum T: String, CaseIterable, Sendable {
 }
 
 /// The catalog entry describing a kernel preset, by the preset's name.
-func presetSummary(_ name: String) -> T {
+public func presetSummary(_ name: String) -> T {
   switch name {
   case "identity": return .presetIdentity
   case "sharpen": return .presetSharpen

@@ -83,6 +83,10 @@ func cellWidth<S: Sequence>(_ values: S, minimum: Int = 1) -> Int where S.Elemen
   values.reduce(minimum) { max($0, NumberText.format($1).count) }
 }
 
+func cellWidth<S: Sequence>(_ values: S, minimum: Int = 1) -> Int where S.Element == Double {
+  values.reduce(minimum) { max($0, NumberText.format($1).count) }
+}
+
 /// Splits an equation at its " + " signs so that each line fits `width`; continuation lines
 /// start with "+ ". Nothing is dropped: the course's equation stays readable term by term.
 func wrapEquation(_ line: String, width: Int) -> [String] {
@@ -183,14 +187,14 @@ func drawLines(_ lines: [(String, Style)], from y: Int, in area: Rect, canvas: i
 /// The output matrix filling in: cells before `current` computed, `current` highlighted, the
 /// rest a dot. `first` is the step index of cell [0, 0] (RGB: one block of steps per filter).
 func progressPanel(
-  title: String, output: Tensor, current: Int, first: Int = 0, cellWidth: Int? = nil,
+  title: String, output: ExactTensor, current: Int, first: Int = 0, cellWidth: Int? = nil,
   titleStyle: Style? = nil, margin: Int = 1, unicode: Bool, theme: Theme
 ) -> MatrixPanel {
   let oh = output.shape[1]
   let ow = output.shape[2]
   let pending = unicode ? "·" : "."
   return MatrixPanel(
-    title: title, rows: oh, cols: ow, cellWidth: cellWidth ?? ConvPlayground.cellWidth(output.scalars),
+    title: title, rows: oh, cols: ow, cellWidth: cellWidth ?? ConvPlayground.cellWidth(output.values),
     cell: { r, c in
       let i = first + r * ow + c
       let text = NumberText.format(output[0, r, c])

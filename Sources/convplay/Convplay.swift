@@ -9,8 +9,8 @@ import Foundation
 struct Convplay: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convplay",
-    abstract: "A terminal playground for learning how convolutional neural networks see images.",
-    discussion: """
+    abstract: localized("A terminal playground for learning how convolutional neural networks see images."),
+    discussion: localized("""
       Run a subcommand, for example:
         convplay step --matrix examples/matrices/course-5x5.txt --kernel sharpen --plain
         convplay conv --matrix examples/matrices/course-5x5.txt --kernel sharpen --padding same
@@ -18,7 +18,8 @@ struct Convplay: ParsableCommand {
         convplay kernels
         convplay filter photo.jpg --kernel edge --out edges.png
       On a terminal, `convplay` alone opens the playground (`convplay --lang es` in Spanish).
-      """,
+      `--lang en|es` works on every subcommand (default: LANGUAGE, LC_ALL or LANG).
+      """),
     version: "0.1.0",
     subcommands: [
       ConvCommand.self, StepCommand.self, PoolCommand.self, KernelsCommand.self,
@@ -32,13 +33,16 @@ struct Convplay: ParsableCommand {
 
   /// Parses and runs like ArgumentParser's own `main`, but a command line it cannot parse gets
   /// one `convplay: ...` line on stderr (and a pointer to `--help`) instead of a usage dump, as
-  /// every other bad input does. `--help` and `--version` still print in full.
+  /// every other bad input does. `--help` and `--version` still print in full. `--lang` is read
+  /// first, from anywhere on the line (`CommandLineLanguage`), so help and errors are in it.
   static func main() {
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    // `convplay --lang es` opens the playground in that language: the bare command has no
-    // options of its own (see `run`), so this is spelled as the `tui` subcommand's.
-    if let first = arguments.first, first == "--lang" || first.hasPrefix("--lang=") {
-      arguments.insert("tui", at: 0)
+    var arguments: [String]
+    do {
+      arguments = try CommandLineLanguage.take(
+        from: Array(CommandLine.arguments.dropFirst()), environment: currentEnvironment())
+    } catch {
+      printError(String(describing: error))
+      Foundation.exit(1)
     }
     arguments = joiningNegativeNumbers(arguments)
     do {
@@ -47,7 +51,12 @@ struct Convplay: ParsableCommand {
       try command.run()
     } catch {
       let code = exitCode(for: error)
-      if code == .success || error is ExitCode { exit(withError: error) }
+      if code == .success {
+        // --help, help SUBCOMMAND, --version: in the language of this run.
+        Swift.print(localizedHelp(fullMessage(for: error)))
+        Foundation.exit(0)
+      }
+      if error is ExitCode { exit(withError: error) }
       let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
       let subcommand = arguments.first { name in
         configuration.subcommands.contains { $0._commandName == name }
@@ -88,15 +97,12 @@ struct Convplay: ParsableCommand {
     return out
   }
 
-  /// On a terminal, no subcommand opens the playground (language from LANG; `convplay --lang es`,
-  /// which `main` turns into `convplay tui --lang es`, chooses it); elsewhere, say what to run
-  /// instead. No options here: an option of the root command would take `--lang` away from the
-  /// subcommands that have their own.
+  /// On a terminal, no subcommand opens the playground (in the language of `--lang` or LANG);
+  /// elsewhere, say what to run instead.
   func run() throws {
     try reportingErrors {
-      let language = try resolveLanguage(nil)
       guard standardStreamsAreTerminals() else {
-        print(Convplay.helpMessage())
+        Swift.print(localizedHelp(Convplay.helpMessage()))
         print("""
 
           The playground needs a terminal (stdin and stdout). Without one, run for example:
@@ -106,7 +112,7 @@ struct Convplay: ParsableCommand {
         return
       }
       // The same path as `convplay tui`: quiz progress and training settings are read and kept.
-      var tui = try TuiCommand.parse(["--lang", language.rawValue])
+      var tui = try TuiCommand.parse([])
       try tui.run()
     }
   }

@@ -26,7 +26,7 @@ final class StepTraceTests: XCTestCase {
   func testTraceEqualsReference() throws {
     for padding in [Padding.valid, .same, .explicit(2)] {
       let t = try courseTrace(padding: padding)
-      XCTAssertEqual(t.output, ReferenceKernels.convolve(input: CourseExample.matrix, kernel: CourseExample.kernel, geometry: t.geometry))
+      XCTAssertEqual(t.output.tensor, ReferenceKernels.convolve(input: CourseExample.matrix, kernel: CourseExample.kernel, geometry: t.geometry))
     }
   }
 
@@ -58,5 +58,35 @@ final class StepTraceTests: XCTestCase {
     XCTAssertEqual(
       t.steps[0].equationLines(operation: t.operation, channelNames: ["R", "G", "B"]),
       ["R: 1*2 = 2", "G: 2*(-1) = -2", "B: 3*1 = 3", "2 + (-2) + 3 + 1 (bias) = 4"])
+  }
+}
+
+/// Whole numbers typed by a student stay exact through the step arithmetic: Float32 would turn
+/// 16777217 into 16777216 and round every product past 2^24.
+final class ExactStepArithmeticTests: XCTestCase {
+  func testTypedIntegersAndLargeProductsAreExact() throws {
+    let input = try MatrixText.parseExact("16777217 3\n4097 123456789\n")
+    XCTAssertEqual(input[0, 0, 0], 16_777_217)
+    XCTAssertEqual(input[0, 1, 1], 123_456_789)
+    XCTAssertEqual(MatrixText.format(input), "16777217 3\n4097 123456789")
+    let g = try WindowGeometry(
+      inputRows: 2, inputCols: 2, kernelRows: 2, kernelCols: 2, strideRows: 1, strideCols: 1, padding: .valid)
+    let sum = StepTrace.convolution(input: input, kernel: ExactTensor(rows: [[1, 1], [1, 1]]), geometry: g)
+    // 16777217 + 3 + 4097 + 123456789, by hand.
+    XCTAssertEqual(sum.steps[0].value, 140_238_106)
+    XCTAssertEqual(sum.steps[0].equationLines(operation: sum.operation), ["16777217*1 + 3*1 + 4097*1 + 123456789*1 = 140238106"])
+    let one = try WindowGeometry(
+      inputRows: 2, inputCols: 2, kernelRows: 1, kernelCols: 1, strideRows: 1, strideCols: 1, padding: .valid)
+    let products = StepTrace.convolution(input: input, kernel: ExactTensor(rows: [[4097]]), geometry: one)
+    // 16777217 * 4097 = 68736258049 and 4097 * 4097 = 16785409 (Float32: 68736253952, 16785408).
+    XCTAssertEqual(MatrixText.format(products.output), "68736258049 12291\n16785409 505802464533")
+    XCTAssertEqual(products.steps[2].terms[0].product, 16_785_409)
+    // The engine's Float32 would not have kept them: the test can fail.
+    XCTAssertNotEqual(Double(Float(16_777_217)), 16_777_217)
+  }
+
+  func testIntegersPastTwoToThe53AreRefused() {
+    XCTAssertThrowsError(try MatrixText.parseExact("9007199254740993\n"))
+    XCTAssertNoThrow(try MatrixText.parseExact("9007199254740992 0.5\n"))
   }
 }

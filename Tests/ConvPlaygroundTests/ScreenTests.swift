@@ -64,7 +64,7 @@ final class ScreenTests: XCTestCase {
       padding: screen.padding)
     XCTAssertEqual(trace.geometry, g)
     let expected = ReferenceKernels.convolve(input: screen.input, kernel: screen.kernel, geometry: g, flip: true)
-    XCTAssertEqual(trace.output, expected)
+    XCTAssertEqual(trace.output.tensor, expected)
     XCTAssertEqual(screen.input.shape, [1, 7, 8])
     XCTAssertEqual(screen.padding, .same)
     XCTAssertEqual(screen.strideRows, 2)
@@ -169,7 +169,7 @@ final class ScreenTests: XCTestCase {
     var screen = PoolingScreen()
     for k in Key.script("m r > s z") { _ = screen.update(.key(k), env: env) }
     let trace = try XCTUnwrap(screen.trace)
-    XCTAssertEqual(trace.output, ReferenceKernels.pool(input: screen.input, geometry: trace.geometry, mode: .avg))
+    XCTAssertEqual(trace.output.tensor, ReferenceKernels.pool(input: screen.input, geometry: trace.geometry, mode: .avg))
     XCTAssertEqual(screen.mode, .avg)
     XCTAssertEqual(screen.size, 3)
     XCTAssertEqual(screen.effectiveStride, 1)
@@ -193,7 +193,7 @@ final class ScreenTests: XCTestCase {
     for (f, trace) in screen.traces.enumerated() {
       let ref = ReferenceKernels.convolve(
         input: screen.input, kernel: screen.filters[f], geometry: trace.geometry, bias: screen.biases[f])
-      XCTAssertEqual(trace.output, ref, "filter \(f + 1)")
+      XCTAssertEqual(trace.output.tensor, ref, "filter \(f + 1)")
     }
     XCTAssertEqual(screen.biases[0], 2)
   }

@@ -70,7 +70,7 @@ final class QuizCommandTests: XCTestCase {
     XCTAssertEqual(run.status, 0, run.stderr)
     XCTAssertTrue(run.stdout.contains("Pregunta 1/2 (parámetros, nivel 1)"), run.stdout)
     XCTAssertTrue(run.stdout.contains("respuesta dada: 640"))
-    XCTAssertTrue(run.stdout.hasSuffix("score: \(run.stdout.contains("\ncorrecto\n") ? 1 : 0)/2\n"), run.stdout)
+    XCTAssertTrue(run.stdout.hasSuffix("aciertos: \(run.stdout.contains("\ncorrecto\n") ? 1 : 0)/2\n"), run.stdout)
   }
 
   func testGradingAnAnswersFileWithTheKeyItself() throws {

@@ -48,7 +48,7 @@ public enum QuizCatalog {
       case .models: return "modelos"
       }
     case .levelName(let n): return es ? "nivel \(n)" : "level \(n)"
-    case .scoreLine(let x, let n): return "score: \(x)/\(n)"
+    case .scoreLine(let x, let n): return es ? "aciertos: \(x)/\(n)" : "score: \(x)/\(n)"
     case .progressSaved(let path): return es ? "progreso guardado en \(path)" : "progress saved in \(path)"
     case .progressCorrupt(let path):
       return es

@@ -1,4 +1,5 @@
 import ConvKit
+@_exported import ConvLocale
 /// What a quiz asks about, as `convplay quiz --topic` names it.
 public enum QuizTopic: String, CaseIterable, Sendable, Codable, Hashable {
   /// Conv2D output sizes (padding, strides, dilation, filters) and Flatten sizes.
@@ -35,10 +36,8 @@ public enum QuizSelection: Equatable, Sendable {
   }
 }
 
-/// The languages of the questions and explanations.
-public enum QuizLanguage: String, CaseIterable, Sendable {
-  case en, es
-}
+/// The quiz speaks convplay's languages (ConvLocale).
+public typealias QuizLanguage = Lang
 
 /// The kinds of question; each belongs to one topic.
 public enum QuizKind: String, CaseIterable, Sendable, Hashable {

@@ -15,10 +15,17 @@ public struct MatrixTextError: Error, Equatable, CustomStringConvertible {
 /// Numbers are separated by spaces, tabs or commas, one row per line; `#` starts a comment;
 /// a blank line starts the next channel, so an RGB input is three blocks.
 public enum MatrixText {
-  /// Parses `text` into a `[channels, rows, cols]` tensor. `source` names the file in errors.
+  /// Parses `text` into a `[channels, rows, cols]` tensor for the engine (Float32). `source`
+  /// names the file in errors.
   public static func parse(_ text: String, source: String = "matrix") throws -> Tensor {
-    var blocks: [[[Float]]] = []
-    var current: [[Float]] = []
+    try parseExact(text, source: source).tensor
+  }
+
+  /// Parses `text` keeping the values as typed (Double: integers exact up to 2^53; a typed
+  /// integer beyond that is refused, not rounded). `source` names the file in errors.
+  public static func parseExact(_ text: String, source: String = "matrix") throws -> ExactTensor {
+    var blocks: [[[Double]]] = []
+    var current: [[Double]] = []
     var firstLineOfBlock: [Int] = []
     var currentStart = 0
     func fail(_ line: Int?, _ message: String) -> MatrixTextError {
@@ -40,10 +47,17 @@ public enum MatrixText {
         }
         continue
       }
-      var row: [Float] = []
+      var row: [Double] = []
       for field in fields {
-        guard let v = Float(String(field)), v.isFinite else {
+        guard let v = Double(String(field)), v.isFinite else {
           throw fail(lineNumber, "'\(field)' is not a number")
+        }
+        // A whole number typed as digits must be held exactly (Double: up to 2^53).
+        let digits = field.drop { $0 == "-" || $0 == "+" }
+        if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+          (Int64(field).map { $0.magnitude > 9_007_199_254_740_992 } ?? true)
+        {
+          throw fail(lineNumber, "\(field) is too large to be kept exactly (whole numbers up to 9007199254740992)")
         }
         row.append(v)
       }
@@ -68,12 +82,14 @@ public enum MatrixText {
             + "\(first.count)x\(first[0].count); every channel must have the same size")
       }
     }
-    return Tensor(channels: blocks)
+    return ExactTensor(channels: blocks)
   }
 
   /// One row per line, values separated by one space; channels separated by a blank line.
-  public static func format(_ t: Tensor) -> String {
-    precondition(t.rank == 3, "format takes a [C, H, W] tensor")
+  public static func format(_ t: Tensor) -> String { format(ExactTensor(t)) }
+
+  /// As `format(Tensor)`, every value as exact as it is held.
+  public static func format(_ t: ExactTensor) -> String {
     var lines: [String] = []
     for c in 0..<t.shape[0] {
       if c > 0 { lines.append("") }
@@ -86,6 +102,10 @@ public enum MatrixText {
 
   /// Right-aligned columns, for people reading a matrix beside another.
   public static func aligned(_ rows: [[Float]]) -> [String] {
+    aligned(rows.map { $0.map(Double.init) })
+  }
+
+  public static func aligned(_ rows: [[Double]]) -> [String] {
     let cells = rows.map { $0.map(NumberText.format) }
     let width = cells.flatMap { $0 }.map(\.count).max() ?? 1
     return cells.map { row in

@@ -14,7 +14,9 @@ public enum NumberText {
   }
 
   /// A negative value in parentheses, as the course writes products: `113*(-1)`.
-  public static func factor(_ value: Float) -> String {
+  @_disfavoredOverload public static func factor(_ value: Float) -> String { factor(Double(value)) }
+
+  public static func factor(_ value: Double) -> String {
     let s = format(value)
     return s.hasPrefix("-") ? "(\(s))" : s
   }

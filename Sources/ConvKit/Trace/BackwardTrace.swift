@@ -110,7 +110,7 @@ public struct BackwardTrace: Equatable, Sendable {
     precondition(input.rank == 3 && input.shape[0] == 1 && kernel.rank == 3 && kernel.shape[0] == 1,
                  "the backward trace takes one-channel [1, H, W] tensors")
     let forward = StepTrace.convolution(input: input, kernel: kernel, geometry: g, bias: bias)
-    let y = forward.output
+    let y = forward.output.tensor
     let outShape = [1, g.outputRows, g.outputCols]
     var grad: Tensor
     var loss: Double?

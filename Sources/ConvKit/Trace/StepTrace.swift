@@ -9,12 +9,12 @@ public struct StepTerm: Equatable, Sendable {
   public var inputRow: Int
   public var inputCol: Int
   public var isPadding: Bool
-  /// The input value (0 for padding).
-  public var value: Float
+  /// The input value (0 for padding), as typed (see ExactTensor).
+  public var value: Double
   /// The kernel weight (1 for pooling, which has no weights).
-  public var weight: Float
-  /// value * weight.
-  public var product: Float { value * weight }
+  public var weight: Double
+  /// value * weight, exact while it stays below 2^53.
+  public var product: Double { value * weight }
 }
 
 /// One output cell: the window, every product and the sum that fills the cell.
@@ -30,20 +30,17 @@ public struct Step: Equatable, Sendable {
   /// Every tap, channel by channel, row by row, as the course writes them.
   public var terms: [StepTerm]
   /// Convolution: per input channel sum of products. Pooling: empty.
-  public var channelSums: [Float]
-  public var bias: Float
+  public var channelSums: [Double]
+  public var bias: Double
   /// The output value.
-  public var value: Float
+  public var value: Double
   /// Pooling: the index in `terms` of the winning (max) cell.
   public var winner: Int?
 }
 
 /// The ordered steps of a convolution or pooling: what `convplay step` prints and what the
-/// playground animates. Built once here so that every front end shows the same arithmetic.
-///
-/// The steps are made on demand (`steps[i]` computes step i): a 5000x5000 input or a padding
-/// of 3000 has tens of millions of steps, and `step --only 1` or a screen that shows one of
-/// them costs that one, not all. The output is computed whole, with the same sums.
+/// playground animates. Built here so that every front end shows the same arithmetic; the
+/// steps are computed when read (`StepList`), so a large matrix costs only the steps shown.
 public struct StepTrace: Equatable, Sendable {
   public enum Operation: Equatable, Sendable {
     /// Cross-correlation; `flipped` when the kernel was rotated 180 degrees (true convolution).
@@ -53,21 +50,29 @@ public struct StepTrace: Equatable, Sendable {
 
   public var operation: Operation
   public var geometry: WindowGeometry
-  /// `[C, H, W]` input.
-  public var input: Tensor
+  /// `[C, H, W]` input. The trace keeps values as typed and adds in Double, so the course's
+  /// whole-number arithmetic is exact (Float32 would round 16777217 and any product past 2^24).
+  public var input: ExactTensor
   /// The kernel as applied (already rotated when flipped); `nil` for pooling.
-  public var kernel: Tensor?
-  public var bias: Float
+  public var kernel: ExactTensor?
+  public var bias: Double
   /// Every step, in order: output channel, then row, then column.
   public var steps: StepList
   /// The complete output, `[C_out, OH, OW]`.
-  public var output: Tensor
+  public var output: ExactTensor
 
-  /// Traces a convolution of `input` `[C, H, W]` with `kernel` `[C or 1, KH, KW]`.
+  /// Traces a convolution of the engine's Float32 tensors (widened: exact as they are).
   public static func convolution(
     input: Tensor, kernel: Tensor, geometry g: WindowGeometry, bias: Float = 0, flip: Bool = false
   ) -> StepTrace {
-    precondition(input.rank == 3 && kernel.rank == 3, "traces take [C, H, W] tensors")
+    convolution(input: ExactTensor(input), kernel: ExactTensor(kernel), geometry: g, bias: Double(bias), flip: flip)
+  }
+
+  /// Traces a convolution of `input` `[C, H, W]` with `kernel` `[C or 1, KH, KW]`.
+  public static func convolution(
+    input: ExactTensor, kernel: ExactTensor, geometry g: WindowGeometry, bias: Double = 0, flip: Bool = false
+  ) -> StepTrace {
+    precondition(input.shape.count == 3 && kernel.shape.count == 3, "traces take [C, H, W] tensors")
     let k = flip ? kernel.rotated180() : kernel
     let channels = input.shape[0]
     let perChannel = k.shape[0] == 1 && channels > 1
@@ -80,12 +85,15 @@ public struct StepTrace: Equatable, Sendable {
       steps: steps, output: steps.output())
   }
 
+  /// Traces pooling of the engine's Float32 tensor (widened: exact as it is).
+  public static func pooling(input: Tensor, geometry g: WindowGeometry, mode: PoolMode) -> StepTrace {
+    pooling(input: ExactTensor(input), geometry: g, mode: mode)
+  }
+
   /// Traces max or average pooling of each channel of `input` `[C, H, W]`. Padded cells take
   /// no part (max: -infinity, avg: left out of the mean), as Keras does.
-  public static func pooling(input: Tensor, geometry g: WindowGeometry, mode: PoolMode)
-    -> StepTrace
-  {
-    precondition(input.rank == 3, "traces take [C, H, W] tensors")
+  public static func pooling(input: ExactTensor, geometry g: WindowGeometry, mode: PoolMode) -> StepTrace {
+    precondition(input.shape.count == 3, "traces take [C, H, W] tensors")
     let steps = StepList(
       operation: .pooling(mode), geometry: g, input: input, kernel: nil, bias: 0, outputChannels: input.shape[0])
     return StepTrace(
@@ -98,10 +106,10 @@ public struct StepTrace: Equatable, Sendable {
 public struct StepList: RandomAccessCollection, Equatable, Sendable {
   let operation: StepTrace.Operation
   let geometry: WindowGeometry
-  let input: Tensor
+  let input: ExactTensor
   /// The kernel as applied; nil for pooling.
-  let kernel: Tensor?
-  let bias: Float
+  let kernel: ExactTensor?
+  let bias: Double
   let outputChannels: Int
 
   public var startIndex: Int { 0 }
@@ -126,24 +134,24 @@ public struct StepList: RandomAccessCollection, Equatable, Sendable {
     let k = kernel!
     var terms: [StepTerm] = []
     terms.reserveCapacity(k.shape[1] * k.shape[2] * (perChannel ? 1 : input.shape[0]))
-    var sums: [Float] = []
+    var sums: [Double] = []
     var total = 0.0
     for c in channelRange(oc) {
       var channelSum = 0.0
       for i in 0..<k.shape[1] {
         for j in 0..<k.shape[2] {
           let t = term(channel: c, orow: orow, ocol: ocol, i: i, j: j, weight: k[perChannel ? 0 : c, i, j])
-          channelSum += Double(t.value) * Double(t.weight)
+          channelSum += t.product
           terms.append(t)
         }
       }
-      sums.append(Float(channelSum))
+      sums.append(channelSum)
       total += channelSum
     }
     return Step(
       index: index, outputChannel: oc, outputRow: orow, outputCol: ocol,
       paddedRows: window(geometry.rows, orow), paddedCols: window(geometry.cols, ocol), terms: terms,
-      channelSums: sums, bias: bias, value: Float(total + Double(bias)), winner: nil)
+      channelSums: sums, bias: bias, value: total + bias, winner: nil)
   }
 
   private func poolingStep(_ index: Int, _ c: Int, _ orow: Int, _ ocol: Int, _ mode: PoolMode) -> Step {
@@ -156,13 +164,13 @@ public struct StepList: RandomAccessCollection, Equatable, Sendable {
         let t = term(channel: c, orow: orow, ocol: ocol, i: i, j: j, weight: 1)
         if !t.isPadding {
           if winner == nil || t.value > terms[winner!].value { winner = terms.count }
-          sum += Double(t.value)
+          sum += t.value
           n += 1
         }
         terms.append(t)
       }
     }
-    let value: Float = mode == .max ? (winner.map { terms[$0].value } ?? 0) : Float(sum / Double(Swift.max(n, 1)))
+    let value: Double = mode == .max ? (winner.map { terms[$0].value } ?? 0) : sum / Double(Swift.max(n, 1))
     return Step(
       index: index, outputChannel: c, outputRow: orow, outputCol: ocol,
       paddedRows: window(geometry.rows, orow), paddedCols: window(geometry.cols, ocol), terms: terms,
@@ -171,9 +179,9 @@ public struct StepList: RandomAccessCollection, Equatable, Sendable {
 
   /// The whole output, with the sums the steps show (same order, same Double arithmetic) but
   /// without building the steps' terms.
-  func output() -> Tensor {
+  func output() -> ExactTensor {
     let g = geometry
-    var out = Tensor(zeros: [outputChannels, g.outputRows, g.outputCols])
+    var out = ExactTensor(zeros: [outputChannels, g.outputRows, g.outputCols])
     let (h, w) = (input.shape[1], input.shape[2])
     for oc in 0..<outputChannels {
       for orow in 0..<g.outputRows {
@@ -190,15 +198,14 @@ public struct StepList: RandomAccessCollection, Equatable, Sendable {
                   let col = g.cols.inputIndex(window: ocol, tap: j)
                   let inside = r >= 0 && r < h && col >= 0 && col < w
                   let value = inside ? input[c, r, col] : 0
-                  channelSum += Double(value) * Double(k[perChannel ? 0 : c, i, j])
+                  channelSum += value * k[perChannel ? 0 : c, i, j]
                 }
               }
-              // The step stores each channel's sum as a Float but adds the Doubles.
               total += channelSum
             }
-            out[oc, orow, ocol] = Float(total + Double(bias))
+            out[oc, orow, ocol] = total + bias
           case .pooling(let mode):
-            var best: Float?
+            var best: Double?
             var sum = 0.0
             var n = 0
             for i in 0..<g.rows.kernel {
@@ -208,11 +215,11 @@ public struct StepList: RandomAccessCollection, Equatable, Sendable {
                 guard r >= 0 && r < h && col >= 0 && col < w else { continue }
                 let v = input[oc, r, col]
                 if best == nil || v > best! { best = v }
-                sum += Double(v)
+                sum += v
                 n += 1
               }
             }
-            out[oc, orow, ocol] = mode == .max ? (best ?? 0) : Float(sum / Double(Swift.max(n, 1)))
+            out[oc, orow, ocol] = mode == .max ? (best ?? 0) : sum / Double(Swift.max(n, 1))
           }
         }
       }
@@ -224,7 +231,7 @@ public struct StepList: RandomAccessCollection, Equatable, Sendable {
     perChannel ? oc..<(oc + 1) : 0..<input.shape[0]
   }
 
-  private func term(channel c: Int, orow: Int, ocol: Int, i: Int, j: Int, weight: Float) -> StepTerm {
+  private func term(channel c: Int, orow: Int, ocol: Int, i: Int, j: Int, weight: Double) -> StepTerm {
     let r = geometry.rows.inputIndex(window: orow, tap: i)
     let col = geometry.cols.inputIndex(window: ocol, tap: j)
     let inside = r >= 0 && r < input.shape[1] && col >= 0 && col < input.shape[2]

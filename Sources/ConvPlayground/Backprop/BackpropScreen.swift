@@ -89,7 +89,7 @@ public struct BackpropScreen: Screen {
         // The identity kernel's output: one SGD step moves K towards the identity.
         var identity = Tensor(zeros: kernel.shape)
         identity[0, kernel.shape[1] / 2, kernel.shape[2] / 2] = 1
-        upstream = .target(StepTrace.convolution(input: input, kernel: identity, geometry: g).output)
+        upstream = .target(StepTrace.convolution(input: input, kernel: identity, geometry: g).output.tensor)
       case .random:
         if randomGradient?.shape != shape {
           randomGradient = Tensor(zeros: shape).randomized(in: -2...2, using: &rng)

@@ -150,6 +150,8 @@ public struct ConvLabScreen: Screen {
       return .none
     case .invalid:
       notice = T.notANumber
+    case .inexact:
+      notice = T.notExact
     case .store(let v):
       if e.target == 0 {
         input[0, e.row, e.col] = v
@@ -302,7 +304,7 @@ public struct ConvLabScreen: Screen {
     let outCols = g?.outputCols ?? 0
     let outputPanel = progressPanel(
       title: env.t(T.outputTitle, "\(outRows)x\(outCols)"),
-      output: trace?.output ?? Tensor(zeros: [1, 0, 0]), current: stepIndex,
+      output: trace?.output ?? ExactTensor(zeros: [1, 0, 0]), current: stepIndex,
       unicode: canvas.unicode, theme: theme)
 
     // The window's products, tap by tap (StepTerm.product): shown when the terminal is wide

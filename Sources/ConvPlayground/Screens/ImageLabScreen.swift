@@ -279,6 +279,8 @@ public struct ImageLabScreen: Screen {
       return .none
     case .invalid:
       notice = .text(T.notANumber)
+    case .inexact:
+      notice = .text(T.notExact)
     case .store(let v):
       kernel[0, e.row, e.col] = v
       presetIndex = nil

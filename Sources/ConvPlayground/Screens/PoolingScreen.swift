@@ -64,6 +64,7 @@ public struct PoolingScreen: Screen {
       switch e.handle(key, shapes: [shape]) {
       case .exit: editor = nil; return .none
       case .invalid: notice = T.notANumber
+      case .inexact: notice = T.notExact
       case .store(let v):
         input[0, e.row, e.col] = v
         rebuild()
@@ -176,7 +177,7 @@ public struct PoolingScreen: Screen {
     let oh = g?.outputRows ?? 0
     let ow = g?.outputCols ?? 0
     let outputPanel = progressPanel(
-      title: env.t(T.outputTitle, "\(oh)x\(ow)"), output: trace?.output ?? Tensor(zeros: [1, 0, 0]),
+      title: env.t(T.outputTitle, "\(oh)x\(ow)"), output: trace?.output ?? ExactTensor(zeros: [1, 0, 0]),
       current: clock.index, unicode: canvas.unicode, theme: theme)
 
     let info = infoLines(env, width: area.width)

@@ -137,6 +137,7 @@ public struct RGBScreen: Screen {
     switch e.handle(key, shapes: [inShape, inShape, inShape, kShape, kShape, kShape]) {
     case .exit: editor = nil; return .none
     case .invalid: notice = T.notANumber
+    case .inexact: notice = T.notExact
     case .store(let v):
       if e.target < 3 { input[e.target, e.row, e.col] = v } else { filters[f][e.target - 3, e.row, e.col] = v }
       rebuild()
@@ -196,7 +197,7 @@ public struct RGBScreen: Screen {
         titleStyle: theme.channels[c], margin: 0))
     }
     let perFilter = cellsPerFilter
-    let outCW = traces.reduce(1) { max($0, cellWidth($1.output.scalars)) }
+    let outCW = traces.reduce(1) { max($0, cellWidth($1.output.values)) }
     for (fi, trace) in traces.enumerated() {
       panels.append(progressPanel(
         title: env.t(T.outputWord) + " \(fi + 1)", output: trace.output, current: clock.index,

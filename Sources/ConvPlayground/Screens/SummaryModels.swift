@@ -118,33 +118,15 @@ public enum SummaryModels {
     let make: @Sendable () throws -> SummaryModel
     public func load() throws -> SummaryModel { try make() }
 
-    /// The one-line description in the playground's language (ConvKit's are English).
+    /// The one-line description in the playground's language (ConvKit's are English; the
+    /// Spanish table has them).
     public func summary(in lang: Lang) -> String {
-      lang == .es ? SummaryModels.spanishSummaries[name] ?? summary : summary
+      lang == .es ? Spanish.line(summary) : summary
     }
   }
 
   static let cifar: FeatureShape = [32, 32, 3]
 
-  /// The picker's descriptions in Spanish, by model name.
-  static let spanishSummaries: [String: String] = [
-    "course1": "el primer modelo del curso: Conv2D(64, 3) -> Flatten -> Dense(10)",
-    "course2": "course1 con una capa oculta Dense(15, tanh)",
-    "course3": "course2 con MaxPooling2D(2) tras la convolución",
-    "softmax": "regresión softmax: Flatten -> Dense(10, softmax)",
-    "mlp": "perceptrón multicapa: dos capas ocultas Dense(256, relu) con dropout",
-    "cnn": "conv32(same)-pool-conv64(same)-pool-flatten-dense128-dropout0.25-dense10",
-    "convnet": "el ejemplo mnist_convnet de Keras: conv32-pool-conv64-pool-flatten-dropout-dense10",
-    "cnn-cifar10": "cnn con las imágenes en color 32x32 de CIFAR-10 (train --model cnn --dataset cifar10)",
-    "convnet-cifar10": "convnet con las imágenes en color 32x32 de CIFAR-10 (train --model convnet --dataset cifar10)",
-    "digits": "el modelo de dígitos entrenado que trae convplay (mnist_convnet de Keras), con sus pesos",
-    "vgg16": "keras.applications.VGG16: 13 convoluciones en 5 bloques, 3 capas densas",
-    "vgg19": "keras.applications.VGG19: 16 convoluciones en 5 bloques, 3 capas densas",
-    "resnet50": "keras.applications.ResNet50: bloques residuales con atajos Add (He et al. 2015)",
-    "mobilenet": "keras.applications.MobileNet: convoluciones separables en profundidad, ReLU(6)",
-    "xception": "keras.applications.Xception: convoluciones separables con Add residuales",
-    "inceptionv3": "keras.applications.InceptionV3: ramas en paralelo unidas por Concatenate",
-  ]
 
   /// The course's models (ModelZoo), two of them on CIFAR-10's colour images, the built-in
   /// trained digits model, and keras.applications' architectures.

@@ -7,8 +7,8 @@ import Foundation
 struct ChannelsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "channels",
-    abstract: "Split a colour photo into its R, G and B matrices and write each as an image.",
-    discussion: """
+    abstract: localized("Split a colour photo into its R, G and B matrices and write each as an image."),
+    discussion: localized("""
       Writes into the output directory (created if missing):
         red.png green.png blue.png      each channel tinted like matplotlib's
                                         Reds / Greens / Blues (0 light, 255 dark)
@@ -16,11 +16,11 @@ struct ChannelsCommand: ParsableCommand {
         blue-gray.png
       Example:
         convplay channels photo.jpg --out-dir channels/
-      """)
+      """))
 
   @OptionGroup var input: ImageInputOptions
 
-  @Option(name: .long, help: ArgumentHelp("Directory for the six images.", valueName: "dir"))
+  @Option(name: .long, help: ArgumentHelp(localized("Directory for the six images."), valueName: localized("dir")))
   var outDir: String
 
   func run() throws {

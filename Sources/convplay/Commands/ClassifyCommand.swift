@@ -11,8 +11,8 @@ struct ClassifyCommand: ParsableCommand {
 
   static let configuration = CommandConfiguration(
     commandName: "classify",
-    abstract: "Classify photos with a pretrained network (Keras, PyTorch or convplay weights) or walk the shapes with random weights.",
-    discussion: """
+    abstract: localized("Classify photos with a pretrained network (Keras, PyTorch or convplay weights) or walk the shapes with random weights."),
+    discussion: localized("""
       Examples:
         convplay weights fetch vgg16        (once: Keras's own file, hash checked)
         convplay classify tiger.jpg --arch vgg16
@@ -28,44 +28,43 @@ struct ClassifyCommand: ParsableCommand {
       --random-weights the same forward pass runs on Glorot-uniform weights:
       every layer's output shape, the time and the GFLOP/s are printed, and the
       classes mean nothing.
-      """)
+      """))
 
-  @Argument(help: ArgumentHelp("PNG, JPEG or .npy photos.", valueName: "PHOTO"))
+  @Argument(help: ArgumentHelp(localized("PNG, JPEG or .npy photos."), valueName: localized("PHOTO")))
   var photos: [String]
 
   @Option(name: .long, help: ArgumentHelp(
-    "Weights: a convplay model, Keras .h5/.keras, PyTorch .pth/.pt, safetensors or .npz (told by content).", valueName: "FILE"))
+    localized("Weights: a convplay model, Keras .h5/.keras, PyTorch .pth/.pt, safetensors or .npz (told by content)."), valueName: localized("FILE")))
   var weights: String?
 
-  @Flag(name: .long, help: "Random weights instead of a file (needs --arch): shows the shapes flowing through.")
+  @Flag(name: .long, help: helpText("Random weights instead of a file (needs --arch): shows the shapes flowing through."))
   var randomWeights = false
 
   @Option(name: .long, help: ArgumentHelp(
-    "vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet or a model spec: the architecture of a weights file that does not name one, or of --random-weights. Alone: the weights in Keras's cache.",
-    valueName: "name|spec"))
+    localized("vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet or a model spec: the architecture of a weights file that does not name one, or of --random-weights. Alone: the weights in Keras's cache."),
+    valueName: localized("name|spec")))
   var arch: String?
 
-  @Option(name: .long, help: ArgumentHelp("Input shape for a spec (default 224x224x3).", valueName: "HxWxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Input shape for a spec (default 224x224x3)."), valueName: localized("HxWxC")))
   var input: String?
 
-  @Option(name: .long, help: ArgumentHelp("Seed of the random weights.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Seed of the random weights."), valueName: localized("N")))
   var seed: UInt64 = 0
 
-  @Option(name: .long, help: "Override the file's preprocessing (caffe: Keras's VGG; torch: torchvision's).")
+  @Option(name: .long, help: helpText("Override the file's preprocessing (caffe: Keras's VGG; torch: torchvision's)."))
   var preprocess: Preprocessing?
 
-  @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("How many classes to list."), valueName: localized("N")))
   var top = 5
 
-  @Option(name: .long, help: ArgumentHelp("Write every photo's probabilities as a float32 .npy matrix (photos x classes).", valueName: "FILE.npy"))
+  @Option(name: .long, help: ArgumentHelp(localized("Write every photo's probabilities as a float32 .npy matrix (photos x classes)."), valueName: localized("FILE.npy")))
   var output: String?
 
-  @Flag(name: .long, help: "Print every layer's output shape, and the time and peak memory per photo.")
+  @Flag(name: .long, help: helpText("Print every layer's output shape, and the time and peak memory per photo."))
   var verbose = false
 
   @OptionGroup var explainOptions: ExplainOptions
 
-  @OptionGroup var language: LanguageOption
 
   func validate() throws {
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
@@ -179,7 +178,7 @@ struct ClassifyCommand: ParsableCommand {
           let map = try network.gradCAM(
             image: x, classIndex: try explainOptions.classIndex(names: classNames),
             layerIndex: try explainOptions.layerIndex(network.layers))
-          try explainOptions.report(map, image: resized, names: classNames, lang: try resolveLanguage(language.lang))
+          try explainOptions.report(map, image: resized, names: classNames, lang: CommandLineLanguage.current)
         }
         if showShapes {
           print(String(

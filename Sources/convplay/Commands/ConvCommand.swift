@@ -5,8 +5,8 @@ import ConvKit
 struct ConvCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "conv",
-    abstract: "Convolve a matrix with a kernel and print the output matrix.",
-    discussion: """
+    abstract: localized("Convolve a matrix with a kernel and print the output matrix."),
+    discussion: localized("""
       Example (the course's worked example):
         convplay conv --matrix examples/matrices/course-5x5.txt --kernel sharpen
         266 -61 -30
@@ -14,7 +14,7 @@ struct ConvCommand: ParsableCommand {
         -135 256 -128
       A multi-channel input with a kernel of the same number of blocks sums the channels, as a
       Conv2D filter does; a single-block kernel filters each channel on its own.
-      """)
+      """))
 
   @OptionGroup var matrix: MatrixOptions
   @OptionGroup var kernel: KernelOptions
@@ -24,9 +24,11 @@ struct ConvCommand: ParsableCommand {
     try reportingErrors {
       let setup = try ConvolutionSetup(matrix: matrix, kernel: kernel, window: window)
       noteFloors(setup.geometry)
-      let out = ReferenceKernels.convolve(
+      // The course's arithmetic in Double: whole numbers stay exact (Float32 stops at 2^24).
+      let out = StepTrace.convolution(
         input: setup.input, kernel: setup.kernel, geometry: setup.geometry, bias: setup.bias,
-        flip: setup.flip)
+        flip: setup.flip
+      ).output
       print(MatrixText.format(out))
     }
   }

@@ -6,27 +6,27 @@ import Foundation
 struct DataCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "data",
-    abstract: "Download and locate the MNIST and Fashion-MNIST data sets.",
+    abstract: localized("Download and locate the MNIST and Fashion-MNIST data sets."),
     subcommands: [Fetch.self, List.self])
 
   /// `convplay data fetch mnist`: like `keras.datasets.mnist.load_data()`'s first run.
   struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Download a data set, verify the published checksums and cache it.",
-      discussion: """
+      abstract: localized("Download a data set, verify the published checksums and cache it."),
+      discussion: localized("""
         Example:
           convplay data fetch mnist
         Files go to ~/.cache/convplay/datasets/NAME (or --dir); each is retried up to 3 times and
         written only once its checksum matches.
-        """)
+        """))
 
-    @Argument(help: ArgumentHelp("mnist or fashion-mnist.", valueName: "NAME"))
+    @Argument(help: ArgumentHelp(localized("mnist or fashion-mnist."), valueName: localized("NAME")))
     var name: String
 
-    @Option(name: .long, help: ArgumentHelp("Base URL of a mirror holding the four .gz files.", valueName: "URL"))
+    @Option(name: .long, help: ArgumentHelp(localized("Base URL of a mirror holding the four .gz files."), valueName: localized("URL")))
     var url: String?
 
-    @Option(name: .long, help: ArgumentHelp("Where to store the files.", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp(localized("Where to store the files."), valueName: localized("DIR")))
     var dir: String?
 
     func run() throws {
@@ -57,9 +57,9 @@ struct DataCommand: ParsableCommand {
 
   /// `convplay data list`: where each data set is found, if anywhere.
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show where each data set is found.")
+    static let configuration = CommandConfiguration(abstract: localized("Show where each data set is found."))
 
-    @Option(name: .long, help: ArgumentHelp("A folder to look in first.", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp(localized("A folder to look in first."), valueName: localized("DIR")))
     var data: String?
 
     func run() throws {

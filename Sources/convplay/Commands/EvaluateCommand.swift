@@ -7,23 +7,22 @@ import Foundation
 struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
-    abstract: "Measure saved weights' accuracy and loss on a data set's test images.",
-    discussion: """
+    abstract: localized("Measure saved weights' accuracy and loss on a data set's test images."),
+    discussion: localized("""
       Example:
         convplay train --model cnn --epochs 3 --save digits.safetensors
         convplay evaluate --weights digits.safetensors
       Without --weights, the built-in digit model (Keras's mnist_convnet trained by convplay).
       The data set defaults to the one the weights were trained on.
-      """)
+      """))
 
   @Option(
     name: .long,
-    help: ArgumentHelp(
-      "Weights: a model saved by `convplay train --save`, Keras .h5/.keras, PyTorch .pth, safetensors or .npz (default: the built-in model).",
-      valueName: "FILE"))
+    help: ArgumentHelp(localized("Weights: a model saved by `convplay train --save`, Keras .h5/.keras, PyTorch .pth, safetensors or .npz (default: the built-in model)."),
+      valueName: localized("FILE")))
   var weights: String?
 
-  @Option(name: .long, help: ArgumentHelp("The architecture of a --weights file that does not state one (a model spec or spec file).", valueName: "SPEC"))
+  @Option(name: .long, help: ArgumentHelp(localized("The architecture of a --weights file that does not state one (a model spec or spec file)."), valueName: localized("SPEC")))
   var arch: String?
 
   @OptionGroup var data: DatasetOptions

@@ -7,8 +7,8 @@ import Foundation
 struct FilterCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "filter",
-    abstract: "Filter a photo with a kernel (cross-correlation, as Keras computes) and write the result.",
-    discussion: """
+    abstract: localized("Filter a photo with a kernel (cross-correlation, as Keras computes) and write the result."),
+    discussion: localized("""
       The kernels and window options of 'convplay conv', but padding defaults to
       'same' (the output has the size of the input). The photo is made gray first
       (--gray, default luminance); --gray none filters R, G and B each on its own,
@@ -25,25 +25,25 @@ struct FilterCommand: ParsableCommand {
         convplay filter photo.png --kernel k.txt --stride 2 --padding valid \\
           --out small.png
         convplay filter photo.png --kernel edge-horizontal --out result.npy
-      """)
+      """))
 
   @OptionGroup var input: ImageInputOptions
   @OptionGroup var kernel: KernelOptions
   @OptionGroup var window: ImageWindowOptions
 
-  @Option(name: .long, help: "How a colour photo becomes gray first (none: filter each colour channel).")
+  @Option(name: .long, help: helpText("How a colour photo becomes gray first (none: filter each colour channel)."))
   var gray: GrayMethod = .luminance
 
-  @Option(name: .long, help: "How values outside 0-255 reach a PNG/JPEG (default: by kernel).")
+  @Option(name: .long, help: helpText("How values outside 0-255 reach a PNG/JPEG (default: by kernel)."))
   var normalize: Normalization?
 
-  @Option(name: .long, help: ArgumentHelp("Output file: .png, .jpg or .npy (raw float32).", valueName: "file"))
+  @Option(name: .long, help: ArgumentHelp(localized("Output file: .png, .jpg or .npy (raw float32)."), valueName: localized("file")))
   var out: String
 
-  @Option(name: .long, help: ArgumentHelp("Run the filter this many times and report the fastest (benchmarks).", valueName: "n"))
+  @Option(name: .long, help: ArgumentHelp(localized("Run the filter this many times and report the fastest (benchmarks)."), valueName: localized("n")))
   var repeatCount: Int = 1
 
-  @Flag(name: .long, help: "Print the filter's own time and speed on stderr (without reading and writing).")
+  @Flag(name: .long, help: helpText("Print the filter's own time and speed on stderr (without reading and writing)."))
   var timing = false
 
   func run() throws {
@@ -86,7 +86,7 @@ struct FilterCommand: ParsableCommand {
         best = min(best, seconds(clock.measure {
           let scalars = makeLargeFloatArray(count: outputShape.reduce(1, *)) {
             FilterKernels.convolve(
-              input: image.planes, kernel: weights, geometry: geometry, bias: kernel.bias,
+              input: image.planes, kernel: weights, geometry: geometry, bias: Float(kernel.bias),
               flip: kernel.flip, into: $0)
           }
           result = Tensor(shape: outputShape, scalars: scalars)
@@ -101,7 +101,7 @@ struct FilterCommand: ParsableCommand {
           bestReused = min(bestReused, seconds(clock.measure {
             buffer.withUnsafeMutableBufferPointer {
               FilterKernels.convolve(
-                input: image.planes, kernel: weights, geometry: geometry, bias: kernel.bias,
+                input: image.planes, kernel: weights, geometry: geometry, bias: Float(kernel.bias),
                 flip: kernel.flip, into: $0)
             }
           }))

@@ -98,7 +98,7 @@ extension FinetuneCommand {
   }
 
   func runOnPretrainedBase() throws {
-    let lang = try resolveLanguage(language.lang)
+    let lang = CommandLineLanguage.current
     try checkOutputs([("--save", save)], createsFolders: true)
     var augmentation: Augmentation?
     if let augment {

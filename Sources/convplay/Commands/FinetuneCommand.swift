@@ -11,8 +11,8 @@ import Foundation
 struct FinetuneCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "finetune",
-    abstract: "Reuse a trained model on a new data set: new head, frozen base, then joint training.",
-    discussion: """
+    abstract: localized("Reuse a trained model on a new data set: new head, frozen base, then joint training."),
+    discussion: localized("""
       Examples:
         convplay finetune --dataset fashion-mnist --freeze-epochs 1 --finetune-epochs 1 --limit 6000
         convplay finetune --base digits.safetensors --dataset folder:fingers --image-size 28x28 --color gray --scratch
@@ -25,68 +25,66 @@ struct FinetuneCommand: ParsableCommand {
       step 1 trains the head with the base frozen (each image goes through the base once: the
       features are cached), step 2 unfreezes the base (--unfreeze) at --finetune-lr, step 3
       evaluates on the test images. --augment turns the feature cache off.
-      """)
+      """))
 
   @Option(
     name: .long,
-    help: ArgumentHelp(
-      "A model saved by `train --save`, `default` for the built-in one, a keras.applications name (vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet) or a Keras model file.",
-      valueName: "NAME|FILE"))
+    help: ArgumentHelp(localized("A model saved by `train --save`, `default` for the built-in one, a keras.applications name (vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet) or a Keras model file."),
+      valueName: localized("NAME|FILE")))
   var base = "default"
 
-  @Option(name: .long, help: ArgumentHelp("The base's weights (.h5, .keras; .pth for VGG); default: Keras's cache.", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("The base's weights (.h5, .keras; .pth for VGG); default: Keras's cache."), valueName: localized("FILE")))
   var weights: String?
 
-  @Option(name: .long, help: ArgumentHelp("Step 2 trains all of the pretrained base, or its last N layers (base_model.layers[-N:]).", valueName: "all|N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Step 2 trains all of the pretrained base, or its last N layers (base_model.layers[-N:])."), valueName: localized("all|N")))
   var unfreeze = "all"
 
-  @Option(name: .customLong("pooling"), help: ArgumentHelp("The new head's first layer on a pretrained base: global average pooling or flatten.", valueName: "avg|flatten"))
+  @Option(name: .customLong("pooling"), help: ArgumentHelp(localized("The new head's first layer on a pretrained base: global average pooling or flatten."), valueName: localized("avg|flatten")))
   var headPooling: PretrainedBase.Pooling = .avg
 
-  @Option(name: .long, help: ArgumentHelp("Units of the new head's hidden Dense layer (relu) on a pretrained base; 0 for none.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Units of the new head's hidden Dense layer (relu) on a pretrained base; 0 for none."), valueName: localized("N")))
   var dense = 256
 
-  @Option(name: .long, help: ArgumentHelp("Size the images are resized to for a pretrained base (default: theirs, at least the base's minimum).", valueName: "HxW"))
+  @Option(name: .long, help: ArgumentHelp(localized("Size the images are resized to for a pretrained base (default: theirs, at least the base's minimum)."), valueName: localized("HxW")))
   var baseInput: String?
 
-  @Option(name: .long, help: ArgumentHelp("Fraction of the training images held out for validation (the last ones, as Keras's validation_split).", valueName: "F"))
+  @Option(name: .long, help: ArgumentHelp(localized("Fraction of the training images held out for validation (the last ones, as Keras's validation_split)."), valueName: localized("F")))
   var validationSplit: Double = 0
 
-  @Option(name: .long, help: ArgumentHelp("Random transforms of the training images each epoch (pretrained base only; turns the feature cache off).", valueName: "LIST"))
+  @Option(name: .long, help: ArgumentHelp(localized("Random transforms of the training images each epoch (pretrained base only; turns the feature cache off)."), valueName: localized("LIST")))
   var augment: String?
 
-  @Flag(name: .long, help: "Step 1 on a pretrained base runs the frozen base on every batch instead of once per image.")
+  @Flag(name: .long, help: helpText("Step 1 on a pretrained base runs the frozen base on every batch instead of once per image."))
   var noFeatureCache = false
 
-  @OptionGroup var language: LanguageOption
 
   @OptionGroup var data: DatasetOptions
 
-  @Option(name: .long, help: ArgumentHelp("Epochs of phase 1 (base frozen, only the new head trains).", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Epochs of phase 1 (base frozen, only the new head trains)."), valueName: localized("N")))
   var freezeEpochs = 2
 
-  @Option(name: .long, help: ArgumentHelp("Epochs of phase 2 (everything trains, at --finetune-lr).", valueName: "M"))
+  @Option(name: .long, help: ArgumentHelp(localized("Epochs of phase 2 (everything trains, at --finetune-lr)."), valueName: localized("M")))
   var finetuneEpochs = 2
 
-  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 1.", valueName: "X"), transform: finiteFloat)
+  @Option(name: .long, help: ArgumentHelp(localized("Adam's learning rate in phase 1."), valueName: localized("X")), transform: finiteFloat)
   var lr: Float = 0.001
 
-  @Option(name: .long, help: ArgumentHelp("Adam's learning rate in phase 2 (default: --lr / 10).", valueName: "X"), transform: finiteFloat)
+  @Option(name: .long, help: ArgumentHelp(localized("Adam's learning rate in phase 2 (default: --lr / 10)."), valueName: localized("X")), transform: finiteFloat)
   var finetuneLr: Float?
 
-  @Option(name: .long, help: ArgumentHelp("Images per optimizer step.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Images per optimizer step."), valueName: localized("N")))
   var batch = 128
 
-  @Option(name: .long, help: "Seed for the new head, shuffling and dropout.")
+  @Option(name: .long, help: helpText("Seed for the new head, shuffling and dropout."))
   var seed: UInt64 = 0
 
-  @Option(name: .long, help: ArgumentHelp("Save the fine-tuned model (safetensors).", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("Save the fine-tuned model (safetensors)."), valueName: localized("FILE")))
   var save: String?
 
-  @Flag(name: .long, help: "Also train the same architecture from scratch for the same training time.")
+  @Flag(name: .long, help: helpText("Also train the same architecture from scratch for the same training time."))
   var scratch = false
 
-  @Flag(name: .long, help: "One line per epoch instead of a progress bar.")
+  @Flag(name: .long, help: helpText("One line per epoch instead of a progress bar."))
   var plain = false
 
   func validate() throws {

@@ -8,8 +8,8 @@ import Foundation
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Bring trained Keras or PyTorch weights (.h5, .keras, .pth, safetensors, .npz) into convplay's model format.",
-    discussion: """
+    abstract: localized("Bring trained Keras or PyTorch weights (.h5, .keras, .pth, safetensors, .npz) into convplay's model format."),
+    discussion: localized("""
       Examples:
         convplay import vgg16_weights_tf_dim_ordering_tf_kernels.h5 --arch vgg16 -o vgg16.safetensors
         convplay import vgg16-397923af.pth --arch vgg16 -o vgg16.safetensors
@@ -26,30 +26,30 @@ struct ImportCommand: ParsableCommand {
       PyTorch .pth files are read without Python (only a state dict's pickle
       opcodes; any other Python global is refused, never run). The format is
       told by content, not by the file name.
-      """)
+      """))
 
-  @Argument(help: ArgumentHelp("Weights: Keras .h5/.keras, PyTorch .pth/.pt, safetensors or NumPy .npz.", valueName: "WEIGHTS"))
+  @Argument(help: ArgumentHelp(localized("Weights: Keras .h5/.keras, PyTorch .pth/.pt, safetensors or NumPy .npz."), valueName: localized("WEIGHTS")))
   var weights: String
 
-  @Option(name: .long, help: ArgumentHelp("vgg16, vgg19, or a model spec (text or file).", valueName: "name|spec"))
+  @Option(name: .long, help: ArgumentHelp(localized("vgg16, vgg19, or a model spec (text or file)."), valueName: localized("name|spec")))
   var arch: String
 
-  @Option(name: .long, help: ArgumentHelp("Input shape for a spec (default 224x224x3).", valueName: "HxWxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Input shape for a spec (default 224x224x3)."), valueName: localized("HxWxC")))
   var input: String?
 
-  @Option(name: .long, help: "Where the weights come from (default: guessed from the tensor names).")
+  @Option(name: .long, help: helpText("Where the weights come from (default: guessed from the tensor names)."))
   var from: WeightLayout?
 
-  @Option(name: .long, help: "Override the file's preprocessing (caffe: Keras's VGG; torch: torchvision's).")
+  @Option(name: .long, help: helpText("Override the file's preprocessing (caffe: Keras's VGG; torch: torchvision's)."))
   var preprocess: Preprocessing?
 
-  @Option(name: .long, help: ArgumentHelp("imagenet, or a text file with one class name per line.", valueName: "names"))
+  @Option(name: .long, help: ArgumentHelp(localized("imagenet, or a text file with one class name per line."), valueName: localized("names")))
   var classes: String?
 
-  @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where to write the model (.safetensors).", valueName: "FILE"))
+  @Option(name: [.customShort("o"), .long], help: ArgumentHelp(localized("Where to write the model (.safetensors)."), valueName: localized("FILE")))
   var output: String
 
-  @Flag(name: .long, help: "Print which file tensor became which layer weight.")
+  @Flag(name: .long, help: helpText("Print which file tensor became which layer weight."))
   var verbose = false
 
   func run() throws {

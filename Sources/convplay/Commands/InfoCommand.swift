@@ -7,14 +7,14 @@ import Foundation
 struct InfoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
-    abstract: "Show an image's size, channels and bit depth, and the values convplay reads.",
-    discussion: """
+    abstract: localized("Show an image's size, channels and bit depth, and the values convplay reads."),
+    discussion: localized("""
       Example:
         convplay info photo.jpg
       Each file is decoded in full, so a damaged file is reported as such.
-      """)
+      """))
 
-  @Argument(help: ArgumentHelp("PNG, JPEG or NumPy .npy files.", valueName: "image"))
+  @Argument(help: ArgumentHelp(localized("PNG, JPEG or NumPy .npy files."), valueName: localized("image")))
   var images: [String]
 
   @OptionGroup var limit: PixelLimitOptions
@@ -53,11 +53,11 @@ struct InfoCommand: ParsableCommand {
     case .palette: fileChannels = d.info.hasAlpha ? 4 : 3
     }
     let file = shape(fileChannels)
-    let source = d.info.format == .npy ? "as np.load returns it" : "as skimage.io.imread returns it"
-    var text = "\(file) (rows, columns\(fileChannels == 1 ? "" : ", channels")) \(source)"
+    let source = d.info.format == .npy ? localized("as np.load returns it") : localized("as skimage.io.imread returns it")
+    var text = "\(file) " + (fileChannels == 1 ? localized("(rows, columns)") : localized("(rows, columns, channels)")) + " \(source)"
     let mine = shape(d.image.channels)
-    if mine != file { text += "; convplay works on \(mine)" }
-    if fileChannels > 1 { text += "; as_gray=True gives \(shape(1))" }
+    if mine != file { text += localized("; convplay works on {0}", mine) }
+    if fileChannels > 1 { text += localized("; as_gray=True gives {0}", shape(1)) }
     return text
   }
 
@@ -67,20 +67,21 @@ struct InfoCommand: ParsableCommand {
     var depth = "\(info.bitDepth)-bit"
     if let type = info.sampleType { depth = type }
     var layout = [String]()
-    if info.format == .png { layout.append(info.interlaced ? "interlaced (Adam7)" : "not interlaced") }
-    if info.format == .jpeg { layout.append(info.interlaced ? "progressive" : "baseline") }
+    if info.format == .png { layout.append(info.interlaced ? localized("interlaced (Adam7)") : localized("not interlaced")) }
+    if info.format == .jpeg { layout.append(info.interlaced ? localized("progressive") : localized("baseline")) }
     var readAs =
-      image.channels == 1 ? "1 channel (gray)" : "\(image.channels) channels (R, G, B)"
-    if info.hasAlpha { readAs += ", alpha composited on white" }
-    if info.color == .palette { readAs += ", palette expanded" }
-    if info.format != .npy && info.bitDepth == 16 { readAs += ", 16-bit values / 257" }
-    let names = image.channels == 1 ? ["gray"] : ["R", "G", "B"]
+      image.channels == 1 ? localized("1 channel (gray)") : localized("{0} channels (R, G, B)", "\(image.channels)")
+    if info.hasAlpha { readAs += localized(", alpha composited on white") }
+    if info.color == .palette { readAs += localized(", palette expanded") }
+    if info.format != .npy && info.bitDepth == 16 { readAs += localized(", 16-bit values / 257") }
+    let names = image.channels == 1 ? [localized("gray")] : ["R", "G", "B"]
     var lines = [
-      "file:     \(path)",
-      "format:   \(info.format.rawValue), \(depth) \(info.color.rawValue)"
-        + (layout.isEmpty ? "" : ", " + layout.joined(separator: ", ")),
-      "size:     \(image.width) x \(image.height) (\(NumberText.grouped(image.pixelCount)) pixels, \(megapixels(image.pixelCount)))",
-      "read as:  \(readAs)",
+      localized("file:     {0}", path),
+      localized("format:   {0}", "\(info.format.rawValue), \(depth) \(localized(info.color.rawValue))"
+        + (layout.isEmpty ? "" : ", " + layout.joined(separator: ", "))),
+      localized("size:     {0} x {1} ({2} pixels, {3})", "\(image.width)", "\(image.height)",
+        grouped(image.pixelCount), megapixels(image.pixelCount)),
+      localized("read as:  {0}", readAs),
       "numpy:    " + numpyShapes(d),
     ]
     let n = image.pixelCount
@@ -96,7 +97,7 @@ struct InfoCommand: ParsableCommand {
         }
         let name = names[c].padding(toLength: 4, withPad: " ", startingAt: 0)
         lines.append(
-          "  \(name)  min \(NumberText.format(low))  mean \(String(format: "%.1f", sum / Double(n)))  max \(NumberText.format(high))")
+          localized("  {0}  min {1}  mean {2}  max {3}", name, NumberText.format(low), String(format: "%.1f", sum / Double(n)), NumberText.format(high)))
       }
     }
     return lines.joined(separator: "\n")

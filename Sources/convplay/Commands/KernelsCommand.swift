@@ -1,13 +1,14 @@
 import ArgumentParser
 import ConvKit
+import ConvPlayground
 
 /// `convplay kernels`: the preset kernels with their values.
 struct KernelsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "kernels",
-    abstract: "List the preset kernels with their values.")
+    abstract: localized("List the preset kernels with their values."))
 
-  @Argument(help: "Show only this preset.")
+  @Argument(help: helpText("Show only this preset."))
   var name: String?
 
   func run() throws {
@@ -22,15 +23,15 @@ struct KernelsCommand: ParsableCommand {
       var blocks: [String] = []
       for p in presets {
         var header = p.name
-        if !p.aliases.isEmpty { header += " (also: " + p.aliases.joined(separator: ", ") + ")" }
-        header += "  [\(p.family.rawValue)]: " + p.summary
+        if !p.aliases.isEmpty { header += localized(" (also: {0})", p.aliases.joined(separator: ", ")) }
+        header += "  [\(p.family.rawValue)]: " + presetSummary(p.name).text(CommandLineLanguage.current)
         var lines = [header]
-        if let note = p.scaleNote { lines.append("  " + note) }
+        if let note = p.scaleNote { lines.append("  " + localized(note)) }
         let shown = p.scaleNote == nil ? p.rows : unscaled(p)
         lines += MatrixText.aligned(shown).map { "    " + $0 }
         blocks.append(lines.joined(separator: "\n"))
       }
-      print(blocks.joined(separator: "\n\n"))
+      Swift.print(blocks.joined(separator: "\n\n"))
     }
   }
 

@@ -5,33 +5,33 @@ import ConvKit
 struct PoolCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pool",
-    abstract: "Max or average pooling of a matrix; prints the output matrix.",
-    discussion: """
+    abstract: localized("Max or average pooling of a matrix; prints the output matrix."),
+    discussion: localized("""
       Example:
         convplay pool --matrix examples/matrices/course-5x5.txt --size 2 --mode max
       The stride defaults to the pool size. With --padding same, padded cells are ignored (max
       treats them as -infinity, avg leaves them out of the mean), as Keras does.
       Add --steps to see every window.
-      """)
+      """))
 
   @OptionGroup var matrix: MatrixOptions
 
-  @Option(name: .long, help: ArgumentHelp("Pool size: N or RxC.", valueName: "N|RxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Pool size: N or RxC."), valueName: localized("N|RxC")))
   var size: String = "2"
 
-  @Option(name: .long, help: ArgumentHelp("Stride: N or RxC (default: the pool size).", valueName: "N|RxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Stride: N or RxC (default: the pool size)."), valueName: localized("N|RxC")))
   var stride: String?
 
-  @Option(name: .long, help: "Keep the window's largest value or its mean.")
+  @Option(name: .long, help: helpText("Keep the window's largest value or its mean."))
   var mode: PoolMode = .max
 
-  @Option(name: .long, help: "Keras's padding rule for the windows.")
+  @Option(name: .long, help: helpText("Keras's padding rule for the windows."))
   var padding: PoolPaddingChoice = .valid
 
-  @Flag(name: .long, help: "Print every window step by step, as 'convplay step' does for convolution.")
+  @Flag(name: .long, help: helpText("Print every window step by step, as 'convplay step' does for convolution."))
   var steps = false
 
-  @Flag(name: .long, help: "Plain text without colours (with --steps).")
+  @Flag(name: .long, help: helpText("Plain text without colours (with --steps)."))
   var plain = false
 
   func run() throws {
@@ -43,14 +43,14 @@ struct PoolCommand: ParsableCommand {
         return
       }
       noteFloors(geometry)
-      print(MatrixText.format(ReferenceKernels.pool(input: input, geometry: geometry, mode: poolMode)))
+      print(MatrixText.format(StepTrace.pooling(input: input, geometry: geometry, mode: poolMode).output))
     }
   }
 
-  func setup() throws -> (Tensor, WindowGeometry, PoolMode) {
+  func setup() throws -> (ExactTensor, WindowGeometry, PoolMode) {
     let poolMode = mode
     let pad = padding.padding
-    let input = try matrix.load()
+    let input = try matrix.loadExact()
     let k = try parsePair(size, option: "--size")
     let s = try stride.map { try parsePair($0, option: "--stride") } ?? k
     let g = try WindowGeometry(

@@ -9,8 +9,8 @@ import Foundation
 struct PredictCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "predict",
-    abstract: "Classify a photo or scan of one handwritten digit: the top 3 with probabilities.",
-    discussion: """
+    abstract: localized("Classify a photo or scan of one handwritten digit: the top 3 with probabilities."),
+    discussion: localized("""
       Example:
         convplay predict my-digit.png
         convplay predict my-digit.png --explain --explain-out cam.png
@@ -20,30 +20,28 @@ struct PredictCommand: ParsableCommand {
       The image is prepared the way MNIST was made: gray, light digit on a dark background
       (dark ink on paper is inverted), cropped to the digit, scaled to fit 20x20, centred by
       mass in 28x28. --show prints that 28x28 input. Without --weights, the built-in model.
-      """)
+      """))
 
-  @Argument(help: ArgumentHelp("A PNG, JPEG or .npy image.", valueName: "IMAGE"))
+  @Argument(help: ArgumentHelp(localized("A PNG, JPEG or .npy image."), valueName: localized("IMAGE")))
   var image: String
 
   @Option(
     name: .long,
-    help: ArgumentHelp(
-      "Weights: a model saved by `convplay train --save`, Keras .h5/.keras, PyTorch .pth, safetensors or .npz (default: the built-in model).",
-      valueName: "FILE"))
+    help: ArgumentHelp(localized("Weights: a model saved by `convplay train --save`, Keras .h5/.keras, PyTorch .pth, safetensors or .npz (default: the built-in model)."),
+      valueName: localized("FILE")))
   var weights: String?
 
-  @Option(name: .long, help: ArgumentHelp("The architecture of a --weights file that does not state one (a model spec or spec file, on 28x28x1).", valueName: "SPEC"))
+  @Option(name: .long, help: ArgumentHelp(localized("The architecture of a --weights file that does not state one (a model spec or spec file, on 28x28x1)."), valueName: localized("SPEC")))
   var arch: String?
 
-  @Option(name: .long, help: ArgumentHelp("How many classes to list.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("How many classes to list."), valueName: localized("N")))
   var top = 3
 
-  @Flag(name: .long, help: "Also print the 28x28 input the network sees.")
+  @Flag(name: .long, help: helpText("Also print the 28x28 input the network sees."))
   var show = false
 
   @OptionGroup var explainOptions: ExplainOptions
 
-  @OptionGroup var language: LanguageOption
 
   func validate() throws {
     if arch != nil && weights == nil { throw ValidationError("--arch describes a --weights file: give --weights FILE too") }
@@ -89,7 +87,7 @@ struct PredictCommand: ParsableCommand {
           image: pixels, classIndex: try explainOptions.classIndex(names: names),
           layerIndex: try explainOptions.layerIndex(network.layers))
         let seen = Image(width: 28, height: 28, channels: 1, samples: pixels.map { $0 * 255 })
-        try explainOptions.report(map, image: seen, names: names, lang: try resolveLanguage(language.lang))
+        try explainOptions.report(map, image: seen, names: names, lang: CommandLineLanguage.current)
       }
     }
   }

@@ -8,8 +8,8 @@ import Foundation
 struct QuizCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quiz",
-    abstract: "Questions on output shapes and parameter counts, graded and explained with the formula.",
-    discussion: """
+    abstract: localized("Questions on output shapes and parameter counts, graded and explained with the formula."),
+    discussion: localized("""
       Reads one answer per line from stdin: shapes as 26x26x64, "26, 26, 64" or
       "(None, 26, 26, 64)", counts as 640, 649,775 or 649775. Prints the question, the verdict
       and the explanation, and finally 'score: X/K'.
@@ -19,30 +19,27 @@ struct QuizCommand: ParsableCommand {
         convplay quiz --seed 7 --count 20 --answers student.txt      (grade a file of answers)
       Progress per topic is kept in $CONVPLAY_HOME, else $XDG_DATA_HOME/convplay, else
       ~/.local/share/convplay (not with --answers or --answer-key).
-      """)
+      """))
 
-  @Flag(name: .long, help: "Plain text without colours, for pipes and scripts.")
+  @Flag(name: .long, help: helpText("Plain text without colours, for pipes and scripts."))
   var plain = false
 
-  @Option(name: .long, help: "Same seed, same questions (default: a new seed, printed on stderr).")
+  @Option(name: .long, help: helpText("Same seed, same questions (default: a new seed, printed on stderr)."))
   var seed: UInt64?
 
-  @Option(name: .long, help: "Number of questions.")
+  @Option(name: .long, help: helpText("Number of questions."))
   var count: Int = 10
 
-  @Option(name: .long, help: "What the questions are about.")
+  @Option(name: .long, help: helpText("What the questions are about."))
   var topic: QuizTopicChoice = .mixed
 
-  @Option(name: .long, help: ArgumentHelp("Difficulty: 1 (the course's cases), 2 or 3.", valueName: "1|2|3"))
+  @Option(name: .long, help: ArgumentHelp(localized("Difficulty: 1 (the course's cases), 2 or 3."), valueName: localized("1|2|3")))
   var level: Int = 1
 
-  @Option(name: .long, help: ArgumentHelp("Language of questions and explanations: en or es (default: from LANG).", valueName: "en|es"))
-  var lang: String?
-
-  @Flag(name: .customLong("answer-key"), help: "Print each question and a line 'answer: X', nothing else.")
+  @Flag(name: .customLong("answer-key"), help: helpText("Print each question and a line 'answer: X', nothing else."))
   var answerKey = false
 
-  @Option(name: .long, help: ArgumentHelp("Grade the answers in this file (one per line) instead of reading stdin.", valueName: "file"))
+  @Option(name: .long, help: ArgumentHelp(localized("Grade the answers in this file (one per line) instead of reading stdin."), valueName: localized("file")))
   var answers: String?
 
   func run() throws {
@@ -86,17 +83,8 @@ struct QuizCommand: ParsableCommand {
     }
   }
 
-  func resolvedLanguage() throws -> QuizLanguage {
-    if let lang {
-      guard let l = QuizLanguage(rawValue: lang.lowercased()) else {
-        throw CLIFailure("--lang must be en or es (got '\(lang)')")
-      }
-      return l
-    }
-    let env = ProcessInfo.processInfo.environment
-    let locale = env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? ""
-    return locale.hasPrefix("es") ? .es : .en
-  }
+  /// The language of questions and explanations: `--lang` or the locale (CommandLineLanguage).
+  func resolvedLanguage() throws -> QuizLanguage { CommandLineLanguage.current }
 
   func printAnswerKey(seed: UInt64, selection: QuizSelection, language: QuizLanguage) {
     var generator = QuizGenerator(seed: seed, selection: selection, level: level)

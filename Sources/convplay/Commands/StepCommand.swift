@@ -6,8 +6,8 @@ import ConvPlayground
 struct StepCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "step",
-    abstract: "Show every step of a convolution: the window, each product, the sum, the output cell.",
-    discussion: """
+    abstract: localized("Show every step of a convolution: the window, each product, the sum, the output cell."),
+    discussion: localized("""
       Example:
         convplay step --matrix examples/matrices/course-5x5.txt --kernel sharpen --plain
         step 1/9: output[0,0], window rows 0-2, cols 0-2
@@ -21,16 +21,16 @@ struct StepCommand: ParsableCommand {
         convplay step --backward --plain                  G = ones (L = sum of Y)
         convplay step --backward --target target.txt       G = Y - T (L = 0.5*sum((Y - T)^2))
         convplay step --backward --grad grad.txt --lr 0.001 --lang es
-      """)
+      """))
 
   @OptionGroup var matrix: MatrixOptions
   @OptionGroup var kernel: KernelOptions
   @OptionGroup var window: WindowOptions
 
-  @Flag(name: .long, help: "Plain text, no colours or highlighting (for pipes and scripts).")
+  @Flag(name: .long, help: helpText("Plain text, no colours or highlighting (for pipes and scripts)."))
   var plain = false
 
-  @Option(name: .long, help: ArgumentHelp("Show only step N (1-based).", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Show only step N (1-based)."), valueName: localized("N")))
   var only: Int?
 
   @OptionGroup var backward: BackwardOptions
@@ -44,7 +44,7 @@ struct StepCommand: ParsableCommand {
         return
       }
       if backward.anyGiven {
-        throw CLIFailure("--grad, --target, --lr and --lang belong to --backward")
+        throw CLIFailure("--grad, --target and --lr belong to --backward")
       }
       let setup = try ConvolutionSetup(matrix: matrix, kernel: kernel, window: window)
       let trace = StepTrace.convolution(
@@ -60,25 +60,22 @@ struct StepCommand: ParsableCommand {
 }
 
 /// `step --backward` and its options: where the upstream gradient comes from, the learning
-/// rate of the SGD step and the language of the report.
+/// rate of the SGD step.
 struct BackwardOptions: ParsableArguments {
-  @Flag(name: .long, help: "The backward pass instead: every product of dL/dK and dL/dX, then one SGD step.")
+  @Flag(name: .long, help: helpText("The backward pass instead: every product of dL/dK and dL/dX, then one SGD step."))
   var backward = false
 
-  @Option(name: .long, help: ArgumentHelp("Upstream gradient dL/dY: ones, or a matrix file the output's size.", valueName: "ones|file"))
+  @Option(name: .long, help: ArgumentHelp(localized("Upstream gradient dL/dY: ones, or a matrix file the output's size."), valueName: localized("ones|file")))
   var grad: String?
 
-  @Option(name: .long, help: ArgumentHelp("A target matrix T the output's size: L = 0.5*sum((Y - T)^2), so dL/dY = Y - T.", valueName: "file"))
+  @Option(name: .long, help: ArgumentHelp(localized("A target matrix T the output's size: L = 0.5*sum((Y - T)^2), so dL/dY = Y - T."), valueName: localized("file")))
   var target: String?
 
-  @Option(name: .long, help: ArgumentHelp("Learning rate of the SGD step (default 0.01).", valueName: "rate"), transform: finiteFloat)
+  @Option(name: .long, help: ArgumentHelp(localized("Learning rate of the SGD step (default 0.01)."), valueName: localized("rate")), transform: finiteFloat)
   var lr: Float?
 
-  @Option(name: .long, help: ArgumentHelp("Language of the backward report: en or es (default: from LANG).", valueName: "en|es"))
-  var lang: String?
-
   var requested: Bool { backward }
-  var anyGiven: Bool { grad != nil || target != nil || lr != nil || lang != nil }
+  var anyGiven: Bool { grad != nil || target != nil || lr != nil }
 
   func report(_ setup: ConvolutionSetup) throws -> String {
     if grad != nil && target != nil { throw CLIFailure("give --grad or --target, not both") }
@@ -98,10 +95,12 @@ struct BackwardOptions: ParsableArguments {
     }
     let trace: BackwardTrace
     do {
-      trace = try BackwardTrace(input: setup.input, kernel: setup.kernel, geometry: setup.geometry, bias: setup.bias, upstream: upstream)
+      trace = try BackwardTrace(
+        input: setup.input.tensor, kernel: setup.kernel.tensor, geometry: setup.geometry, bias: Float(setup.bias),
+        upstream: upstream)
     } catch let e as BackwardTrace.Problem {
       throw CLIFailure("\(target != nil ? "--target" : "--grad"): \(e.description)")
     }
-    return BackwardText.report(trace, learningRate: rate, lang: try resolveLanguage(lang))
+    return BackwardText.report(trace, learningRate: rate, lang: CommandLineLanguage.current)
   }
 }

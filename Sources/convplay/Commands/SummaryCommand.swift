@@ -8,35 +8,35 @@ import Foundation
 struct SummaryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "summary",
-    abstract: "Print a model's layers, output shapes and parameter counts, as Keras's model.summary().",
-    discussion: """
+    abstract: localized("Print a model's layers, output shapes and parameter counts, as Keras's model.summary()."),
+    discussion: localized("""
       Examples:
         convplay summary --spec "conv2d(64,3,relu) -> flatten -> dense(10,softmax)" --input 28x28x1
         convplay summary --spec model.txt          (one layer per line, # comments)
         convplay summary --model course3
         convplay summary --list
-      Layers: \(ModelSpecParser.layerNames.map(\.name).joined(separator: ", ")).
+      Layers: {0}.
       Arguments are Keras's, positional or named: conv2d(32, kernel_size=3, strides=2,
       padding=same, activation=relu), maxpool(2), dense(15, tanh), dropout(0.5), batchnorm,
       trainable=false on any layer.
-      """)
+      """, ModelSpecParser.layerNames.map(\.name).joined(separator: ", ")))
 
-  @Argument(help: ArgumentHelp("A model file: Keras .h5 (full model), .keras or its JSON config, or a convplay model.", valueName: "FILE"))
+  @Argument(help: ArgumentHelp(localized("A model file: Keras .h5 (full model), .keras or its JSON config, or a convplay model."), valueName: localized("FILE")))
   var file: String?
 
-  @Option(name: .long, help: ArgumentHelp("A model spec, or a file that holds one.", valueName: "text|file"))
+  @Option(name: .long, help: ArgumentHelp(localized("A model spec, or a file that holds one."), valueName: localized("text|file")))
   var spec: String?
 
-  @Option(name: .long, help: ArgumentHelp("A named model (see --list).", valueName: "name"))
+  @Option(name: .long, help: ArgumentHelp(localized("A named model (see --list)."), valueName: localized("name")))
   var model: String?
 
-  @Option(name: .long, help: ArgumentHelp("Input shape for --spec: HxWxC or a flat size.", valueName: "HxWxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Input shape for --spec: HxWxC or a flat size."), valueName: localized("HxWxC")))
   var input: String = "28x28x1"
 
-  @Flag(name: .long, help: "List the named models.")
+  @Flag(name: .long, help: helpText("List the named models."))
   var list = false
 
-  @Flag(name: .long, help: "After the table, explain each row: the output-size formula and the parameter count.")
+  @Flag(name: .long, help: helpText("After the table, explain each row: the output-size formula and the parameter count."))
   var explain = false
 
   func run() throws {
@@ -45,13 +45,13 @@ struct SummaryCommand: ParsableCommand {
         let width = (ModelZoo.all.map(\.name.count) + KerasApplications.all.map(\.name.count)
           + ApplicationGraphs.all.map(\.name.count)).max() ?? 0
         for entry in ModelZoo.all {
-          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + inRunLanguage(entry.summary))
         }
         for entry in KerasApplications.all {
-          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + inRunLanguage(entry.summary))
         }
         for entry in ApplicationGraphs.all {
-          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+          print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + inRunLanguage(entry.summary))
         }
         return
       }

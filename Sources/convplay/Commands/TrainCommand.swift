@@ -9,61 +9,61 @@ import Foundation
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a network on MNIST or Fashion-MNIST and report its test accuracy.",
-    discussion: """
+    abstract: localized("Train a network on MNIST or Fashion-MNIST and report its test accuracy."),
+    discussion: localized("""
       Examples:
         convplay train --model cnn --epochs 3 --save digits.safetensors --metrics history.json
         convplay train --model softmax --optimizer sgd --lr 0.1 --plain
         convplay train --model "conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)"
         convplay train --model cnn --limit 2000 --validation-split 0.2 --augment flip,rotate=10,shift=0.1,zoom=0.1
-      Models: \(ModelZoo.all.map(\.name).joined(separator: ", ")) (see `convplay summary --model NAME`),
+      Models: {0} (see `convplay summary --model NAME`),
       or a spec in `convplay summary --spec`'s language (text or a file); its input is the data set's
       image shape (28x28x1 for MNIST, 32x32x3 for CIFAR-10, --image-size for folders).
       The last validation_split of the training images is held out, as Keras's fit does.
       The last two lines are `test accuracy: ...` and `test loss: ...`.
-      """)
+      """, ModelZoo.all.map(\.name).joined(separator: ", ")))
 
-  @Option(name: [.customLong("model"), .customLong("spec")], help: ArgumentHelp("A model name, a model spec, or a file holding one (graphs too: examples/specs/).", valueName: "NAME|SPEC|FILE"))
+  @Option(name: [.customLong("model"), .customLong("spec")], help: ArgumentHelp(localized("A model name, a model spec, or a file holding one (graphs too: examples/specs/)."), valueName: localized("NAME|SPEC|FILE")))
   var model = "cnn"
 
   @OptionGroup var data: DatasetOptions
 
-  @Option(name: .long, help: "Passes over the training images.")
+  @Option(name: .long, help: helpText("Passes over the training images."))
   var epochs = 5
 
-  @Option(name: .long, help: ArgumentHelp("Images per optimizer step.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Images per optimizer step."), valueName: localized("N")))
   var batch = 128
 
-  @Option(name: .long, help: "The optimizer, with Keras's defaults.")
+  @Option(name: .long, help: helpText("The optimizer, with Keras's defaults."))
   var optimizer: OptimizerKind = .adam
 
-  @Option(name: .long, help: ArgumentHelp("Learning rate (default: adam/rmsprop 0.001, sgd 0.01).", valueName: "X"), transform: finiteFloat)
+  @Option(name: .long, help: ArgumentHelp(localized("Learning rate (default: adam/rmsprop 0.001, sgd 0.01)."), valueName: localized("X")), transform: finiteFloat)
   var lr: Float?
 
-  @Option(name: .long, help: ArgumentHelp("Momentum for sgd and rmsprop.", valueName: "X"), transform: finiteFloat)
+  @Option(name: .long, help: ArgumentHelp(localized("Momentum for sgd and rmsprop."), valueName: localized("X")), transform: finiteFloat)
   var momentum: Float = 0
 
-  @Option(name: .long, help: "Seed for the initial weights, shuffling and dropout: same seed, same result.")
+  @Option(name: .long, help: helpText("Seed for the initial weights, shuffling and dropout: same seed, same result."))
   var seed: UInt64 = 0
 
   /// Keras's `fit` default: no validation set, so the whole training set is learned from.
-  @Option(name: .long, help: ArgumentHelp("Fraction of the training images held out for validation (the last ones, as Keras's validation_split); default 0.", valueName: "F"), transform: finiteDouble)
+  @Option(name: .long, help: ArgumentHelp(localized("Fraction of the training images held out for validation (the last ones, as Keras's validation_split); default 0."), valueName: localized("F")), transform: finiteDouble)
   var validationSplit: Double = 0
 
-  @Option(name: .long, help: ArgumentHelp("Save the trained weights (safetensors).", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("Save the trained weights (safetensors)."), valueName: localized("FILE")))
   var save: String?
 
-  @Option(name: .long, help: ArgumentHelp("Write the per-epoch history as JSON (loss, accuracy, val_loss, val_accuracy).", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("Write the per-epoch history as JSON (loss, accuracy, val_loss, val_accuracy)."), valueName: localized("FILE")))
   var metrics: String?
 
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Random transforms of the training images, as Keras's RandomFlip/RandomRotation/RandomTranslation/RandomZoom: flip, rotate=DEGREES, shift=FRACTION, zoom=FRACTION.",
-      valueName: "LIST"))
+      localized("Random transforms of the training images, as Keras's RandomFlip/RandomRotation/RandomTranslation/RandomZoom: flip, rotate=DEGREES, shift=FRACTION, zoom=FRACTION."),
+      valueName: localized("LIST")))
   var augment: String?
 
-  @Flag(name: .long, help: "One line per epoch instead of a progress bar.")
+  @Flag(name: .long, help: helpText("One line per epoch instead of a progress bar."))
   var plain = false
 
   func validate() throws {

@@ -11,8 +11,8 @@ import ConvUserData
 struct TuiCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tui",
-    abstract: "Open the playground (ncurses): Home, or one lesson with --screen.",
-    discussion: """
+    abstract: localized("Open the playground (ncurses): Home, or one lesson with --screen."),
+    discussion: localized("""
       Examples:
         convplay tui                                   Home: choose a lesson
         convplay tui --screen conv                     the course's 5x5 matrix and sharpen kernel
@@ -34,7 +34,7 @@ struct TuiCommand: ParsableCommand {
         convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
       In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
       a lesson opened with --screen).
-      """)
+      """))
 
   enum ScreenName: String, ExpressibleByArgument, CaseIterable {
     case home, conv, padding, pooling, rgb, train, digit, quiz
@@ -43,74 +43,72 @@ struct TuiCommand: ParsableCommand {
     case backprop, network, transposed
   }
 
-  @Option(name: .long, help: "The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab, quiz, summary, network, backprop or transposed.")
+  @Option(name: .long, help: helpText("The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab, quiz, summary, network, backprop or transposed."))
   var screen: ScreenName = .home
 
   @OptionGroup var matrix: MatrixOptions
 
   @Option(
     name: .long,
-    help: ArgumentHelp("A preset name or a matrix file (rgb: one 3-channel filter).", valueName: "name|file"))
+    help: ArgumentHelp(localized("A preset name or a matrix file (rgb: one 3-channel filter)."), valueName: localized("name|file")))
   var kernel: String?
 
-  @Flag(name: .long, help: "Start with the kernel turned 180 degrees (true convolution).")
+  @Flag(name: .long, help: helpText("Start with the kernel turned 180 degrees (true convolution)."))
   var flip = false
 
-  @Option(name: .long, help: "The bias of the (first) filter.", transform: finiteFloat)
+  @Option(name: .long, help: helpText("The bias of the (first) filter."), transform: finiteFloat)
   var bias: Float?
 
   @OptionGroup var window: WindowOptions
 
-  @Option(name: .long, help: ArgumentHelp("Pooling: max or avg.", valueName: "max|avg"))
+  @Option(name: .long, help: ArgumentHelp(localized("Pooling: max or avg."), valueName: localized("max|avg")))
   var mode: PoolMode = .max
 
-  @Option(name: .long, help: ArgumentHelp("Pooling: window size.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Pooling: window size."), valueName: localized("N")))
   var size: Int = 2
 
-  @Option(name: .long, help: "Quiz: same seed, same questions (as 'convplay quiz --seed').")
+  @Option(name: .long, help: helpText("Quiz: same seed, same questions (as 'convplay quiz --seed')."))
   var seed: UInt64?
 
-  @Option(name: .long, help: "Quiz: what the questions are about.")
+  @Option(name: .long, help: helpText("Quiz: what the questions are about."))
   var topic: QuizTopicChoice?
 
-  @Option(name: .long, help: ArgumentHelp("Quiz: difficulty 1, 2 or 3.", valueName: "n"))
+  @Option(name: .long, help: ArgumentHelp(localized("Quiz: difficulty 1, 2 or 3."), valueName: localized("n")))
   var level: Int?
 
-  @Option(name: .long, help: ArgumentHelp("Image lab: a PNG or JPEG to open (default: the built-in sample); summary: the picture whose feature maps a model with weights shows.", valueName: "file"))
+  @Option(name: .long, help: ArgumentHelp(localized("Image lab: a PNG or JPEG to open (default: the built-in sample); summary: the picture whose feature maps a model with weights shows."), valueName: localized("file")))
   var image: String?
 
-  @Option(name: .long, help: ArgumentHelp("network: the MNIST test digit to show (0-9999; needs the data set, see 'convplay data').", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("network: the MNIST test digit to show (0-9999; needs the data set, see 'convplay data')."), valueName: localized("N")))
   var digit: Int?
 
-  @Option(name: .long, help: ArgumentHelp("summary: input shape for a model spec or a course model (default 28x28x1).", valueName: "HxWxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("summary: input shape for a model spec or a course model (default 28x28x1)."), valueName: localized("HxWxC")))
   var input: String?
 
-  @OptionGroup var language: LanguageOption
 
   @OptionGroup var training: TuiTrainingOptions
 
   @Option(
     name: .long,
-    help: ArgumentHelp(
-      "summary: weights in any format (.h5, .keras, .pth, safetensors, .npz); --model names their architecture when the file does not.",
-      valueName: "FILE"))
+    help: ArgumentHelp(localized("summary: weights in any format (.h5, .keras, .pth, safetensors, .npz); --model names their architecture when the file does not."),
+      valueName: localized("FILE")))
   var weights: String?
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Keys to send first, as tmux names them (\"Right Space End z\").", valueName: "keys"))
+    help: ArgumentHelp(localized("Keys to send first, as tmux names them (\"Right Space End z\")."), valueName: localized("keys")))
   var keys: String?
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Print one frame of this size as text instead of running (no terminal needed).", valueName: "WxH"))
+    help: ArgumentHelp(localized("Print one frame of this size as text instead of running (no terminal needed)."), valueName: localized("WxH")))
   var print: String?
 
   func run() throws {
     try reportingErrors {
       try checkOutputs([("--save", training.save)], createsFolders: true)
       // A printed frame never writes the user's progress; the playground saves after each answer.
-      let progressStore = QuizProgressStore(language: try resolveLanguage(language.lang) == .es ? .es : .en)
+      let progressStore = QuizProgressStore(language: CommandLineLanguage.current == .es ? .es : .en)
       let keeper: any QuizProgressKeeper =
         print == nil ? FileProgressKeeper(store: progressStore) : MemoryProgressKeeper(progressStore.load().progress)
       // The training screen's settings are kept beside quiz progress (a printed frame only reads them).
@@ -118,7 +116,7 @@ struct TuiCommand: ParsableCommand {
       let settings = print == nil
         ? TrainingSettingsKeeper(store: settingsStore) : TrainingSettingsKeeper(initial: settingsStore.load())
       let env = Env(
-        lang: try resolveLanguage(language.lang), theme: Theme(colored: false), quizProgress: keeper,
+        lang: CommandLineLanguage.current, theme: Theme(colored: false), quizProgress: keeper,
         trainingSettings: settings)
       var app = try makeApp(env: env)
       if let keys {
@@ -268,23 +266,6 @@ extension TuiCommand {
       throw CLIFailure(e.description)
     }
   }
-}
-
-/// `--lang` of `tui`.
-struct LanguageOption: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("Playground language: en or es (default: from LANG).", valueName: "en|es"))
-  var lang: String?
-}
-
-/// `--lang`, else the locale variables.
-func resolveLanguage(_ flag: String?) throws -> Lang {
-  if let flag {
-    guard let l = Lang(rawValue: flag.lowercased()) else {
-      throw CLIFailure("--lang must be en or es (got '\(flag)')")
-    }
-    return l
-  }
-  return Lang.fromEnvironment(currentEnvironment())
 }
 
 /// Runs the playground on the terminal; a signal ends it with the conventional 128 + signal

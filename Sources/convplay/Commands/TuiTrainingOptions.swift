@@ -8,27 +8,27 @@ import Foundation
 /// `tui --screen train`'s starting choices (all but the folder and the base can be changed on
 /// the screen). The data set options are `train`'s own (`DatasetOptions`).
 struct TuiTrainingOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("train: a model name, a model spec, or a file holding one; summary: also vgg16, resnet50, ... or a saved model file.", valueName: "NAME|SPEC|FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("train: a model name, a model spec, or a file holding one; summary: also vgg16, resnet50, ... or a saved model file."), valueName: localized("NAME|SPEC|FILE")))
   var model: String?
 
   @OptionGroup var data: DatasetOptions
 
-  @Option(name: .long, help: ArgumentHelp("train: passes over the training images.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("train: passes over the training images."), valueName: localized("N")))
   var epochs: Int?
 
-  @Option(name: .long, help: ArgumentHelp("train: where w saves the trained weights.", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("train: where w saves the trained weights."), valueName: localized("FILE")))
   var save: String?
 
-  @Flag(name: .long, help: "train: fine-tune a saved model (as `convplay finetune`) instead of training --model.")
+  @Flag(name: .long, help: helpText("train: fine-tune a saved model (as `convplay finetune`) instead of training --model."))
   var finetune = false
 
-  @Option(name: .long, help: ArgumentHelp("train --finetune: the saved model (default: the built-in digits model).", valueName: "FILE"))
+  @Option(name: .long, help: ArgumentHelp(localized("train --finetune: the saved model (default: the built-in digits model)."), valueName: localized("FILE")))
   var base: String?
 
-  @Option(name: .long, help: ArgumentHelp("train --finetune: epochs with the base frozen.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("train --finetune: epochs with the base frozen."), valueName: localized("N")))
   var freezeEpochs = 2
 
-  @Option(name: .long, help: ArgumentHelp("train --finetune: epochs with every layer training.", valueName: "M"))
+  @Option(name: .long, help: ArgumentHelp(localized("train --finetune: epochs with every layer training."), valueName: localized("M")))
   var finetuneEpochs = 2
 
   /// True when no training option was given: the screen then opens on the kept settings.

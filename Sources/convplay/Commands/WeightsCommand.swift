@@ -6,13 +6,13 @@ import Foundation
 struct WeightsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "weights",
-    abstract: "Download the ImageNet weights keras.applications publishes, or list what is cached.",
+    abstract: localized("Download the ImageNet weights keras.applications publishes, or list what is cached."),
     subcommands: [Fetch.self, List.self])
 
   struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Download a network's published weights into Keras's cache, checking Keras's hash.",
-      discussion: """
+      abstract: localized("Download a network's published weights into Keras's cache, checking Keras's hash."),
+      discussion: localized("""
         Examples:
           convplay weights fetch vgg16
           convplay weights fetch resnet50 --no-top
@@ -21,12 +21,12 @@ struct WeightsCommand: ParsableCommand {
         fetched again. A file that fails its hash is refused and not kept; an interrupted
         download resumes (or restarts) when run again.
         CONVPLAY_WEIGHTS_MIRROR=URL fetches URL/<file name> instead, with the same check.
-        """)
+        """))
 
-    @Argument(help: ArgumentHelp("vgg16, vgg19, resnet50, inceptionv3, xception or mobilenet.", valueName: "NAME"))
+    @Argument(help: ArgumentHelp(localized("vgg16, vgg19, resnet50, inceptionv3, xception or mobilenet."), valueName: localized("NAME")))
     var name: String
 
-    @Flag(name: .long, help: "The convolutional base only (include_top=False), for fine-tuning.")
+    @Flag(name: .long, help: helpText("The convolutional base only (include_top=False), for fine-tuning."))
     var noTop = false
 
     func run() throws {
@@ -56,7 +56,7 @@ struct WeightsCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show which published weights are in Keras's cache.")
+    static let configuration = CommandConfiguration(abstract: localized("Show which published weights are in Keras's cache."))
 
     func run() throws {
       let dir = PublishedWeights.cacheDirectory()

@@ -8,19 +8,19 @@ import Foundation
 /// `--explain`, `--explain-out`, `--explain-npy`, `--class`, `--explain-layer`: Grad-CAM of
 /// classify and predict ("why did it say tiger?").
 struct ExplainOptions: ParsableArguments {
-  @Flag(name: .long, help: "Show where the network looked (Grad-CAM of the last convolutional layer) over the image, in the terminal.")
+  @Flag(name: .long, help: helpText("Show where the network looked (Grad-CAM of the last convolutional layer) over the image, in the terminal."))
   var explain = false
 
-  @Option(name: .long, help: ArgumentHelp("Write the image with the Grad-CAM heat map blended over it (PNG).", valueName: "FILE.png"))
+  @Option(name: .long, help: ArgumentHelp(localized("Write the image with the Grad-CAM heat map blended over it (PNG)."), valueName: localized("FILE.png")))
   var explainOut: String?
 
-  @Option(name: .long, help: ArgumentHelp("Write the raw Grad-CAM map at the layer's resolution (float32 .npy).", valueName: "FILE.npy"))
+  @Option(name: .long, help: ArgumentHelp(localized("Write the raw Grad-CAM map at the layer's resolution (float32 .npy)."), valueName: localized("FILE.npy")))
   var explainNpy: String?
 
-  @Option(name: .customLong("class"), help: ArgumentHelp("The class Grad-CAM explains (default: the top one).", valueName: "NAME|INDEX"))
+  @Option(name: .customLong("class"), help: ArgumentHelp(localized("The class Grad-CAM explains (default: the top one)."), valueName: localized("NAME|INDEX")))
   var explainClass: String?
 
-  @Option(name: .long, help: ArgumentHelp("The layer Grad-CAM looks at (default: the last convolution, with its activation).", valueName: "NAME"))
+  @Option(name: .long, help: ArgumentHelp(localized("The layer Grad-CAM looks at (default: the last convolution, with its activation)."), valueName: localized("NAME")))
   var explainLayer: String?
 
   var wanted: Bool { explain || explainOut != nil || explainNpy != nil }

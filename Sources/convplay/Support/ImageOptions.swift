@@ -8,8 +8,8 @@ struct PixelLimitOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Refuse images with more pixels than this (checked from the header, before decoding).",
-      valueName: "n"))
+      localized("Refuse images with more pixels than this (checked from the header, before decoding)."),
+      valueName: localized("n")))
   var maxPixels: Int = ImageCodec.defaultMaxPixels
 
   func read(_ path: String) throws -> DecodedImage {
@@ -20,7 +20,7 @@ struct PixelLimitOptions: ParsableArguments {
 
 /// The input photo and the pixel limit, shared by `gray`, `channels` and `filter`.
 struct ImageInputOptions: ParsableArguments {
-  @Argument(help: ArgumentHelp("A PNG, JPEG or NumPy .npy image.", valueName: "image"))
+  @Argument(help: ArgumentHelp(localized("A PNG, JPEG or NumPy .npy image."), valueName: localized("image")))
   var image: String
 
   @OptionGroup var limit: PixelLimitOptions

@@ -45,13 +45,13 @@ struct StepReport {
     }
     var lines: [String] = []
     if only == nil {
-      lines.append("output:")
+      lines.append(localized("output:"))
       lines.append(MatrixText.format(trace.output))
     }
-    lines.append(g.formulaLine)
+    lines.append(inRunLanguage(g.formulaLine))
     for (axis, name) in [(g.rows, "row"), (g.cols, "column")] {
       if let note = axis.visitNote(axis: name) {
-        lines.append("note: " + note + " (Keras and PyTorch floor the division)")
+        lines.append(localized("note: {0} (Keras and PyTorch floor the division)", inRunLanguage(note)))
       }
     }
     emit(lines.joined(separator: "\n") + "\n")
@@ -61,21 +61,23 @@ struct StepReport {
     let g = trace.geometry
     let pr = trace.input.shape[1] + g.rows.padBefore + g.rows.padAfter
     let pc = trace.input.shape[2] + g.cols.padBefore + g.cols.padAfter
-    return "padding '\(g.rows.padding)': \(g.rows.padBefore) above, \(g.rows.padAfter) below, "
-      + "\(g.cols.padBefore) left, \(g.cols.padAfter) right; padded input \(pr) x \(pc)"
+    return localized(
+      "padding '{0}': {1} above, {2} below, {3} left, {4} right; padded input {5} x {6}",
+      "\(g.rows.padding)", "\(g.rows.padBefore)", "\(g.rows.padAfter)", "\(g.cols.padBefore)",
+      "\(g.cols.padAfter)", "\(pr)", "\(pc)")
   }
 
   private func stepLines(_ step: Step, padded: Bool) -> [String] {
     let total = trace.steps.count
     let rows = "\(step.paddedRows.lowerBound)-\(step.paddedRows.upperBound)"
     let cols = "\(step.paddedCols.lowerBound)-\(step.paddedCols.upperBound)"
-    var cell = "output[\(step.outputRow),\(step.outputCol)]"
+    var cell = localized("output[{0},{1}]", "\(step.outputRow)", "\(step.outputCol)")
     if trace.output.shape[0] > 1 {
       let name = channelNames?[step.outputChannel] ?? "\(step.outputChannel)"
-      cell += " (channel \(name))"
+      cell += localized(" (channel {0})", name)
     }
-    var header = "step \(step.index + 1)/\(total): \(cell), window rows \(rows), cols \(cols)"
-    if padded { header += " of the padded input" }
+    var header = localized("step {0}/{1}: {2}, window rows {3}, cols {4}", "\(step.index + 1)", "\(total)", cell, rows, cols)
+    if padded { header += localized(" of the padded input") }
     var lines = [header]
     lines += step.equationLines(operation: trace.operation, channelNames: channelNames)
     lines += windowLines(step)
@@ -96,8 +98,8 @@ struct StepReport {
       let terms = byChannel[c]!
       let window = (0..<kr).map { i in (0..<kc).map { terms[i * kc + $0].value } }
       let left = MatrixText.aligned(window)
-      var label = "window"
-      if byChannel.count > 1 { label = "\(channelNames?[c] ?? "channel \(c)") window" }
+      var label = localized("window")
+      if byChannel.count > 1 { label = localized("{0} window", channelNames?[c] ?? localized("channel {0}", "\(c)")) }
       let pad = String(repeating: " ", count: label.count + 2)
       if let kernel = trace.kernel {
         let kch = kernel.shape[0] == 1 ? 0 : c
@@ -126,7 +128,7 @@ struct StepReport {
     let w = trace.input.shape[2]
     let values = trace.input.rows(ofChannel: c)
     let width = max(3, MatrixText.aligned(values).first.map { $0.split(separator: " ").map(\.count).max() ?? 3 } ?? 3)
-    var lines = ["  input:"]
+    var lines = ["  " + localized("input:")]
     for pr in 0..<(h + g.rows.padBefore + g.rows.padAfter) {
       var line = "    "
       for pc in 0..<(w + g.cols.padBefore + g.cols.padAfter) {
@@ -158,7 +160,7 @@ struct StepReport {
     let oc = step.outputChannel
     let texts = (0..<oh).map { r in (0..<ow).map { NumberText.format(trace.output[oc, r, $0]) } }
     let width = texts.flatMap { $0 }.map(\.count).max() ?? 1
-    var lines = ["  output:"]
+    var lines = ["  " + localized("output:")]
     for r in 0..<oh {
       var line = "    "
       for col in 0..<ow {

@@ -8,39 +8,39 @@ import Foundation
 /// `--folder-split`, `--folder-seed`, `--label-pattern`): which images a command trains or
 /// evaluates on.
 struct DatasetOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("mnist, fashion-mnist, cifar10 or folder:PATH (one subfolder per class).", valueName: "NAME"))
+  @Option(name: .long, help: ArgumentHelp(localized("mnist, fashion-mnist, cifar10 or folder:PATH (one subfolder per class)."), valueName: localized("NAME")))
   var dataset: String?
 
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Folder with the data set's files (default: $CONVPLAY_DATA, then ~/.cache/convplay/datasets/NAME).",
-      valueName: "DIR"))
+      localized("Folder with the data set's files (default: $CONVPLAY_DATA, then ~/.cache/convplay/datasets/NAME)."),
+      valueName: localized("DIR")))
   var data: String?
 
-  @Option(name: .long, help: ArgumentHelp("Train on the first N training images only (the test set stays whole; see --test-limit).", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Train on the first N training images only (the test set stays whole; see --test-limit)."), valueName: localized("N")))
   var limit: Int?
 
-  @Option(name: .long, help: ArgumentHelp("Evaluate on the first N test images only (default: the whole test set).", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("Evaluate on the first N test images only (default: the whole test set)."), valueName: localized("N")))
   var testLimit: Int?
 
-  @Option(name: .long, help: ArgumentHelp("folder: size every image is resized to (bilinear).", valueName: "HxW"))
+  @Option(name: .long, help: ArgumentHelp(localized("folder: size every image is resized to (bilinear)."), valueName: localized("HxW")))
   var imageSize = "128x128"
 
-  @Option(name: .long, help: ArgumentHelp("folder: rgb or gray.", valueName: "MODE"))
+  @Option(name: .long, help: ArgumentHelp(localized("folder: rgb or gray."), valueName: localized("MODE")))
   var color = "rgb"
 
-  @Option(name: .long, help: ArgumentHelp("folder: fraction of the (seeded, shuffled) images used as the test set (a folder with train/ and test/ is used as given).", valueName: "F"), transform: finiteDouble)
+  @Option(name: .long, help: ArgumentHelp(localized("folder: fraction of the (seeded, shuffled) images used as the test set (a folder with train/ and test/ is used as given)."), valueName: localized("F")), transform: finiteDouble)
   var folderSplit: Double = 0.2
 
-  @Option(name: .long, help: ArgumentHelp("folder: seed of the shuffle before the split.", valueName: "N"))
+  @Option(name: .long, help: ArgumentHelp(localized("folder: seed of the shuffle before the split."), valueName: localized("N")))
   var folderSeed: UInt64 = 1337
 
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "folder: classes from file names instead of subfolders; the first group is the class, e.g. '_([0-5])[LR]\\.png$'.",
-      valueName: "REGEX"))
+      localized("folder: classes from file names instead of subfolders; the first group is the class, e.g. '_([0-5])[LR]\\.png$'."),
+      valueName: localized("REGEX")))
   var labelPattern: String?
 
   func resolveDataset(default fallback: String = "mnist") throws -> DataSource {

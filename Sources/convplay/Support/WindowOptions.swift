@@ -8,13 +8,16 @@ struct MatrixOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Input matrix file: numbers separated by spaces, tabs or commas, one row per line, # comments, a blank line between channels. '-' reads stdin. Default: the course's 5x5 example.",
-      valueName: "file"))
+      localized("Input matrix file: numbers separated by spaces, tabs or commas, one row per line, # comments, a blank line between channels. '-' reads stdin. Default: the course's 5x5 example."),
+      valueName: localized("file")))
   var matrix: String?
 
-  func load() throws -> Tensor {
-    guard let matrix else { return CourseExample.matrix }
-    return try MatrixText.parse(try readText(matrix), source: matrix == "-" ? "stdin" : matrix)
+  func load() throws -> Tensor { try loadExact().tensor }
+
+  /// The matrix as typed (whole numbers exact up to 2^53), for the step-by-step arithmetic.
+  func loadExact() throws -> ExactTensor {
+    guard let matrix else { return ExactTensor(CourseExample.matrix) }
+    return try MatrixText.parseExact(try readText(matrix), source: matrix == "-" ? "stdin" : matrix)
   }
 }
 
@@ -23,27 +26,29 @@ struct KernelOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "A preset name (see 'convplay kernels') or a matrix file; several blocks make a multi-channel kernel.",
-      valueName: "name|file"))
+      localized("A preset name (see 'convplay kernels') or a matrix file; several blocks make a multi-channel kernel."),
+      valueName: localized("name|file")))
   var kernel: String = "sharpen"
 
   @Flag(
     name: .long,
-    help: "True convolution: rotate the kernel 180 degrees first (without it: cross-correlation, as Keras and PyTorch compute).")
+    help: helpText("True convolution: rotate the kernel 180 degrees first (without it: cross-correlation, as Keras and PyTorch compute)."))
   var flip = false
 
-  @Option(name: .long, help: "A bias added to every output cell, as a Conv2D filter has.", transform: finiteFloat)
-  var bias: Float = 0
+  @Option(name: .long, help: helpText("A bias added to every output cell, as a Conv2D filter has."), transform: finiteDouble)
+  var bias: Double = 0
 
-  func load() throws -> Tensor {
-    try KernelOptions.resolve(kernel)
-  }
+  func load() throws -> Tensor { try KernelOptions.resolveExact(kernel).tensor }
 
-  /// A preset by name, else a matrix file; the error names both possibilities.
-  static func resolve(_ name: String) throws -> Tensor {
-    if let preset = KernelPreset.named(name) { return preset.tensor }
+  func loadExact() throws -> ExactTensor { try KernelOptions.resolveExact(kernel) }
+
+  static func resolve(_ name: String) throws -> Tensor { try resolveExact(name).tensor }
+
+  /// A preset by name, else a matrix file (as typed); the error names both possibilities.
+  static func resolveExact(_ name: String) throws -> ExactTensor {
+    if let preset = KernelPreset.named(name) { return ExactTensor(preset.tensor) }
     if name == "-" || FileManager.default.fileExists(atPath: name) {
-      return try MatrixText.parse(try readText(name), source: name == "-" ? "stdin" : name)
+      return try MatrixText.parseExact(try readText(name), source: name == "-" ? "stdin" : name)
     }
     throw CLIFailure(
       "unknown kernel '\(name)': not a preset (see 'convplay kernels') and no such file")
@@ -52,26 +57,26 @@ struct KernelOptions: ParsableArguments {
 
 /// `--padding valid|same|N`, `--stride N|RxC`, `--dilation N`.
 struct WindowOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("valid, same (Keras rule), or N zeros on every side.", valueName: "valid|same|N"))
+  @Option(name: .long, help: ArgumentHelp(localized("valid, same (Keras rule), or N zeros on every side."), valueName: localized("valid|same|N")))
   var padding = PaddingChoice(.valid)
 
-  @Option(name: .long, help: ArgumentHelp("Step of the window: N, or RxC for rows x columns.", valueName: "N|RxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Step of the window: N, or RxC for rows x columns."), valueName: localized("N|RxC")))
   var stride: String = "1"
 
-  @Option(name: .long, help: "Gap between kernel taps (1 = dense kernel).")
+  @Option(name: .long, help: helpText("Gap between kernel taps (1 = dense kernel)."))
   var dilation: Int = 1
 }
 
 /// `--padding`, `--stride`, `--dilation` as `filter` takes them: the same options as
 /// `WindowOptions`, but padding defaults to 'same' so a filtered photo keeps its size.
 struct ImageWindowOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("valid, same (Keras rule, output the size of the input), or N zeros on every side.", valueName: "valid|same|N"))
+  @Option(name: .long, help: ArgumentHelp(localized("valid, same (Keras rule, output the size of the input), or N zeros on every side."), valueName: localized("valid|same|N")))
   var padding = PaddingChoice(.same)
 
-  @Option(name: .long, help: ArgumentHelp("Step of the window: N, or RxC for rows x columns.", valueName: "N|RxC"))
+  @Option(name: .long, help: ArgumentHelp(localized("Step of the window: N, or RxC for rows x columns."), valueName: localized("N|RxC")))
   var stride: String = "1"
 
-  @Option(name: .long, help: "Gap between kernel taps (1 = dense kernel).")
+  @Option(name: .long, help: helpText("Gap between kernel taps (1 = dense kernel)."))
   var dilation: Int = 1
 }
 
@@ -124,15 +129,16 @@ func readText(_ path: String) throws -> String {
 /// The convolution set-up shared by `conv` and `step`: input, kernel and geometry checked
 /// against each other with messages a student can act on.
 struct ConvolutionSetup {
-  var input: Tensor
-  var kernel: Tensor
+  /// As typed: the steps and the output keep whole numbers exact (ExactTensor).
+  var input: ExactTensor
+  var kernel: ExactTensor
   var geometry: WindowGeometry
-  var bias: Float
+  var bias: Double
   var flip: Bool
 
   init(matrix: MatrixOptions, kernel k: KernelOptions, window: WindowOptions) throws {
-    input = try matrix.load()
-    kernel = try k.load()
+    input = try matrix.loadExact()
+    kernel = try k.loadExact()
     bias = k.bias
     flip = k.flip
     let kc = kernel.shape[0]

@@ -132,14 +132,24 @@ extension TrainingScreen {
   func drawSetup(_ canvas: inout Canvas, area: Rect, env: Env) {
     let theme = env.theme
     let leftWidth = 34
-    let left = Rect(x: area.x, y: area.y, width: leftWidth, height: 11)
+    // A name longer than its 14 columns (Spanish: "Tasa de aprendizaje", "Conjunto de datos",
+    // the course's words) gets a line of its own, its value below: no word is cut at 80x24.
+    let rows = settingRows(env)
+    let rowLines = rows.reduce(0) { $0 + ($1.0.count > 14 ? 2 : 1) }
+    let left = Rect(x: area.x, y: area.y, width: leftWidth, height: min(max(11, rowLines + 2), max(11, area.height - 6)))
     canvas.box(left, title: env.t(T.settings), style: theme.border, titleStyle: theme.panelTitle)
     let arrowL = canvas.unicode ? "‹" : "<"
     let arrowR = canvas.unicode ? "›" : ">"
-    for (i, (name, value)) in settingRows(env).enumerated() {
-      let y = left.y + 1 + i
+    var y = left.y
+    for (i, (name, value)) in rows.enumerated() {
+      y += 1
       let selected = i == field && phase != .fetching
-      canvas.put(name.padding(to: 14), x: left.x + 2, y: y, style: selected ? theme.emphasis : theme.text)
+      if name.count > 14 {
+        canvas.put(name, x: left.x + 2, y: y, style: selected ? theme.emphasis : theme.text, maxWidth: leftWidth - 3)
+        y += 1
+      } else {
+        canvas.put(name.padding(to: 14), x: left.x + 2, y: y, style: selected ? theme.emphasis : theme.text)
+      }
       // The arrows hug the value so that the longest ones (Fashion-MNIST) fit at 80 columns.
       let shown = selected ? "\(arrowL)\(value)\(arrowR)" : " \(value)"
       canvas.put(shown, x: left.x + 16, y: y, style: selected ? theme.selected : theme.text, maxWidth: leftWidth - 18)

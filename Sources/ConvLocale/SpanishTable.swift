@@ -1,0 +1,1107 @@
+// The Spanish of everything written in English where it is used: the command line's help,
+// output and error lines, the named data sets' class names and the models' descriptions.
+// One entry a line (or a pair of multi-line literals): ("English", "Spanish"). `{0}`, `{1}`...
+// stand for the parts that vary; a finished English line is matched against them
+// (Spanish.line), so an entry may translate a message made in any module.
+// Adding a message: write it in English where it is printed, add its pair here.
+// The course's words (HELPERS.md): kernel, filtro, padding, stride, pooling, mapa de
+// características, bias, accuracy (never "precisión"), época; impersonal instructions.
+
+extension Spanish {
+  /// English -> Spanish. Built from the sections below; a key given twice keeps its first entry
+  /// (`duplicateKeys` lists them for the tests).
+  public static let table: [String: String] = Dictionary(
+    allEntries, uniquingKeysWith: { first, _ in first })
+
+  static var allEntries: [(String, String)] {
+    commandLineHelp + commandLineOutput + commandLineErrors + classNames + modelDescriptions
+  }
+
+  /// English keys given more than once in the sections.
+  public static func duplicateKeys() -> [String] {
+    var seen: [String: Int] = [:]
+    for (en, _) in allEntries { seen[en, default: 0] += 1 }
+    return seen.filter { $0.value > 1 }.map(\.key).sorted()
+  }
+
+  // MARK: - Class names of the named data sets (CIFAR-10, Fashion-MNIST)
+
+  static let classNames: [(String, String)] = [
+    ("airplane", "avión"), ("automobile", "automóvil"), ("bird", "pájaro"), ("cat", "gato"),
+    ("deer", "ciervo"), ("dog", "perro"), ("frog", "rana"), ("horse", "caballo"), ("ship", "barco"),
+    ("truck", "camión"),
+    ("T-shirt/top", "Camiseta"), ("Trouser", "Pantalón"), ("Pullover", "Suéter"), ("Dress", "Vestido"),
+    ("Coat", "Abrigo"), ("Sandal", "Sandalia"), ("Shirt", "Camisa"), ("Sneaker", "Zapatilla"),
+    ("Bag", "Bolso"), ("Ankle boot", "Botín"),
+  ]
+
+  // MARK: - The models' one-line descriptions (summary --list, the summary screen's picker)
+
+  static let modelDescriptions: [(String, String)] = [
+    ("the course's first model: Conv2D(64, 3) -> Flatten -> Dense(10)",
+     "el primer modelo del curso: Conv2D(64, 3) -> Flatten -> Dense(10)"),
+    ("course1 with a Dense(15, tanh) hidden layer", "course1 con una capa oculta Dense(15, tanh)"),
+    ("course2 with MaxPooling2D(2) after the convolution", "course2 con MaxPooling2D(2) tras la convolución"),
+    ("softmax regression: Flatten -> Dense(10, softmax)", "regresión softmax: Flatten -> Dense(10, softmax)"),
+    ("multilayer perceptron: two hidden Dense(256, relu) layers with dropout",
+     "perceptrón multicapa: dos capas ocultas Dense(256, relu) con dropout"),
+    // Layer names only: the same in both languages, listed so the test knows it is not missing.
+    ("conv32(same)-pool-conv64(same)-pool-flatten-dense128-dropout0.25-dense10",
+     "conv32(same)-pool-conv64(same)-pool-flatten-dense128-dropout0.25-dense10"),
+    ("Keras's mnist_convnet example: conv32-pool-conv64-pool-flatten-dropout-dense10",
+     "el ejemplo mnist_convnet de Keras: conv32-pool-conv64-pool-flatten-dropout-dense10"),
+    ("{0} on CIFAR-10's 32x32 colour images (train --model {0} --dataset cifar10)",
+     "{0} con las imágenes en color 32x32 de CIFAR-10 (train --model {0} --dataset cifar10)"),
+    ("the built-in trained digits model (Keras's mnist_convnet), with its weights",
+     "el modelo de dígitos entrenado que trae convplay (mnist_convnet de Keras), con sus pesos"),
+    ("keras.applications.VGG16: 13 convolutions in 5 blocks, 3 dense layers",
+     "keras.applications.VGG16: 13 convoluciones en 5 bloques, 3 capas densas"),
+    ("keras.applications.VGG19: 16 convolutions in 5 blocks, 3 dense layers",
+     "keras.applications.VGG19: 16 convoluciones en 5 bloques, 3 capas densas"),
+    ("keras.applications.ResNet50: residual blocks with Add shortcuts (He et al. 2015)",
+     "keras.applications.ResNet50: bloques residuales con atajos Add (He et al. 2015)"),
+    ("keras.applications.MobileNet: depthwise separable convolutions, ReLU(6)",
+     "keras.applications.MobileNet: convoluciones separables en profundidad, ReLU(6)"),
+    ("keras.applications.Xception: separable convolutions with residual Adds",
+     "keras.applications.Xception: convoluciones separables con Add residuales"),
+    ("keras.applications.InceptionV3: parallel branches joined by Concatenate",
+     "keras.applications.InceptionV3: ramas en paralelo unidas por Concatenate"),
+  ]
+
+  // MARK: - The command line's help (ArgumentParser wraps it: translated where declared)
+
+  static let commandLineHelp: [(String, String)] = [
+    ("A terminal playground for learning how convolutional neural networks see images.",
+     "Un entorno en la terminal para aprender cómo ven las imágenes las redes neuronales convolucionales."),
+    ("""
+      Run a subcommand, for example:
+        convplay step --matrix examples/matrices/course-5x5.txt --kernel sharpen --plain
+        convplay conv --matrix examples/matrices/course-5x5.txt --kernel sharpen --padding same
+        convplay pool --matrix examples/matrices/course-5x5.txt --size 2 --mode max
+        convplay kernels
+        convplay filter photo.jpg --kernel edge --out edges.png
+      On a terminal, `convplay` alone opens the playground (`convplay --lang es` in Spanish).
+      `--lang en|es` works on every subcommand (default: LANGUAGE, LC_ALL or LANG).
+      """,
+     """
+      Ejecutar un subcomando, por ejemplo:
+        convplay step --matrix examples/matrices/course-5x5.txt --kernel sharpen --plain
+        convplay conv --matrix examples/matrices/course-5x5.txt --kernel sharpen --padding same
+        convplay pool --matrix examples/matrices/course-5x5.txt --size 2 --mode max
+        convplay kernels
+        convplay filter foto.jpg --kernel edge --out bordes.png
+      En una terminal, `convplay` solo abre el entorno interactivo (`convplay --lang
+      es` en español). `--lang en|es` funciona en todos los subcomandos (por defecto:
+      LANGUAGE, LC_ALL o LANG).
+      """),
+    ("Split a colour photo into its R, G and B matrices and write each as an image.",
+     "Separar una foto en color en sus matrices R, G y B y escribir cada una como imagen."),
+    ("""
+      Writes into the output directory (created if missing):
+        red.png green.png blue.png      each channel tinted like matplotlib's
+                                        Reds / Greens / Blues (0 light, 255 dark)
+        red-gray.png green-gray.png     each channel as a plain gray image
+        blue-gray.png
+      Example:
+        convplay channels photo.jpg --out-dir channels/
+      """,
+     """
+      Escribe en la carpeta de salida (la crea si no existe):
+        red.png green.png blue.png      cada canal teñido como Reds / Greens /
+                                        Blues de matplotlib (0 claro, 255 oscuro)
+        red-gray.png green-gray.png     cada canal como imagen en escala de grises
+        blue-gray.png
+      Ejemplo:
+        convplay channels foto.jpg --out-dir canales/
+      """),
+    ("Directory for the six images.",
+     "Carpeta para las seis imágenes."),
+    ("dir",
+     "carpeta"),
+    ("Classify photos with a pretrained network (Keras, PyTorch or convplay weights) or walk the shapes with random weights.",
+     "Clasificar fotos con una red preentrenada (pesos de Keras, PyTorch o convplay) o recorrer las formas con pesos aleatorios."),
+    ("""
+      Examples:
+        convplay weights fetch vgg16        (once: Keras's own file, hash checked)
+        convplay classify tiger.jpg --arch vgg16
+        convplay classify tiger.jpg --weights vgg16_weights_tf_dim_ordering_tf_kernels.h5
+        convplay classify tiger.jpg --weights vgg16-397923af.pth --arch vgg16
+        convplay classify tiger.jpg --arch vgg16 --random-weights
+      --arch alone uses the file Keras keeps in ~/.keras/models (or $KERAS_HOME).
+      The photo is resized to the network's input (nearest neighbour for 'caffe'
+      weights, as Keras's load_img does; bilinear otherwise) and prepared as the
+      weights say (Keras 'caffe' for VGG: RGB -> BGR, minus the ImageNet means
+      103.939, 116.779, 123.68, no scaling; 'torch' for PyTorch's). With
+      --random-weights the same forward pass runs on Glorot-uniform weights:
+      every layer's output shape, the time and the GFLOP/s are printed, and the
+      classes mean nothing.
+      """,
+     """
+      Ejemplos:
+        convplay weights fetch vgg16        (una vez: el archivo de Keras, con su hash verificado)
+        convplay classify tigre.jpg --arch vgg16
+        convplay classify tigre.jpg --weights vgg16_weights_tf_dim_ordering_tf_kernels.h5
+        convplay classify tigre.jpg --weights vgg16-397923af.pth --arch vgg16
+        convplay classify tigre.jpg --arch vgg16 --random-weights
+      Solo --arch usa el archivo que Keras guarda en ~/.keras/models (o
+      $KERAS_HOME). La foto se redimensiona a la entrada de la red (vecino más
+      cercano con pesos 'caffe', como hace load_img de Keras; bilineal en otro caso)
+      y se prepara como indican los pesos (Keras 'caffe' para VGG: RGB -> BGR, menos
+      las medias de ImageNet 103.939, 116.779, 123.68, sin escalar; 'torch' para los
+      de PyTorch). Con --random-weights se ejecuta la misma pasada hacia adelante
+      con pesos Glorot-uniform: se muestran la forma de salida de cada capa, el
+      tiempo y los GFLOP/s, y las clases no significan nada.
+      """),
+    ("PNG, JPEG or .npy photos.",
+     "Fotos PNG, JPEG o .npy."),
+    ("PHOTO",
+     "FOTO"),
+    ("Weights: a convplay model, Keras .h5/.keras, PyTorch .pth/.pt, safetensors or .npz (told by content).",
+     "Pesos: un modelo de convplay, .h5/.keras de Keras, .pth/.pt de PyTorch, safetensors o .npz (se reconoce por el contenido)."),
+    ("FILE",
+     "ARCHIVO"),
+    ("Random weights instead of a file (needs --arch): shows the shapes flowing through.",
+     "Pesos aleatorios en lugar de un archivo (requiere --arch): muestra las formas que recorren la red."),
+    ("vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet or a model spec: the architecture of a weights file that does not name one, or of --random-weights. Alone: the weights in Keras's cache.",
+     "vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet o una especificación de modelo: la arquitectura de un archivo de pesos que no la nombra, o de --random-weights. Sola: los pesos de la caché de Keras."),
+    ("name|spec",
+     "nombre|especificación"),
+    ("Input shape for a spec (default 224x224x3).",
+     "Forma de entrada para una especificación (por defecto 224x224x3)."),
+    ("HxWxC",
+     "HxWxC"),
+    ("Seed of the random weights.",
+     "Semilla de los pesos aleatorios."),
+    ("N",
+     "N"),
+    ("Override the file's preprocessing (caffe: Keras's VGG; torch: torchvision's).",
+     "Cambiar el preprocesamiento del archivo (caffe: el de VGG en Keras; torch: el de torchvision)."),
+    ("How many classes to list.",
+     "Cuántas clases listar."),
+    ("Write every photo's probabilities as a float32 .npy matrix (photos x classes).",
+     "Escribir las probabilidades de cada foto como matriz float32 .npy (fotos x clases)."),
+    ("FILE.npy",
+     "ARCHIVO.npy"),
+    ("Print every layer's output shape, and the time and peak memory per photo.",
+     "Mostrar la forma de salida de cada capa, y el tiempo y la memoria máxima por foto."),
+    ("Convolve a matrix with a kernel and print the output matrix.",
+     "Convolucionar una matriz con un kernel y mostrar la matriz de salida."),
+    ("""
+      Example (the course's worked example):
+        convplay conv --matrix examples/matrices/course-5x5.txt --kernel sharpen
+        266 -61 -30
+        116 -47 295
+        -135 256 -128
+      A multi-channel input with a kernel of the same number of blocks sums the channels, as a
+      Conv2D filter does; a single-block kernel filters each channel on its own.
+      """,
+     """
+      Ejemplo (el ejemplo resuelto del curso):
+        convplay conv --matrix examples/matrices/course-5x5.txt --kernel sharpen
+        266 -61 -30
+        116 -47 295
+        -135 256 -128
+      Una entrada de varios canales con un kernel de la misma cantidad de bloques
+      suma los canales, como un filtro de Conv2D; un kernel de un solo bloque filtra
+      cada canal por separado.
+      """),
+    ("Download and locate the MNIST and Fashion-MNIST data sets.",
+     "Descargar y ubicar los conjuntos de datos MNIST y Fashion-MNIST."),
+    ("Download a data set, verify the published checksums and cache it.",
+     "Descargar un conjunto de datos, verificar las sumas de control publicadas y guardarlo en caché."),
+    ("""
+      Example:
+        convplay data fetch mnist
+      Files go to ~/.cache/convplay/datasets/NAME (or --dir); each is retried up to 3 times and
+      written only once its checksum matches.
+      """,
+     """
+      Ejemplo:
+        convplay data fetch mnist
+      Los archivos van a ~/.cache/convplay/datasets/NOMBRE (o --dir); cada uno se
+      reintenta hasta 3 veces y se escribe solo cuando su suma de control coincide.
+      """),
+    ("mnist or fashion-mnist.",
+     "mnist o fashion-mnist."),
+    ("NAME",
+     "NOMBRE"),
+    ("Base URL of a mirror holding the four .gz files.",
+     "URL base de un espejo con los cuatro archivos .gz."),
+    ("URL",
+     "URL"),
+    ("Where to store the files.",
+     "Dónde guardar los archivos."),
+    ("DIR",
+     "CARPETA"),
+    ("Show where each data set is found.",
+     "Mostrar dónde se encuentra cada conjunto de datos."),
+    ("A folder to look in first.",
+     "Una carpeta donde buscar primero."),
+    ("Measure saved weights' accuracy and loss on a data set's test images.",
+     "Medir el accuracy y la pérdida de pesos guardados sobre las imágenes de prueba de un conjunto de datos."),
+    ("""
+      Example:
+        convplay train --model cnn --epochs 3 --save digits.safetensors
+        convplay evaluate --weights digits.safetensors
+      Without --weights, the built-in digit model (Keras's mnist_convnet trained by convplay).
+      The data set defaults to the one the weights were trained on.
+      """,
+     """
+      Ejemplo:
+        convplay train --model cnn --epochs 3 --save digitos.safetensors
+        convplay evaluate --weights digitos.safetensors
+      Sin --weights, el modelo de dígitos que trae convplay (mnist_convnet de Keras
+      entrenado por convplay). El conjunto de datos por defecto es aquel con el que
+      se entrenaron los pesos.
+      """),
+    ("A weights file written by `convplay train --save` (default: the built-in model).",
+     "Un archivo de pesos escrito por `convplay train --save` (por defecto: el modelo que trae convplay)."),
+    ("Filter a photo with a kernel (cross-correlation, as Keras computes) and write the result.",
+     "Filtrar una foto con un kernel (correlación cruzada, como calcula Keras) y escribir el resultado."),
+    ("""
+      The kernels and window options of 'convplay conv', but padding defaults to
+      'same' (the output has the size of the input). The photo is made gray first
+      (--gray, default luminance); --gray none filters R, G and B each on its own,
+      or, with a kernel of three blocks, sums them as one Conv2D filter does.
+      --out X.npy writes the raw float32 result (numpy.load reads it); --out X.png
+      or X.jpg writes 8-bit pixels made by --normalize:
+        clip     clamp to 0-255        (default for blur, sharpen, identity)
+        abs      |x|, then clamp       (default for edge kernels)
+        minmax   the result's min-max onto 0-255
+        offset   128 + x, clamped: zero is mid-gray, negative values stay visible
+      Examples:
+        convplay filter photo.jpg --kernel edge --out edges.png
+        convplay filter photo.jpg --kernel sobel-x --normalize offset --out sobel.png
+        convplay filter photo.png --kernel k.txt --stride 2 --padding valid \\
+          --out small.png
+        convplay filter photo.png --kernel edge-horizontal --out result.npy
+      """,
+     """
+      Los kernels y las opciones de ventana de 'convplay conv', pero el padding por
+      defecto es 'same' (la salida tiene el tamaño de la entrada). La foto se pasa
+      primero a gris (--gray, por defecto luminance); --gray none filtra R, G y B
+      cada uno por separado o, con un kernel de tres bloques, los suma como un
+      filtro de Conv2D. --out X.npy escribe el resultado float32 tal cual
+      (numpy.load lo lee); --out X.png o X.jpg escribe píxeles de 8 bits según
+      --normalize:
+        clip     recortar a 0-255          (por defecto para blur, sharpen, identity)
+        abs      |x|, luego recortar       (por defecto para los kernels de bordes)
+        minmax   el mín-máx del resultado sobre 0-255
+        offset   128 + x, recortado: el cero es gris medio, los negativos se ven
+      Ejemplos:
+        convplay filter foto.jpg --kernel edge --out bordes.png
+        convplay filter foto.jpg --kernel sobel-x --normalize offset --out sobel.png
+        convplay filter foto.png --kernel k.txt --stride 2 --padding valid \\
+          --out chica.png
+        convplay filter foto.png --kernel edge-horizontal --out resultado.npy
+      """),
+    ("How a colour photo becomes gray first (none: filter each colour channel).",
+     "Cómo se pasa a gris una foto en color (none: filtrar cada canal de color)."),
+    ("How values outside 0-255 reach a PNG/JPEG (default: by kernel).",
+     "Cómo llegan a un PNG/JPEG los valores fuera de 0-255 (por defecto: según el kernel)."),
+    ("Output file: .png, .jpg or .npy (raw float32).",
+     "Archivo de salida: .png, .jpg o .npy (float32 tal cual)."),
+    ("file",
+     "archivo"),
+    ("Run the filter this many times and report the fastest (benchmarks).",
+     "Aplicar el filtro esta cantidad de veces e informar la más rápida (mediciones)."),
+    ("n",
+     "n"),
+    ("Print the filter's own time and speed on stderr (without reading and writing).",
+     "Mostrar en stderr el tiempo y la velocidad del filtro solo (sin leer ni escribir)."),
+    ("Reuse a trained model on a new data set: new head, frozen base, then joint training.",
+     "Reutilizar un modelo entrenado en un conjunto de datos nuevo: cabeza nueva, base congelada y después entrenamiento conjunto."),
+    ("""
+      Examples:
+        convplay finetune --dataset fashion-mnist --freeze-epochs 1 --finetune-epochs 1 --limit 6000
+        convplay finetune --base digits.safetensors --dataset folder:fingers --image-size 28x28 --color gray --scratch
+      --base default (or no --base) is the built-in digit model. The new head is a Dense layer with
+      one unit per class of the new data set; the base's input shape must fit the new images.
+      """,
+     """
+      Ejemplos:
+        convplay finetune --dataset fashion-mnist --freeze-epochs 1 --finetune-epochs 1 --limit 6000
+        convplay finetune --base digitos.safetensors --dataset folder:dedos --image-size 28x28 --color gray --scratch
+      `--base default` (o sin --base) es el modelo de dígitos que trae convplay. La cabeza nueva es una
+      capa Dense con una unidad por clase del conjunto nuevo; la forma de entrada de
+      la base debe coincidir con las imágenes nuevas.
+      """),
+    ("A model saved by `train --save`, or `default` for the built-in one.",
+     "Un modelo guardado con `train --save`, o `default` para el que trae convplay."),
+    ("Epochs of phase 1 (base frozen, only the new head trains).",
+     "Épocas de la fase 1 (base congelada, solo se entrena la cabeza nueva)."),
+    ("Epochs of phase 2 (everything trains, at --finetune-lr).",
+     "Épocas de la fase 2 (se entrena todo, con --finetune-lr)."),
+    ("M",
+     "M"),
+    ("Adam's learning rate in phase 1.",
+     "Tasa de aprendizaje de Adam en la fase 1."),
+    ("X",
+     "X"),
+    ("Adam's learning rate in phase 2 (default: --lr / 10).",
+     "Tasa de aprendizaje de Adam en la fase 2 (por defecto: --lr / 10)."),
+    ("Images per optimizer step.",
+     "Imágenes por paso del optimizador."),
+    ("Seed for the new head, shuffling and dropout.",
+     "Semilla de la cabeza nueva, la mezcla y el dropout."),
+    ("Save the fine-tuned model (safetensors).",
+     "Guardar el modelo ajustado (safetensors)."),
+    ("Also train the same architecture from scratch for the same training time.",
+     "Entrenar también la misma arquitectura desde cero durante el mismo tiempo."),
+    ("One line per epoch instead of a progress bar.",
+     "Una línea por época en lugar de una barra de progreso."),
+    ("Convert a photo to gray (one matrix) and write it as PNG, JPEG or .npy.",
+     "Pasar una foto a gris (una matriz) y escribirla como PNG, JPEG o .npy."),
+    ("""
+      Methods (on 0-255 values, in float32, not rounded before writing .npy):
+        average     (R + G + B) / 3
+        luminance   0.3 R + 0.59 G + 0.11 B   (the course's; the default)
+        bt601       0.299 R + 0.587 G + 0.114 B
+      Example:
+        convplay gray photo.jpg --method luminance --out gray.png
+      """,
+     """
+      Métodos (sobre valores 0-255, en float32, sin redondear antes de escribir
+      .npy):
+        average     (R + G + B) / 3
+        luminance   0.3 R + 0.59 G + 0.11 B   (el del curso; por defecto)
+        bt601       0.299 R + 0.587 G + 0.114 B
+      Ejemplo:
+        convplay gray foto.jpg --method luminance --out gris.png
+      """),
+    ("How R, G and B are combined (none is refused here: it keeps the colours).",
+     "Cómo se combinan R, G y B (none no se acepta aquí: conserva los colores)."),
+    ("Bring trained Keras or PyTorch weights (.h5, .keras, .pth, safetensors, .npz) into convplay's model format.",
+     "Traer pesos entrenados de Keras o PyTorch (.h5, .keras, .pth, safetensors, .npz) al formato de modelo de convplay."),
+    ("""
+      Examples:
+        convplay import vgg16_weights_tf_dim_ordering_tf_kernels.h5 --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16-397923af.pth --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16_keras.npz --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16_torch.npz --arch vgg16 --from pytorch -o vgg16.safetensors
+        convplay import small.npz --arch model.txt --input 32x32x3 -o small.safetensors
+      Keras kernels are (height, width, in, out), PyTorch's (out, in, height,
+      width); Dense (in, out) against Linear (out, in); PyTorch flattens channels
+      first, so the first Dense after a Flatten has its rows reordered. Every
+      tensor's shape is checked; the first that does not fit is named. Tensors
+      find their layers by Keras name (block1_conv1/kernel:0), by torchvision's
+      VGG names (features.0.weight, classifier.0.weight), or else in order.
+      Keras .h5/.keras files are matched layer by layer in Keras's weight order;
+      PyTorch .pth files are read without Python (only a state dict's pickle
+      opcodes; any other Python global is refused, never run). The format is
+      told by content, not by the file name.
+      """,
+     """
+      Ejemplos:
+        convplay import vgg16_weights_tf_dim_ordering_tf_kernels.h5 --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16-397923af.pth --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16_keras.npz --arch vgg16 -o vgg16.safetensors
+        convplay import vgg16_torch.npz --arch vgg16 --from pytorch -o vgg16.safetensors
+        convplay import chico.npz --arch modelo.txt --input 32x32x3 -o chico.safetensors
+      Los kernels de Keras son (alto, ancho, entrada, salida), los de PyTorch
+      (salida, entrada, alto, ancho); Dense (entrada, salida) frente a Linear
+      (salida, entrada); PyTorch aplana primero los canales, así que la primera
+      Dense tras un Flatten reordena sus filas. Se verifica la forma de cada tensor;
+      se nombra el primero que no encaja. Los tensores encuentran su capa por el
+      nombre de Keras (block1_conv1/kernel:0), por los nombres de VGG de torchvision
+      (features.0.weight, classifier.0.weight) o, si no, en orden. Los .h5/.keras de
+      Keras se emparejan capa a capa en el orden de pesos de Keras; los .pth de
+      PyTorch se leen sin Python (solo los opcodes del pickle de un state dict;
+      cualquier otro global de Python se rechaza y nunca se ejecuta). El formato se
+      reconoce por el contenido, no por el nombre del archivo.
+      """),
+    ("Weights: Keras .h5/.keras, PyTorch .pth/.pt, safetensors or NumPy .npz.",
+     "Pesos: .h5/.keras de Keras, .pth/.pt de PyTorch, safetensors o .npz de NumPy."),
+    ("WEIGHTS",
+     "PESOS"),
+    ("vgg16, vgg19, or a model spec (text or file).",
+     "vgg16, vgg19 o una especificación de modelo (texto o archivo)."),
+    ("Where the weights come from (default: guessed from the tensor names).",
+     "De dónde vienen los pesos (por defecto: se deduce de los nombres de los tensores)."),
+    ("imagenet, or a text file with one class name per line.",
+     "imagenet, o un archivo de texto con un nombre de clase por línea."),
+    ("names",
+     "nombres"),
+    ("Where to write the model (.safetensors).",
+     "Dónde escribir el modelo (.safetensors)."),
+    ("Print which file tensor became which layer weight.",
+     "Mostrar qué tensor del archivo pasó a ser qué peso de qué capa."),
+    ("Show an image's size, channels and bit depth, and the values convplay reads.",
+     "Mostrar el tamaño, los canales y la profundidad de bits de una imagen, y los valores que lee convplay."),
+    ("""
+      Example:
+        convplay info photo.jpg
+      Each file is decoded in full, so a damaged file is reported as such.
+      """,
+     """
+      Ejemplo:
+        convplay info foto.jpg
+      Cada archivo se decodifica entero, así que un archivo dañado se informa como
+      tal.
+      """),
+    ("PNG, JPEG or NumPy .npy files.",
+     "Archivos PNG, JPEG o .npy de NumPy."),
+    ("image",
+     "imagen"),
+    ("List the preset kernels with their values.",
+     "Listar los kernels predefinidos con sus valores."),
+    ("Show only this preset.",
+     "Mostrar solo este kernel predefinido."),
+    ("Max or average pooling of a matrix; prints the output matrix.",
+     "Pooling máximo o promedio de una matriz; muestra la matriz de salida."),
+    ("""
+      Example:
+        convplay pool --matrix examples/matrices/course-5x5.txt --size 2 --mode max
+      The stride defaults to the pool size. With --padding same, padded cells are ignored (max
+      treats them as -infinity, avg leaves them out of the mean), as Keras does.
+      Add --steps to see every window.
+      """,
+     """
+      Ejemplo:
+        convplay pool --matrix examples/matrices/course-5x5.txt --size 2 --mode max
+      El stride por defecto es el tamaño del pooling. Con --padding same, las celdas
+      de padding se ignoran (max las trata como -infinito, avg las deja fuera del
+      promedio), como hace Keras. Agregar --steps para ver cada ventana.
+      """),
+    ("Pool size: N or RxC.",
+     "Tamaño del pooling: N o FxC."),
+    ("N|RxC",
+     "N|FxC"),
+    ("Stride: N or RxC (default: the pool size).",
+     "Stride: N o FxC (por defecto: el tamaño del pooling)."),
+    ("Keep the window's largest value or its mean.",
+     "Quedarse con el mayor valor de la ventana o con su promedio."),
+    ("Keras's padding rule for the windows.",
+     "La regla de padding de Keras para las ventanas."),
+    ("Print every window step by step, as 'convplay step' does for convolution.",
+     "Mostrar cada ventana paso a paso, como hace 'convplay step' con la convolución."),
+    ("Plain text without colours (with --steps).",
+     "Texto plano sin colores (con --steps)."),
+    ("Classify a photo or scan of one handwritten digit: the top 3 with probabilities.",
+     "Clasificar una foto o escaneo de un dígito escrito a mano: las 3 clases más probables con sus probabilidades."),
+    ("""
+      Example:
+        convplay predict my-digit.png
+        1. 7   0.9731
+        2. 1   0.0142
+        3. 9   0.0061
+      The image is prepared the way MNIST was made: gray, light digit on a dark background
+      (dark ink on paper is inverted), cropped to the digit, scaled to fit 20x20, centred by
+      mass in 28x28. --show prints that 28x28 input. Without --weights, the built-in model.
+      """,
+     """
+      Ejemplo:
+        convplay predict mi-digito.png
+        1. 7   0.9731
+        2. 1   0.0142
+        3. 9   0.0061
+      La imagen se prepara como se hizo MNIST: en gris, dígito claro sobre fondo
+      oscuro (la tinta oscura sobre papel se invierte), recortada al dígito,
+      escalada para caber en 20x20 y centrada por masa en 28x28. --show muestra esa
+      entrada de 28x28. Sin --weights, el modelo que trae convplay.
+      """),
+    ("A PNG, JPEG or .npy image.",
+     "Una imagen PNG, JPEG o .npy."),
+    ("IMAGE",
+     "IMAGEN"),
+    ("Weights from `convplay train --save` (default: the built-in model).",
+     "Pesos de `convplay train --save` (por defecto: el modelo que trae convplay)."),
+    ("Also print the 28x28 input the network sees.",
+     "Mostrar también la entrada de 28x28 que ve la red."),
+    ("Questions on output shapes and parameter counts, graded and explained with the formula.",
+     "Preguntas sobre formas de salida y cantidades de parámetros, corregidas y explicadas con la fórmula."),
+    ("""
+      Reads one answer per line from stdin: shapes as 26x26x64, "26, 26, 64" or
+      "(None, 26, 26, 64)", counts as 640, 649,775 or 649775. Prints the question, the verdict
+      and the explanation, and finally 'score: X/K'.
+      Examples:
+        convplay quiz --plain --seed 7 --count 5 --topic params
+        convplay quiz --answer-key --seed 7 --count 20 > key.txt    (homework with its key)
+        convplay quiz --seed 7 --count 20 --answers student.txt      (grade a file of answers)
+      Progress per topic is kept in $CONVPLAY_HOME, else $XDG_DATA_HOME/convplay, else
+      ~/.local/share/convplay (not with --answers or --answer-key).
+      """,
+     """
+      Lee una respuesta por línea de stdin: formas como 26x26x64, "26, 26, 64" o
+      "(None, 26, 26, 64)", cantidades como 640, 649,775 o 649775. Muestra la
+      pregunta, la corrección y la explicación, y al final 'aciertos: X/K'.
+      Ejemplos:
+        convplay quiz --plain --seed 7 --count 5 --topic params
+        convplay quiz --answer-key --seed 7 --count 20 > clave.txt    (tarea con sus respuestas)
+        convplay quiz --seed 7 --count 20 --answers alumno.txt        (corregir un archivo de respuestas)
+      El progreso por tema se guarda en $CONVPLAY_HOME, si no en
+      $XDG_DATA_HOME/convplay, si no en ~/.local/share/convplay (no con --answers ni
+      --answer-key).
+      """),
+    ("Plain text without colours, for pipes and scripts.",
+     "Texto plano sin colores, para tuberías y scripts."),
+    ("Same seed, same questions (default: a new seed, printed on stderr).",
+     "Misma semilla, mismas preguntas (por defecto: una semilla nueva, indicada en stderr)."),
+    ("Number of questions.",
+     "Cantidad de preguntas."),
+    ("What the questions are about.",
+     "El tema de las preguntas."),
+    ("Difficulty: 1 (the course's cases), 2 or 3.",
+     "Dificultad: 1 (los casos del curso), 2 o 3."),
+    ("1|2|3",
+     "1|2|3"),
+    ("Language of questions and explanations: en or es (default: from LANG).",
+     "Idioma de preguntas y explicaciones: en o es (por defecto: según LANG)."),
+    ("en|es",
+     "en|es"),
+    ("Print each question and a line 'answer: X', nothing else.",
+     "Mostrar cada pregunta y una línea 'respuesta: X', nada más."),
+    ("Grade the answers in this file (one per line) instead of reading stdin.",
+     "Corregir las respuestas de este archivo (una por línea) en lugar de leer stdin."),
+    ("Show every step of a convolution: the window, each product, the sum, the output cell.",
+     "Mostrar cada paso de una convolución: la ventana, cada producto, la suma, la celda de salida."),
+    ("""
+      Example:
+        convplay step --matrix examples/matrices/course-5x5.txt --kernel sharpen --plain
+        step 1/9: output[0,0], window rows 0-2, cols 0-2
+        60*0 + 113*(-1) + 56*0 + 73*(-1) + 121*5 + 54*(-1) + 131*0 + 99*(-1) + 70*0 = 266
+        ...
+        output size: (5 + 2*0 - 3)/1 + 1 = 3  ->  3 x 3
+      Without --plain, on a terminal, the window is highlighted in the input and the output
+      fills in as the steps go.
+
+      The backward pass (one channel), every product of dL/dK and dL/dX, then one SGD step:
+        convplay step --backward --plain                  G = ones (L = sum of Y)
+        convplay step --backward --target target.txt       G = Y - T (L = 0.5*sum((Y - T)^2))
+        convplay step --backward --grad grad.txt --lr 0.001 --lang es
+      """,
+     """
+      Ejemplo:
+        convplay step --matrix examples/matrices/course-5x5.txt --kernel sharpen --plain
+        paso 1/9: salida[0,0], ventana filas 0-2, columnas 0-2
+        60*0 + 113*(-1) + 56*0 + 73*(-1) + 121*5 + 54*(-1) + 131*0 + 99*(-1) + 70*0 = 266
+        ...
+        tamaño de salida: (5 + 2*0 - 3)/1 + 1 = 3  ->  3 x 3
+      Sin --plain, en una terminal, la ventana se resalta en la entrada y la salida
+      se completa a medida que avanzan los pasos.
+
+      La pasada hacia atrás (un canal), cada producto de dL/dK y dL/dX, y después un
+      paso de SGD:
+        convplay step --backward --plain                  G = unos (L = suma de Y)
+        convplay step --backward --target objetivo.txt     G = Y - T (L = 0,5*suma((Y - T)^2))
+        convplay step --backward --grad grad.txt --lr 0.001 --lang es
+      """),
+    ("Plain text, no colours or highlighting (for pipes and scripts).",
+     "Texto plano, sin colores ni resaltado (para tuberías y scripts)."),
+    ("Show only step N (1-based).",
+     "Mostrar solo el paso N (desde 1)."),
+    ("The backward pass instead: every product of dL/dK and dL/dX, then one SGD step.",
+     "En su lugar, la pasada hacia atrás: cada producto de dL/dK y dL/dX, y después un paso de SGD."),
+    ("Upstream gradient dL/dY: ones, or a matrix file the output's size.",
+     "Gradiente que llega dL/dY: ones (unos), o un archivo con una matriz del tamaño de la salida."),
+    ("ones|file",
+     "ones|archivo"),
+    ("A target matrix T the output's size: L = 0.5*sum((Y - T)^2), so dL/dY = Y - T.",
+     "Una matriz objetivo T del tamaño de la salida: L = 0,5*suma((Y - T)^2), así que dL/dY = Y - T."),
+    ("Learning rate of the SGD step (default 0.01).",
+     "Tasa de aprendizaje del paso de SGD (por defecto 0.01)."),
+    ("rate",
+     "tasa"),
+    ("Language of the backward report: en or es (default: from LANG).",
+     "Idioma del informe de la pasada hacia atrás: en o es (por defecto: según LANG)."),
+    ("Print a model's layers, output shapes and parameter counts, as Keras's model.summary().",
+     "Mostrar las capas, formas de salida y cantidades de parámetros de un modelo, como model.summary() de Keras."),
+    ("""
+      Examples:
+        convplay summary --spec "conv2d(64,3,relu) -> flatten -> dense(10,softmax)" --input 28x28x1
+        convplay summary --spec model.txt          (one layer per line, # comments)
+        convplay summary --model course3
+        convplay summary --list
+      Layers: {0}.
+      Arguments are Keras's, positional or named: conv2d(32, kernel_size=3, strides=2,
+      padding=same, activation=relu), maxpool(2), dense(15, tanh), dropout(0.5), batchnorm,
+      trainable=false on any layer.
+      """,
+     """
+      Ejemplos:
+        convplay summary --spec "conv2d(64,3,relu) -> flatten -> dense(10,softmax)" --input 28x28x1
+        convplay summary --spec modelo.txt         (una capa por línea, comentarios con #)
+        convplay summary --model course3
+        convplay summary --list
+      Capas: {0}. Los argumentos son los de Keras, por posición o por nombre:
+      conv2d(32, kernel_size=3, strides=2, padding=same, activation=relu),
+      maxpool(2), dense(15, tanh), dropout(0.5), batchnorm, trainable=false en
+      cualquier capa.
+      """),
+    ("A model file: Keras .h5 (full model) or .keras, or a convplay model.",
+     "Un archivo de modelo: .h5 de Keras (modelo completo) o .keras, o un modelo de convplay."),
+    ("A model spec, or a file that holds one.",
+     "Una especificación de modelo, o un archivo que la contiene."),
+    ("text|file",
+     "texto|archivo"),
+    ("A named model (see --list).",
+     "Un modelo con nombre (ver --list)."),
+    ("name",
+     "nombre"),
+    ("Input shape for --spec: HxWxC or a flat size.",
+     "Forma de entrada para --spec: HxWxC o un tamaño plano."),
+    ("List the named models.",
+     "Listar los modelos con nombre."),
+    ("After the table, explain each row: the output-size formula and the parameter count.",
+     "Después de la tabla, explicar cada fila: la fórmula del tamaño de salida y la cantidad de parámetros."),
+    ("Train a network on MNIST or Fashion-MNIST and report its test accuracy.",
+     "Entrenar una red con MNIST o Fashion-MNIST e informar su accuracy de prueba."),
+    ("""
+      Examples:
+        convplay train --model cnn --epochs 3 --save digits.safetensors --metrics history.json
+        convplay train --model softmax --optimizer sgd --lr 0.1 --plain
+        convplay train --model "conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)"
+        convplay train --model cnn --limit 2000 --validation-split 0.2 --augment flip,rotate=10,shift=0.1,zoom=0.1
+      Models: {0} (see `convplay summary --model NAME`),
+      or a spec in `convplay summary --spec`'s language (text or a file); its input is the data set's
+      image shape (28x28x1 for MNIST, 32x32x3 for CIFAR-10, --image-size for folders).
+      The last validation_split of the training images is held out, as Keras's fit does.
+      The last two lines are `test accuracy: ...` and `test loss: ...`.
+      """,
+     """
+      Ejemplos:
+        convplay train --model cnn --epochs 3 --save digitos.safetensors --metrics historial.json
+        convplay train --model softmax --optimizer sgd --lr 0.1 --plain
+        convplay train --model "conv2d(16,3,relu) -> maxpool(2) -> flatten -> dense(10,softmax)"
+        convplay train --model cnn --limit 2000 --validation-split 0.2 --augment flip,rotate=10,shift=0.1,zoom=0.1
+      Modelos: {0} (ver `convplay summary --model NOMBRE`), o una especificación en
+      el lenguaje de `convplay summary --spec` (texto o archivo); su entrada es la
+      forma de las imágenes del conjunto de datos (28x28x1 para MNIST, 32x32x3 para
+      CIFAR-10, --image-size para carpetas). La última fracción validation_split de
+      las imágenes de entrenamiento se reserva, como hace fit de Keras. Las dos
+      últimas líneas son `accuracy de prueba: ...` y `pérdida de prueba: ...`.
+      """),
+    ("A model name, a model spec, or a file holding one (graphs too: examples/specs/).",
+     "Un nombre de modelo, una especificación de modelo o un archivo que la contiene (también grafos: examples/specs/)."),
+    ("NAME|SPEC|FILE",
+     "NOMBRE|ESPEC|ARCHIVO"),
+    ("Passes over the training images.",
+     "Pasadas por las imágenes de entrenamiento."),
+    ("The optimizer, with Keras's defaults.",
+     "El optimizador, con los valores por defecto de Keras."),
+    ("Learning rate (default: adam/rmsprop 0.001, sgd 0.01).",
+     "Tasa de aprendizaje (por defecto: adam/rmsprop 0.001, sgd 0.01)."),
+    ("Momentum for sgd and rmsprop.",
+     "Momento (momentum) para sgd y rmsprop."),
+    ("Seed for the initial weights, shuffling and dropout: same seed, same result.",
+     "Semilla de los pesos iniciales, la mezcla y el dropout: misma semilla, mismo resultado."),
+    ("Fraction of the training images held out for validation (the last ones, as Keras's validation_split); default 0.",
+     "Fracción de las imágenes de entrenamiento reservada para validación (las últimas, como validation_split de Keras); por defecto 0."),
+    ("F",
+     "F"),
+    ("Save the trained weights (safetensors).",
+     "Guardar los pesos entrenados (safetensors)."),
+    ("Write the per-epoch history as JSON (loss, accuracy, val_loss, val_accuracy).",
+     "Escribir el historial por época como JSON (loss, accuracy, val_loss, val_accuracy)."),
+    ("Random transforms of the training images, as Keras's RandomFlip/RandomRotation/RandomTranslation/RandomZoom: flip, rotate=DEGREES, shift=FRACTION, zoom=FRACTION.",
+     "Transformaciones aleatorias de las imágenes de entrenamiento, como RandomFlip/RandomRotation/RandomTranslation/RandomZoom de Keras: flip, rotate=GRADOS, shift=FRACCIÓN, zoom=FRACCIÓN."),
+    ("LIST",
+     "LISTA"),
+    ("Open the playground (ncurses): Home, or one lesson with --screen.",
+     "Abrir el entorno interactivo (ncurses): Inicio, o una lección con --screen."),
+    ("""
+      Examples:
+        convplay tui                                   Home: choose a lesson
+        convplay tui --screen conv                     the course's 5x5 matrix and sharpen kernel
+        convplay tui --screen padding --padding same --stride 2
+        convplay tui --screen pooling --mode avg
+        convplay tui --screen rgb --lang es
+        convplay tui --screen lab --image photo.jpg       the image lab (no --image: the sample)
+        convplay tui --screen train --model cnn --limit 1000 --epochs 2
+        convplay tui --screen train --dataset cifar10 --limit 5000   colour images (or folder:PATH --image-size 32x32)
+        convplay tui --screen train --finetune --dataset fashion-mnist --limit 6000   the digits model fine-tuned
+        convplay tui --screen digit                    draw a digit, see the top 3
+        convplay tui --screen quiz --seed 7 --topic params   the same questions as 'convplay quiz --seed 7 --topic params'
+        convplay tui --screen summary --model vgg16    walk Keras's summary table layer by layer
+        convplay tui --screen summary --model examples/specs/small-cifar.txt --input 32x32x3
+        convplay tui --screen summary --model digits --image seven.png   feature maps of a picture
+        convplay tui --screen backprop                 backpropagation through a convolution, cell by cell
+        convplay tui --screen network --image 7        a test digit through the digits model, layer by layer
+        convplay tui --screen transposed --stride 2    transposed convolution (Conv2DTranspose)
+        convplay tui --screen conv --keys "Right End" --print 80x24   one frame as text
+      In a lesson, the bottom lines list its keys and ? explains it; q goes back (and quits
+      a lesson opened with --screen).
+      """,
+     """
+      Ejemplos:
+        convplay tui                                   Inicio: elegir una lección
+        convplay tui --screen conv                     la matriz 5x5 y el kernel sharpen del curso
+        convplay tui --screen padding --padding same --stride 2
+        convplay tui --screen pooling --mode avg
+        convplay tui --screen rgb --lang es
+        convplay tui --screen lab --image foto.jpg        el laboratorio de imágenes (sin --image: la de muestra)
+        convplay tui --screen train --model cnn --limit 1000 --epochs 2
+        convplay tui --screen train --dataset cifar10 --limit 5000   imágenes en color (o folder:RUTA --image-size 32x32)
+        convplay tui --screen train --finetune --dataset fashion-mnist --limit 6000   el modelo de dígitos ajustado
+        convplay tui --screen digit                    dibujar un dígito y ver las 3 clases más probables
+        convplay tui --screen quiz --seed 7 --topic params   las mismas preguntas que 'convplay quiz --seed 7 --topic params'
+        convplay tui --screen summary --model vgg16    recorrer la tabla de resumen de Keras capa a capa
+        convplay tui --screen summary --model examples/specs/small-cifar.txt --input 32x32x3
+        convplay tui --screen summary --model digits --image siete.png   mapas de características de una imagen
+        convplay tui --screen backprop                 retropropagación en una convolución, celda a celda
+        convplay tui --screen network --image 7        un dígito de prueba por el modelo de dígitos, capa a capa
+        convplay tui --screen transposed --stride 2    convolución transpuesta (Conv2DTranspose)
+        convplay tui --screen conv --keys "Right End" --print 80x24   un cuadro como texto
+      En una lección, las líneas de abajo muestran sus teclas y ? la explica; q
+      vuelve (y sale de una lección abierta con --screen).
+      """),
+    ("The lesson to open: home, conv, padding, pooling, rgb, train, digit, lab, quiz, summary, network, backprop or transposed.",
+     "La lección que se abre: home, conv, padding, pooling, rgb, train, digit, lab, quiz, summary, network, backprop o transposed."),
+    ("A preset name or a matrix file (rgb: one 3-channel filter).",
+     "Un kernel predefinido o un archivo con una matriz (rgb: un filtro de 3 canales)."),
+    ("name|file",
+     "nombre|archivo"),
+    ("Start with the kernel turned 180 degrees (true convolution).",
+     "Empezar con el kernel girado 180 grados (convolución verdadera)."),
+    ("The bias of the (first) filter.",
+     "El bias del (primer) filtro."),
+    ("Pooling: max or avg.",
+     "Pooling: max o avg."),
+    ("max|avg",
+     "max|avg"),
+    ("Pooling: window size.",
+     "Pooling: tamaño de la ventana."),
+    ("Quiz: same seed, same questions (as 'convplay quiz --seed').",
+     "Quiz: misma semilla, mismas preguntas (como 'convplay quiz --seed')."),
+    ("Quiz: what the questions are about.",
+     "Quiz: el tema de las preguntas."),
+    ("Quiz: difficulty 1, 2 or 3.",
+     "Quiz: dificultad 1, 2 o 3."),
+    ("Image lab: a PNG or JPEG to open (default: the built-in sample); summary: the picture whose feature maps a model with weights shows.",
+     "Laboratorio de imágenes: un PNG o JPEG para abrir (por defecto: la muestra incluida); summary: la imagen cuyos mapas de características muestra un modelo con pesos."),
+    ("network: the MNIST test digit to show (0-9999; needs the data set, see 'convplay data').",
+     "network: el dígito de prueba de MNIST que se muestra (0-9999; requiere el conjunto de datos, ver 'convplay data')."),
+    ("summary: input shape for a model spec or a course model (default 28x28x1).",
+     "summary: forma de entrada para una especificación de modelo o un modelo del curso (por defecto 28x28x1)."),
+    ("Keys to send first, as tmux names them (\"Right Space End z\").",
+     "Teclas que se envían primero, con los nombres de tmux (\"Right Space End z\")."),
+    ("keys",
+     "teclas"),
+    ("Print one frame of this size as text instead of running (no terminal needed).",
+     "Mostrar un cuadro de este tamaño como texto en lugar de ejecutar (no requiere terminal)."),
+    ("WxH",
+     "ANCHOxALTO"),
+    ("Playground language: en or es (default: from LANG).",
+     "Idioma del entorno interactivo: en o es (por defecto: según LANG)."),
+    ("train: a model name, a model spec, or a file holding one; summary: also vgg16, resnet50, ... or a saved model file.",
+     "train: un nombre de modelo, una especificación o un archivo que la contiene; summary: también vgg16, resnet50, ... o un archivo de modelo guardado."),
+    ("train: passes over the training images.",
+     "train: pasadas por las imágenes de entrenamiento."),
+    ("train: where w saves the trained weights.",
+     "train: dónde guarda w los pesos entrenados."),
+    ("train: fine-tune a saved model (as `convplay finetune`) instead of training --model.",
+     "train: ajustar un modelo guardado (como `convplay finetune`) en lugar de entrenar --model."),
+    ("train --finetune: the saved model (default: the built-in digits model).",
+     "train --finetune: el modelo guardado (por defecto: el modelo de dígitos que trae convplay)."),
+    ("train --finetune: epochs with the base frozen.",
+     "train --finetune: épocas con la base congelada."),
+    ("train --finetune: epochs with every layer training.",
+     "train --finetune: épocas con todas las capas entrenando."),
+    ("Download the ImageNet weights keras.applications publishes, or list what is cached.",
+     "Descargar los pesos de ImageNet que publica keras.applications, o listar los que están en caché."),
+    ("Download a network's published weights into Keras's cache, checking Keras's hash.",
+     "Descargar los pesos publicados de una red a la caché de Keras, verificando el hash de Keras."),
+    ("""
+      Examples:
+        convplay weights fetch vgg16
+        convplay weights fetch resnet50 --no-top
+      The same files, addresses and hashes as keras.applications, into ~/.keras/models
+      (or $KERAS_HOME/models): a file already downloaded by Keras is found and not
+      fetched again. A file that fails its hash is refused and not kept; an interrupted
+      download resumes (or restarts) when run again.
+      CONVPLAY_WEIGHTS_MIRROR=URL fetches URL/<file name> instead, with the same check.
+      """,
+     """
+      Ejemplos:
+        convplay weights fetch vgg16
+        convplay weights fetch resnet50 --no-top
+      Los mismos archivos, direcciones y hashes que keras.applications, en
+      ~/.keras/models (o $KERAS_HOME/models): un archivo ya descargado por Keras se
+      encuentra y no se vuelve a descargar. Un archivo que no pasa su hash se
+      rechaza y no se guarda; una descarga interrumpida se reanuda (o vuelve a
+      empezar) al ejecutar de nuevo. CONVPLAY_WEIGHTS_MIRROR=URL descarga
+      URL/<nombre del archivo> en su lugar, con la misma verificación.
+      """),
+    ("vgg16, vgg19, resnet50, inceptionv3, xception or mobilenet.",
+     "vgg16, vgg19, resnet50, inceptionv3, xception o mobilenet."),
+    ("The convolutional base only (include_top=False), for fine-tuning.",
+     "Solo la base convolucional (include_top=False), para ajuste fino."),
+    ("Show which published weights are in Keras's cache.",
+     "Mostrar qué pesos publicados están en la caché de Keras."),
+    ("Refuse images with more pixels than this (checked from the header, before decoding).",
+     "Rechazar imágenes con más píxeles que esto (se verifica en la cabecera, antes de decodificar)."),
+    ("A PNG, JPEG or NumPy .npy image.",
+     "Una imagen PNG, JPEG o .npy de NumPy."),
+    ("mnist, fashion-mnist, cifar10 or folder:PATH (one subfolder per class).",
+     "mnist, fashion-mnist, cifar10 o folder:RUTA (una subcarpeta por clase)."),
+    ("Folder with the data set's files (default: $CONVPLAY_DATA, then ~/.cache/convplay/datasets/NAME).",
+     "Carpeta con los archivos del conjunto de datos (por defecto: $CONVPLAY_DATA, luego ~/.cache/convplay/datasets/NOMBRE)."),
+    ("Train on the first N training images only (the test set stays whole; see --test-limit).",
+     "Entrenar solo con las primeras N imágenes de entrenamiento (el conjunto de prueba queda entero; ver --test-limit)."),
+    ("Evaluate on the first N test images only (default: the whole test set).",
+     "Evaluar solo con las primeras N imágenes de prueba (por defecto: todo el conjunto de prueba)."),
+    ("folder: size every image is resized to (bilinear).",
+     "folder: tamaño al que se redimensiona cada imagen (bilineal)."),
+    ("HxW",
+     "ALTOxANCHO"),
+    ("folder: rgb or gray.",
+     "folder: rgb o gray."),
+    ("MODE",
+     "MODO"),
+    ("folder: fraction of the (seeded, shuffled) images used as the test set (a folder with train/ and test/ is used as given).",
+     "folder: fracción de las imágenes (mezcladas con semilla) que forma el conjunto de prueba (una carpeta con train/ y test/ se usa tal cual)."),
+    ("folder: seed of the shuffle before the split.",
+     "folder: semilla de la mezcla antes de la separación."),
+    ("folder: classes from file names instead of subfolders; the first group is the class, e.g. '_([0-5])[LR]\\.png$'.",
+     "folder: clases tomadas de los nombres de archivo en lugar de subcarpetas; el primer grupo es la clase, p. ej. '_([0-5])[LR]\\.png$'."),
+    ("REGEX",
+     "REGEX"),
+    ("Input matrix file: numbers separated by spaces, tabs or commas, one row per line, # comments, a blank line between channels. '-' reads stdin. Default: the course's 5x5 example.",
+     "Archivo con la matriz de entrada: números separados por espacios, tabulaciones o comas, una fila por línea, comentarios con #, una línea en blanco entre canales. '-' lee stdin. Por defecto: el ejemplo 5x5 del curso."),
+    ("A preset name (see 'convplay kernels') or a matrix file; several blocks make a multi-channel kernel.",
+     "Un kernel predefinido (ver 'convplay kernels') o un archivo con una matriz; varios bloques forman un kernel de varios canales."),
+    ("True convolution: rotate the kernel 180 degrees first (without it: cross-correlation, as Keras and PyTorch compute).",
+     "Convolución verdadera: girar antes el kernel 180 grados (sin esto: correlación cruzada, como calculan Keras y PyTorch)."),
+    ("A bias added to every output cell, as a Conv2D filter has.",
+     "Un bias que se suma a cada celda de salida, como tiene un filtro de Conv2D."),
+    ("valid, same (Keras rule), or N zeros on every side.",
+     "valid, same (regla de Keras) o N ceros en cada lado."),
+    ("valid|same|N",
+     "valid|same|N"),
+    ("Step of the window: N, or RxC for rows x columns.",
+     "Paso de la ventana: N, o FxC para filas x columnas."),
+    ("Gap between kernel taps (1 = dense kernel).",
+     "Separación entre posiciones del kernel (1 = kernel denso)."),
+    ("valid, same (Keras rule, output the size of the input), or N zeros on every side.",
+     "valid, same (regla de Keras, salida del tamaño de la entrada) o N ceros en cada lado."),
+    // Value names ArgumentParser makes from property names (`--seed <seed>`).
+    ("seed", "semilla"), ("options", "opciones"), ("subcommand", "subcomando"),
+    ("preprocess", "preprocesamiento"), ("topic", "tema"), ("mode", "modo"), ("method", "método"),
+    ("from", "origen"), ("count", "cantidad"), ("screen", "pantalla"), ("optimizer", "optimizador"),
+    ("normalize", "normalización"), ("epochs", "épocas"),
+    ("Language of help, output and messages: en or es (default: from LANG).",
+     "Idioma de la ayuda, la salida y los mensajes: en o es (por defecto: según LANG)."),
+  ]
+
+  // MARK: - The command line's output (stdout and notes)
+
+  static let commandLineOutput: [(String, String)] = [
+    // step, pool, conv (StepReport and the engine's formula lines)
+    ("output:", "salida:"), ("input:", "entrada:"), ("window", "ventana"), ("{0} window", "ventana {0}"),
+    ("channel {0}", "canal {0}"), ("output[{0},{1}]", "salida[{0},{1}]"), (" (channel {0})", " (canal {0})"),
+    ("step {0}/{1}: {2}, window rows {3}, cols {4}", "paso {0}/{1}: {2}, ventana filas {3}, columnas {4}"),
+    (" of the padded input", " de la entrada con padding"),
+    ("padding '{0}': {1} above, {2} below, {3} left, {4} right; padded input {5} x {6}",
+     "padding '{0}': {1} arriba, {2} abajo, {3} a la izquierda, {4} a la derecha; entrada con padding {5} x {6}"),
+    ("output size: rows {0}, columns {1}  ->  {2}", "tamaño de salida: filas {0}, columnas {1}  ->  {2}"),
+    ("output size: {0}", "tamaño de salida: {0}"),
+    ("note: {0}", "nota: {0}"),
+    ("{0} (Keras and PyTorch floor the division)", "{0} (Keras y PyTorch redondean la división hacia abajo)"),
+    ("note: {0} (Keras and PyTorch floor the division)", "nota: {0} (Keras y PyTorch redondean la división hacia abajo)"),
+    ("{0}: the floor drops only padding zeros; every row is visited",
+     "{0}: el redondeo hacia abajo solo deja fuera ceros de padding; se visitan todas las filas"),
+    ("{0}: the floor drops only padding zeros; every column is visited",
+     "{0}: el redondeo hacia abajo solo deja fuera ceros de padding; se visitan todas las columnas"),
+    ("{0}: row {1} of the input is never visited", "{0}: la fila {1} de la entrada nunca se visita"),
+    ("{0}: rows {1} of the input are never visited", "{0}: las filas {1} de la entrada nunca se visitan"),
+    ("{0}: column {1} of the input is never visited", "{0}: la columna {1} de la entrada nunca se visita"),
+    ("{0}: columns {1} of the input are never visited", "{0}: las columnas {1} de la entrada nunca se visitan"),
+    // kernels
+    (" (also: {0})", " (también: {0})"), ("1/9 x all ones", "1/9 x todos unos"),
+    // summary --explain
+    ("{0} parameters", "{0} parámetros"),
+    // info
+    ("file:     {0}", "archivo:  {0}"), ("format:   {0}", "formato:  {0}"),
+    ("size:     {0} x {1} ({2} pixels, {3})", "tamaño:   {0} x {1} ({2} píxeles, {3})"),
+    ("read as:  {0}", "se lee:   {0}"), ("  {0}  min {1}  mean {2}  max {3}", "  {0}  mín {1}  media {2}  máx {3}"),
+    ("as np.load returns it", "como lo devuelve np.load"),
+    ("as skimage.io.imread returns it", "como lo devuelve skimage.io.imread"),
+    ("(rows, columns)", "(filas, columnas)"), ("(rows, columns, channels)", "(filas, columnas, canales)"),
+    ("; convplay works on {0}", "; convplay trabaja con {0}"), ("; as_gray=True gives {0}", "; as_gray=True da {0}"),
+    ("interlaced (Adam7)", "entrelazado (Adam7)"), ("not interlaced", "no entrelazado"),
+    ("progressive", "progresivo"), ("baseline", "básico (baseline)"),
+    ("1 channel (gray)", "1 canal (gris)"), ("{0} channels (R, G, B)", "{0} canales (R, G, B)"),
+    (", alpha composited on white", ", alfa compuesto sobre blanco"), (", palette expanded", ", paleta expandida"),
+    (", 16-bit values / 257", ", valores de 16 bits / 257"), ("gray", "gris"), ("rgb", "RGB"),
+    ("grayAlpha", "gris con alfa"), ("rgbAlpha", "RGB con alfa"), ("palette", "paleta"), ("cmyk", "CMYK"),
+    // gray, channels, filter
+    ("{0}: {1}x{2} gray, {3}", "{0}: {1}x{2} gris, {3}"),
+    ("{0}: {1}x{2} gray, kernel {3}, padding {4}, normalize {5}, values {6}",
+     "{0}: {1}x{2} gris, kernel {3}, padding {4}, normalize {5}, valores {6}"),
+    ("{0}: {1}x{2} gray, kernel {3}, padding {4}, raw float32, values {5}",
+     "{0}: {1}x{2} gris, kernel {3}, padding {4}, float32 tal cual, valores {5}"),
+    ("{0}: {1}x{2} RGB, kernel {3}, padding {4}, normalize {5}, values {6}",
+     "{0}: {1}x{2} RGB, kernel {3}, padding {4}, normalize {5}, valores {6}"),
+    ("{0}: {1}x{2} RGB, kernel {3}, padding {4}, raw float32, values {5}",
+     "{0}: {1}x{2} RGB, kernel {3}, padding {4}, float32 tal cual, valores {5}"),
+    // data, weights
+    ("{0}: not found (convplay data fetch {1})", "{0}: no encontrado (convplay data fetch {1})"),
+    ("downloading {0} from {1}", "descargando {0} desde {1}"), ("downloading {0}", "descargando {0}"),
+    ("{0}: checksums OK, stored in {1}", "{0}: sumas de control correctas, guardado en {1}"),
+    ("{0}: checksum OK, stored in {1}", "{0}: suma de control correcta, guardado en {1}"),
+    ("cache: {0}", "caché: {0}"),
+    ("{0}not downloaded (convplay weights fetch {1})", "{0}no descargado (convplay weights fetch {1})"),
+    ("{0}: hash OK, in {1}", "{0}: hash correcto, en {1}"),
+    ("{0}: no published hash, in {1}", "{0}: sin hash publicado, en {1}"),
+    // train, evaluate, finetune
+    ("Epoch {0}/{1}", "Época {0}/{1}"), ("epoch {0} - {1}", "época {0} - {1}"),
+    ("training: {0} images in {1}s ({2} images/s)", "entrenamiento: {0} imágenes en {1}s ({2} imágenes/s)"),
+    ("note: evaluated on the first {0} test images only (--test-limit)",
+     "nota: evaluado solo con las primeras {0} imágenes de prueba (--test-limit)"),
+    ("test accuracy: {0}", "accuracy de prueba: {0}"), ("test loss: {0}", "pérdida de prueba: {0}"),
+    ("{0} (built-in) on {1}: {2} test images", "{0} (el que trae convplay) con {1}: {2} imágenes de prueba"),
+    ("{0} on {1}: {2} test images", "{0} con {1}: {2} imágenes de prueba"),
+    ("{0}: {1} images in {2} classes ({3}); {4} for training, {5} for testing ({6})",
+     "{0}: {1} imágenes en {2} clases ({3}); {4} para entrenamiento, {5} para prueba ({6})"),
+    ("train/ and test/ as given", "train/ y test/ tal como están"), ("split with seed {0}", "separadas con la semilla {0}"),
+    ("phase {0} (base frozen): adam lr {1}, {2} epoch", "fase {0} (base congelada): adam lr {1}, {2} época"),
+    ("phase {0} (base frozen): adam lr {1}, {2} epochs", "fase {0} (base congelada): adam lr {1}, {2} épocas"),
+    ("phase {0} (all layers): adam lr {1}, {2} epoch", "fase {0} (todas las capas): adam lr {1}, {2} época"),
+    ("phase {0} (all layers): adam lr {1}, {2} epochs", "fase {0} (todas las capas): adam lr {1}, {2} épocas"),
+    ("phase {0}: test accuracy {1} - test loss {2} - {3}", "fase {0}: accuracy de prueba {1} - pérdida de prueba {2} - {3}"),
+    ("fine-tuned: test accuracy {0} after {1}s of training", "ajustado: accuracy de prueba {0} tras {1}s de entrenamiento"),
+    ("from scratch: same architecture, random weights, adam lr {0}, {1}s budget",
+     "desde cero: misma arquitectura, pesos aleatorios, adam lr {0}, {1}s de presupuesto"),
+    // classify, import
+    ("{0} layers, {1} random weights ({2}), drawn in {3} ({4})", "{0} capas, {1} pesos aleatorios ({2}), generados en {3} ({4})"),
+    ("{0}: {1} weights ({2}), loaded in {3}", "{0}: {1} pesos ({2}), cargados en {3}"),
+    ("  {0} -> resized to {1}, preprocessing {2}", "  {0} -> redimensionada a {1}, preprocesamiento {2}"),
+    ("random weights: the classes below mean nothing yet", "pesos aleatorios: las clases de abajo todavía no significan nada"),
+    ("time: {0} (forward pass {1}); peak memory {2} (weights {3})",
+     "tiempo: {0} (pasada hacia adelante {1}); memoria máxima {2} (pesos {3})"),
+    ("These weights are random. To classify for real, use the published ones:",
+     "Estos pesos son aleatorios. Para clasificar de verdad, usar los publicados:"),
+    ("  convplay weights fetch vgg16        (or copy vgg16_weights_tf_dim_ordering_tf_kernels.h5 into ~/.keras/models)",
+     "  convplay weights fetch vgg16        (o copiar vgg16_weights_tf_dim_ordering_tf_kernels.h5 en ~/.keras/models)"),
+    ("class {0}", "clase {0}"),
+    ("probabilities ({0} x {1}, float32) written to {2}", "probabilidades ({0} x {1}, float32) escritas en {2}"),
+    ("imported {0} tensors, {1} weights ({2} layout) {3}", "importados {0} tensores, {1} pesos (disposición {2}) {3}"),
+    ("preprocessing for classify: {0}", "preprocesamiento para classify: {0}"),
+    // quiz
+    ("answer: {0}", "respuesta: {0}"),
+    ("seed {0} (use --seed {0} to get these questions again)", "semilla {0} (usar --seed {0} para repetir estas preguntas)"),
+    ("progress not saved: {0}", "progreso no guardado: {0}"),
+    ("no more answers: 1 question left unanswered", "no hay más respuestas: 1 pregunta quedó sin responder"),
+    ("no more answers: {0} questions left unanswered", "no hay más respuestas: {0} preguntas quedaron sin responder"),
+    // convplay without a terminal
+    ("The playground needs a terminal (stdin and stdout). Without one, run for example:",
+     "El entorno interactivo necesita una terminal (stdin y stdout). Sin ella, ejecutar por ejemplo:"),
+    ("  convplay step --plain                  every step of the course's 5x5 convolution",
+     "  convplay step --plain                  cada paso de la convolución 5x5 del curso"),
+    ("  convplay tui --screen conv --print 80x24   one frame of the playground as text",
+     "  convplay tui --screen conv --print 80x24   un cuadro del entorno interactivo como texto"),
+  ]
+
+  // MARK: - The command line's error lines (`convplay: ...` on stderr)
+
+  static let commandLineErrors: [(String, String)] = [
+    // ArgumentParser's own
+    ("{0} (see '{1}')", "{0} (ver '{1}')"),
+    ("Missing expected argument '{0}'", "Falta el argumento obligatorio '{0}'"),
+    ("Missing value for '{0}'", "Falta el valor de '{0}'"),
+    ("Unknown option '{0}'. Did you mean '{1}'?", "Opción desconocida '{0}'. ¿Se quiso escribir '{1}'?"),
+    ("Unknown option '{0}'", "Opción desconocida '{0}'"),
+    ("Unexpected argument '{0}'", "Argumento inesperado '{0}'"),
+    ("{0} unexpected arguments: {1}", "{0} argumentos inesperados: {1}"),
+    ("The value '{0}' is invalid for '{1}'. Please provide one of '{2}'.",
+     "El valor '{0}' no es válido para '{1}'. Indicar uno de '{2}'."),
+    ("The value '{0}' is invalid for '{1}'", "El valor '{0}' no es válido para '{1}'"),
+    ("The value '{0}' is invalid.", "El valor '{0}' no es válido."),
+    ("Value to be set with flag '{0}' had already been set with flag '{1}'",
+     "El valor de '{0}' ya se había fijado con '{1}'"),
+    ("bad command line", "línea de comandos incorrecta"),
+    ("--lang must be en or es (got '{0}')", "--lang debe ser en o es (se recibió '{0}')"),
+    ("--lang needs a value: en or es", "--lang necesita un valor: en o es"),
+    // files and matrices
+    ("{0}: no such file or not readable", "{0}: no existe el archivo o no se puede leer"),
+    ("{0}: is a directory, not a matrix file", "{0}: es una carpeta, no un archivo con una matriz"),
+    ("{0}: more than 16 MB, too large for a text file of numbers", "{0}: más de 16 MB, demasiado grande para un archivo de texto con números"),
+    ("{0}: not a text file (expected numbers in UTF-8 text)", "{0}: no es un archivo de texto (se esperaban números en texto UTF-8)"),
+    ("{0}: cannot open: {1}", "{0}: no se puede abrir: {1}"),
+    ("No such file or directory", "No existe el archivo o la carpeta"),
+    ("Permission denied", "Permiso denegado"), ("Is a directory", "Es una carpeta"),
+    ("{0}: output name must end in .png, .jpg, .jpeg or .npy", "{0}: el nombre de salida debe terminar en .png, .jpg, .jpeg o .npy"),
+    ("{0}: the directory '{1}' does not exist", "{0}: la carpeta '{1}' no existe"),
+    ("{0}: exists and is not a directory", "{0}: existe y no es una carpeta"),
+    ("{0}: cannot create the directory", "{0}: no se puede crear la carpeta"),
+    // options
+    ("{0} must be N or RxC, for example 2 or 2x1 (got '{1}')", "{0} debe ser N o FxC, por ejemplo 2 o 2x1 (se recibió '{1}')"),
+    ("{0} must be at least 1 (got {1})", "{0} debe ser al menos 1 (se recibió {1})"),
+    ("{0} must be between {1} and {2} (got {3})", "{0} debe estar entre {1} y {2} (se recibió {3})"),
+    ("{0} must be 1, 2 or 3 (got {1})", "{0} debe ser 1, 2 o 3 (se recibió {1})"),
+    ("--only must be between 1 and {0} (got {1})", "--only debe estar entre 1 y {0} (se recibió {1})"),
+    ("--only belongs to the forward steps (without --backward)", "--only corresponde a los pasos hacia adelante (sin --backward)"),
+    ("--grad, --target and --lr belong to --backward", "--grad, --target y --lr corresponden a --backward"),
+    ("give --grad or --target, not both", "indicar --grad o --target, no ambos"),
+    ("--backward takes a one-channel matrix and kernel (this input has {0} channels, the kernel {1})",
+     "--backward toma una matriz y un kernel de un canal (esta entrada tiene {0} canales, el kernel {1})"),
+    ("--backward traces the cross-correlation Keras computes: leave out --flip",
+     "--backward sigue la correlación cruzada que calcula Keras: quitar --flip"),
+    ("--lr must be a positive number (got {0})", "--lr debe ser un número positivo (se recibió {0})"),
+    ("unknown kernel '{0}': not a preset (see 'convplay kernels') and no such file",
+     "kernel desconocido '{0}': no es un kernel predefinido (ver 'convplay kernels') ni un archivo existente"),
+    ("unknown kernel '{0}'; 'convplay kernels' lists them", "kernel desconocido '{0}'; 'convplay kernels' los lista"),
+    ("--limit must be at least 1 (got {0})", "--limit debe ser al menos 1 (se recibió {0})"),
+    ("--test-limit must be at least 1 (got {0})", "--test-limit debe ser al menos 1 (se recibió {0})"),
+    ("--epochs must be between 1 and 50 (got {0})", "--epochs debe estar entre 1 y 50 (se recibió {0})"),
+    ("--count must be between 1 and 10000 (got {0})", "--count debe estar entre 1 y 10000 (se recibió {0})"),
+    ("--level must be 1, 2 or 3 (got {0})", "--level debe ser 1, 2 o 3 (se recibió {0})"),
+    ("--answer-key and --answers do not go together", "--answer-key y --answers no van juntos"),
+    ("--max-pixels must be at least 1 (got {0})", "--max-pixels debe ser al menos 1 (se recibió {0})"),
+    ("--repeat-count must be at least 1", "--repeat-count debe ser al menos 1"),
+    ("--method must be average, luminance or bt601: none keeps the colours",
+     "--method debe ser average, luminance o bt601: none conserva los colores"),
+    ("give a model FILE, --spec or --model, one of them", "indicar un ARCHIVO de modelo, --spec o --model, solo uno"),
+    ("give --spec TEXT|FILE or --model NAME (see 'convplay summary --help')",
+     "indicar --spec TEXTO|ARCHIVO o --model NOMBRE (ver 'convplay summary --help')"),
+    ("give either --spec or --model, not both", "indicar --spec o --model, no ambos"),
+    ("--input must be a shape such as {0} (got '{1}')", "--input debe ser una forma como {0} (se recibió '{1}')"),
+    ("--input must be a shape such as 28x28x1 or 784 (got '{0}')", "--input debe ser una forma como 28x28x1 o 784 (se recibió '{0}')"),
+    ("--input must be a shape such as 28x28x1 or 32x32x3 (got '{0}')", "--input debe ser una forma como 28x28x1 o 32x32x3 (se recibió '{0}')"),
+    ("--input must be a shape such as 224x224x3 (got '{0}')", "--input debe ser una forma como 224x224x3 (se recibió '{0}')"),
+    ("--explain covers sequential models; this spec has branches", "--explain cubre modelos secuenciales; esta especificación tiene ramas"),
+    ("give either --weights FILE or --random-weights, not both", "indicar --weights ARCHIVO o --random-weights, no ambos"),
+    ("give --digit or --image, not both", "indicar --digit o --image, no ambos"),
+    ("--seed, --topic and --level belong to --screen quiz", "--seed, --topic y --level corresponden a --screen quiz"),
+    ("--image belongs to --screen lab, summary or network", "--image corresponde a --screen lab, summary o network"),
+    ("--input belongs to --screen summary", "--input corresponde a --screen summary"),
+    ("--digit belongs to --screen network", "--digit corresponde a --screen network"),
+    ("--padding, --stride and --dilation belong to --screen padding", "--padding, --stride y --dilation corresponden a --screen padding"),
+    ("--dilation must be 1, 2 or 3 in the playground (got {0})", "--dilation debe ser 1, 2 o 3 en el entorno interactivo (se recibió {0})"),
+    ("--size must be between 1 and 5 (got {0})", "--size debe estar entre 1 y 5 (se recibió {0})"),
+    ("pooling takes --padding valid or same (as Keras)", "el pooling toma --padding valid o same (como Keras)"),
+    ("the playground needs a terminal (stdin and stdout); without one try 'convplay step --plain' or 'convplay tui --print 80x24'",
+     "el entorno interactivo necesita una terminal (stdin y stdout); sin ella, probar 'convplay step --plain' o 'convplay tui --print 80x24'"),
+    ("--url must be an http or https URL (got {0})", "--url debe ser una URL http o https (se recibió {0})"),
+    ("CONVPLAY_WEIGHTS_MIRROR must be an http or https URL (got {0})", "CONVPLAY_WEIGHTS_MIRROR debe ser una URL http o https (se recibió {0})"),
+    ("--freeze-epochs and --finetune-epochs must be 0-50, and not both 0",
+     "--freeze-epochs y --finetune-epochs deben estar entre 0 y 50, y no ambos en 0"),
+    ("--base: {0}", "--base: {0}"), ("--model: {0}", "--model: {0}"),
+    ("{0}: the file holds no tensors", "{0}: el archivo no contiene tensores"),
+    ("{0}: {1} channels; predict needs a gray or RGB image", "{0}: {1} canales; predict necesita una imagen en gris o RGB"),
+    ("the model takes {0} inputs; predict prepares 28x28x1 digits", "el modelo toma entradas de {0}; predict prepara dígitos de 28x28x1"),
+    ("--keys: unknown key '{0}' (use names such as Right, Left, Space, End, Enter, Escape, or one character)",
+     "--keys: tecla desconocida '{0}' (usar nombres como Right, Left, Space, End, Enter, Escape, o un carácter)"),
+    ("--screen rgb needs a 3-channel matrix (three blocks separated by a blank line); this one has {0}",
+     "--screen rgb necesita una matriz de 3 canales (tres bloques separados por una línea en blanco); esta tiene {0}"),
+    ("--screen rgb needs a 3-channel kernel (one block per channel); this one has {0}",
+     "--screen rgb necesita un kernel de 3 canales (un bloque por canal); este tiene {0}"),
+    ("unknown data set '{0}': choose {1}", "conjunto de datos desconocido '{0}': elegir {1}"),
+    ("unknown network '{0}': choose {1}", "red desconocida '{0}': elegir {1}"),
+    ("convplay: warning: skipped {0} unreadable image file(s); first: {1}",
+     "convplay: aviso: se omitieron {0} archivos de imagen ilegibles; el primero: {1}"),
+    // the engine's and the readers' messages most often met
+    ("{0} does not match {1}'s published MD5 ({2}, expected {3}): a different or damaged file; fetch it again with `{4}`",
+     "{0} no coincide con el MD5 publicado de {1} ({2}, se esperaba {3}): un archivo distinto o dañado; descargarlo de nuevo con `{4}`"),
+    ("{0}: no numbers found", "{0}: no se encontraron números"),
+    ("{0}: '{1}' is not a number", "{0}: '{1}' no es un número"),
+    ("{0}: ragged rows: this row has {1} numbers, the first row of its block has {2}",
+     "{0}: filas desparejas: esta fila tiene {1} números, la primera fila de su bloque tiene {2}"),
+    ("{0}: channel {1} is {2} but channel 1 is {3}; every channel must have the same size",
+     "{0}: el canal {1} mide {2} pero el canal 1 mide {3}; todos los canales deben tener el mismo tamaño"),
+    ("{0} is too large to be kept exactly (whole numbers up to 9007199254740992)",
+     "{0} es demasiado grande para guardarlo exacto (enteros hasta 9007199254740992)"),
+    ("the kernel has {0} channels but the input has {1}: a filter needs one block per input channel (or a single block, applied to each channel on its own)",
+     "el kernel tiene {0} canales pero la entrada tiene {1}: un filtro necesita un bloque por canal de entrada (o un solo bloque, aplicado a cada canal por separado)"),
+  ]
+}
