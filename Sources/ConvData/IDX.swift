@@ -44,8 +44,15 @@ public struct IDXArray: Equatable, Sendable {
       let o = 4 + 4 * i
       dims.append(Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]))
     }
-    let expected = dims.reduce(1, *)
     let have = b.count - 4 - 4 * rank
+    // Four 32-bit sizes can multiply past Int.max: an overflowing product is a lying header.
+    let (expected, overflow) = dims.reduce((1, false)) { p, d in
+      let (n, o) = p.0.multipliedReportingOverflow(by: d)
+      return (n, p.1 || o)
+    }
+    guard !overflow else {
+      throw IDXError(description: "\(name): the header promises \(dims.map(String.init).joined(separator: "x")) values, more than any file holds (this one has \(have))")
+    }
     guard have == expected else {
       throw IDXError(
         description: "\(name): the header promises \(dims.map(String.init).joined(separator: "x")) = \(expected) values but the file has \(have)"

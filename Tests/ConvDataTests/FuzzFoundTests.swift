@@ -1,0 +1,26 @@
+import ConvData
+import Foundation
+import XCTest
+
+/// Inputs the fuzzer (scripts/fuzz) found crashing ConvData's readers, kept as they were found:
+/// each must now be refused in one line.
+final class FuzzFoundTests: XCTestCase {
+  func message(_ body: () throws -> Void) -> String {
+    do {
+      try body()
+      return "no error"
+    } catch { return String(describing: error) }
+  }
+
+  /// idx: three sizes of 2^26, 2^24, 2^25 multiplied past Int.max (a Swift trap).
+  func testIDXSizesWhoseProductOverflows() {
+    let input = Data([
+      0x00, 0x00, 0x08, 0x03, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x2b, 0x27, 0x00, 0x00, 0x00, 0x08, 0x03, 0x03, 0x00, 0x01, 0x02, 0x02, 0xfb, 0xff,
+      0xff, 0x07, 0x08, 0x25, 0x0d, 0x0a, 0x0b,
+    ])
+    let text = message { _ = try IDXArray(data: input, name: "x.idx") }
+    XCTAssertTrue(text.hasPrefix("x.idx: the header promises 67108864x16777216x33554432 values"), text)
+    XCTAssertFalse(text.contains("\n"))
+  }
+}
