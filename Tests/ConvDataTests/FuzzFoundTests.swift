@@ -1,4 +1,5 @@
 import ConvData
+import ConvKit
 import Foundation
 import XCTest
 
@@ -22,5 +23,19 @@ final class FuzzFoundTests: XCTestCase {
     let text = message { _ = try IDXArray(data: input, name: "x.idx") }
     XCTAssertTrue(text.hasPrefix("x.idx: the header promises 67108864x16777216x33554432 values"), text)
     XCTAssertFalse(text.contains("\n"))
+  }
+
+  /// modelfile: a model file whose architecture claims a Dense of 1e11 units made the network
+  /// allocate 400 GB of weights (an allocation failure) before the tensors were compared.
+  func testModelFileWhoseArchitectureNeedsMoreWeightsThanItHolds() throws {
+    let graph = try ModelSpecParser.parseGraph("flatten -> dense(10, softmax)", inputShape: [4, 4, 1])
+    let honest = try SafeTensors(data: try ModelFile.encode(try Network(graph: graph)))
+    var metadata = honest.metadata
+    let architecture = try XCTUnwrap(metadata[ModelFile.architectureKey])
+    XCTAssertTrue(architecture.contains("\"units\":10"))
+    metadata[ModelFile.architectureKey] = architecture.replacingOccurrences(of: "\"units\":10", with: "\"units\":100000000000")
+    let lying = try SafeTensors(tensors: honest.tensors, metadata: metadata).encoded()
+    let text = message { _ = try ModelFile.decode(lying, name: "m.safetensors") }
+    XCTAssertEqual(text, "m.safetensors: the model in the file needs 1700000000000 weights but the file holds 170")
   }
 }
