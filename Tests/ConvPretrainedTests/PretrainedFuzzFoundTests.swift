@@ -6,7 +6,7 @@ import XCTest
 /// Fixtures/fuzz: each must now be refused in one line. (libFuzzer failed them on the
 /// allocation itself; `CONVPLAY_FUZZ_TARGET=npz .build/fuzzpm/release/convplay-fuzz FILE`
 /// replays them under its malloc limit.)
-final class FuzzFoundTests: XCTestCase {
+final class PretrainedFuzzFoundTests: XCTestCase {
   static func fixture(_ name: String) -> URL {
     Bundle.module.resourceURL!.appendingPathComponent("Fixtures/fuzz").appendingPathComponent(name)
   }

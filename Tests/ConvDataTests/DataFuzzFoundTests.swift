@@ -5,7 +5,7 @@ import XCTest
 
 /// Inputs the fuzzer (scripts/fuzz) found crashing ConvData's readers, kept as they were found:
 /// each must now be refused in one line.
-final class FuzzFoundTests: XCTestCase {
+final class DataFuzzFoundTests: XCTestCase {
   func message(_ body: () throws -> Void) -> String {
     do {
       try body()
