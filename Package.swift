@@ -27,6 +27,20 @@ let hostTuning: [SwiftSetting] = {
   #endif
 }()
 
+/// scripts/fuzz sets CONVPLAY_FUZZ=1 to add the libFuzzer targets (Fuzz/), built with
+/// -sanitize=fuzzer,address in their own build directory; ordinary builds never see them.
+/// convplay's own C (the codecs, the HDF5 shim) is then instrumented too; dependencies' C is not.
+let fuzzing = Context.environment["CONVPLAY_FUZZ"] == "1"
+let fuzzC: [CSetting] = fuzzing ? [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])] : []
+let fuzzTargets: [Target] = fuzzing
+  ? [
+    .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+    .executableTarget(
+      name: "convplay-fuzz", dependencies: ["CLibFuzzer", "ConvKit", "ConvData", "ConvImageIO", "ConvPretrained"],
+      path: "Fuzz/Targets"),
+  ]
+  : []
+
 let package = Package(
   name: "convplay",
   platforms: [.macOS(.v13)],
@@ -55,6 +69,7 @@ let package = Package(
     // Whole-call PNG/JPEG decode and encode in C: libjpeg's longjmp errors never reach Swift.
     .target(
       name: "CImageCodecs",
+      cSettings: fuzzC,
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
     // Images: codecs with typed errors, .npy, gray and channel conversions, atomic writes.
     .target(name: "ConvImageIO", dependencies: ["ConvKit", "CImageCodecs"], swiftSettings: hostTuning),
@@ -62,7 +77,7 @@ let package = Package(
     // Debian's libhdf5-dev puts the serial headers and library under their own names.
     .target(
       name: "CHDF5",
-      cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"], .when(platforms: [.linux]))],
+      cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"], .when(platforms: [.linux]))] + fuzzC,
       linkerSettings: [
         .linkedLibrary("hdf5_serial", .when(platforms: [.linux])),
         .linkedLibrary("hdf5", .when(platforms: [.macOS])),
@@ -118,5 +133,5 @@ let package = Package(
     .testTarget(
       name: "ConvPlaygroundTests", dependencies: ["ConvPlayground", "ConvLocale", "ConvCourse", "ConvTerminal", "ConvKit", "ConvUserData", "ConvData", "ConvImageIO", "ConvPretrained"],
       exclude: ["Snapshots"]),
-  ]
+  ] + fuzzTargets
 )

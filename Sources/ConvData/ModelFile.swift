@@ -134,6 +134,12 @@ public enum ModelFile {
       throw DataError("\(name): no convplay model description in the file's metadata (\(architectureKey))")
     }
     let graph = try ArchitectureJSON.decode(arch)
+    // The file holds every weight of the model it describes: a description that needs more
+    // (a Dense of 1e11 units) is refused before the network allocates them.
+    let held = file.tensors.reduce(0) { $0 + $1.values.count }
+    if let needed = try? graph.parameterCount().total, needed > held {
+      throw DataError("\(name): the model in the file needs \(needed) weights but the file holds \(held)")
+    }
     let network: Network
     do {
       network = try Network(graph: graph)

@@ -16,6 +16,8 @@ public struct ZipArchive {
   private let entries: [String: Entry]
   /// Entry paths in the archive's order.
   public let entryNames: [String]
+  /// Bytes of the archive file: no entry's compressed data is larger, whatever its header says.
+  private let fileSize: UInt64
 
   public init(_ url: URL) throws {
     name = url.lastPathComponent
@@ -35,6 +37,7 @@ public struct ZipArchive {
     }
     entries = byName
     entryNames = names
+    fileSize = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value ?? 0
   }
 
   public func size(of path: String) -> UInt64? { entries[path]?.uncompressedSize }
@@ -70,7 +73,14 @@ public struct ZipArchive {
   /// The whole entry in memory (for small entries: configs, pickles, .npy arrays).
   public func data(_ path: String, maxBytes: UInt64 = defaultMaxEntryBytes) throws -> Data {
     var out = Data()
-    if let size = size(of: path), size <= maxBytes { out.reserveCapacity(Int(size)) }
+    // The declared size is only a claim: reserve no more than the entry's compressed bytes (at
+    // most the file's) can inflate to, deflate's limit being 1032:1, so that a lying header in a
+    // small file cannot allocate gigabytes up front (found by scripts/fuzz). Reading still stops
+    // at the declared size.
+    if let entry = entries[path] {
+      let (inflatable, overflow) = min(entry.compressedSize, fileSize).multipliedReportingOverflow(by: 1032)
+      out.reserveCapacity(Int(min(entry.uncompressedSize, maxBytes, overflow ? .max : inflatable + 1024)))
+    }
     try read(path, maxBytes: maxBytes) { out.append($0) }
     return out
   }
