@@ -134,11 +134,22 @@ public enum ModelFile {
       throw DataError("\(name): no convplay model description in the file's metadata (\(architectureKey))")
     }
     let graph = try ArchitectureJSON.decode(arch)
-    // The file holds every weight of the model it describes: a description that needs more
-    // (a Dense of 1e11 units) is refused before the network allocates them.
-    let held = file.tensors.reduce(0) { $0 + $1.values.count }
-    if let needed = try? graph.parameterCount().total, needed > held {
-      throw DataError("\(name): the model in the file needs \(needed) weights but the file holds \(held)")
+    // The model must fit the memory budget, and every weight it describes must be in the file
+    // with its shape, before the network allocates anything (a Dense of 1e11 units in a
+    // 200-byte file is refused here, not by a failed allocation).
+    try ModelMemory.check(graph, batch: 1, training: false)
+    let rows: [GraphSpec.Row]
+    do { rows = try graph.rows() } catch let e as ModelSpecError {
+      throw DataError("\(name): the model in the file cannot be built: \(e.message)")
+    }
+    for row in rows where !row.node.isInput {
+      for w in row.node.layer.weights(for: row.inputShapes) {
+        let key = row.node.name + "/" + w.name
+        guard let t = file[key] else { throw DataError("\(name): tensor \(key) is missing") }
+        guard t.shape == w.shape else {
+          throw DataError("\(name): tensor \(key) has shape \(t.shape), the model needs \(w.shape)")
+        }
+      }
     }
     let network: Network
     do {

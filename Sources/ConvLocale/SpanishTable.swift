@@ -127,6 +127,7 @@ extension Spanish {
         convplay classify tiger.jpg --weights vgg16_weights_tf_dim_ordering_tf_kernels.h5
         convplay classify tiger.jpg --weights vgg16-397923af.pth --arch vgg16
         convplay classify tiger.jpg --arch vgg16 --random-weights
+        convplay classify tiger.jpg --arch vgg16 --explain --explain-out cam.png
       --arch alone uses the file Keras keeps in ~/.keras/models (or $KERAS_HOME).
       The photo is resized to the network's input (nearest neighbour for 'caffe'
       weights, as Keras's load_img does; bilinear otherwise) and prepared as the
@@ -143,6 +144,7 @@ extension Spanish {
         convplay classify tigre.jpg --weights vgg16_weights_tf_dim_ordering_tf_kernels.h5
         convplay classify tigre.jpg --weights vgg16-397923af.pth --arch vgg16
         convplay classify tigre.jpg --arch vgg16 --random-weights
+        convplay classify tigre.jpg --arch vgg16 --explain --explain-out cam.png
       Solo --arch usa el archivo que Keras guarda en ~/.keras/models (o
       $KERAS_HOME). La foto se redimensiona a la entrada de la red (vecino más
       cercano con pesos 'caffe', como hace load_img de Keras; bilineal en otro caso)
@@ -315,16 +317,31 @@ extension Spanish {
       Examples:
         convplay finetune --dataset fashion-mnist --freeze-epochs 1 --finetune-epochs 1 --limit 6000
         convplay finetune --base digits.safetensors --dataset folder:fingers --image-size 28x28 --color gray --scratch
+        convplay finetune --base mobilenet --dataset folder:fingers --label-pattern '_([0-5])[LR]\\.png$' --unfreeze 10
       --base default (or no --base) is the built-in digit model. The new head is a Dense layer with
       one unit per class of the new data set; the base's input shape must fit the new images.
+      --base vgg16|vgg19|resnet50|inceptionv3|xception|mobilenet (or a Keras .h5/.keras model file) is
+      the ImageNet network without its top (include_top=False), weights from --weights or Keras's
+      cache (~/.keras/models), with a new head (pooling, --dense units, one softmax unit per class):
+      step 1 trains the head with the base frozen (each image goes through the base once: the
+      features are cached), step 2 unfreezes the base (--unfreeze) at --finetune-lr, step 3
+      evaluates on the test images. --augment turns the feature cache off.
       """,
      """
       Ejemplos:
         convplay finetune --dataset fashion-mnist --freeze-epochs 1 --finetune-epochs 1 --limit 6000
         convplay finetune --base digitos.safetensors --dataset folder:dedos --image-size 28x28 --color gray --scratch
+        convplay finetune --base mobilenet --dataset folder:dedos --label-pattern '_([0-5])[LR]\\.png$' --unfreeze 10
       `--base default` (o sin --base) es el modelo de dígitos que trae convplay. La cabeza nueva es una
       capa Dense con una unidad por clase del conjunto nuevo; la forma de entrada de
       la base debe coincidir con las imágenes nuevas.
+      --base vgg16|vgg19|resnet50|inceptionv3|xception|mobilenet (o un archivo de modelo .h5/.keras
+      de Keras) es la red de ImageNet sin su parte superior (include_top=False), con los pesos de
+      --weights o de la caché de Keras (~/.keras/models) y una cabeza nueva (pooling, --dense
+      unidades, una unidad softmax por clase): el paso 1 entrena la cabeza con la base congelada
+      (cada imagen pasa una sola vez por la base: las características quedan en caché), el paso 2
+      descongela la base (--unfreeze) con --finetune-lr y el paso 3 evalúa con las imágenes de
+      prueba. --augment desactiva la caché de características.
       """),
     ("A model saved by `train --save`, or `default` for the built-in one.",
      "Un modelo guardado con `train --save`, o `default` para el que trae convplay."),
@@ -482,6 +499,7 @@ extension Spanish {
     ("""
       Example:
         convplay predict my-digit.png
+        convplay predict my-digit.png --explain --explain-out cam.png
         1. 7   0.9731
         2. 1   0.0142
         3. 9   0.0061
@@ -492,6 +510,7 @@ extension Spanish {
      """
       Ejemplo:
         convplay predict mi-digito.png
+        convplay predict mi-digito.png --explain --explain-out cam.png
         1. 7   0.9731
         2. 1   0.0142
         3. 9   0.0061
@@ -881,6 +900,53 @@ extension Spanish {
     ("normalize", "normalización"), ("epochs", "épocas"),
     ("Language of help, output and messages: en or es (default: from LANG).",
      "Idioma de la ayuda, la salida y los mensajes: en o es (por defecto: según LANG)."),
+    // --weights in any format, --arch (predict, evaluate, the summary screen)
+    ("Weights: a model saved by `convplay train --save`, Keras .h5/.keras, PyTorch .pth, safetensors or .npz (default: the built-in model).",
+     "Pesos: un modelo guardado con `convplay train --save`, .h5/.keras de Keras, .pth de PyTorch, safetensors o .npz (por defecto: el modelo que trae convplay)."),
+    ("The architecture of a --weights file that does not state one (a model spec or spec file).",
+     "La arquitectura de un archivo de --weights que no la indica (una especificación de modelo o un archivo que la contiene)."),
+    ("The architecture of a --weights file that does not state one (a model spec or spec file, on 28x28x1).",
+     "La arquitectura de un archivo de --weights que no la indica (una especificación de modelo o un archivo que la contiene, sobre 28x28x1)."),
+    ("SPEC", "ESPECIFICACIÓN"),
+    ("A model file: Keras .h5 (full model), .keras or its JSON config, or a convplay model.",
+     "Un archivo de modelo: .h5 de Keras (modelo completo), .keras o su configuración JSON, o un modelo de convplay."),
+    ("summary: weights in any format (.h5, .keras, .pth, safetensors, .npz); --model names their architecture when the file does not.",
+     "summary: pesos en cualquier formato (.h5, .keras, .pth, safetensors, .npz); --model indica su arquitectura cuando el archivo no la nombra."),
+    // Grad-CAM (classify, predict)
+    ("Show where the network looked (Grad-CAM of the last convolutional layer) over the image, in the terminal.",
+     "Mostrar dónde miró la red (Grad-CAM de la última capa convolucional) sobre la imagen, en la terminal."),
+    ("Write the image with the Grad-CAM heat map blended over it (PNG).",
+     "Escribir la imagen con el mapa de calor de Grad-CAM superpuesto (PNG)."),
+    ("FILE.png", "ARCHIVO.png"),
+    ("Write the raw Grad-CAM map at the layer's resolution (float32 .npy).",
+     "Escribir el mapa de Grad-CAM sin procesar, a la resolución de la capa (.npy float32)."),
+    ("The class Grad-CAM explains (default: the top one).",
+     "La clase que explica Grad-CAM (por defecto: la más probable)."),
+    ("NAME|INDEX", "NOMBRE|ÍNDICE"),
+    ("The layer Grad-CAM looks at (default: the last convolution, with its activation).",
+     "La capa que observa Grad-CAM (por defecto: la última convolución, con su activación)."),
+    // finetune on a pretrained base
+    ("A model saved by `train --save`, `default` for the built-in one, a keras.applications name (vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet) or a Keras model file.",
+     "Un modelo guardado con `train --save`, `default` para el que trae convplay, un nombre de keras.applications (vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet) o un archivo de modelo de Keras."),
+    ("NAME|FILE", "NOMBRE|ARCHIVO"),
+    ("The base's weights (.h5, .keras; .pth for VGG); default: Keras's cache.",
+     "Los pesos de la base (.h5, .keras; .pth para VGG); por defecto: la caché de Keras."),
+    ("Step 2 trains all of the pretrained base, or its last N layers (base_model.layers[-N:]).",
+     "El paso 2 entrena toda la base preentrenada, o sus últimas N capas (base_model.layers[-N:])."),
+    ("all|N", "all|N"),
+    ("The new head's first layer on a pretrained base: global average pooling or flatten.",
+     "La primera capa de la nueva cabeza sobre una base preentrenada: global average pooling o flatten."),
+    ("avg|flatten", "avg|flatten"),
+    ("Units of the new head's hidden Dense layer (relu) on a pretrained base; 0 for none.",
+     "Unidades de la capa Dense oculta (relu) de la nueva cabeza sobre una base preentrenada; 0 para ninguna."),
+    ("Size the images are resized to for a pretrained base (default: theirs, at least the base's minimum).",
+     "Tamaño al que se redimensionan las imágenes para una base preentrenada (por defecto: el suyo, al menos el mínimo de la base)."),
+    ("Fraction of the training images held out for validation (the last ones, as Keras's validation_split).",
+     "Fracción de las imágenes de entrenamiento apartada para validación (las últimas, como validation_split de Keras)."),
+    ("Random transforms of the training images each epoch (pretrained base only; turns the feature cache off).",
+     "Transformaciones aleatorias de las imágenes de entrenamiento en cada época (solo con base preentrenada; desactiva la caché de características)."),
+    ("Step 1 on a pretrained base runs the frozen base on every batch instead of once per image.",
+     "En el paso 1 sobre una base preentrenada, pasar cada lote por la base congelada en lugar de una vez por imagen."),
   ]
 
   // MARK: - The command line's output (stdout and notes)
@@ -1014,6 +1080,21 @@ extension Spanish {
     ("--lang needs a value: en or es", "--lang necesita un valor: en o es"),
     // files and matrices
     ("{0}: no such file or not readable", "{0}: no existe el archivo o no se puede leer"),
+    ("{0}: no such file", "{0}: no existe el archivo"),
+    ("cannot read {0}: no such file", "no se puede leer {0}: no existe el archivo"),
+    ("{0}: is a directory, not a file", "{0}: es una carpeta, no un archivo"),
+    ("cannot read {0}: is a directory, not a file", "no se puede leer {0}: es una carpeta, no un archivo"),
+    ("{0}: is a named pipe (FIFO), not a regular file (to read a program's output, use '-' or <(program))",
+     "{0}: es una tubería con nombre (FIFO), no un archivo común (para leer la salida de un programa, usar '-' o <(programa))"),
+    ("{0}: is a device, not a regular file", "{0}: es un dispositivo, no un archivo común"),
+    ("{0}: is a socket, not a regular file", "{0}: es un socket, no un archivo común"),
+    ("{0}: is not a regular file", "{0}: no es un archivo común"),
+    ("{0}: cannot read: {1}", "{0}: no se puede leer: {1}"),
+    ("{0}: names a folder, not a file", "{0}: nombra una carpeta, no un archivo"),
+    ("{0}: exists and is not a regular file", "{0}: existe y no es un archivo común"),
+    ("{0}: the folder {1} does not exist", "{0}: la carpeta {1} no existe"),
+    ("{0}: cannot write in {1}: {2}", "{0}: no se puede escribir en {1}: {2}"),
+    ("{0} (checked before starting)", "{0} (comprobado antes de empezar)"),
     ("{0}: is a directory, not a matrix file", "{0}: es una carpeta, no un archivo con una matriz"),
     ("{0}: more than 16 MB, too large for a text file of numbers", "{0}: más de 16 MB, demasiado grande para un archivo de texto con números"),
     ("{0}: not a text file (expected numbers in UTF-8 text)", "{0}: no es un archivo de texto (se esperaban números en texto UTF-8)"),

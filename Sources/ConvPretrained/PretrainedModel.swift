@@ -108,6 +108,8 @@ public enum PretrainedModel {
           + "give --arch, or bring Keras or PyTorch weights in with 'convplay import \(name) --arch ... -o model.safetensors'")
     }
     let graph = try ArchitectureJSON.decode(arch)
+    // A description bigger than the memory budget is refused before any tensor is compared.
+    try ModelMemory.check(graph, batch: 1, training: false)
     let slots = try InferenceNetwork.slots(for: graph)
     var byName: [String: Int] = [:]
     for (i, e) in header.entries.enumerated() { byName[e.name] = i }

@@ -53,7 +53,18 @@ public struct LoadedWeights {
 /// bare safetensors) on `architecture` or on the one a published file's name gives
 /// (`vgg16_weights_tf_dim_ordering_tf_kernels.h5` is VGG16). The format is told by content.
 public enum WeightsLoader {
+  /// The weights of the file at `url`, every tensor checked to hold numbers (a NaN or an
+  /// infinity is refused naming the tensor, not turned into `nan` predictions).
   public static func load(_ url: URL, architecture: WeightsArchitecture?) throws -> LoadedWeights {
+    let loaded = try read(url, architecture: architecture)
+    let slots = try InferenceNetwork.slots(for: loaded.graph)
+    for (s, w) in zip(slots, loaded.weights) {
+      do { try FiniteWeights.check(w, tensor: s.name) } catch { throw ImportError("\(url.lastPathComponent): \(error.message)") }
+    }
+    return loaded
+  }
+
+  private static func read(_ url: URL, architecture: WeightsArchitecture?) throws -> LoadedWeights {
     let name = url.lastPathComponent
     let format = try WeightFileFormat.sniff(url)
     if format == .safetensors, architecture == nil {

@@ -21,7 +21,7 @@ final class DataFuzzFoundTests: XCTestCase {
       0xff, 0x07, 0x08, 0x25, 0x0d, 0x0a, 0x0b,
     ])
     let text = message { _ = try IDXArray(data: input, name: "x.idx") }
-    XCTAssertTrue(text.hasPrefix("x.idx: the header promises 67108864x16777216x33554432 values"), text)
+    XCTAssertTrue(text.hasPrefix("x.idx: the header's sizes"), text)
     XCTAssertFalse(text.contains("\n"))
   }
 
@@ -36,6 +36,7 @@ final class DataFuzzFoundTests: XCTestCase {
     metadata[ModelFile.architectureKey] = architecture.replacingOccurrences(of: "\"units\":10", with: "\"units\":100000000000")
     let lying = try SafeTensors(tensors: honest.tensors, metadata: metadata).encoded()
     let text = message { _ = try ModelFile.decode(lying, name: "m.safetensors") }
-    XCTAssertEqual(text, "m.safetensors: the model in the file needs 1700000000000 weights but the file holds 170")
+    XCTAssertTrue(text.contains("over the memory budget"), text)
+    XCTAssertFalse(text.contains("\n"))
   }
 }

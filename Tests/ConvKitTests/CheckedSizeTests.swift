@@ -67,13 +67,13 @@ final class CheckedSizeTests: XCTestCase {
   func testStepsAreMadeWhenRead() throws {
     let g = try WindowGeometry(inputRows: 5, inputCols: 5, kernelRows: 3, kernelCols: 3, padding: .valid)
     let t = StepTrace.convolution(input: CourseExample.matrix, kernel: KernelPreset.named("sharpen")!.tensor, geometry: g)
-    XCTAssertEqual(t.steps.map(\.value), t.output.scalars)
+    XCTAssertEqual(t.steps.map(\.value), t.output.values)
     let big = try WindowGeometry(inputRows: 5, inputCols: 5, kernelRows: 3, kernelCols: 3, padding: .explicit(3000))
     let huge = StepTrace.convolution(input: CourseExample.matrix, kernel: KernelPreset.named("sharpen")!.tensor, geometry: big)
     XCTAssertEqual(huge.steps.count, 6003 * 6003)
     let last = huge.steps[huge.steps.count - 1]
     XCTAssertEqual(last.outputRow, 6002)
-    XCTAssertEqual(last.value, huge.output.scalars.last)
+    XCTAssertEqual(last.value, huge.output.values.last)
     XCTAssertEqual(huge.steps[3000 * 6003 + 3000].value, huge.output[0, 3000, 3000])
   }
 }

@@ -171,7 +171,7 @@ final class PretrainedCommandTests: XCTestCase {
     XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, bad.stderr)
     let directory = try CommandRunner.run(["summary", dir.path])
     XCTAssertEqual(directory.status, 1)
-    XCTAssertTrue(directory.stderr.hasSuffix("is a directory, not a model file\n"), directory.stderr)
+    XCTAssertTrue(directory.stderr.hasSuffix("is a directory, not a file\n"), directory.stderr)
   }
 
   /// One loader behind every --weights: predict, evaluate and the summary screen read the
@@ -188,7 +188,7 @@ final class PretrainedCommandTests: XCTestCase {
     XCTAssertTrue(noArch.stderr.contains("holds weights without a convplay architecture: give --arch"), noArch.stderr)
     let directory = try CommandRunner.run(["predict", photo, "--weights", dir.path])
     XCTAssertEqual(directory.status, 1)
-    XCTAssertEqual(directory.stderr, "convplay: \(dir.path): is a directory, not a weights file\n")
+    XCTAssertEqual(directory.stderr, "convplay: cannot read \(dir.path): is a directory, not a file\n")
     let archAlone = try CommandRunner.run(["evaluate", "--arch", "vgg16"])
     XCTAssertEqual(archAlone.status, 64, archAlone.stderr)
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvData
+import ConvImageIO
 import ConvKit
 import ConvPretrained
 import Foundation
@@ -114,15 +115,12 @@ struct SummaryCommand: ParsableCommand {
   /// file, told by content.
   func graphInFile(_ path: String) throws -> GraphSpec {
     let url = URL(fileURLWithPath: path)
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw CLIFailure("\(path): is a directory, not a model file")
-    }
-    if let handle = FileHandle(forReadingAtPath: path) {
-      let first = ((try? handle.read(upToCount: 64)) ?? Data()).first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
-      try? handle.close()
-      if first == UInt8(ascii: "{") { return try KerasModelConfig.parse(json: Data(try readText(path).utf8)).graph() }
-    }
+    // InputFile opens regular files only: a folder or a named pipe is one line, never a wait.
+    let handle: FileHandle
+    do { handle = try InputFile.handle(path) } catch { throw CLIFailure("\(error)") }
+    let first = ((try? handle.read(upToCount: 64)) ?? Data()).first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+    try? handle.close()
+    if first == UInt8(ascii: "{") { return try KerasModelConfig.parse(json: Data(try readText(path).utf8)).graph() }
     switch try WeightFileFormat.sniff(url) {
     case .kerasH5:
       guard let config = try KerasH5.config(url) else {

@@ -18,3 +18,11 @@ func finiteDouble(_ text: String) throws -> Double {
   guard let v = Double(text), v.isFinite else { throw NotAFiniteNumber(text: text) }
   return v
 }
+
+/// A finite number that a Float32 engine can also hold (`--bias`: kept as typed, in Double, for
+/// the exact step arithmetic, and added by the Float32 engine elsewhere): 1e39 is refused.
+func finiteFloatRangeDouble(_ text: String) throws -> Double {
+  let v = try finiteDouble(text)
+  guard abs(v) <= Double(Float.greatestFiniteMagnitude) else { throw NotAFiniteNumber(text: text) }
+  return v
+}

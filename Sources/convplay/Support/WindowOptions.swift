@@ -35,7 +35,7 @@ struct KernelOptions: ParsableArguments {
     help: helpText("True convolution: rotate the kernel 180 degrees first (without it: cross-correlation, as Keras and PyTorch compute)."))
   var flip = false
 
-  @Option(name: .long, help: helpText("A bias added to every output cell, as a Conv2D filter has."), transform: finiteDouble)
+  @Option(name: .long, help: helpText("A bias added to every output cell, as a Conv2D filter has."), transform: finiteFloatRangeDouble)
   var bias: Double = 0
 
   func load() throws -> Tensor { try KernelOptions.resolveExact(kernel).tensor }
