@@ -284,6 +284,30 @@ done:
   return code;
 }
 
+/* Whether dataset `d`'s chunks (if it is chunked) hold more bytes than its `count` values of
+   `element` bytes, with 1 MB of slack; an unreadable layout counts as too large. */
+static int chunk_too_large(hid_t d, size_t element, size_t count) {
+  hid_t plist = H5Dget_create_plist(d);
+  if (plist < 0) return 1;
+  int too_large = 0;
+  if (H5Pget_layout(plist) == H5D_CHUNKED) {
+    hsize_t chunk[H5S_MAX_RANK];
+    int r = H5Pget_chunk(plist, H5S_MAX_RANK, chunk);
+    if (r < 0) {
+      too_large = 1;
+    } else {
+      double bytes = (double)element;
+      for (int i = 0; i < r; i++) bytes *= (double)chunk[i];
+      double limit = (double)count * (double)element;
+      if (limit < 1048576.0) limit = 1048576.0;
+      too_large = bytes > limit;
+    }
+  }
+  H5Pclose(plist);
+  H5Eclear2(H5E_DEFAULT);
+  return too_large;
+}
+
 int ch5_read_floats(int64_t file, const char *path, float *out, size_t count, char *err) {
   quiet();
   hid_t d = H5Dopen2((hid_t)file, path, H5P_DEFAULT);
@@ -307,6 +331,20 @@ int ch5_read_floats(int64_t file, const char *path, float *out, size_t count, ch
   if (points < 0 || (size_t)points != count) {
     code = CH5_FAILED;
     snprintf(err, CH5_MESSAGE_LENGTH, "the dataset's size changed");
+    goto done;
+  }
+  /* libhdf5 allocates conversion and chunk buffers from the file's own numbers: a damaged
+     file that claims a 4 GB float or a 4 GB chunk for a few values would have it calloc them.
+     A float is 2, 4 or 8 bytes; a chunk holds no more than the dataset's bytes (or 1 MB). */
+  size_t element = H5Tget_size(type);
+  if (element != 2 && element != 4 && element != 8) {
+    code = CH5_UNSUPPORTED;
+    snprintf(err, CH5_MESSAGE_LENGTH, "a float of %zu bytes", element);
+    goto done;
+  }
+  if (chunk_too_large(d, element, count)) {
+    code = CH5_TOO_LARGE;
+    snprintf(err, CH5_MESSAGE_LENGTH, "its storage chunks are larger than the dataset (damaged file?)");
     goto done;
   }
   if (count > 0 && H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {

@@ -20,4 +20,34 @@ final class PretrainedFuzzFoundTests: XCTestCase {
       XCTAssertFalse(text.contains("\n"), text)
     }
   }
+
+  /// hdf5: a 16 KB file whose dataset claims storage that made libhdf5's H5Dread calloc 4 GB
+  /// (found by scripts/fuzz's hdf5 target). The shim now compares the element size and the
+  /// chunk size with the dataset's values before H5Dread, and refuses in one line.
+  func testHDF5WhoseStorageClaimsGigabytes() throws {
+    let file = try HDF5File(Self.fixture("hdf5-huge-chunk.h5"), maxElements: 1 << 20)
+    var refusals: [String] = []
+    var visited = 0
+    func walk(_ group: String, depth: Int) {
+      guard depth < 6, let names = try? file.children(of: group) else { return }
+      for name in names.prefix(64) {
+        visited += 1
+        if visited > 2000 { return }
+        let path = group == "/" ? "/" + name : group + "/" + name
+        var datasets = file.isDataset(path) ? [path] : []
+        if file.isGroup(path) {
+          datasets += ((try? file.stringAttribute("weight_names", of: path)) ?? []).map { path + "/" + $0 }
+          walk(path, depth: depth + 1)
+        }
+        for d in datasets {
+          do { _ = try file.floats(d) } catch { refusals.append(String(describing: error)) }
+        }
+      }
+    }
+    walk("/", depth: 0)
+    XCTAssertTrue(
+      refusals.contains { $0.contains("chunks are larger than the dataset") || $0.contains("a float of") },
+      refusals.joined(separator: " | "))
+    for r in refusals { XCTAssertFalse(r.contains("\n"), r) }
+  }
 }
