@@ -77,4 +77,29 @@ final class SummaryTextTests: XCTestCase {
       "batch_normalization (BatchNormalization): (None, 5, 5, 8); 4*8 = 32 parameters (16 non-trainable)",
     ])
   }
+  /// A model with branches: a line per layer after the input; Add and Concatenate name the
+  /// layers they read, and the concatenation's channels add up (worked by hand: 8 + 12 + 6 + 6).
+  func testExplainNamesWhatFeedsEachJoin() throws {
+    let inception = try ModelSpecParser.parseGraph(
+      """
+      stem = conv2d(16, 3, padding=same, activation=relu)
+      b1 = conv2d(8, 1, activation=relu)(stem)
+      reduce3 = conv2d(8, 1, activation=relu)(stem)
+      b3 = conv2d(12, 3, padding=same, activation=relu)
+      pool = maxpool(3, strides=1, padding=same)(stem)
+      mixed = concatenate(b1, b3, pool)
+      """, inputShape: [28, 28, 1])
+    let lines = try SummaryText.explain(inception)
+    XCTAssertEqual(lines.count, inception.nodes.count - 1)
+    XCTAssertEqual(lines.first, "stem (Conv2D): (28 + 2*1 - 3)/1 + 1 = 28 -> (None, 28, 28, 16); 16*3*3*1 + 16 = 160 parameters")
+    XCTAssertEqual(lines[3], "b3 (Conv2D): (28 + 2*1 - 3)/1 + 1 = 28 -> (None, 28, 28, 12); 12*3*3*8 + 12 = 876 parameters")
+    XCTAssertEqual(lines.last, "mixed (Concatenate) <- b1, b3, pool: 8 + 12 + 16 = 36 -> (None, 28, 28, 36)")
+    let residual = try ModelSpecParser.parseGraph(
+      "conv2d(4, 3, padding=same)\nblock_in = relu\nconv2d(4, 3, padding=same)\nsum = add(block_in, previous)",
+      inputShape: [6, 6, 1])
+    XCTAssertEqual(try SummaryText.explain(residual).last, "sum (Add) <- block_in, conv2d_1: (None, 6, 6, 4)")
+    // A chain explained as a graph says what the Sequential explanation says.
+    let chain = ModelZoo.named("course3")!.spec
+    XCTAssertEqual(try SummaryText.explain(chain.graph(name: "course3")), try SummaryText.explain(chain))
+  }
 }

@@ -82,9 +82,17 @@ final class SummaryExplainCommandTests: XCTestCase {
       "\nconv2d (Conv2D): (28 + 2*0 - 3)/1 + 1 = 26 -> (None, 26, 26, 64); 64*3*3*1 + 64 = 640 parameters\n"
         + "flatten (Flatten): 26*26*64 = 43,264 -> (None, 43264)\n"
         + "dense (Dense): (None, 10); 43,264*10 + 10 = 432,650 parameters\n"), run.stdout)
+    // A graph: a line per layer after the input (ResNet50's 176 layers), each Add naming what
+    // it sums; the first block's shortcut is the projection's BatchNormalization.
     let graph = try CommandRunner.run(["summary", "--model", "resnet50", "--explain"])
-    XCTAssertEqual(graph.status, 1)
-    XCTAssertEqual(graph.stdout, "")
-    XCTAssertTrue(graph.stderr.hasPrefix("convplay: --explain covers sequential models"), graph.stderr)
+    XCTAssertEqual(graph.status, 0, graph.stderr)
+    let explained = graph.stdout.components(separatedBy: "\n\n").last!.split(separator: "\n")
+    XCTAssertEqual(explained.count, 176)
+    XCTAssertTrue(explained.contains("conv2_block1_add (Add) <- conv2_block1_0_bn, conv2_block1_3_bn: (None, 56, 56, 256)"))
+    XCTAssertEqual(explained.first, "conv1_pad (ZeroPadding2D): 224 + 3 + 3 = 230 -> (None, 230, 230, 3)")
+    let spanish = try CommandRunner.run(["summary", "--model", "mobilenet", "--explain", "--lang", "es"])
+    XCTAssertTrue(spanish.stdout.contains("64*1*1*32 = 2,048 parámetros\n"), spanish.stdout)
+    XCTAssertTrue(spanish.stdout.contains("4*512 = 2,048 parámetros (1,024 no entrenables)\n"), spanish.stdout)
+    XCTAssertFalse(spanish.stdout.contains("non-trainable)"), spanish.stdout)
   }
 }

@@ -1,6 +1,41 @@
-/// MaxPooling2D and AveragePooling2D: a window moved over each channel.
+/// MaxPooling2D and AveragePooling2D: a window moved over each channel. They differ only in
+/// what they take of a window (`mode`), so everything else is written once, here.
 public protocol PoolingLayer: Layer {
   var options: PoolingOptions { get }
+  init(options: PoolingOptions)
+  static var mode: PoolMode { get }
+}
+
+extension PoolingLayer {
+  public init(poolSize: Size2 = Size2(2), strides: Size2? = nil, padding: Padding = .valid) {
+    self.init(options: PoolingOptions(poolSize: poolSize, strides: strides, padding: padding))
+  }
+
+  public var poolSize: Size2 { options.poolSize }
+  public var strides: Size2 { options.strides }
+  public var padding: Padding { options.padding }
+
+  public static var specHelp: String { kerasClass + "(pool_size=2, strides=pool_size, padding=valid)" }
+
+  public static func parse(_ a: inout LayerArguments) throws -> Self { Self(options: try PoolingOptions.parse(&a)) }
+
+  public static func fromKeras(config: [String: JSONValue]) throws -> Self {
+    Self(options: try PoolingOptions.fromKeras(config))
+  }
+
+  public var kerasConfig: [String: JSONValue] { options.kerasConfig }
+  public var specArguments: [String] { options.specArguments }
+  public func window(on input: FeatureShape) throws -> WindowGeometry? { try options.window(on: input) }
+
+  public func outputShape(for inputs: [FeatureShape]) throws -> FeatureShape {
+    let s = try image(inputs)
+    let g = try window(on: s)!
+    return [g.outputRows, g.outputCols, s[2]]
+  }
+
+  public func makeRuntime(_ context: RuntimeContext) throws -> any LayerRuntime {
+    Pool2DRuntime(mode: Self.mode, geometry: try window(on: context.inputShape)!, context)
+  }
 }
 
 /// The options MaxPooling2D and AveragePooling2D share: a window of `poolSize` moved by

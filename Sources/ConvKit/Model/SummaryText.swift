@@ -128,14 +128,38 @@ extension SummaryText {
   /// `conv2d (Conv2D): (28 + 2*0 - 3)/1 + 1 = 26 -> (None, 26, 26, 64); 64*3*3*1 + 64 = 640 parameters`.
   public static func explain(_ spec: SequentialSpec) throws -> [String] {
     try spec.rows().map { r in
-      var line = "\(r.layer.name) (\(r.layer.kerasClass)): "
-      if let f = r.layer.shapeFormula(for: r.inputShape) { line += f + " -> " }
-      line += ShapeText.batched(r.outputShape)
-      if r.parameters.total > 0 {
-        line += "; " + r.layer.parameterFormula(for: r.inputShape) + " parameters"
-        if r.parameters.nonTrainable > 0 { line += " (\(NumberText.grouped(r.parameters.nonTrainable)) non-trainable)" }
-      }
-      return line
+      explanation(
+        name: r.layer.name, readsFrom: [], kerasClass: r.layer.kerasClass, shapeFormula: r.layer.shapeFormula(for: r.inputShape),
+        outputShape: r.outputShape, parameters: r.parameters,
+        parameterFormula: { r.layer.parameterFormula(for: r.inputShape) })
     }
+  }
+
+  /// The same lines for a model with branches, one per layer after the input, in Keras's
+  /// order; a layer that reads more than one (Add, Concatenate) names them:
+  /// `add (Add) <- conv2d_1, input_layer: (None, 28, 28, 16)`.
+  public static func explain(_ graph: GraphSpec) throws -> [String] {
+    try graph.rows().filter { !$0.node.isInput }.map { r in
+      explanation(
+        name: r.node.name, readsFrom: r.node.inputs.count > 1 ? r.node.inputs : [], kerasClass: r.node.kerasClass, shapeFormula: r.node.shapeFormula(for: r.inputShapes),
+        outputShape: r.outputShape, parameters: r.parameters,
+        parameterFormula: { r.node.parameterFormula(for: r.inputShapes, parameters: r.parameters) })
+    }
+  }
+
+  private static func explanation(
+    name: String, readsFrom: [String], kerasClass: String, shapeFormula: String?, outputShape: FeatureShape, parameters: ParameterCount,
+    parameterFormula: () -> String
+  ) -> String {
+    var line = "\(name) (\(kerasClass))"
+    if !readsFrom.isEmpty { line += " <- " + readsFrom.joined(separator: ", ") }
+    line += ": "
+    if let f = shapeFormula { line += f + " -> " }
+    line += ShapeText.batched(outputShape)
+    if parameters.total > 0 {
+      line += "; " + parameterFormula() + " parameters"
+      if parameters.nonTrainable > 0 { line += " (\(NumberText.grouped(parameters.nonTrainable)) non-trainable)" }
+    }
+    return line
   }
 }

@@ -76,11 +76,28 @@ extension FinetuneCommand {
       return (try WeightImport.graphWeights(layers, graph: graph), keras)
     }
     guard let spec = whole.sequential else {
-      throw CLIFailure("\(url.lastPathComponent): \(name) reads Keras weight files (.h5, .keras), not \(contents.format.rawValue)")
+      throw CLIFailure(Self.noPyTorchBase(file: url.lastPathComponent, name: name, format: contents.format))
     }
     let (all, _, layout) = try WeightImport.convert(&contents, spec: spec, architecture: name)
     let count = try InferenceNetwork.slots(for: graph).count
     return (Array(all.prefix(count)), layout == .pytorch ? .torch : keras)
+  }
+
+  /// Why a branched base takes only Keras's files: PyTorch's networks of the same names are
+  /// other networks (their weights do not fit Keras's layers), or do not exist.
+  static func noPyTorchBase(file: String, name: String, format: WeightFileFormat) -> String {
+    let why: String
+    switch name {
+    case "resnet50": why = "torchvision's resnet50 is ResNet v1.5 (the stride in the 3x3 convolutions, no convolution biases)"
+    case "inceptionv3": why = "convplay maps torchvision's layer names for VGG only"
+    case "xception": why = "torchvision has no Xception"
+    case "mobilenet": why = "torchvision has MobileNet v2 and v3, not the course's MobileNet (v1)"
+    default: why = "its layers are not Keras's"
+    }
+    guard format == .pytorch else {
+      return "\(file): the \(name) base reads Keras weight files (.h5, .keras), not \(format.rawValue)"
+    }
+    return "\(file): the \(name) base reads Keras weight files (.h5, .keras), not .pth: \(why)"
   }
 
   /// The base's input: the images' own size, raised to the base's minimum side, or

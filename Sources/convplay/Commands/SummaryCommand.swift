@@ -58,7 +58,11 @@ struct SummaryCommand: ParsableCommand {
       }
       if let file {
         guard spec == nil, model == nil else { throw CLIFailure("give a model FILE, --spec or --model, one of them") }
-        try withPrintableErrors { print(try SummaryText.render(try graphInFile(file)), terminator: "") }
+        try withPrintableErrors {
+          let graph = try graphInFile(file)
+          print(try SummaryText.render(graph), terminator: "")
+          if explain { try printExplanation(graph) }
+        }
         return
       }
       switch (spec, model) {
@@ -79,18 +83,17 @@ struct SummaryCommand: ParsableCommand {
         }
         guard let parsed = graph.sequential else {
           // Named branches (add, concatenate): Keras's functional summary, with Connected to.
-          if explain { throw CLIFailure("--explain covers sequential models; this spec has branches") }
           print(try SummaryText.render(graph), terminator: "")
+          if explain { try printExplanation(graph) }
           return
         }
         print(try SummaryText.render(parsed), terminator: "")
         if explain { try printExplanation(parsed) }
       case (nil, .some(let name)):
         if let graph = ApplicationGraphs.named(name) {
-          if explain {
-            throw CLIFailure("--explain covers sequential models (the course's, vgg16, vgg19, --spec); \(graph.name) is a graph")
-          }
-          print(try SummaryText.render(graph.make()), terminator: "")
+          let made = graph.make()
+          print(try SummaryText.render(made), terminator: "")
+          if explain { try printExplanation(made) }
           return
         }
         if let app = KerasApplications.named(name) {
@@ -143,6 +146,11 @@ struct SummaryCommand: ParsableCommand {
   func printExplanation(_ spec: SequentialSpec) throws {
     print("")
     for line in try SummaryText.explain(spec) { print(line) }
+  }
+
+  func printExplanation(_ graph: GraphSpec) throws {
+    print("")
+    for line in try SummaryText.explain(graph) { print(line) }
   }
 
   /// A spec is read from a file when one exists at that path (a file name never contains the
