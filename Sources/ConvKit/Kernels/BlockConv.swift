@@ -44,33 +44,91 @@ public enum BlockConv {
     geometry g: WindowGeometry, output z: UnsafeMutablePointer<Float>, relu: Bool = false
   ) {
     let k = g.rows.kernel * g.cols.kernel * cin
+    if n * g.outputRows * g.outputCols == 0 || cout == 0 { return }
+    let packed = packPanels(w, depth: k, width: cout, ld: cout, transposed: false)
+    defer { packed.deallocate() }
+    forward(
+      input: x, batch: n, height: height, width: width, channels: cin, packedKernel: packed, bias: bias,
+      filters: cout, geometry: g, output: z, lower: relu ? 0 : -.infinity, upper: .infinity)
+  }
+
+  /// The kernel `[KH, KW, Cin, Cout]` as `forward(packedKernel:)` reads it: nr-wide panels of
+  /// the K = KH*KW*Cin taps, zero past Cout, each column j multiplied by `scale[j]` when given
+  /// (a BatchNormalization folded into the convolution). Packed once, it serves every call of
+  /// an inference network instead of being packed again per batch.
+  public static func packedKernel(
+    _ w: UnsafePointer<Float>, depth k: Int, filters cout: Int, scale: UnsafePointer<Float>? = nil
+  ) -> [Float] {
+    let nr = Gemm.nr
+    let panels = (cout + nr - 1) / nr
+    return uninitializedFloats(max(1, panels * k * nr)) { dst in
+      if panels * k == 0 {
+        dst[0] = 0
+        return
+      }
+      for jp in 0..<panels {
+        let cols = min(nr, cout - jp * nr)
+        for d in 0..<k {
+          let o = dst + (jp * k + d) * nr
+          let row = w + d * cout + jp * nr
+          if let scale {
+            for j in 0..<cols { o[j] = row[j] * scale[jp * nr + j] }
+          } else {
+            o.update(from: row, count: cols)
+          }
+          for j in cols..<nr { o[j] = 0 }
+        }
+      }
+    }
+  }
+
+  /// The forward pass with a kernel packed by `packedKernel`: z = patches x kernel + bias,
+  /// clamped to [lower, upper] (ReLU: [0, inf); ReLU(max_value=6): [0, 6]) while each block is
+  /// in cache. Blocks of output pixels are shared among the cores; when a layer has fewer
+  /// blocks than tasks (a 7x7 map of one image), each block's filters are split among tasks too.
+  public static func forward(
+    input x: UnsafePointer<Float>, batch n: Int, height: Int, width: Int, channels cin: Int,
+    packedKernel packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters cout: Int,
+    geometry g: WindowGeometry, output z: UnsafeMutablePointer<Float>, lower: Float, upper: Float
+  ) {
+    let k = g.rows.kernel * g.cols.kernel * cin
     let rows = n * g.outputRows * g.outputCols
     if rows == 0 || cout == 0 { return }
     let source = PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
-    let mr = Gemm.mr
-    let packed = packPanels(w, depth: k, width: cout, ld: cout, transposed: false)
-    defer { packed.deallocate() }
+    let (mr, nr) = (Gemm.mr, Gemm.nr)
+    let panels = (cout + nr - 1) / nr
     let p = blockPixels(k: k)
     let blocks = (rows + p - 1) / p
-    let tasks = rows * k * cout >= parallelWork ? min(blocks, maxTasks) : 1
-    let args = Args(x: x, a: w, b: UnsafePointer(packed), bias: bias, out: z, out2: nil)
+    let parallel = rows * k * cout >= parallelWork
+    // Filter groups per block: enough units for every task when the blocks alone are too few.
+    let groups = parallel && blocks < maxTasks ? min(panels, (maxTasks + blocks - 1) / blocks) : 1
+    let units = blocks * groups
+    let tasks = parallel ? min(units, maxTasks) : 1
+    let args = Args(x: x, a: packed, b: packed, bias: bias, out: z, out2: nil)
     let offsets = Offsets(source)
+    let relu = lower == 0 && upper == .infinity
+    let clamp = !relu && (lower > -.infinity || upper < .infinity)
     forEachTask(tasks) { t in
       // Room for the few pixels per run whose windows reach into padding.
       let patch = scratch((mr + 1) * k)
       defer { patch.deallocate() }
-      for block in blockRange(t, tasks: tasks, blocks: blocks) {
+      for unit in blockRange(t, tasks: tasks, blocks: units) {
+        let block = unit / groups
+        let panelRange = blockRange(unit % groups, tasks: groups, blocks: panels)
         let first = block * p
         let count = min(p, rows - first)
         let out = args.out + first * cout
         inPlaceBlock(
           source, first: first, count: count, offsets: offsets, kernel: args.b, filters: cout,
-          patch: patch, out: out)
-        // Bias and ReLU while the block is still in cache.
+          panels: panelRange, patch: patch, out: out)
+        // Bias and the clamp while the block is still in cache.
+        let col = panelRange.lowerBound * nr
+        let cols = min(cout, panelRange.upperBound * nr) - col
         for r in 0..<count {
-          let row = out + r * cout
-          if let b = args.bias { Im2col.addRun(b, into: row, count: cout) }
-          if relu { BlockConv.relu(row, into: row, count: cout) }
+          let row = out + r * cout + col
+          if let b = args.bias { Im2col.addRun(b + col, into: row, count: cols) }
+          if relu { BlockConv.relu(row, into: row, count: cols) }
+          if clamp { BlockConv.clamp(row, count: cols, lower: lower, upper: upper) }
         }
       }
     }
@@ -271,13 +329,12 @@ public enum BlockConv {
   /// at a time, into `patch`.
   static func inPlaceBlock(
     _ source: PatchSource, first: Int, count: Int, offsets: Offsets,
-    kernel packed: UnsafePointer<Float>, filters cout: Int, patch: UnsafeMutablePointer<Float>,
-    out: UnsafeMutablePointer<Float>
+    kernel packed: UnsafePointer<Float>, filters cout: Int, panels: Range<Int>,
+    patch: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
   ) {
     let (mr, nr) = (Gemm.mr, Gemm.nr)
     let g = source.geometry
     let k = source.length
-    let panels = (cout + nr - 1) / nr
     let (oh, ow) = (g.outputRows, g.outputCols)
     let c = source.channels
     let inStride = source.height * source.width * c
@@ -293,7 +350,7 @@ public enum BlockConv {
     func flush(_ end: Int) {
       if pending == 0 { return }
       source.gatherRows(first: first + end - pending, count: pending, into: patch)
-      for jp in 0..<panels {
+      for jp in panels {
         tile(
           k: k, a: patch, rowStep: k, kStep: 1, b: packed + jp * k * nr,
           c: out + (end - pending) * cout + jp * nr, ldc: cout, rows: pending,
@@ -344,7 +401,7 @@ public enum BlockConv {
         let step: Int
         if all {
           flush(i)
-          for jp in 0..<panels {
+          for jp in panels {
             let col = jp * nr
             let cols = min(nr, cout - col)
             if cols == nr {
@@ -657,6 +714,25 @@ public enum BlockConv {
     }
     while i < count {
       if mask[i] > 0 { dst[i] += src[i] }
+      i += 1
+    }
+  }
+
+  /// `row = min(max(row, lower), upper)` in place, a vector at a time.
+  @inline(__always)
+  static func clamp(_ row: UnsafeMutablePointer<Float>, count: Int, lower: Float, upper: Float) {
+    let lw = Gemm.Lane.scalarCount
+    let lo = Gemm.Lane(repeating: lower), hi = Gemm.Lane(repeating: upper)
+    var i = 0
+    while i + lw <= count {
+      var v = Gemm.loadLane(row + i)
+      v.replace(with: lo, where: v .< lo)
+      v.replace(with: hi, where: v .> hi)
+      Gemm.storeLane(row + i, v)
+      i += lw
+    }
+    while i < count {
+      row[i] = min(max(row[i], lower), upper)
       i += 1
     }
   }
