@@ -68,6 +68,29 @@ final class DepthwiseConvTests: XCTestCase {
     }
   }
 
+  /// The clamp an inference network fuses into the depthwise layer (ReLU(max_value)): the
+  /// reference's output clamped by hand.
+  func testForwardClampsLikeReference() throws {
+    for (index, s) in Self.shapes.enumerated() {
+      let rows = try OutputShape.axis(input: s.h, kernel: s.kh, stride: s.sr, dilation: s.d, padding: s.padding)
+      let cols = try OutputShape.axis(input: s.w, kernel: s.kw, stride: s.sc, dilation: s.d, padding: s.padding)
+      let g = WindowGeometry(rows: rows, cols: cols)
+      var random = SeededFloats(seed: UInt64(index + 50))
+      let cm = s.c * s.m
+      let x = random.array(s.n * s.h * s.w * s.c)
+      let k = random.array(s.kh * s.kw * cm)
+      let b = random.array(cm)
+      let expected = NHWCReference.depthwise(
+        input: x, batch: s.n, height: s.h, width: s.w, channels: s.c, kernel: k,
+        depthMultiplier: s.m, bias: b, geometry: g)
+      var out = [Float](repeating: .nan, count: expected.count)
+      DepthwiseConv.forward(
+        input: x, batch: s.n, height: s.h, width: s.w, channels: s.c, kernel: k,
+        depthMultiplier: s.m, bias: b, geometry: g, output: &out, lower: 0, upper: 0.75)
+      assertAllClose(out, expected.map { min(max($0, 0), 0.75) }, "case \(index) \(s) clamped")
+    }
+  }
+
   /// A hand-worked case: one 3x3 channel, all-ones kernel, 'same': each output is the sum of
   /// its in-image neighbours (corner 4 cells, edge 6, centre 9), plus the bias.
   func testAllOnesKernelSumsNeighbours() throws {

@@ -208,6 +208,46 @@ final class Im2colTests: XCTestCase {
     }
   }
 
+  /// `BlockConv.forward(packedKernel:)` (an inference network's convolutions: kernel packed
+  /// once with a folded BatchNormalization's per-filter scale, bias, clamp) against the
+  /// reference convolution scaled, shifted and clamped by hand; includes batch-1 layers with
+  /// fewer blocks than tasks, whose filters are split among the tasks.
+  func testPackedForwardScalesShiftsAndClamps() {
+    var layers = Self.layers
+    layers.append(Layer(images: 1, height: 7, width: 7, channels: 64, filters: 160, kernelRows: 3, kernelCols: 3, padding: .same))
+    layers.append(Layer(images: 1, height: 7, width: 7, channels: 48, filters: 70, kernelRows: 3, kernelCols: 3, padding: .same))
+    layers.append(Layer(images: 1, height: 14, width: 14, channels: 256, filters: 96, kernelRows: 1, kernelCols: 1, strideRows: 2, strideCols: 2))
+    layers.append(Layer(images: 2, height: 7, width: 7, channels: 512, filters: 200, kernelRows: 1, kernelCols: 1))
+    for l in layers {
+      let g = l.geometry
+      let k = l.patchLength
+      let x = values(l.images * l.height * l.width * l.channels, seed: 41)
+      let kernel = values(k * l.filters, seed: 42)
+      let scale = values(l.filters, seed: 43).map { 0.5 + abs($0) }
+      let bias = values(l.filters, seed: 44)
+      let plain = referenceForward(l, x: x, kernel: kernel, bias: .init(repeating: 0, count: l.filters))
+      let packed = BlockConv.packedKernel(kernel, depth: k, filters: l.filters, scale: scale)
+      for (lower, upper) in [(-Float.infinity, Float.infinity), (0, .infinity), (0, 0.5)] {
+        let expected = plain.indices.map { i -> Float in
+          let f = i % l.filters
+          return min(max(plain[i] * scale[f] + bias[f], lower), upper)
+        }
+        var out = [Float](repeating: .nan, count: plain.count)
+        BlockConv.forward(
+          input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels, packedKernel: packed,
+          bias: bias, filters: l.filters, geometry: g, output: &out, lower: lower, upper: upper)
+        assertClose(out, expected, "packed conv clamp [\(lower), \(upper)] \(l)")
+      }
+      // Without scale or bias: the plain convolution.
+      var out = [Float](repeating: .nan, count: plain.count)
+      BlockConv.forward(
+        input: x, batch: l.images, height: l.height, width: l.width, channels: l.channels,
+        packedKernel: BlockConv.packedKernel(kernel, depth: k, filters: l.filters), bias: nil, filters: l.filters,
+        geometry: g, output: &out, lower: -.infinity, upper: .infinity)
+      assertClose(out, plain, "packed conv \(l)")
+    }
+  }
+
   /// `BlockConv` (what the layers run) against the reference convolution (forward, with and
   /// without bias and fused ReLU), `Gemm.referenceSgemm` on the stored patch matrix (kernel and
   /// bias gradients) and the adjoint of the patch gather (input gradient), on every layer shape

@@ -14,7 +14,8 @@
 //                                                   CPU ms per layer and images/s of training
 //   swift run -c release convplay-bench --inference resnet50 [--batch 16] [--repeats 5]
 //                                                   one keras.applications network (random
-//                                                   weights): ms per batch, peak memory
+//                                                   weights): ms per batch, peak memory;
+//                                                   --layers adds wall and CPU ms per layer
 //
 // The peak is measured, not assumed: one and two threads run independent vector FMA chains
 // that never touch memory (the most a core can do), and the figure from /proc/cpuinfo
@@ -419,7 +420,7 @@ func depthwiseBenchmark(repeats: Int) {
 /// which a separate process per network and batch keeps apart. One line a script reads:
 /// `inference NAME batch N: best MS ms, median MS ms, CPU MS ms, images/s IPS, peak memory MB MB`
 /// (CPU: the median batch's process CPU time, all threads).
-func inferenceBenchmark(_ name: String, batch: Int, repeats: Int) {
+func inferenceBenchmark(_ name: String, batch: Int, repeats: Int, layers: Bool = false) {
   guard let entry = ApplicationGraphs.named(name) else {
     FileHandle.standardError.write("convplay-bench: unknown network '\(name)' (\(ApplicationGraphs.all.map(\.name).joined(separator: ", ")))\n".data(using: .utf8)!)
     exit(1)
@@ -449,6 +450,67 @@ func inferenceBenchmark(_ name: String, batch: Int, repeats: Int) {
   print("inference \(entry.name) batch \(batch): best \(String(format: "%.1f", best * 1000)) ms, median \(String(format: "%.1f", median * 1000)) ms, "
     + "CPU \(String(format: "%.1f", cpuTimes[cpuTimes.count / 2] * 1000)) ms, images/s \(String(format: "%.1f", Double(batch) / median)), peak memory \(String(format: "%.0f", peakMB)) MB"
     + (sink.isNaN ? " (NaN outputs)" : ""))
+  if layers { layerProfile(network, input: x, batch: batch, repeats: repeats) }
+}
+
+/// Where one inference pass spends its time: wall and process CPU milliseconds per layer (the
+/// CPU time between two layers' reports), summed per Keras class and for the slowest layers,
+/// each the median of `repeats` passes.
+func layerProfile(_ network: InferenceNetwork, input x: [Float], batch: Int, repeats: Int) {
+  var wall: [[Double]] = [], cpu: [[Double]] = []
+  var names: [String] = [], classes: [String] = []
+  for r in 0..<max(1, repeats) {
+    var w: [Double] = [], c: [Double] = []
+    var last = cpuSeconds()
+    _ = network.forward(x, batch: batch) { report, _ in
+      let now = cpuSeconds()
+      w.append(report.seconds)
+      c.append(now - last)
+      last = now
+      if r == 0 {
+        names.append(report.name)
+        classes.append(report.kerasClass)
+      }
+    }
+    wall.append(w)
+    cpu.append(c)
+  }
+  func median(_ rows: [[Double]], _ i: Int) -> Double { rows.map { $0[i] }.sorted()[rows.count / 2] }
+  let w = names.indices.map { median(wall, $0) }, c = names.indices.map { median(cpu, $0) }
+  var byClass: [String: (Double, Double, Int)] = [:]
+  for i in names.indices {
+    let v = byClass[classes[i]] ?? (0, 0, 0)
+    byClass[classes[i]] = (v.0 + w[i], v.1 + c[i], v.2 + 1)
+  }
+  print(String(format: "layers: %.1f ms wall, %.1f ms CPU in all", w.reduce(0, +) * 1000, c.reduce(0, +) * 1000))
+  for (k, v) in byClass.sorted(by: { $0.value.0 > $1.value.0 }) {
+    print(String(format: "  %-24@ %3d layers %8.1f ms wall %8.1f ms CPU", k as NSString, v.2, v.0 * 1000, v.1 * 1000))
+  }
+  print("slowest layers:")
+  for i in names.indices.sorted(by: { c[$0] > c[$1] }).prefix(15) {
+    print(String(format: "  %-28@ %-22@ %7.2f ms wall %7.2f ms CPU", names[i] as NSString, classes[i] as NSString, w[i] * 1000, c[i] * 1000))
+  }
+  // The fused steps `forward` runs, timed the same way.
+  var stepNames: [String] = []
+  var sw: [[Double]] = [], sc: [[Double]] = []
+  for r in 0..<max(1, repeats) {
+    var w: [Double] = [], c: [Double] = []
+    var lastCPU = cpuSeconds(), lastWall = ContinuousClock.now
+    _ = network.forward(x, batch: batch) { name in
+      let now = cpuSeconds(), wall = ContinuousClock.now
+      w.append((wall - lastWall).seconds)
+      c.append(now - lastCPU)
+      (lastCPU, lastWall) = (now, wall)
+      if r == 0 { stepNames.append(name) }
+    }
+    sw.append(w)
+    sc.append(c)
+  }
+  let fw = stepNames.indices.map { median(sw, $0) }, fc = stepNames.indices.map { median(sc, $0) }
+  print(String(format: "fused steps: %d, %.1f ms wall, %.1f ms CPU in all; slowest:", fw.count, fw.reduce(0, +) * 1000, fc.reduce(0, +) * 1000))
+  for i in stepNames.indices.sorted(by: { fc[$0] > fc[$1] }).prefix(15) {
+    print(String(format: "  %-56@ %7.2f ms wall %7.2f ms CPU", stepNames[i] as NSString, fw[i] * 1000, fc[i] * 1000))
+  }
 }
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -459,7 +521,8 @@ if let i = args.firstIndex(of: "--inference") {
     exit(1)
   }
   let number = { (flag: String, d: Int) in args.firstIndex(of: flag).flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } ?? d }
-  inferenceBenchmark(args[i + 1], batch: max(1, number("--batch", 1)), repeats: max(1, number("--repeats", 5)))
+  inferenceBenchmark(args[i + 1], batch: max(1, number("--batch", 1)), repeats: max(1, number("--repeats", 5)),
+    layers: args.contains("--layers"))
   exit(0)
 }
 if args.contains("--filter") {

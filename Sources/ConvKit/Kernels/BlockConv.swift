@@ -14,7 +14,8 @@ import Dispatch
 ///     input gradient   dCols      [P, K]     = dOut block [P, Cout] x kernel^T, added into dx
 ///
 /// The forward pass reads each patch straight from the image (`windowKernel`: tap t of a
-/// window is a fixed offset from its first cell); the kernel gradient gathers the block's
+/// window is a fixed offset from its first cell; a padded layer's input is first copied with
+/// its zero border), K a chunk at a time; the kernel gradient gathers the block's
 /// patches into L2 (128 KB), except for thin patches (a first layer's K = 9), read in place
 /// too; the input gradient keeps its dCols block in L2 and scatters it back.
 ///
@@ -44,33 +45,225 @@ public enum BlockConv {
     geometry g: WindowGeometry, output z: UnsafeMutablePointer<Float>, relu: Bool = false
   ) {
     let k = g.rows.kernel * g.cols.kernel * cin
-    let rows = n * g.outputRows * g.outputCols
-    if rows == 0 || cout == 0 { return }
-    let source = PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
-    let mr = Gemm.mr
+    if n * g.outputRows * g.outputCols == 0 || cout == 0 { return }
     let packed = packPanels(w, depth: k, width: cout, ld: cout, transposed: false)
     defer { packed.deallocate() }
-    let p = blockPixels(k: k)
+    forward(
+      input: x, batch: n, height: height, width: width, channels: cin, packedKernel: packed, bias: bias,
+      filters: cout, geometry: g, output: z, lower: relu ? 0 : -.infinity, upper: .infinity)
+  }
+
+  /// The kernel `[KH, KW, Cin, Cout]` as `forward(packedKernel:)` reads it: nr-wide panels of
+  /// the K = KH*KW*Cin taps, zero past Cout, each column j multiplied by `scale[j]` when given
+  /// (a BatchNormalization folded into the convolution). Packed once, it serves every call of
+  /// an inference network instead of being packed again per batch.
+  public static func packedKernel(
+    _ w: UnsafePointer<Float>, depth k: Int, filters cout: Int, scale: UnsafePointer<Float>? = nil
+  ) -> [Float] {
+    let nr = Gemm.nr
+    let panels = (cout + nr - 1) / nr
+    return uninitializedFloats(max(1, panels * k * nr)) { dst in
+      if panels * k == 0 {
+        dst[0] = 0
+        return
+      }
+      for jp in 0..<panels {
+        let cols = min(nr, cout - jp * nr)
+        for d in 0..<k {
+          let o = dst + (jp * k + d) * nr
+          let row = w + d * cout + jp * nr
+          if let scale {
+            for j in 0..<cols { o[j] = row[j] * scale[jp * nr + j] }
+          } else {
+            o.update(from: row, count: cols)
+          }
+          for j in cols..<nr { o[j] = 0 }
+        }
+      }
+    }
+  }
+
+  /// The forward pass with a kernel packed by `packedKernel`: z = patches x kernel + bias,
+  /// clamped to [lower, upper] (ReLU: [0, inf); ReLU(max_value=6): [0, 6]) while each block is
+  /// in cache.
+  ///
+  /// A padded layer first copies its input into a zero-bordered buffer (one pass over the
+  /// input, far less than the product), so that every window is read in place by
+  /// `windowKernel`. The patch length K is taken `depthChunk` taps at a time: one chunk of a
+  /// kernel panel (32 KB) stays in L1 while every micro-tile of the block passes it, instead
+  /// of a whole panel (up to 590 KB for a 3x3x512 layer) being streamed again for every six
+  /// pixels. Later chunks start their sums from what the earlier ones stored, so each output is
+  /// the same chain of multiply-adds, in the same order, as without chunks.
+  /// Blocks of output pixels are shared among the cores; when a layer has fewer blocks than
+  /// tasks (a 7x7 map of one image), each block's filters are split among the tasks too.
+  public static func forward(
+    input x: UnsafePointer<Float>, batch n: Int, height: Int, width: Int, channels cin: Int,
+    packedKernel packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters cout: Int,
+    geometry g: WindowGeometry, output z: UnsafeMutablePointer<Float>, lower: Float, upper: Float
+  ) {
+    let k = g.rows.kernel * g.cols.kernel * cin
+    let rows = n * g.outputRows * g.outputCols
+    if rows == 0 || cout == 0 { return }
+    let padded = g.rows.padBefore + g.rows.padAfter + g.cols.padBefore + g.cols.padAfter > 0
+    let copy = padded ? paddedCopy(x, batch: n, height: height, width: width, channels: cin, geometry: g) : nil
+    defer { copy?.buffer.deallocate() }
+    let source =
+      copy.map { PatchSource(x: UnsafePointer($0.buffer), height: $0.height, width: $0.width, channels: cin, geometry: $0.geometry) }
+      ?? PatchSource(x: x, height: height, width: width, channels: cin, geometry: g)
+    let nr = Gemm.nr
+    let panels = (cout + nr - 1) / nr
+    let chunk = min(k, depthChunk)
+    let p = max(Gemm.mr, min(2040, blockFloats / max(1, chunk)) / Gemm.mr * Gemm.mr)
     let blocks = (rows + p - 1) / p
-    let tasks = rows * k * cout >= parallelWork ? min(blocks, maxTasks) : 1
-    let args = Args(x: x, a: w, b: UnsafePointer(packed), bias: bias, out: z, out2: nil)
+    let parallel = rows * k * cout >= parallelWork
+    // Filter groups per block: enough units for every task when the blocks alone are too few.
+    let groups = parallel && blocks < maxTasks ? min(panels, (maxTasks + blocks - 1) / blocks) : 1
+    let units = blocks * groups
+    let tasks = parallel ? min(units, maxTasks) : 1
+    let args = Args(x: x, a: packed, b: packed, bias: bias, out: z, out2: nil)
     let offsets = Offsets(source)
+    let relu = lower == 0 && upper == .infinity
+    let clamp = !relu && (lower > -.infinity || upper < .infinity)
     forEachTask(tasks) { t in
-      // Room for the few pixels per run whose windows reach into padding.
-      let patch = scratch((mr + 1) * k)
-      defer { patch.deallocate() }
-      for block in blockRange(t, tasks: tasks, blocks: blocks) {
+      for unit in blockRange(t, tasks: tasks, blocks: units) {
+        let block = unit / groups
+        let panelRange = blockRange(unit % groups, tasks: groups, blocks: panels)
         let first = block * p
         let count = min(p, rows - first)
         let out = args.out + first * cout
-        inPlaceBlock(
+        chunkedBlock(
           source, first: first, count: count, offsets: offsets, kernel: args.b, filters: cout,
-          patch: patch, out: out)
-        // Bias and ReLU while the block is still in cache.
+          panels: panelRange, chunk: chunk, out: out)
+        // Bias and the clamp while the block is still in cache.
+        let col = panelRange.lowerBound * nr
+        let cols = min(cout, panelRange.upperBound * nr) - col
         for r in 0..<count {
-          let row = out + r * cout
-          if let b = args.bias { Im2col.addRun(b, into: row, count: cout) }
-          if relu { BlockConv.relu(row, into: row, count: cout) }
+          let row = out + r * cout + col
+          if let b = args.bias { Im2col.addRun(b + col, into: row, count: cols) }
+          if relu { BlockConv.relu(row, into: row, count: cols) }
+          if clamp { BlockConv.clamp(row, count: cols, lower: lower, upper: upper) }
+        }
+      }
+    }
+  }
+
+  /// Taps per chunk of the patch length in `forward(packedKernel:)`.
+  static let depthChunk = 256
+
+  /// The input with its padding written out as zeros, and the geometry of a padding-free
+  /// layer on it (same windows, same output). Images are copied in parallel.
+  static func paddedCopy(
+    _ x: UnsafePointer<Float>, batch n: Int, height: Int, width: Int, channels c: Int, geometry g: WindowGeometry
+  ) -> (buffer: UnsafeMutablePointer<Float>, height: Int, width: Int, geometry: WindowGeometry) {
+    let (top, left) = (g.rows.padBefore, g.cols.padBefore)
+    let h = height + top + g.rows.padAfter
+    let w = width + left + g.cols.padAfter
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * h * w * c))
+    var geometry = g
+    geometry.rows.input = h
+    geometry.rows.padBefore = 0
+    geometry.rows.padAfter = 0
+    geometry.cols.input = w
+    geometry.cols.padBefore = 0
+    geometry.cols.padAfter = 0
+    let args = Args(x: x, a: x, b: x, bias: nil, out: buffer, out2: nil)
+    let tasks = n * h * w * c >= 1 << 16 ? min(n, maxTasks) : 1
+    forEachTask(tasks) { t in
+      for image in blockRange(t, tasks: tasks, blocks: n) {
+        let src = args.x + image * height * width * c
+        let dst = args.out + image * h * w * c
+        for r in 0..<h {
+          let row = dst + r * w * c
+          let inside = r - top
+          guard inside >= 0 && inside < height else {
+            row.update(repeating: 0, count: w * c)
+            continue
+          }
+          row.update(repeating: 0, count: left * c)
+          copyFloats(src + inside * width * c, into: row + left * c, count: width * c)
+          (row + (left + width) * c).update(repeating: 0, count: (w - left - width) * c)
+        }
+      }
+    }
+    return (buffer, h, w, geometry)
+  }
+
+  /// One block of a padding-free layer (every window inside the input): for each chunk of
+  /// taps, each filter panel of `panels`, each run of `mr` output pixels, the micro-kernel read
+  /// in place (`windowKernel`); the first chunk overwrites `out`, the others add onto it.
+  static func chunkedBlock(
+    _ source: PatchSource, first: Int, count: Int, offsets: Offsets,
+    kernel packed: UnsafePointer<Float>, filters cout: Int, panels: Range<Int>, chunk: Int,
+    out: UnsafeMutablePointer<Float>
+  ) {
+    let (mr, nr) = (Gemm.mr, Gemm.nr)
+    let g = source.geometry
+    let k = source.length
+    let (oh, ow) = (g.outputRows, g.outputCols)
+    let c = source.channels
+    let inStride = source.height * source.width * c
+    typealias Starts = (
+      UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+      UnsafePointer<Float>, UnsafePointer<Float>
+    )
+    // Where each pixel's window starts, mr at a time (a short last run repeats its last pixel).
+    let runs = (count + mr - 1) / mr
+    var starts = [Starts](repeating: (source.x, source.x, source.x, source.x, source.x, source.x), count: runs)
+    var image = first / (oh * ow)
+    let q = first - image * oh * ow
+    var orow = q / ow
+    var ocol = q - orow * ow
+    starts.withUnsafeMutableBytes { raw in
+      let p = raw.baseAddress!.assumingMemoryBound(to: UnsafePointer<Float>.self)
+      for i in 0..<count {
+        p[i] =
+          source.x + image * inStride
+          + (g.rows.inputIndex(window: orow, tap: 0) * source.width + g.cols.inputIndex(window: ocol, tap: 0)) * c
+        ocol += 1
+        if ocol == ow {
+          ocol = 0
+          orow += 1
+          if orow == oh {
+            orow = 0
+            image += 1
+          }
+        }
+      }
+      for i in count..<(runs * mr) { p[i] = p[count - 1] }
+    }
+    offsets.values.withUnsafeBufferPointer { off in
+      starts.withUnsafeBufferPointer { runStarts in
+        var t0 = 0
+        while t0 < k {
+          let depth = min(chunk, k - t0)
+          let accumulate = t0 > 0
+          for jp in panels {
+            let col = jp * nr
+            let cols = min(nr, cout - col)
+            let b = packed + jp * k * nr + t0 * nr
+            for run in 0..<runs {
+              let rows = min(mr, count - run * mr)
+              let c = out + run * mr * cout + col
+              if rows == mr && cols == nr {
+                windowKernel(
+                  k: depth, starts: runStarts[run], offsets: off.baseAddress! + t0, b: b, c: c, ldc: cout,
+                  accumulate: accumulate)
+                continue
+              }
+              var scratchTile = Gemm.Tile()
+              withUnsafeMutableBytes(of: &scratchTile) { raw in
+                let s = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                if accumulate {
+                  for r in 0..<rows { s.advanced(by: r * nr).update(from: c + r * cout, count: cols) }
+                }
+                windowKernel(
+                  k: depth, starts: runStarts[run], offsets: off.baseAddress! + t0, b: b, c: s, ldc: nr,
+                  accumulate: accumulate)
+                for r in 0..<rows { (c + r * cout).update(from: s + r * nr, count: cols) }
+              }
+            }
+          }
+          t0 += depth
         }
       }
     }
@@ -265,126 +458,6 @@ public enum BlockConv {
     }
   }
 
-  /// The forward product of one block without a patch matrix: each `mr` consecutive output
-  /// pixels whose windows lie inside the image are computed straight from the input
-  /// (`windowKernel`); the other pixels (the border of a padded layer) are gathered, up to `mr`
-  /// at a time, into `patch`.
-  static func inPlaceBlock(
-    _ source: PatchSource, first: Int, count: Int, offsets: Offsets,
-    kernel packed: UnsafePointer<Float>, filters cout: Int, patch: UnsafeMutablePointer<Float>,
-    out: UnsafeMutablePointer<Float>
-  ) {
-    let (mr, nr) = (Gemm.mr, Gemm.nr)
-    let g = source.geometry
-    let k = source.length
-    let panels = (cout + nr - 1) / nr
-    let (oh, ow) = (g.outputRows, g.outputCols)
-    let c = source.channels
-    let inStride = source.height * source.width * c
-    let lastRowTap = (g.rows.kernel - 1) * g.rows.dilation
-    let lastColTap = (g.cols.kernel - 1) * g.cols.dilation
-    var image = first / (oh * ow)
-    let q = first - image * oh * ow
-    var orow = q / ow
-    var ocol = q - orow * ow
-    var pending = 0  // pixels before i not computed yet (fewer than mr, all consecutive)
-
-    /// Gathers and computes the `pending` pixels that end just before block row `end`.
-    func flush(_ end: Int) {
-      if pending == 0 { return }
-      source.gatherRows(first: first + end - pending, count: pending, into: patch)
-      for jp in 0..<panels {
-        tile(
-          k: k, a: patch, rowStep: k, kStep: 1, b: packed + jp * k * nr,
-          c: out + (end - pending) * cout + jp * nr, ldc: cout, rows: pending,
-          cols: min(nr, cout - jp * nr), add: false)
-      }
-      pending = 0
-    }
-
-    /// Where the window of output pixel (image, orow, ocol) starts in the input, if it lies
-    /// wholly inside the image.
-    @inline(__always)
-    func windowStart(_ image: Int, _ orow: Int, _ ocol: Int) -> UnsafePointer<Float>? {
-      let r0 = g.rows.inputIndex(window: orow, tap: 0)
-      let c0 = g.cols.inputIndex(window: ocol, tap: 0)
-      guard r0 >= 0 && r0 + lastRowTap < source.height && c0 >= 0 && c0 + lastColTap < source.width
-      else { return nil }
-      return source.x + image * inStride + (r0 * source.width + c0) * c
-    }
-
-    offsets.values.withUnsafeBufferPointer { off in
-      var i = 0
-      var starts = (source.x, source.x, source.x, source.x, source.x, source.x)
-      while i < count {
-        // The next mr pixels (across output rows too) if all their windows lie inside.
-        var all = i + mr <= count
-        if all {
-          var (im, r, cc) = (image, orow, ocol)
-          withUnsafeMutableBytes(of: &starts) { raw in
-            let p = raw.baseAddress!.assumingMemoryBound(to: UnsafePointer<Float>.self)
-            for j in 0..<mr {
-              guard let s = windowStart(im, r, cc) else {
-                all = false
-                return
-              }
-              p[j] = s
-              cc += 1
-              if cc == ow {
-                cc = 0
-                r += 1
-                if r == oh {
-                  r = 0
-                  im += 1
-                }
-              }
-            }
-          }
-        }
-        let step: Int
-        if all {
-          flush(i)
-          for jp in 0..<panels {
-            let col = jp * nr
-            let cols = min(nr, cout - col)
-            if cols == nr {
-              windowKernel(
-                k: k, starts: starts, offsets: off.baseAddress!, b: packed + jp * k * nr,
-                c: out + i * cout + col, ldc: cout)
-            } else {
-              var scratchTile = Gemm.Tile()
-              withUnsafeMutableBytes(of: &scratchTile) { raw in
-                let s = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-                windowKernel(
-                  k: k, starts: starts, offsets: off.baseAddress!, b: packed + jp * k * nr, c: s,
-                  ldc: nr)
-                for r in 0..<mr {
-                  (out + (i + r) * cout + col).update(from: s + r * nr, count: cols)
-                }
-              }
-            }
-          }
-          step = mr
-        } else {
-          pending += 1
-          if pending == mr { flush(i + 1) }
-          step = 1
-        }
-        i += step
-        ocol += step
-        while ocol >= ow {
-          ocol -= ow
-          orow += 1
-          if orow == oh {
-            orow = 0
-            image += 1
-          }
-        }
-      }
-      flush(count)
-    }
-  }
-
   /// The kernel gradient of one block of a thin-patch layer (Cout a multiple of nr) without
   /// gathering: for each run of neighbouring output pixels of one output row whose windows lie
   /// inside the image, `mr` taps at a time are read straight from the input against dOut's rows
@@ -561,12 +634,22 @@ public enum BlockConv {
       UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
       UnsafePointer<Float>, UnsafePointer<Float>
     ),
-    offsets: UnsafePointer<Int>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    offsets: UnsafePointer<Int>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    accumulate: Bool = false
   ) {
     typealias L = Gemm.Lane
     let w = L.scalarCount
     var c00 = L(), c01 = L(), c10 = L(), c11 = L(), c20 = L(), c21 = L()
     var c30 = L(), c31 = L(), c40 = L(), c41 = L(), c50 = L(), c51 = L()
+    if accumulate {
+      // Continue the sums an earlier chunk of taps stored.
+      (c00, c01) = (Gemm.loadLane(c), Gemm.loadLane(c + w))
+      (c10, c11) = (Gemm.loadLane(c + ldc), Gemm.loadLane(c + ldc + w))
+      (c20, c21) = (Gemm.loadLane(c + 2 * ldc), Gemm.loadLane(c + 2 * ldc + w))
+      (c30, c31) = (Gemm.loadLane(c + 3 * ldc), Gemm.loadLane(c + 3 * ldc + w))
+      (c40, c41) = (Gemm.loadLane(c + 4 * ldc), Gemm.loadLane(c + 4 * ldc + w))
+      (c50, c51) = (Gemm.loadLane(c + 5 * ldc), Gemm.loadLane(c + 5 * ldc + w))
+    }
     let (a0, a1, a2, a3, a4, a5) = starts
     var pb = b
     for t in 0..<k {
@@ -657,6 +740,25 @@ public enum BlockConv {
     }
     while i < count {
       if mask[i] > 0 { dst[i] += src[i] }
+      i += 1
+    }
+  }
+
+  /// `row = min(max(row, lower), upper)` in place, a vector at a time.
+  @inline(__always)
+  static func clamp(_ row: UnsafeMutablePointer<Float>, count: Int, lower: Float, upper: Float) {
+    let lw = Gemm.Lane.scalarCount
+    let lo = Gemm.Lane(repeating: lower), hi = Gemm.Lane(repeating: upper)
+    var i = 0
+    while i + lw <= count {
+      var v = Gemm.loadLane(row + i)
+      v.replace(with: lo, where: v .< lo)
+      v.replace(with: hi, where: v .> hi)
+      Gemm.storeLane(row + i, v)
+      i += lw
+    }
+    while i < count {
+      row[i] = min(max(row[i], lower), upper)
       i += 1
     }
   }

@@ -20,12 +20,16 @@ import Dispatch
 ///
 /// Tested against `NHWCReference.depthwise*` and PyTorch (`conv2d(groups=C)`).
 public enum DepthwiseConv {
-  /// `out` `[N, OH, OW, C*M]` (overwritten) = depthwise convolution of `x` plus `bias`.
+  /// `out` `[N, OH, OW, C*M]` (overwritten) = depthwise convolution of `x` plus `bias`,
+  /// clamped to [lower, upper] while each row is in cache (an inference network's fused
+  /// ReLU(max_value)).
   public static func forward(
     input x: UnsafePointer<Float>, batch n: Int, height: Int, width: Int, channels c: Int,
     kernel w: UnsafePointer<Float>, depthMultiplier m: Int = 1, bias: UnsafePointer<Float>?,
-    geometry g: WindowGeometry, output out: UnsafeMutablePointer<Float>
+    geometry g: WindowGeometry, output out: UnsafeMutablePointer<Float>,
+    lower: Float = -.infinity, upper: Float = .infinity
   ) {
+    let clamp = lower > -.infinity || upper < .infinity
     precondition(m >= 1, "depth multiplier must be at least 1")
     let (oh, ow, cm) = (g.outputRows, g.outputCols, c * m)
     if n * oh * ow * cm == 0 { return }
@@ -47,6 +51,7 @@ public enum DepthwiseConv {
         channelwiseRow(
           src: src, kernel: args.w, bias: args.bias, dst: dst + orow * ow * cm, dstRow: orow,
           rows: rows, cols: cols, channels: cm)
+        if clamp { BlockConv.clamp(dst + orow * ow * cm, count: ow * cm, lower: lower, upper: upper) }
       }
     }
   }
