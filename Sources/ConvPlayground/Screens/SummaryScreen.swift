@@ -416,7 +416,7 @@ public struct SummaryScreen: Screen {
     } else if r.inputShapes.count == 2 {
       cx = canvas.put(shapeText(r.inputShapes[0]) + " + " + shapeText(r.inputShapes[1]), x: cx, y: y, style: theme.text)
     } else {
-      cx = canvas.put("\(r.inputShapes.count) inputs", x: cx, y: y, style: theme.text)
+      cx = canvas.put(env.t(T.sumInputCount, r.inputShapes.count), x: cx, y: y, style: theme.text)
     }
     cx = canvas.put(arrow, x: cx, y: y, style: theme.border)
     let out = shapeText(r.outputShape)
