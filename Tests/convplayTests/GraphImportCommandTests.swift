@@ -43,9 +43,10 @@ final class GraphImportCommandTests: XCTestCase {
     for (a, b) in zip(ours, keras.values) { XCTAssertEqual(a, b, accuracy: 1e-4) }
 
     // The summary of the imported file shows the Add and what feeds it.
-    let s = try CommandRunner.run(["summary", "--model", model])
+    let s = try CommandRunner.run(["summary", model])
     XCTAssertEqual(s.status, 0, s.stderr)
     XCTAssertTrue(s.stdout.contains("add (Add)"), s.stdout)
+    XCTAssertTrue(s.stdout.contains("stem_relu[0][0]") && s.stdout.contains("c2_bn[0][0]"), s.stdout)
   }
 
   func testPyTorchLayoutOnABranchedNetworkIsOneLine() throws {

@@ -376,14 +376,16 @@ public struct NetworkScreen: Screen {
     switch kerasClass {
     case "MaxPooling2D": return "MaxPool"
     case "AveragePooling2D": return "AvgPool"
-    case "BatchNormalization": return "BatchNorm"
-    case "DepthwiseConv2D": return "Depthwise"
-    case "SeparableConv2D": return "Separable"
-    case "GlobalAveragePooling2D": return "GlobalAvg"
-    case "GlobalMaxPooling2D": return "GlobalMax"
+    case "BatchNormalization": return "BNorm"
+    case "DepthwiseConv2D": return "DWConv"
+    case "SeparableConv2D": return "SepConv"
+    case "GlobalAveragePooling2D": return "GlobAvg"
+    case "GlobalMaxPooling2D": return "GlobMax"
     case "ZeroPadding2D": return "ZeroPad"
     case "Concatenate": return "Concat"
     case "Activation": return "Activ"
+    case "LeakyReLU": return "Leaky"
+    case "Conv2DTranspose": return "ConvT"
     default: return String(kerasClass.prefix(9))
     }
   }

@@ -86,8 +86,8 @@ public struct NeuronScreen: Screen {
         lines.append((env.t(XT.neuronBias, channels, roundedText(running, 4), factorText(Double(neuron.bias), 4),
                             roundedText(neuron.z, 4)), theme.text))
       }
-      lines.append((env.t(XT.neuronBefore, roundedText(neuron.z, 4)), theme.text))
       if neuron.activation == .relu {
+        lines.append((env.t(XT.neuronBefore, roundedText(neuron.z, 4)), theme.text))
         lines.append((env.t(XT.neuronAfter, roundedText(neuron.z, 4), roundedText(neuron.value, 4)), theme.emphasis))
         lines.append((env.t(XT.neuronReluNote) + (neuron.z < 0 ? ": " + roundedText(neuron.z, 4) + " -> 0" : ""), theme.muted))
       } else {
