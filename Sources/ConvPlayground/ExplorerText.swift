@@ -24,6 +24,10 @@ public enum ExplorerText: String, Catalog {
   case neuronReluNote, poolTitle, poolRule, denseTitle, denseTop, denseRest, denseTotal, softmaxTitle
   case softmaxExp, softmaxSum, softmaxDivide, softmaxTotal
   case reluRule, unvisited, unvisitedDilation, dilationRule
+  // Network explorer on graphs (Add, Concatenate, MobileNet's and ResNet's layers).
+  case netReads, netDepthwiseFrom, netSeparableFrom, netGlobalAvgFrom, netGlobalMaxFrom, netAddFrom, netEnterAdd
+  case netConcatFrom, netEnterConcat, netBatchNormFrom, netZeroPadInside, netZeroPadOutside, netActivationFrom
+  case neuronOwnKernel, neuronDepthwiseBias, addIntro, addRule, addNote, concatIntro, concatChannels, concatThis
 
   // swift-format-ignore
   public var pair: (en: String, es: String) {
@@ -151,6 +155,40 @@ public enum ExplorerText: String, Catalog {
                            "ReLU pone a 0 los negativos: max(0, {0}) = {1}")
     case .unvisited: return ("Dimmed: input cells that no window reads (the stride does not fit).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja).")
     case .unvisitedDilation: return ("Dimmed: input cells that no window reads (the stride does not fit, or the dilation skips them).", "Atenuadas: celdas de la entrada que ninguna ventana lee (el stride no encaja, o la dilation las salta).")
+    case .netReads: return ("reads {0}", "lee {0}")
+    case .netDepthwiseFrom: return ("z = a {0} window of channel {1} alone * its own kernel + bias {2} = {3} (each channel has its own kernel; channels are not mixed)",
+                                    "z = una ventana {0} del canal {1} solo * su propio kernel + bias {2} = {3} (cada canal tiene su propio kernel; los canales no se mezclan)")
+    case .netSeparableFrom: return ("a {0} kernel on each channel alone (depthwise), then a 1x1 convolution mixes the {1} channels into {2} filters",
+                                    "un kernel {0} sobre cada canal por separado (depthwise), luego una convolución 1x1 mezcla los {1} canales en {2} filtros")
+    case .netGlobalAvgFrom: return ("the mean of all {0} cells of {1}'s channel {2}: one number per channel",
+                                    "la media de las {0} celdas del canal {2} de {1}: un número por canal")
+    case .netGlobalMaxFrom: return ("the largest of all {0} cells of {1}'s channel {2}: one number per channel",
+                                    "el mayor de las {0} celdas del canal {2} de {1}: un número por canal")
+    case .netAddFrom: return ("Add: the same cell and channel of each input, summed: {0} = {1}",
+                              "Add: la misma celda y canal de cada entrada, sumados: {0} = {1}")
+    case .netEnterAdd: return ("Enter: the sum, input by input", "Enter: la suma, entrada por entrada")
+    case .netConcatFrom: return ("Concatenate puts the channels of {0} side by side: channel {1} is {2}'s channel {3}",
+                                 "Concatenate pone lado a lado los canales de {0}: el canal {1} es el canal {3} de {2}")
+    case .netEnterConcat: return ("Enter: where each channel comes from", "Enter: de dónde viene cada canal")
+    case .netBatchNormFrom: return ("(x - mean)/sqrt(var + eps)*gamma + beta = ({0} - {1})/sqrt({2} + {3})*{4} + {5} = {6}, with this channel's moving mean and variance",
+                                    "(x - media)/sqrt(var + eps)*gamma + beta = ({0} - {1})/sqrt({2} + {3})*{4} + {5} = {6}, con la media y la varianza móviles de este canal")
+    case .netZeroPadInside: return ("zeros added around the map (top, bottom, left, right: {0}); this cell is the input's [{1},{2}]",
+                                    "ceros agregados alrededor del mapa (arriba, abajo, izquierda, derecha: {0}); esta celda es la [{1},{2}] de la entrada")
+    case .netZeroPadOutside: return ("zeros added around the map (top, bottom, left, right: {0}); this cell is padding: 0",
+                                     "ceros agregados alrededor del mapa (arriba, abajo, izquierda, derecha: {0}); esta celda es padding: 0")
+    case .netActivationFrom: return ("{0} on each value alone: {0}({1}) = {2}", "{0} sobre cada valor por separado: {0}({1}) = {2}")
+    case .neuronOwnKernel: return ("w: channel {0}'s own kernel", "w: el kernel propio del canal {0}")
+    case .neuronDepthwiseBias: return ("one channel, nothing summed across channels: {0} + bias {1} = {2}",
+                                       "un solo canal, nada sumado entre canales: {0} + bias {1} = {2}")
+    case .addIntro: return ("Add sums inputs of one shape ({0}) cell by cell and channel by channel:",
+                            "Add suma entradas de una misma forma ({0}) celda a celda y canal a canal:")
+    case .addRule: return ("sum: {0} = {1}", "suma: {0} = {1}")
+    case .addNote: return ("A residual block adds its input (the shortcut) to what its layers computed: the layers only learn a correction.",
+                           "Un bloque residual suma su entrada (el atajo) a lo que calcularon sus capas: las capas solo aprenden una corrección.")
+    case .concatIntro: return ("Concatenate stacks the inputs' channels ({0}); rows and columns must match:",
+                               "Concatenate apila los canales de las entradas ({0}); filas y columnas deben coincidir:")
+    case .concatChannels: return ("channels {0}-{1} ({2})", "canales {0}-{1} ({2})")
+    case .concatThis: return ("channel {0} = {1}'s channel {2}: {3}, copied unchanged", "canal {0} = canal {2} de {1}: {3}, copiado sin cambios")
     case .dilationRule: return ("effective kernel (K-1)*D+1 = ({0}-1)*{1}+1 = {2}", "kernel efectivo (K-1)*D+1 = ({0}-1)*{1}+1 = {2}")
     }
   }

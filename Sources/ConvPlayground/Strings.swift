@@ -16,7 +16,7 @@ public enum T: String, Catalog {
   case lessonTraining, lessonTrainingBlurb, lessonQuiz, lessonQuizBlurb, lessonSummary
   case lessonSummaryBlurb
   // Model summary screen.
-  case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumFeeds, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
+  case sumLayerOf, sumOutputSize, sumParams, sumFedBy, sumInputCount, sumFeeds, sumTrainable, sumFrozen, sumNoWeights, sumKeepsShape
   case sumTrainableLabel, sumNonTrainableCount
   case sumModelInput, sumFilters, sumUnits, sumPickerTitle, sumPickerHint, sumMapsTitle
   case sumInputPicture, sumNoMaps, sumMapsHint, sumValuesTitle, sumTopClasses, sumDrawnSeven, sumSamplePicture
@@ -125,6 +125,7 @@ public enum T: String, Catalog {
     case .sumOutputSize: return ("output size", "tamaño de salida")
     case .sumParams: return ("parameters", "parámetros")
     case .sumFedBy: return ("fed by", "recibe de")
+    case .sumInputCount: return ("{0} inputs", "{0} entradas")
     case .sumFeeds: return ("feeds", "alimenta a")
     case .sumTrainable: return ("yes (t freezes it)", "sí (t la congela)")
     case .sumFrozen: return ("no, frozen: trainable=False (t unfreezes it)", "no, congelada: trainable=False (t la descongela)")

@@ -23,6 +23,12 @@ enum CellComputation {
     /// Rows and columns of the window in the layer's input (may reach into padding).
     var rows: ClosedRange<Int>
     var cols: ClosedRange<Int>
+    /// The input channel of each window (0-based) and how many the input has: every channel
+    /// for Conv2D, the output channel's own one for DepthwiseConv2D.
+    var channelNumbers: [Int] = []
+    var inputChannels = 0
+    /// DepthwiseConv2D: one channel, its own kernel, no sum across channels.
+    var depthwise = false
 
     var value: Double { activation == .relu ? max(0, z) : Double(activation.apply([Float(z)], width: 1)[0]) }
   }
@@ -57,7 +63,113 @@ enum CellComputation {
     return Neuron(
       kernelRows: kh, kernelCols: kw, windows: windows, padded: padded, weights: weights, partialSums: partial,
       bias: bias, z: partial.reduce(0, +) + Double(bias), activation: activation,
-      rows: r0...(r0 + g.rows.effectiveKernel - 1), cols: c0...(c0 + g.cols.effectiveKernel - 1))
+      rows: r0...(r0 + g.rows.effectiveKernel - 1), cols: c0...(c0 + g.cols.effectiveKernel - 1),
+      channelNumbers: Array(0..<cin), inputChannels: cin)
+  }
+
+  /// One DepthwiseConv2D neuron: output channel `channel` = input channel `channel / M` under
+  /// its own kernel `channel % M` (M = depth_multiplier); nothing from the other channels.
+  static func depthwiseNeuron(_ a: NetworkActivations, layer i: Int, row: Int, col: Int, channel: Int) -> Neuron? {
+    let layer = a.layers[i]
+    guard case .depthwise(let m, let kh, let kw, let g, let activation) = layer.role, let kernel = layer.kernel,
+      layer.inputShape.count == 3
+    else { return nil }
+    let input = a.layerInput(i)
+    let (h, w, cin) = (layer.inputShape[0], layer.inputShape[1], layer.inputShape[2])
+    let c = channel / m
+    let k = channel % m
+    guard c < cin, kernel.count == kh * kw * cin * m else { return nil }
+    var window: [Float] = []
+    var weights: [Float] = []
+    var padded: [Bool] = []
+    var sum = 0.0
+    for ki in 0..<kh {
+      for kj in 0..<kw {
+        let r = g.rows.inputIndex(window: row, tap: ki)
+        let cc = g.cols.inputIndex(window: col, tap: kj)
+        let inside = r >= 0 && r < h && cc >= 0 && cc < w
+        padded.append(!inside)
+        let x = inside ? input[(r * w + cc) * cin + c] : 0
+        let wt = kernel[((ki * kw + kj) * cin + c) * m + k]
+        window.append(x)
+        weights.append(wt)
+        sum += Double(x) * Double(wt)
+      }
+    }
+    let bias = layer.bias?[channel] ?? 0
+    let r0 = g.rows.inputIndex(window: row, tap: 0)
+    let c0 = g.cols.inputIndex(window: col, tap: 0)
+    return Neuron(
+      kernelRows: kh, kernelCols: kw, windows: [window], padded: padded, weights: [weights], partialSums: [sum],
+      bias: bias, z: sum + Double(bias), activation: activation,
+      rows: r0...(r0 + g.rows.effectiveKernel - 1), cols: c0...(c0 + g.cols.effectiveKernel - 1),
+      channelNumbers: [c], inputChannels: cin, depthwise: true)
+  }
+
+  /// One cell of an Add layer: the same cell and channel of every input, and their sum.
+  struct AddCell {
+    var terms: [(name: String, value: Float)]
+    var sum: Double
+    var shape: FeatureShape
+  }
+
+  static func add(_ a: NetworkActivations, layer i: Int, index: Int) -> AddCell? {
+    let layer = a.layers[i]
+    guard case .add = layer.role else { return nil }
+    var terms: [(name: String, value: Float)] = []
+    for (k, name) in layer.inputNames.enumerated() {
+      let v = a.layerInput(i, k)
+      guard index < v.count else { return nil }
+      terms.append((name, v[index]))
+    }
+    return AddCell(terms: terms, sum: terms.reduce(0.0) { $0 + Double($1.value) }, shape: layer.outputShape)
+  }
+
+  /// One channel of a Concatenate layer: which input it comes from and which of its channels.
+  struct ConcatChannel {
+    /// Each input: its name, its first channel in the output (0-based) and its channel count.
+    var parts: [(name: String, first: Int, count: Int)]
+    /// The input the chosen channel comes from (index in `parts`) and its channel there.
+    var part: Int
+    var channelInPart: Int
+    var value: Float
+  }
+
+  static func concatenate(_ a: NetworkActivations, layer i: Int, channel: Int, value: Float) -> ConcatChannel? {
+    let layer = a.layers[i]
+    guard case .concatenate = layer.role else { return nil }
+    var parts: [(name: String, first: Int, count: Int)] = []
+    var first = 0
+    for (name, shape) in zip(layer.inputNames, layer.inputShapes) {
+      let c = shape.last ?? 0
+      parts.append((name, first, c))
+      first += c
+    }
+    guard let part = parts.firstIndex(where: { channel >= $0.first && channel < $0.first + $0.count }) else { return nil }
+    return ConcatChannel(parts: parts, part: part, channelInPart: channel - parts[part].first, value: value)
+  }
+
+  /// A BatchNormalization value worked out: (x - mean) / sqrt(variance + epsilon) * gamma + beta.
+  struct BatchNormCell {
+    var x: Float
+    var mean: Float
+    var variance: Float
+    var epsilon: Float
+    var gamma: Float
+    var beta: Float
+    var y: Double { (Double(x) - Double(mean)) / (Double(variance) + Double(epsilon)).squareRoot() * Double(gamma) + Double(beta) }
+  }
+
+  static func batchNorm(_ a: NetworkActivations, layer i: Int, index: Int, channel: Int) -> BatchNormCell? {
+    let layer = a.layers[i]
+    guard case .batchNorm(let eps) = layer.role else { return nil }
+    let input = a.layerInput(i)
+    guard index < input.count, let mean = layer.weights["moving_mean"], let variance = layer.weights["moving_variance"],
+      channel < mean.count, channel < variance.count
+    else { return nil }
+    return BatchNormCell(
+      x: input[index], mean: mean[channel], variance: variance[channel], epsilon: eps,
+      gamma: layer.weights["gamma"]?[channel] ?? 1, beta: layer.weights["beta"]?[channel] ?? 0)
   }
 
   /// A pooling cell: the window's values in the previous layer's channel and the result.

@@ -1,14 +1,18 @@
 import ConvKit
 import ConvTerminal
 
-/// The computation behind a pooling cell, a dense unit or the output, opened from the network
-/// screen: the pooling window and its maximum, a dense unit's largest products, or softmax
-/// worked out from the logits (exp, sum, divide). q comes back to the network.
+/// The computation behind a pooling cell, a dense unit, the output or a graph's join, opened
+/// from the network screen: the pooling window and its maximum, a dense unit's largest
+/// products, softmax worked out from the logits (exp, sum, divide), an Add's inputs summed, a
+/// Concatenate's channels by input. q comes back to the network.
 public struct CellScreen: Screen {
   enum Content {
     case pool(CellComputation.PoolWindow, layer: String, row: Int, col: Int, channel: Int)
     case dense(CellComputation.DenseUnit, layer: String, unit: Int, previous: FeatureShape)
     case softmax(CellComputation.Softmax, classNames: [String])
+    /// `place`: the cell and channel, as the network screen wrote it.
+    case add(CellComputation.AddCell, layer: String, place: String)
+    case concatenate(CellComputation.ConcatChannel, layer: String, place: String, channel: Int)
   }
 
   let content: Content
@@ -25,6 +29,7 @@ public struct CellScreen: Screen {
       return env.t(XT.poolTitle, layer + (p.mode == .max ? " (max)" : " (avg)"), r, c, ch + 1)
     case .dense(_, let layer, let unit, _): return layer + ": " + env.t(XT.denseTitle, unit, "")
     case .softmax: return env.t(XT.softmaxTitle)
+    case .add(_, let layer, let place), .concatenate(_, let layer, let place, _): return layer + " " + place
     }
   }
 
@@ -93,6 +98,27 @@ public struct CellScreen: Screen {
       }
       out.append((env.t(XT.softmaxSum, NumberText.significant(s.sum, digits: 6)) + " · " + env.t(XT.softmaxDivide), theme.text))
       out.append((env.t(XT.softmaxTotal, roundedText(s.probabilities.reduce(0, +), 4)), theme.emphasis))
+    case .add(let cell, _, _):
+      out.append((env.t(XT.addIntro, ShapeText.compact(cell.shape)), theme.muted))
+      out.append(("", theme.text))
+      let width = cell.terms.map(\.name.count).max() ?? 1
+      for t in cell.terms { out.append(("  " + t.name.padding(to: width + 2) + roundedText(Double(t.value), 4), theme.text)) }
+      out.append(("", theme.text))
+      let sum = cell.terms.map { factorText(Double($0.value), 4) }.joined(separator: " + ")
+      out.append((env.t(XT.addRule, sum, roundedText(cell.sum, 4)), theme.emphasis))
+      out.append((env.t(XT.addNote), theme.muted))
+    case .concatenate(let c, _, _, let channel):
+      let total = c.parts.reduce(0) { $0 + $1.count }
+      out.append((env.t(XT.concatIntro, c.parts.map { String($0.count) }.joined(separator: " + ") + " = \(total)"), theme.muted))
+      out.append(("", theme.text))
+      let width = c.parts.map(\.name.count).max() ?? 1
+      for (k, p) in c.parts.enumerated() {
+        let line = "  " + p.name.padding(to: width + 2) + env.t(XT.concatChannels, p.first + 1, p.first + p.count, p.count)
+        out.append((line, k == c.part ? theme.emphasis : theme.text))
+      }
+      out.append(("", theme.text))
+      out.append((env.t(XT.concatThis, channel + 1, c.parts[c.part].name, c.channelInPart + 1, roundedText(Double(c.value), 4)),
+                  theme.emphasis))
     }
     return out.flatMap { line in wrapText(line.0, width: width).map { ($0, line.1) } }
   }

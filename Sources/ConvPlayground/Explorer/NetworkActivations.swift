@@ -3,22 +3,39 @@ import ConvKit
 import ConvPretrained
 import Foundation
 
-/// One input's trip through a trained model: every layer's output, weights and kind.
+/// One input's trip through a trained model: every layer's output, weights, kind and inputs.
 ///
 /// This is the ONLY file of the network explorer that touches the model classes
 /// (`InferenceNetwork`, `DefaultModel`, `PretrainedModel`); the screens read the plain values
-/// below. When the engine's models change (a graph of layers instead of a sequence), this file
-/// is the one to change.
+/// below. Any graph is walked: the layers in the graph's order (each after the layers it
+/// reads), each with the outputs it really reads (a shortcut's Add reads the block's input,
+/// not the layer before it).
 public struct NetworkActivations: Sendable {
   /// What a layer does, as far as the explorer explains it.
   public enum Role: Equatable, Sendable {
     /// Conv2D: `filters` filters of `kernelRows` x `kernelCols` over every input channel.
     case conv(filters: Int, kernelRows: Int, kernelCols: Int, geometry: WindowGeometry, activation: Activation)
+    /// DepthwiseConv2D: each input channel its own `kernelRows` x `kernelCols` kernel
+    /// (`multiplier` of them), no mixing across channels.
+    case depthwise(multiplier: Int, kernelRows: Int, kernelCols: Int, geometry: WindowGeometry, activation: Activation)
+    /// SeparableConv2D: a depthwise kernel per channel, then a 1x1 convolution to `filters`.
+    case separable(filters: Int, kernelRows: Int, kernelCols: Int)
     case pool(mode: PoolMode, geometry: WindowGeometry)
+    /// GlobalAveragePooling2D / GlobalMaxPooling2D: one number per channel.
+    case globalPool(mode: PoolMode)
     case dense(units: Int, activation: Activation)
     case flatten
     case dropout
-    /// Anything else (BatchNormalization, an Activation layer, global pooling): shown, not opened.
+    /// Add: the inputs summed cell by cell.
+    case add
+    /// Concatenate: the inputs' channels side by side.
+    case concatenate
+    /// BatchNormalization with its moving statistics (inference).
+    case batchNorm(epsilon: Float)
+    case zeroPadding(top: Int, bottom: Int, left: Int, right: Int)
+    /// An activation on its own (Activation, ReLU, LeakyReLU): `function` as Keras writes it.
+    case activation(function: String)
+    /// Anything else (Reshape...): shown, not opened.
     case other
   }
 
@@ -26,16 +43,30 @@ public struct NetworkActivations: Sendable {
     public var name: String
     public var kerasClass: String
     public var role: Role
-    /// `[H, W, C]` or `[N]`.
+    /// `[H, W, C]` or `[N]` of the first input.
     public var inputShape: FeatureShape
     public var outputShape: FeatureShape
     /// The layer's output for this input, NHWC order (after the activation).
     public var output: [Float]
-    /// Conv2D `[KH, KW, Cin, F]`, Dense `[in, units]` (Keras's layouts), flattened.
+    /// Conv2D `[KH, KW, Cin, F]`, DepthwiseConv2D `[KH, KW, C, M]`, Dense `[in, units]`
+    /// (Keras's layouts), flattened.
     public var kernel: [Float]?
     public var bias: [Float]?
-    /// Dense: z = x W + b before the activation (the logits of a softmax layer).
+    /// Dense: z = x W + b before the activation (the logits of a softmax layer); a softmax
+    /// Activation layer: its input.
     public var preActivation: [Float]?
+    /// What the layer reads: indices in `layers`, -1 for the network's input.
+    public var inputs: [Int] = []
+    /// Their names (the input layer's own name for -1) and shapes.
+    public var inputNames: [String] = []
+    public var inputShapes: [FeatureShape] = []
+    /// Every weight by Keras's name (`gamma`, `moving_mean`...).
+    public var weights: [String: [Float]] = [:]
+    /// True for a softmax at the end (a Dense layer or an Activation layer): the class scores.
+    public var isSoftmax = false
+
+    /// True when the layer reads just the layer before it (a chain's link).
+    public func readsPrevious(at index: Int) -> Bool { inputs == [index - 1] }
   }
 
   /// `[H, W, C]` and its values in the network's scale.
@@ -43,8 +74,13 @@ public struct NetworkActivations: Sendable {
   public var input: [Float]
   public var layers: [Layer]
 
-  /// The output of layer `i`'s input: the network's input for layer 0.
-  public func layerInput(_ i: Int) -> [Float] { i == 0 ? input : layers[i - 1].output }
+  /// The output that layer `i` reads as its `k`-th input (the network's input for -1).
+  public func layerInput(_ i: Int, _ k: Int = 0) -> [Float] {
+    let layer = layers[i]
+    guard k < layer.inputs.count else { return i == 0 ? input : layers[i - 1].output }
+    let j = layer.inputs[k]
+    return j < 0 ? input : layers[j].output
+  }
 
   /// A trained model, ready to run one input at a time.
   public struct Model: @unchecked Sendable {
@@ -74,6 +110,13 @@ public struct NetworkActivations: Sendable {
       return model
     }
 
+    /// A network with the given weights (tests, and models built in memory).
+    public init(network: InferenceNetwork, classNames: [String]? = nil, label: String) {
+      self.network = network
+      self.classNames = classNames
+      self.label = label
+    }
+
     private static func names(_ metadata: [String: String], _ classes: Int) -> [String]? {
       let n = PretrainedModel.classNames(metadata: metadata, classes: classes).map(\.name)
       return n.first == "class 0" ? nil : n
@@ -81,40 +124,52 @@ public struct NetworkActivations: Sendable {
 
     /// Every layer's output for one input `[H, W, C]` (inference mode: dropout passes through).
     public func run(_ pixels: [Float]) -> NetworkActivations {
-      let rows = (try? network.sequential?.rows()) ?? []
+      let built = network.layers
+      var index: [String: Int] = [:]
+      for (i, l) in built.enumerated() { index[l.name] = i }
+      let inputName = network.graph.inputNode?.name ?? "input"
       var layers: [Layer] = []
-      var previous = pixels
       _ = network.forward(pixels, batch: 1) { report, values in
-        guard report.index < rows.count, report.index < network.layers.count else { return }
-        let row = rows[report.index]
+        guard report.index < built.count else { return }
+        let l = built[report.index]
+        let reads = l.node.inputs.map { index[$0] ?? -1 }
         var layer = Layer(
-          name: report.name, kerasClass: report.kerasClass, role: .other, inputShape: row.inputShape,
-          outputShape: report.outputShape, output: values)
-        let parameters = network.layers[report.index].parameters
-        func weight(_ name: String) -> [Float]? { parameters.first { $0.name == name }?.value }
-        let geometry = try? row.layer.window(on: row.inputShape)
-        switch row.layer.layer {
+          name: report.name, kerasClass: report.kerasClass, role: .other, inputShape: l.inputShape,
+          outputShape: report.outputShape, output: values, inputs: reads,
+          inputNames: l.node.inputs.map { index[$0] == nil ? inputName : $0 }, inputShapes: l.inputShapes)
+        for p in l.parameters { layer.weights[p.name] = p.value }
+        layer.kernel = layer.weights["kernel"] ?? layer.weights["depthwise_kernel"]
+        layer.bias = layer.weights["bias"]
+        let firstInput = reads.first.map { $0 < 0 ? pixels : layers[$0].output } ?? pixels
+        let geometry = try? l.node.window(on: l.inputShape)
+        switch l.node.layer {
         case let conv as Conv2D:
-          layer.kernel = weight("kernel")
-          layer.bias = weight("bias")
           if let g = geometry {
             layer.role = .conv(
               filters: conv.filters, kernelRows: conv.kernelSize.rows, kernelCols: conv.kernelSize.cols, geometry: g,
               activation: conv.activation)
           }
+        case let dw as DepthwiseConv2D:
+          if let g = geometry {
+            layer.role = .depthwise(
+              multiplier: dw.depthMultiplier, kernelRows: dw.kernelSize.rows, kernelCols: dw.kernelSize.cols, geometry: g,
+              activation: dw.activation)
+          }
+        case let sep as SeparableConv2D:
+          layer.kernel = nil
+          layer.role = .separable(filters: sep.filters, kernelRows: sep.kernelSize.rows, kernelCols: sep.kernelSize.cols)
         case let dense as Dense:
-          let kernel = weight("kernel") ?? []
-          let bias = weight("bias")
-          layer.kernel = kernel
-          layer.bias = bias
+          let kernel = layer.kernel ?? []
+          let bias = layer.bias
           layer.role = .dense(units: dense.units, activation: dense.activation)
+          layer.isSoftmax = dense.activation == .softmax
           // z = x W + b, in Double: the logits the softmax screen works from.
-          let fanIn = previous.count
+          let fanIn = firstInput.count
           let units = dense.units
           if kernel.count == fanIn * units {
             layer.preActivation = (0..<units).map { j in
               var z = Double(bias?[j] ?? 0)
-              for i in 0..<fanIn { z += Double(previous[i]) * Double(kernel[i * units + j]) }
+              for i in 0..<fanIn { z += Double(firstInput[i]) * Double(kernel[i * units + j]) }
               return Float(z)
             }
           }
@@ -122,14 +177,33 @@ public struct NetworkActivations: Sendable {
           if let g = geometry { layer.role = .pool(mode: .max, geometry: g) }
         case is AveragePooling2D:
           if let g = geometry { layer.role = .pool(mode: .avg, geometry: g) }
+        case is GlobalAveragePooling2D:
+          layer.role = .globalPool(mode: .avg)
+        case is GlobalMaxPooling2D:
+          layer.role = .globalPool(mode: .max)
         case is Flatten:
           layer.role = .flatten
         case is Dropout:
           layer.role = .dropout
+        case is Add:
+          layer.role = .add
+        case is Concatenate:
+          layer.role = .concatenate
+        case let bn as BatchNormalization:
+          layer.role = .batchNorm(epsilon: bn.epsilon)
+        case let pad as ZeroPadding2D:
+          layer.role = .zeroPadding(top: pad.top, bottom: pad.bottom, left: pad.left, right: pad.right)
+        case let act as ActivationLayer:
+          layer.role = .activation(function: act.activation.rawValue)
+          if act.activation == .softmax {
+            layer.isSoftmax = true
+            layer.preActivation = firstInput
+          }
+        case is ReLU, is LeakyReLU:
+          layer.role = .activation(function: l.node.layer.kerasCode)
         default:
           break
         }
-        previous = values
         layers.append(layer)
       }
       return NetworkActivations(inputShape: network.inputShape, input: pixels, layers: layers)

@@ -145,10 +145,7 @@ public struct NetworkScreen: Screen {
   }
 
   /// Is the chosen layer the softmax output?
-  var isOutput: Bool {
-    guard selected > 0, let a = activations, case .dense(_, let act) = a.layers[selected - 1].role else { return false }
-    return act == .softmax
-  }
+  var isOutput: Bool { isOutputLayer(selected) }
 
   // MARK: update
 
@@ -212,7 +209,21 @@ public struct NetworkScreen: Screen {
     guard let a = activations, selected > 0 else { return .none }
     let i = selected - 1
     let layer = a.layers[i]
+    if layer.isSoftmax, let z = layer.preActivation, !isDense(layer) {
+      return .push(PushedScreen(CellScreen(.softmax(CellComputation.softmax(z), classNames: classNames))))
+    }
     switch layer.role {
+    case .depthwise:
+      guard let n = CellComputation.depthwiseNeuron(a, layer: i, row: cursor.row, col: cursor.col, channel: channel) else {
+        return .none
+      }
+      return .push(PushedScreen(NeuronScreen(neuron: n, layerName: layer.name, row: cursor.row, col: cursor.col, filter: channel)))
+    case .add:
+      guard let cell = CellComputation.add(a, layer: i, index: flatIndex) else { return .none }
+      return .push(PushedScreen(CellScreen(.add(cell, layer: layer.name, place: placeText(env)))))
+    case .concatenate:
+      guard let v = value, let c = CellComputation.concatenate(a, layer: i, channel: channel, value: v) else { return .none }
+      return .push(PushedScreen(CellScreen(.concatenate(c, layer: layer.name, place: placeText(env), channel: channel))))
     case .conv:
       guard let n = CellComputation.neuron(a, layer: i, row: cursor.row, col: cursor.col, filter: channel) else { return .none }
       return .push(PushedScreen(NeuronScreen(neuron: n, layerName: layer.name, row: cursor.row, col: cursor.col, filter: channel)))
@@ -228,6 +239,24 @@ public struct NetworkScreen: Screen {
     default:
       return .none
     }
+  }
+
+  private func isDense(_ layer: NetworkActivations.Layer) -> Bool {
+    if case .dense = layer.role { return true }
+    return false
+  }
+
+  /// The chosen cell's index in the layer's output (NHWC, one image).
+  var flatIndex: Int {
+    let s = shape(selected)
+    return isSpatial(selected) ? (cursor.row * s[1] + cursor.col) * s[2] + channel : cursor.col
+  }
+
+  /// `cell [3,4] · channel 2/16`, or `[7] / 10` for a flat layer.
+  func placeText(_ env: Env) -> String {
+    let s = shape(selected)
+    if isSpatial(selected) { return env.t(XT.netCell, cursor.row, cursor.col) + " · " + env.t(XT.netChannel, channel + 1, s[2]) }
+    return "[\(cursor.col)] / \(s.first ?? 0)"
   }
 
   var classNames: [String] { model?.classNames ?? (0..<(shape(layerCount - 1).first ?? 10)).map(String.init) }
@@ -338,8 +367,8 @@ public struct NetworkScreen: Screen {
   }
 
   private func isOutputLayer(_ i: Int) -> Bool {
-    guard i > 0, let a = activations, case .dense(_, let act) = a.layers[i - 1].role else { return false }
-    return act == .softmax
+    guard i > 0, let a = activations else { return false }
+    return a.layers[i - 1].isSoftmax
   }
 
   /// Keras's class name, short enough for a column.
@@ -347,7 +376,16 @@ public struct NetworkScreen: Screen {
     switch kerasClass {
     case "MaxPooling2D": return "MaxPool"
     case "AveragePooling2D": return "AvgPool"
-    case "BatchNormalization": return "BatchNorm"
+    case "BatchNormalization": return "BNorm"
+    case "DepthwiseConv2D": return "DWConv"
+    case "SeparableConv2D": return "SepConv"
+    case "GlobalAveragePooling2D": return "GlobAvg"
+    case "GlobalMaxPooling2D": return "GlobMax"
+    case "ZeroPadding2D": return "ZeroPad"
+    case "Concatenate": return "Concat"
+    case "Activation": return "Activ"
+    case "LeakyReLU": return "Leaky"
+    case "Conv2DTranspose": return "ConvT"
     default: return String(kerasClass.prefix(9))
     }
   }
@@ -405,6 +443,17 @@ public struct NetworkScreen: Screen {
     guard selected > 0 else { return [] }
     let i = selected - 1
     let layer = a.layers[i]
+    // A graph's layer that reads other than the layer before it says which one.
+    var reads: [String] = []
+    if !layer.readsPrevious(at: i), layer.inputs.count == 1 { reads = [env.t(XT.netReads, layer.inputNames[0])] }
+    return reads + roleOrigin(a, i, env)
+  }
+
+  private func roleOrigin(_ a: NetworkActivations, _ i: Int, _ env: Env) -> [String] {
+    let layer = a.layers[i]
+    if layer.isSoftmax, !isDense(layer), let z = layer.preActivation, cursor.col < z.count {
+      return ["z = " + roundedText(Double(z[cursor.col]), 4) + "; " + env.t(XT.netOutputFrom), env.t(XT.netEnterOutput)]
+    }
     switch layer.role {
     case .conv(_, let kh, let kw, _, let act):
       guard let n = CellComputation.neuron(a, layer: i, row: cursor.row, col: cursor.col, filter: channel) else { return [] }
@@ -431,6 +480,42 @@ public struct NetworkScreen: Screen {
       return [env.t(XT.netFlattenFrom, k / p[2] / p[1], (k / p[2]) % p[1], k % p[2] + 1)]
     case .dropout:
       return [env.t(XT.netDropoutFrom)]
+    case .depthwise(_, let kh, let kw, _, let act):
+      guard let n = CellComputation.depthwiseNeuron(a, layer: i, row: cursor.row, col: cursor.col, channel: channel) else { return [] }
+      let text = env.t(XT.netDepthwiseFrom, "\(kh)x\(kw)", n.channelNumbers[0] + 1, roundedText(Double(n.bias), 4), roundedText(n.z, 4))
+      return [text, activationLine(act, z: n.z, value: n.value, env), env.t(XT.netEnterConv)]
+    case .separable(let filters, let kh, let kw):
+      return [env.t(XT.netSeparableFrom, "\(kh)x\(kw)", layer.inputShape.last ?? 0, filters)]
+    case .globalPool(let mode):
+      let p = layer.inputShape
+      guard p.count == 3 else { return [] }
+      return [env.t(mode == .max ? XT.netGlobalMaxFrom : XT.netGlobalAvgFrom, p[0] * p[1], layer.inputNames.first ?? "", cursor.col % p[2] + 1)]
+    case .add:
+      guard let cell = CellComputation.add(a, layer: i, index: flatIndex) else { return [] }
+      let terms = cell.terms.map { $0.name + " " + factorText(Double($0.value), 4) }.joined(separator: " + ")
+      return [env.t(XT.netAddFrom, terms, roundedText(cell.sum, 4)), env.t(XT.netEnterAdd)]
+    case .concatenate:
+      guard let v = value, let c = CellComputation.concatenate(a, layer: i, channel: channel, value: v) else { return [] }
+      let parts = c.parts.map { "\($0.name) (\($0.count))" }.joined(separator: ", ")
+      return [env.t(XT.netConcatFrom, parts, channel + 1, c.parts[c.part].name, c.channelInPart + 1), env.t(XT.netEnterConcat)]
+    case .batchNorm:
+      guard let b = CellComputation.batchNorm(a, layer: i, index: flatIndex, channel: isSpatial(selected) ? channel : cursor.col) else {
+        return []
+      }
+      return [env.t(XT.netBatchNormFrom, roundedText(Double(b.x), 4), roundedText(Double(b.mean), 4), roundedText(Double(b.variance), 4),
+                    NumberText.format(Double(b.epsilon)), roundedText(Double(b.gamma), 4), factorText(Double(b.beta), 4),
+                    roundedText(b.y, 4))]
+    case .zeroPadding(let top, let bottom, let left, let right):
+      let sides = "\(top), \(bottom), \(left), \(right)"
+      let r = cursor.row - top
+      let c = cursor.col - left
+      let p = layer.inputShape
+      if p.count == 3, r >= 0, r < p[0], c >= 0, c < p[1] { return [env.t(XT.netZeroPadInside, sides, r, c)] }
+      return [env.t(XT.netZeroPadOutside, sides)]
+    case .activation(let function):
+      let x = a.layerInput(i)
+      guard flatIndex < x.count, let v = value else { return [] }
+      return [env.t(XT.netActivationFrom, function, roundedText(Double(x[flatIndex]), 4), roundedText(Double(v), 4))]
     case .other:
       return []
     }

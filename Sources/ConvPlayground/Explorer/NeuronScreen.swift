@@ -4,7 +4,8 @@ import ConvTerminal
 /// One Conv2D neuron of a trained network, computed as the RGB lesson computes a filter: the
 /// input window channel by channel beside that channel's kernel, the products, the partial
 /// sums adding up, then the bias and ReLU setting a negative sum to zero. Weights and inputs
-/// are rounded for display; every sum uses every digit.
+/// are rounded for display; every sum uses every digit. A DepthwiseConv2D neuron is the same
+/// with one channel: its own kernel, nothing summed across channels.
 public struct NeuronScreen: Screen {
   let neuron: CellComputation.Neuron
   let layerName: String
@@ -58,14 +59,16 @@ public struct NeuronScreen: Screen {
       panel("w", weights.map { roundedText(Double($0), 3) }) { _ in theme.emphasis },
       panel("x*w", products.map { roundedText($0, 3) }) { _ in theme.text },
     ]
-    let label = env.t(XT.neuronWindow, rows, cols, ch + 1, channels) + " · " + env.t(XT.neuronFilter, filter + 1, ch + 1)
+    let inputChannel = ch < neuron.channelNumbers.count ? neuron.channelNumbers[ch] : ch
+    let label = env.t(XT.neuronWindow, rows, cols, inputChannel + 1, max(channels, neuron.inputChannels))
+      + " · " + (neuron.depthwise ? env.t(XT.neuronOwnKernel, inputChannel + 1) : env.t(XT.neuronFilter, filter + 1, ch + 1))
     canvas.put(label, x: area.x + 1, y: area.y, style: theme.muted, maxWidth: area.width - 2)
     let panelArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
     let y = panelArea.y + drawPanels(panels, in: panelArea, canvas: &canvas, env: env)
     var lines: [(String, Style)] = []
     if showing {
       let terms = zip(window, weights).map { roundedText(Double($0), 2) + "*" + factorText(Double($1), 3) }
-      let eq = env.t(XT.neuronPartial, ch + 1, terms.joined(separator: " + "), roundedText(neuron.partialSums[ch], 4))
+      let eq = env.t(XT.neuronPartial, inputChannel + 1, terms.joined(separator: " + "), roundedText(neuron.partialSums[ch], 4))
       for l in wrapEquation(eq, width: area.width - 2) { lines.append((l, theme.text)) }
     }
     // The partial sums so far, channel by channel.
@@ -76,10 +79,15 @@ public struct NeuronScreen: Screen {
       lines.append((l, theme.muted))
     }
     if !showing {
-      lines.append((env.t(XT.neuronBias, channels, roundedText(running, 4), factorText(Double(neuron.bias), 4),
-                          roundedText(neuron.z, 4)), theme.text))
-      lines.append((env.t(XT.neuronBefore, roundedText(neuron.z, 4)), theme.text))
+      if neuron.depthwise {
+        lines.append((env.t(XT.neuronDepthwiseBias, roundedText(running, 4), factorText(Double(neuron.bias), 4),
+                            roundedText(neuron.z, 4)), theme.text))
+      } else {
+        lines.append((env.t(XT.neuronBias, channels, roundedText(running, 4), factorText(Double(neuron.bias), 4),
+                            roundedText(neuron.z, 4)), theme.text))
+      }
       if neuron.activation == .relu {
+        lines.append((env.t(XT.neuronBefore, roundedText(neuron.z, 4)), theme.text))
         lines.append((env.t(XT.neuronAfter, roundedText(neuron.z, 4), roundedText(neuron.value, 4)), theme.emphasis))
         lines.append((env.t(XT.neuronReluNote) + (neuron.z < 0 ? ": " + roundedText(neuron.z, 4) + " -> 0" : ""), theme.muted))
       } else {

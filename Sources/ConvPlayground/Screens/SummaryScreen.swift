@@ -188,7 +188,11 @@ public struct SummaryScreen: Screen {
       drawSidePanel(into: &canvas, rect: side, mapsInside: !mapsBelow, env: env)
     } else {
       // The rule, the flow and the facts (a notice or the maps hint may take one more line).
-      let lines = 2 + facts(env: env).count + (model.hasActivations || noticeText(env) != nil ? 1 : 0)
+      // Facts that wrap (an Add's or Concatenate's inputs) take their lines too.
+      let all = facts(env: env)
+      let labelWidth = all.map(\.label.count).max() ?? 0
+      let factLines = all.reduce(0) { $0 + max(1, wrapText($1.value, width: area.width - labelWidth - 4).count) }
+      let lines = 2 + factLines + (model.hasActivations || noticeText(env) != nil ? 1 : 0)
       let detailHeight = max(area.height >= 27 ? 7 : 6, min(lines, 8))
       let table = Rect(
         x: area.x + max(0, (area.width - tableWidth) / 2), y: area.y, width: min(tableWidth, area.width),
@@ -416,7 +420,7 @@ public struct SummaryScreen: Screen {
     } else if r.inputShapes.count == 2 {
       cx = canvas.put(shapeText(r.inputShapes[0]) + " + " + shapeText(r.inputShapes[1]), x: cx, y: y, style: theme.text)
     } else {
-      cx = canvas.put("\(r.inputShapes.count) inputs", x: cx, y: y, style: theme.text)
+      cx = canvas.put(env.t(T.sumInputCount, r.inputShapes.count), x: cx, y: y, style: theme.text)
     }
     cx = canvas.put(arrow, x: cx, y: y, style: theme.border)
     let out = shapeText(r.outputShape)

@@ -31,8 +31,8 @@ struct ImportCommand: ParsableCommand {
   @Argument(help: ArgumentHelp(localized("Weights: Keras .h5/.keras, PyTorch .pth/.pt, safetensors or NumPy .npz."), valueName: localized("WEIGHTS")))
   var weights: String
 
-  @Option(name: .long, help: ArgumentHelp(localized("vgg16, vgg19, or a model spec (text or file)."), valueName: localized("name|spec")))
-  var arch: String
+  @Option(name: .long, help: ArgumentHelp(localized("vgg16, vgg19, resnet50, inceptionv3, xception, mobilenet, or a model spec (text or file); not needed for a whole Keras model."), valueName: localized("name|spec")))
+  var arch: String?
 
   @Option(name: .long, help: ArgumentHelp(localized("Input shape for a spec (default 224x224x3)."), valueName: localized("HxWxC")))
   var input: String?
@@ -55,7 +55,10 @@ struct ImportCommand: ParsableCommand {
   func run() throws {
     try reportingErrors { try withPrintableErrors {
       try checkOutputs([("--output", output)], createsFolders: true)
-      let (archName, spec) = try resolveArchitecture(arch, input: input)
+      // Networks with branches (resnet50, mobilenet, a spec with add/concatenate) and full
+      // Keras models (which state their own architecture) go through the loader every
+      // command shares; plain stacks keep the name-and-layout matching below.
+      guard let arch, let (archName, spec) = try plainStack(arch) else { return try importGraph() }
       let url = URL(fileURLWithPath: weights)
       let clock = ContinuousClock()
       let started = clock.now
@@ -109,5 +112,53 @@ struct ImportCommand: ParsableCommand {
         + "into \(output) in \(String(format: "%.1f", seconds)) s")
       print("preprocessing for classify: \(preprocessing.rawValue) (\(preprocessing.explanation))")
     } }
+  }
+
+  /// `--arch` as a plain stack (vgg16, vgg19, a Sequential spec), nil for a graph.
+  private func plainStack(_ arch: String) throws -> (name: String?, spec: SequentialSpec)? {
+    let a = try weightsArchitecture(arch, input: input)
+    guard ApplicationGraphs.named(arch) == nil || KerasApplications.named(arch) != nil, a.graph.sequential != nil else {
+      return nil
+    }
+    return try resolveArchitecture(arch, input: input)
+  }
+
+  /// A graph network's weights (Keras's files layer by layer) or a whole Keras model, read by
+  /// `WeightsLoader`, written as a convplay model file.
+  private func importGraph() throws {
+    if from == .pytorch {
+      throw CLIFailure("\(weights): PyTorch weights fit plain stacks (vgg16, vgg19, a Sequential spec); a network with branches reads Keras's .h5 or .keras files")
+    }
+    let url = URL(fileURLWithPath: weights)
+    let clock = ContinuousClock()
+    let started = clock.now
+    let loaded = try loadWeightsFile(weights, arch: arch, input: input)
+    let network = try InferenceNetwork(graph: loaded.graph, weights: loaded.weights)
+    var meta = loaded.metadata
+    let preprocessing = preprocess ?? meta[PretrainedModel.preprocessingKey].flatMap(Preprocessing.init(rawValue:)) ?? .unit
+    meta[PretrainedModel.preprocessingKey] = preprocessing.rawValue
+    meta["imported_from"] = url.lastPathComponent
+    meta["imported_layout"] = WeightLayout.keras.rawValue
+    if let name = arch.flatMap({ WeightsArchitecture.application($0)?.name }) { meta["architecture_name"] = name }
+    if let classes {
+      let outputs = network.outputShape.reduce(1, *)
+      if classes.lowercased() == "imagenet" {
+        meta[PretrainedModel.classesKey] = "imagenet"
+      } else {
+        let names = TextLines.split(try readText(classes)).map(String.init).filter { !$0.isEmpty }
+        guard names.count == outputs else {
+          throw CLIFailure("\(classes): \(names.count) class names, the network has \(outputs) outputs")
+        }
+        meta[PretrainedModel.classesKey] = names.joined(separator: "\n")
+      }
+    }
+    try PretrainedModel.save(network, metadata: meta, to: URL(fileURLWithPath: output))
+    if verbose {
+      for s in network.slots { print("  \(s.name)  \(ShapeText.tuple(s.shape))") }
+    }
+    let seconds = (clock.now - started).seconds
+    print("imported \(network.slots.count) tensors, \(NumberText.grouped(network.parameterCount)) weights (keras layout, "
+      + "\(network.layers.count) layers) into \(output) in \(String(format: "%.1f", seconds)) s")
+    print("preprocessing for classify: \(preprocessing.rawValue) (\(preprocessing.explanation))")
   }
 }
