@@ -386,8 +386,7 @@ public enum T: String, Catalog {
     case .labGradCAM: return ("Grad-CAM", "Grad-CAM")
     case .labModelPickerTitle: return ("Choose a model from {0}", "Elegir un modelo de {0}")
     case .labBuiltInModel: return ("built-in digits model", "modelo de dígitos incorporado")
-    case .labNoModels: return ("No model files (.safetensors, .h5, .keras, .pth, .pt, .npz) in this folder.",
-                               "No hay archivos de modelo (.safetensors, .h5, .keras, .pth, .pt, .npz) en esta carpeta.")
+    case .labNoModels: return ("No model files in this folder.", "No hay archivos de modelo en esta carpeta.")
     case .labCamNothingYet: return ("No heat map yet: wait for it to be computed.", "Todavía no hay mapa de calor: esperar a que se calcule.")
     case .labCamFailed: return ("Grad-CAM: {0}", "Grad-CAM: {0}")
     case .labCamOver: return ("Heat map of '{0}'", "Mapa de calor de '{0}'")
@@ -400,7 +399,7 @@ public enum T: String, Catalog {
     case .labCamTop: return ("Most probable classes", "Clases más probables")
     case .labCamLow: return ("low", "bajo")
     case .labCamHigh: return ("high", "alto")
-    case .keyLabCAM: return ("where the network looked", "dónde miró la red")
+    case .keyLabCAM: return ("Grad-CAM", "Grad-CAM")
     case .keyLabCAMBack: return ("back to the picture", "volver a la imagen")
     case .keyLabClass: return ("previous/next class", "clase anterior/siguiente")
     case .keyLabClassInCAM: return ("Grad-CAM: previous/next class", "Grad-CAM: clase anterior/siguiente")
