@@ -57,7 +57,7 @@ public enum T: String, Catalog {
   // Image lab: Grad-CAM.
   case labGradCAM, labModelPickerTitle, labBuiltInModel, labNoModels, labCamNothingYet, labCamFailed, labCamOver
   case labCamComputing, labCamComputingClass, labCamModel, labCamClass, labCamProbability, labCamLayer, labCamTop
-  case labCamLow, labCamHigh, keyLabCAM, keyLabCAMBack, keyLabClass, keyLabClassInCAM, keyLabModel, helpLab4
+  case labCamLow, labCamHigh, keyLabCAM, keyLabCAMBack, keyLabClass, keyLabClassInCAM, keyLabModel, helpLab4, helpLabCAM
   // Training dashboard and draw-a-digit.
   case trModel, trDataset, trEpochs, trBatch, trOptimizer, trLearningRate, trImages, trAll, trSummaryTitle
   case trLayerHeader, trOutputShape, trParamHeader, trTotalParams, trDataFound, trDataMissing, trOfferFetch
@@ -404,8 +404,10 @@ public enum T: String, Catalog {
     case .keyLabClass: return ("previous/next class", "clase anterior/siguiente")
     case .keyLabClassInCAM: return ("Grad-CAM: previous/next class", "Grad-CAM: clase anterior/siguiente")
     case .keyLabModel: return ("choose the model", "elegir el modelo")
-    case .helpLab4: return ("g shows where a classifier looked (Grad-CAM): the heat map of its last convolutional layer, blended over what the network saw, for the class it chose; [ and ] explain the next classes by probability. The model is the built-in digits one (the photo prepared as 'convplay predict' does) or, with m, a model file (prepared as 'convplay classify' does).",
-                            "g muestra dónde miró un clasificador (Grad-CAM): el mapa de calor de su última capa convolucional, superpuesto a lo que vio la red, para la clase que eligió; [ y ] explican las clases siguientes por probabilidad. El modelo es el de dígitos incorporado (la foto preparada como lo hace 'convplay predict') o, con m, un archivo de modelo (preparada como lo hace 'convplay classify').")
+    case .helpLab4: return ("g shows where a classifier looked (Grad-CAM); m chooses the classifier.",
+                            "g muestra dónde miró un clasificador (Grad-CAM); m elige el clasificador.")
+    case .helpLabCAM: return ("Grad-CAM answers \"why did it say tiger?\": the heat map of the classifier's last convolutional layer (ReLU of its feature maps weighted by the mean gradient of the class's score), blended over what the network saw: red where the class's score came from, blue where nothing did. [ and ] explain the other classes, by probability. The classifier is the built-in digits model (the photo prepared as 'convplay predict' prepares a digit) or, with m, a model file saved by train, finetune or import, or Keras's or PyTorch's (prepared as 'convplay classify' prepares a photo). s saves the picture as 'classify --explain-out' does.",
+                              "Grad-CAM responde \"¿por qué dijo tigre?\": el mapa de calor de la última capa convolucional del clasificador (ReLU de sus mapas de características ponderados por el gradiente medio del puntaje de la clase), superpuesto a lo que vio la red: rojo donde se originó el puntaje de la clase, azul donde no. [ y ] explican las otras clases, por probabilidad. El clasificador es el modelo de dígitos incorporado (la foto preparada como 'convplay predict' prepara un dígito) o, con m, un archivo de modelo guardado por train, finetune o import, o de Keras o PyTorch (preparada como 'convplay classify' prepara una foto). s guarda la imagen como lo hace 'classify --explain-out'.")
     case .labPathLabel: return ("Path:", "Ruta:")
     case .labNoSuchPath: return ("{0}: no such file or folder", "{0}: no existe ese archivo ni esa carpeta")
     case .helpLab1: return ("A picture is a matrix of numbers per channel (0 black ... 255 white). Views: 1 original; 2 gray by the mean (R+G+B)/3 and by the eye's weights 0.3R+0.59G+0.11B; 3 the R, G and B channels drawn with the Reds, Greens and Blues colour maps; 4 a kernel slid over the gray picture (padding 'same'), beside the original.",

@@ -461,8 +461,11 @@ public struct ImageLabScreen: Screen {
     return current + [KeyHint("[ ]", env.t(T.keyLabClassInCAM))]
   }
 
+  /// The Grad-CAM view explains itself alone (its help fits 80x24); the picture views add a
+  /// line pointing to it.
   public func helpText(_ env: Env) -> [String] {
-    [env.t(T.helpLab1), env.t(T.helpLab2), env.t(T.helpLab3), env.t(T.helpLab4)]
+    if view == .gradcam { return [env.t(T.helpLabCAM)] }
+    return [env.t(T.helpLab1), env.t(T.helpLab2), env.t(T.helpLab3), env.t(T.helpLab4)]
   }
 
   public func view(into canvas: inout Canvas, area: Rect, env: Env) {
