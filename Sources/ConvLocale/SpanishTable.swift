@@ -790,8 +790,8 @@ extension Spanish {
      "Laboratorio de imágenes: un PNG o JPEG para abrir (por defecto: la muestra incluida); summary: la imagen cuyos mapas de características muestra un modelo con pesos."),
     ("network: the MNIST test digit to show (0-9999; needs the data set, see 'convplay data').",
      "network: el dígito de prueba de MNIST que se muestra (0-9999; requiere el conjunto de datos, ver 'convplay data')."),
-    ("summary: input shape for a model spec or a course model (default 28x28x1).",
-     "summary: forma de entrada para una especificación de modelo o un modelo del curso (por defecto 28x28x1)."),
+    ("summary: input shape for a model spec or a course model (default 28x28x1); lab: for the spec --weights go on (default 224x224x3).",
+     "summary: forma de entrada para una especificación de modelo o un modelo del curso (por defecto 28x28x1); lab: la de la especificación a la que van los pesos de --weights (por defecto 224x224x3)."),
     ("Keys to send first, as tmux names them (\"Right Space End z\").",
      "Teclas que se envían primero, con los nombres de tmux (\"Right Space End z\")."),
     ("keys",
@@ -1146,6 +1146,7 @@ extension Spanish {
     ("--seed, --topic and --level belong to --screen quiz", "--seed, --topic y --level corresponden a --screen quiz"),
     ("--image belongs to --screen lab, summary or network", "--image corresponde a --screen lab, summary o network"),
     ("--input belongs to --screen summary", "--input corresponde a --screen summary"),
+    ("--input belongs to --screen summary, or lab with --weights", "--input corresponde a --screen summary, o a lab con --weights"),
     ("--weights belongs to --screen summary or lab", "--weights corresponde a --screen summary o lab"),
     // The image lab's Grad-CAM (engine and loader lines shown on the lab's last line)
     ("the network takes {0} inputs, not an image", "la red recibe entradas {0}, no una imagen"),

@@ -57,7 +57,7 @@ public enum T: String, Catalog {
   // Image lab: Grad-CAM.
   case labGradCAM, labModelPickerTitle, labBuiltInModel, labNoModels, labCamNothingYet, labCamFailed, labCamOver
   case labCamComputing, labCamComputingClass, labCamModel, labCamClass, labCamProbability, labCamLayer, labCamTop
-  case labCamLow, labCamHigh, keyLabCAM, keyLabCAMBack, keyLabClass, keyLabClassInCAM, keyLabModel, helpLab4, helpLabCAM
+  case labCamLow, labCamHigh, keyLabCAM, keyLabCAMBack, keyLabClass, keyLabClassInCAM, keyLabModel, helpLab4, helpLabCAM, labCamZero
   // Training dashboard and draw-a-digit.
   case trModel, trDataset, trEpochs, trBatch, trOptimizer, trLearningRate, trImages, trAll, trSummaryTitle
   case trLayerHeader, trOutputShape, trParamHeader, trTotalParams, trDataFound, trDataMissing, trOfferFetch
@@ -397,6 +397,8 @@ public enum T: String, Catalog {
     case .labCamProbability: return ("Probability: {0}", "Probabilidad: {0}")
     case .labCamLayer: return ("Layer: {0} (map {1}x{2})", "Capa: {0} (mapa de {1}x{2})")
     case .labCamTop: return ("Most probable classes", "Clases más probables")
+    case .labCamZero: return ("The map is zero everywhere: no place of this layer raised the class's score.",
+                              "El mapa es cero en todas partes: ningún lugar de esta capa aumentó el puntaje de la clase.")
     case .labCamLow: return ("low", "bajo")
     case .labCamHigh: return ("high", "alto")
     case .keyLabCAM: return ("Grad-CAM", "Grad-CAM")

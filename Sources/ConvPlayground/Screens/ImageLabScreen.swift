@@ -599,6 +599,8 @@ public struct ImageLabScreen: Screen {
   /// The class's name (a named data set's in the screen's language; ImageNet's as Keras writes them).
   private func className(_ index: Int, _ e: GradCAMExplanation, _ env: Env) -> String {
     let name = index < e.names.count ? e.names[index] : String(index)
+    // An unnamed output is "class N" (PretrainedModel.classNames): the table's "class {0}".
+    if env.lang == .es, name.hasPrefix("class "), Int(name.dropFirst(6)) != nil { return Spanish.line(name) }
     return Spanish.text(name, env.lang)
   }
 
@@ -618,6 +620,7 @@ public struct ImageLabScreen: Screen {
       lines.append((env.t(T.labCamClass, className(c, e, env), rank, env.count(e.names.count)), theme.emphasis))
       lines.append((env.t(T.labCamProbability, NumberText.probability(e.map.probability)), theme.emphasis))
       lines.append((env.t(T.labCamLayer, e.map.layer, e.map.height, e.map.width), theme.text))
+      if !e.map.values.contains(where: { $0 > 0 }) { lines.append((env.t(T.labCamZero), theme.muted)) }
     }
     if waiting != nil {
       let loading = explanation == nil || waiting?.classIndex == nil

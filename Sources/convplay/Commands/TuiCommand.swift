@@ -82,7 +82,7 @@ struct TuiCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp(localized("network: the MNIST test digit to show (0-9999; needs the data set, see 'convplay data')."), valueName: localized("N")))
   var digit: Int?
 
-  @Option(name: .long, help: ArgumentHelp(localized("summary: input shape for a model spec or a course model (default 28x28x1)."), valueName: localized("HxWxC")))
+  @Option(name: .long, help: ArgumentHelp(localized("summary: input shape for a model spec or a course model (default 28x28x1); lab: for the spec --weights go on (default 224x224x3)."), valueName: localized("HxWxC")))
   var input: String?
 
 
@@ -152,8 +152,8 @@ struct TuiCommand: ParsableCommand {
     if image != nil && screen != .lab && screen != .summary && screen != .network {
       throw CLIFailure("--image belongs to --screen lab, summary or network")
     }
-    if input != nil && screen != .summary {
-      throw CLIFailure("--input belongs to --screen summary")
+    if input != nil && screen != .summary && !(screen == .lab && weights != nil) {
+      throw CLIFailure(screen == .lab ? "--input belongs to --screen summary, or lab with --weights" : "--input belongs to --screen summary")
     }
     if weights != nil && screen != .summary && screen != .lab {
       throw CLIFailure("--weights belongs to --screen summary or lab")
@@ -250,7 +250,7 @@ extension TuiCommand {
   /// does not, or the built-in digits model.
   func labClassifier() throws -> ClassifierChoice {
     if let weights {
-      let architecture = try training.model.map { ArchitectureChoice(text: $0, architecture: try weightsArchitecture($0, input: nil)) }
+      let architecture = try training.model.map { ArchitectureChoice(text: $0 + " " + (input ?? ""), architecture: try weightsArchitecture($0, input: input)) }
       return .file(weights, architecture: architecture)
     }
     guard let model = training.model, model != "digits" else { return .builtInDigits }
