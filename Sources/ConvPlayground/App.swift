@@ -1,4 +1,5 @@
 import ConvTerminal
+import Foundation
 
 /// The playground as a value: a stack of screens, the language and whether help is open.
 /// `send` is pure (no terminal), `render` draws a whole frame into a canvas: tests drive the
@@ -111,6 +112,14 @@ public struct PlaygroundApp: Sendable {
     case .batch(let effects):
       for e in effects { perform(e, after: msg, from: id, capturing: capturing) }
     }
+  }
+
+  /// Waits (at most `seconds`) for the Grad-CAM worker to answer, then hands its answer over:
+  /// a scripted key (`--keys`, `--print`, tests) then sees the map, as a person who waits would.
+  public mutating func waitForGradCAM(seconds: Double = 120) {
+    let end = Date().addingTimeInterval(seconds)
+    while workers.gradCAM.isBusy && Date() < end { usleep(5_000) }
+    deliverWorkerMessages()
   }
 
   /// Sends each key of a script, as tests and the `--keys` option do.

@@ -15,4 +15,6 @@ public enum Command: Equatable, Sendable {
   /// Remember the training screen's settings (the app's `Env.trainingSettings`: memory and the
   /// user's data directory), so that reopening the screen starts from them.
   case keepTrainingSettings(TrainingSettings)
+  /// Grad-CAM of a photo (the image lab): `Msg.gradCAM` comes back.
+  case explain(GradCAMRequest)
 }

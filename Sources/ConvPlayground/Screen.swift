@@ -9,6 +9,8 @@ public enum Msg: Sendable {
   case tick
   /// The training worker's progress and results (`Command.startTraining`, `.saveModel`, `.fetchData`).
   case training(DashboardEvent)
+  /// The Grad-CAM worker's answer (`Command.explain`).
+  case gradCAM(GradCAMEvent)
 }
 
 /// What a screen asks the app to do after an update.

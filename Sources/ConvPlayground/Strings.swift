@@ -54,6 +54,10 @@ public enum T: String, Catalog {
   case keyLabPatch, keyLabSave, keyLabOpen, helpLab1, helpLab2, helpLab3
   case labKeyUp, labKeyTypePath, labKeyCancelPath, labKeyPage, labPathLabel, labNoSuchPath
   case labFilteredShort, labErrorCorrupt, labErrorUnsupported, labErrorTooLarge, labErrorIO, labErrorMemory
+  // Image lab: Grad-CAM.
+  case labGradCAM, labModelPickerTitle, labBuiltInModel, labNoModels, labCamNothingYet, labCamFailed, labCamOver
+  case labCamComputing, labCamComputingClass, labCamModel, labCamClass, labCamProbability, labCamLayer, labCamTop
+  case labCamLow, labCamHigh, keyLabCAM, keyLabCAMBack, keyLabClass, keyLabClassInCAM, keyLabModel, helpLab4, helpLabCAM, labCamZero
   // Training dashboard and draw-a-digit.
   case trModel, trDataset, trEpochs, trBatch, trOptimizer, trLearningRate, trImages, trAll, trSummaryTitle
   case trLayerHeader, trOutputShape, trParamHeader, trTotalParams, trDataFound, trDataMissing, trOfferFetch
@@ -380,6 +384,33 @@ public enum T: String, Catalog {
     case .labErrorTooLarge: return ("{0}x{1} pixels, over {2}", "{0}x{1} píxeles, más de {2}")
     case .labErrorIO: return ("cannot read or write the file", "no se puede leer o escribir el archivo (¿existe?, ¿hay permiso?)")
     case .labErrorMemory: return ("out of memory", "no hay memoria suficiente")
+    case .labGradCAM: return ("Grad-CAM", "Grad-CAM")
+    case .labModelPickerTitle: return ("Choose a model from {0}", "Elegir un modelo de {0}")
+    case .labBuiltInModel: return ("built-in digits model", "modelo de dígitos incorporado")
+    case .labNoModels: return ("No model files in this folder.", "No hay archivos de modelo en esta carpeta.")
+    case .labCamNothingYet: return ("No heat map yet: wait for it to be computed.", "Todavía no hay mapa de calor: esperar a que se calcule.")
+    case .labCamFailed: return ("Grad-CAM: {0}", "Grad-CAM: {0}")
+    case .labCamOver: return ("Heat map of '{0}'", "Mapa de calor de '{0}'")
+    case .labCamComputing: return ("computing...", "calculando...")
+    case .labCamComputingClass: return ("computing the next class...", "calculando la otra clase...")
+    case .labCamModel: return ("Model: {0}", "Modelo: {0}")
+    case .labCamClass: return ("Class: {0} ({1} of {2})", "Clase: {0} ({1} de {2})")
+    case .labCamProbability: return ("Probability: {0}", "Probabilidad: {0}")
+    case .labCamLayer: return ("Layer: {0} (map {1}x{2})", "Capa: {0} (mapa de {1}x{2})")
+    case .labCamTop: return ("Most probable classes", "Clases más probables")
+    case .labCamZero: return ("The map is zero everywhere: no place of this layer raised the class's score.",
+                              "El mapa es cero en todas partes: ningún lugar de esta capa aumentó el puntaje de la clase.")
+    case .labCamLow: return ("low", "bajo")
+    case .labCamHigh: return ("high", "alto")
+    case .keyLabCAM: return ("Grad-CAM", "Grad-CAM")
+    case .keyLabCAMBack: return ("back to the picture", "volver a la imagen")
+    case .keyLabClass: return ("previous/next class", "clase anterior/siguiente")
+    case .keyLabClassInCAM: return ("Grad-CAM: previous/next class", "Grad-CAM: clase anterior/siguiente")
+    case .keyLabModel: return ("choose the model", "elegir el modelo")
+    case .helpLab4: return ("g shows where a classifier looked (Grad-CAM); m chooses the classifier.",
+                            "g muestra dónde miró un clasificador (Grad-CAM); m elige el clasificador.")
+    case .helpLabCAM: return ("Grad-CAM answers \"why did it say tiger?\": the heat map of the classifier's last convolutional layer (ReLU of its feature maps weighted by the mean gradient of the class's score), blended over what the network saw: red where the class's score came from, blue where nothing did. [ and ] explain the other classes, by probability. The classifier is the built-in digits model (the photo prepared as 'convplay predict' prepares a digit) or, with m, a model file saved by train, finetune or import, or Keras's or PyTorch's (prepared as 'convplay classify' prepares a photo). s saves the picture as 'classify --explain-out' does.",
+                              "Grad-CAM responde \"¿por qué dijo tigre?\": el mapa de calor de la última capa convolucional del clasificador (ReLU de sus mapas de características ponderados por el gradiente medio del puntaje de la clase), superpuesto a lo que vio la red: rojo donde se originó el puntaje de la clase, azul donde no. [ y ] explican las otras clases, por probabilidad. El clasificador es el modelo de dígitos incorporado (la foto preparada como 'convplay predict' prepara un dígito) o, con m, un archivo de modelo guardado por train, finetune o import, o de Keras o PyTorch (preparada como 'convplay classify' prepara una foto). s guarda la imagen como lo hace 'classify --explain-out'.")
     case .labPathLabel: return ("Path:", "Ruta:")
     case .labNoSuchPath: return ("{0}: no such file or folder", "{0}: no existe ese archivo ni esa carpeta")
     case .helpLab1: return ("A picture is a matrix of numbers per channel (0 black ... 255 white). Views: 1 original; 2 gray by the mean (R+G+B)/3 and by the eye's weights 0.3R+0.59G+0.11B; 3 the R, G and B channels drawn with the Reds, Greens and Blues colour maps; 4 a kernel slid over the gray picture (padding 'same'), beside the original.",

@@ -5,16 +5,23 @@ import Foundation
 /// addressed to the screen that asked.
 public final class Workers: @unchecked Sendable {
   public let training: TrainingSession
+  /// The image lab's Grad-CAM (`Command.explain`).
+  public let gradCAM: GradCAMWorker
   private let lock = NSLock()
   /// The id of the screen that last gave a training command: its messages go there.
   private var trainingOwner: String?
 
-  public init(training: TrainingSession = TrainingSession()) {
+  public init(training: TrainingSession = TrainingSession(), gradCAM: GradCAMWorker = GradCAMWorker()) {
     self.training = training
+    self.gradCAM = gradCAM
   }
 
   /// Performs `command` for the screen with id `screen`.
   public func perform(_ command: Command, for screen: String) {
+    if case .explain(let request) = command {
+      gradCAM.submit(request, for: screen)
+      return
+    }
     lock.withLock { trainingOwner = screen }
     switch command {
     case .startTraining(let config):
@@ -32,13 +39,16 @@ public final class Workers: @unchecked Sendable {
       training.fetch(dataset, into: directory, environment: environment)
     case .keepTrainingSettings:
       break  // kept by the app, which holds the Env (PlaygroundApp.perform)
+    case .explain:
+      break  // above: its own thread, its own owner
     }
   }
 
   /// What the workers reported since the last call, each with the id of the screen it is for.
   public func drain() -> [(screen: String, msg: Msg)] {
+    let explained = gradCAM.drain().map { ($0.screen, Msg.gradCAM($0.event)) }
     let events = training.drain()
-    guard !events.isEmpty, let owner = lock.withLock({ trainingOwner }) else { return [] }
-    return events.map { (owner, Msg.training($0)) }
+    guard !events.isEmpty, let owner = lock.withLock({ trainingOwner }) else { return explained }
+    return events.map { (owner, Msg.training($0)) } + explained
   }
 }

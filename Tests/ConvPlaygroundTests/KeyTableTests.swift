@@ -45,6 +45,13 @@ final class KeyTableTests: XCTestCase {
     State(name: "lab editing", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "e"),
     State(name: "lab picker", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "o"),
     State(name: "lab picker typing", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "o /"),
+    State(name: "lab model picker", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "m"),
+    State(name: "lab gradcam computing", make: { ImageLabScreen(saveDirectory: KeyTableTests.scratch) }, keys: "g"),
+    State(name: "lab gradcam", make: {
+      ImageLabGradCAMTests.explained(
+        ImageLabScreen(image: ImageLabGradCAMTests.sevenOnPaper(), fileName: "seven.png", saveDirectory: KeyTableTests.scratch),
+        env: Env(lang: .en, theme: Theme(colored: true)))
+    }),
     State(name: "summary", make: { SummaryScreen() }),
     State(name: "summary picker", make: { SummaryScreen() }, keys: "m"),
     State(name: "digit", make: { DigitScreen() }),

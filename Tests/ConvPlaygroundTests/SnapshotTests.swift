@@ -18,6 +18,7 @@ final class SnapshotTests: XCTestCase {
     var keys: String
     var lang: Lang = .en
     var unicode = true
+    var colored = true
   }
 
   static let cases: [Case] = [
@@ -40,6 +41,10 @@ final class SnapshotTests: XCTestCase {
     Case(name: "lab", screen: "lab", keys: ""),
     Case(name: "lab-filter", screen: "lab", keys: "4 Right Right"),
     Case(name: "lab-gray-es", screen: "lab", keys: "2", lang: .es),
+    // Grad-CAM of the built-in digits model on a drawn 7 (each key after the worker's answer).
+    Case(name: "lab-gradcam", screen: "lab-seven", keys: "g"),
+    Case(name: "lab-gradcam-es", screen: "lab-seven", keys: "g ]", lang: .es),
+    Case(name: "lab-gradcam-mono", screen: "lab-seven", keys: "g", colored: false),
     // The quiz with seed 7: question 1's answer is 6,464 and question 2's is 640.
     Case(name: "quiz-typing", screen: "quiz", keys: "2 6 x"),
     Case(name: "quiz-right", screen: "quiz", keys: "6 , 4 6 4 Enter"),
@@ -55,7 +60,7 @@ final class SnapshotTests: XCTestCase {
   ]
 
   static func app(_ c: Case) -> PlaygroundApp {
-    let env = Env(lang: c.lang, theme: Theme(colored: true))
+    let env = Env(lang: c.lang, theme: Theme(colored: c.colored))
     var app: PlaygroundApp
     switch c.screen {
     case "home": app = .home(env: env)
@@ -69,10 +74,15 @@ final class SnapshotTests: XCTestCase {
     case "pooling": app = PlaygroundApp(root: PoolingScreen(), env: env)
     case "rgb": app = PlaygroundApp(root: RGBScreen(), env: env)
     case "lab": app = PlaygroundApp(root: ImageLabScreen(), env: env)
+    case "lab-seven":
+      app = PlaygroundApp(root: ImageLabScreen(image: ImageLabGradCAMTests.sevenOnPaper(), fileName: "seven.png"), env: env)
     case "quiz": app = PlaygroundApp(root: QuizScreen(seed: 7), env: env)
     default: preconditionFailure("unknown screen \(c.screen)")
     }
-    app.send(keys: Key.script(c.keys))
+    for key in Key.script(c.keys) {
+      app.send(.key(key))
+      app.waitForGradCAM()
+    }
     return app
   }
 

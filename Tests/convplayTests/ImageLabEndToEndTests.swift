@@ -1,3 +1,5 @@
+import ConvKit
+import ConvPretrained
 import ConvImageIO
 import Foundation
 import XCTest
@@ -103,5 +105,81 @@ final class ImageLabEndToEndTests: XCTestCase {
     let bad = try run(["tui", "--screen", "conv", "--image", "x.png"])
     XCTAssertEqual(bad.0, 1)
     XCTAssertEqual(bad.2, "convplay: --image belongs to --screen lab, summary or network\n")
+  }
+}
+
+/// The lab's Grad-CAM view from the command line: the top class is `convplay predict`'s on the
+/// same file, a loaded classifier runs on a real photo under tmux, a bad model is one line.
+extension ImageLabEndToEndTests {
+  /// A 3 in dark ink on light paper, 50x50.
+  func three(in dir: String) throws -> String {
+    var page = [Float](repeating: 240, count: 50 * 50)
+    func dot(_ x: Int, _ y: Int) { for dy in -2...2 { for dx in -2...2 { page[(y + dy) * 50 + x + dx] = 15 } } }
+    for i in 0..<20 { dot(15 + i, 10); dot(18 + i, 25); dot(15 + i, 40) }
+    for y in 10...40 { dot(35, y) }
+    let path = dir + "/three.png"
+    try ImageFile.write(Image(width: 50, height: 50, channels: 1, samples: page), to: path)
+    return path
+  }
+
+  func testTopClassIsPredictsInBothLanguages() throws {
+    let dir = try temporaryDirectory()
+    let path = try three(in: dir)
+    let predict = try CommandRunner.run(["predict", path])
+    XCTAssertEqual(predict.status, 0, predict.stderr)
+    let first = try XCTUnwrap(predict.stdout.split(separator: "\n").first)
+    let parts = first.split(separator: " ")
+    let top = String(parts[1])
+    let probability = String(parts[2])
+    for (lang, expected) in [("en", "Class: \(top) (1 of 10)"), ("es", "Clase: \(top) (1 de 10)")] {
+      let frame = try CommandRunner.run(["tui", "--screen", "lab", "--image", path, "--keys", "g", "--print", "80x24", "--lang", lang])
+      XCTAssertEqual(frame.status, 0, frame.stderr)
+      XCTAssertTrue(frame.stdout.contains(expected), frame.stdout)
+      XCTAssertTrue(frame.stdout.contains(probability), "predict's probability \(probability)\n" + frame.stdout)
+    }
+    let bad = try CommandRunner.run(["tui", "--screen", "conv", "--weights", path])
+    XCTAssertNotEqual(bad.status, 0)
+    XCTAssertTrue(bad.stderr.contains("--weights belongs to --screen summary or lab"), bad.stderr)
+  }
+
+  /// A small classifier of colour images (random weights, Keras's 'tf' preprocessing) saved as
+  /// a convplay model, on a real photo, at 80x24 under tmux, in English and Spanish.
+  func testALoadedClassifierOnAPhotoUnderTmux() throws {
+    guard let shared = ProcessInfo.processInfo.environment["CONVPLAY_SHARED"],
+      FileManager.default.fileExists(atPath: shared + "/images/chelsea.png")
+    else { throw XCTSkip("CONVPLAY_SHARED/images/chelsea.png is absent") }
+    let dir = try temporaryDirectory()
+    let model = dir + "/small.safetensors"
+    let spec = try ModelSpecParser.parse("conv2d(8,3,relu) -> maxpool(2) -> conv2d(8,3,relu) -> gap -> dense(3,softmax)", inputShape: [32, 32, 3])
+    try PretrainedModel.save(
+      InferenceNetwork(spec: spec, randomSeed: 5),
+      metadata: [PretrainedModel.preprocessingKey: "tf", PretrainedModel.classesKey: "cat\ndog\nfrog"],
+      to: URL(fileURLWithPath: model))
+    for (lang, classWord, layer) in [("en", "Class: ", "Layer: conv2d_1 (map 13x13)"), ("es", "Clase: ", "Capa: conv2d_1 (mapa de 13x13)")] {
+      let t = try session(80, 24, "tui --screen lab --lang \(lang) --image \(shared)/images/chelsea.png --model \(model)", in: dir)
+      t.waitFor("chelsea.png")
+      t.send("g")
+      let shown = t.waitFor(layer)
+      XCTAssertTrue(shown.contains(classWord), shown)
+      XCTAssertTrue(shown.contains(lang == "en" ? "small.safetensors" : "small.safetensors"), shown)
+      t.send("]")
+      t.waitFor(lang == "en" ? "(2 of 3)" : "(2 de 3)")
+      t.send("g")
+      t.waitFor(lang == "en" ? "Kernel 3x3" : "Kernel 3x3")
+      t.send("q")
+      XCTAssertEqual(t.waitForExit(), 0)
+    }
+    // Not a model: one line on the lab, and the lab goes on.
+    let notes = dir + "/notes.h5"
+    try Data("not a model".utf8).write(to: URL(fileURLWithPath: notes))
+    let t = try session(80, 24, "tui --screen lab --image \(shared)/images/chelsea.png --model \(notes)", in: dir)
+    t.waitFor("chelsea.png")
+    t.send("g")
+    let s = t.waitFor("Grad-CAM: ")
+    XCTAssertEqual(s.split(separator: "\n").filter { $0.contains("Grad-CAM: ") }.count, 1, s)
+    t.send("g")
+    t.waitFor("Kernel 3x3")
+    t.send("q")
+    XCTAssertEqual(t.waitForExit(), 0)
   }
 }

@@ -202,7 +202,16 @@ final class PretrainedCommandTests: XCTestCase {
     ])
     XCTAssertEqual(torch.status, 0, torch.stderr)
     XCTAssertTrue(torch.stdout.contains("torch_legacy.pth"), torch.stdout)
+    // The image lab explains with the same file on the same spec: the map of its last convolution.
+    let lab = try CommandRunner.run([
+      "tui", "--screen", "lab", "--weights", Self.fixture("torch_legacy.pth"), "--model", Self.fixture("spec.txt"),
+      "--input", "16x16x3", "--keys", "g", "--print", "100x30",
+    ])
+    XCTAssertEqual(lab.status, 0, lab.stderr)
+    XCTAssertTrue(lab.stdout.contains("Model: torch_legacy.pth"), lab.stdout)
+    XCTAssertTrue(lab.stdout.contains("Probability: "), lab.stdout)
+    XCTAssertTrue(lab.stdout.contains("Layer: "), lab.stdout)
     let wrongScreen = try CommandRunner.run(["tui", "--screen", "conv", "--weights", Self.fixture("keras3.keras"), "--print", "80x24"])
-    XCTAssertEqual(wrongScreen.stderr, "convplay: --weights belongs to --screen summary\n")
+    XCTAssertEqual(wrongScreen.stderr, "convplay: --weights belongs to --screen summary or lab\n")
   }
 }

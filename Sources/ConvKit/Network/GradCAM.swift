@@ -15,6 +15,9 @@ public struct GradCAMMap: Sendable, Equatable {
   public var probability: Float
   /// One weight per channel: the mean gradient of the score over that channel's map.
   public var channelWeights: [Float]
+  /// Every class's probability (the softmax of the logits the map was computed from), so a
+  /// caller can rank the classes without a second forward pass.
+  public var probabilities: [Float]
 
   /// `values` scaled to 0...1 by their maximum (all zeros stay zeros).
   public var normalized: [Float] {
@@ -103,7 +106,7 @@ extension Network {
     }
     return GradCAMMap(
       layer: layers[target].name, height: h, width: w, values: values, classIndex: c, probability: probabilities[c],
-      channelWeights: weights)
+      channelWeights: weights, probabilities: probabilities)
   }
 }
 

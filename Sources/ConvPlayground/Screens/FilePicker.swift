@@ -2,13 +2,27 @@ import ConvTerminal
 import Glibc
 
 /// The image lab's file picker: the built-in sample, the parent folder, the subfolders and the
-/// PNG and JPEG files of a folder. Enter opens a file or goes into a folder, ← or Backspace goes
+/// PNG and JPEG files of a folder (or, to choose a classifier, the built-in digits model and
+/// the model files: convplay's, Keras's, PyTorch's). Enter opens a file or goes into a folder, ← or Backspace goes
 /// up, and / types a path (relative to the folder shown, ~ for the home folder).
 ///
 /// The picker only says what the user chose (`Outcome`); the lab opens the file.
 struct FilePicker: Equatable, Sendable {
   enum Entry: Equatable, Sendable {
     case sample, parent, folder(String), image(String)
+  }
+
+  /// What is being chosen: a picture, or a model (then `.sample` is the built-in digits model).
+  enum Purpose: Equatable, Sendable {
+    case image, model
+
+    /// The file name endings listed.
+    var extensions: [String] {
+      switch self {
+      case .image: return [".png", ".jpg", ".jpeg"]
+      case .model: return [".safetensors", ".h5", ".keras", ".pth", ".pt", ".npz"]
+      }
+    }
   }
 
   enum Outcome: Equatable {
@@ -23,6 +37,7 @@ struct FilePicker: Equatable, Sendable {
 
   /// The folder listed, as an absolute path without a trailing slash (except "/").
   private(set) var directory: String
+  let purpose: Purpose
   private(set) var entries: [Entry] = []
   var selected = 0
   /// The path being typed after `/`, nil while choosing from the list.
@@ -33,14 +48,15 @@ struct FilePicker: Equatable, Sendable {
   /// Folders with more entries are listed up to this many (a picker, not a file manager).
   static let maxEntries = 2000
 
-  init(directory: String) {
+  init(directory: String, purpose: Purpose = .image) {
     self.directory = FilePicker.normalized(directory)
+    self.purpose = purpose
     list()
   }
 
   /// Loads the entries of `directory` and selects the first image, if any.
   private mutating func list() {
-    let (folders, images) = listFolder(directory, limit: FilePicker.maxEntries)
+    let (folders, images) = listFolder(directory, limit: FilePicker.maxEntries, extensions: purpose.extensions)
     entries = [.sample] + (directory == "/" ? [] : [.parent]) + folders.map(Entry.folder) + images.map(Entry.image)
     selected = entries.firstIndex { if case .image = $0 { return true } else { return false } } ?? 0
   }
@@ -162,11 +178,12 @@ struct FilePicker: Equatable, Sendable {
     func fit(_ path: String, _ room: Int) -> String {
       path.count <= room ? path : ellipsis + String(path.suffix(max(1, room - ellipsis.count)))
     }
-    let shown = fit(directory, rect.width - 4 - env.t(T.labPickerTitle, "").count)
-    canvas.box(rect, title: env.t(T.labPickerTitle, shown), style: theme.border, titleStyle: theme.panelTitle)
+    let title = purpose == .image ? T.labPickerTitle : T.labModelPickerTitle
+    let shown = fit(directory, rect.width - 4 - env.t(title, "").count)
+    canvas.box(rect, title: env.t(title, shown), style: theme.border, titleStyle: theme.panelTitle)
     let labels = entries.map { e -> String in
       switch e {
-      case .sample: return "* " + env.t(T.labSample)
+      case .sample: return "* " + env.t(purpose == .image ? T.labSample : T.labBuiltInModel)
       case .parent: return "../"
       case .folder(let name): return name + "/"
       case .image(let name): return name
@@ -187,7 +204,7 @@ struct FilePicker: Equatable, Sendable {
     if !entries.contains(where: { if case .image = $0 { return true } else { return false } }),
       rect.height > labels.count + 3
     {
-      canvas.put(env.t(T.labNoFiles), x: rect.x + 2, y: rect.y + 1 + labels.count, style: theme.muted,
+      canvas.put(env.t(purpose == .image ? T.labNoFiles : T.labNoModels), x: rect.x + 2, y: rect.y + 1 + labels.count, style: theme.muted,
                  maxWidth: rect.width - 4)
     }
     let y = rect.maxY - 2
@@ -226,9 +243,12 @@ func currentDirectory() -> String {
   return String(cString: buffer)
 }
 
-/// The subfolders and the PNG and JPEG files of `directory`, each sorted by name; hidden
-/// entries left out, at most `limit` in all. Empty when the folder cannot be read.
-func listFolder(_ directory: String, limit: Int) -> (folders: [String], images: [String]) {
+/// The subfolders and the files of `directory` whose names end in one of `extensions` (any
+/// case; PNG and JPEG by default), each sorted by name; hidden entries left out, at most
+/// `limit` in all. Empty when the folder cannot be read.
+func listFolder(_ directory: String, limit: Int, extensions: [String] = FilePicker.Purpose.image.extensions)
+  -> (folders: [String], images: [String])
+{
   guard let dir = opendir(directory) else { return ([], []) }
   defer { closedir(dir) }
   var folders: [String] = []
@@ -240,7 +260,7 @@ func listFolder(_ directory: String, limit: Int) -> (folders: [String], images: 
     guard !name.hasPrefix(".") else { continue }
     let full = directory == "/" ? "/" + name : directory + "/" + name
     let lower = name.lowercased()
-    if lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
+    if extensions.contains(where: { lower.hasSuffix($0) }) {
       if fileKind(full) == .file { images.append(name) }
     } else if fileKind(full) == .folder {
       folders.append(name)

@@ -1,5 +1,6 @@
 import ConvImageIO
 import ConvKit
+import ConvPretrained
 import ConvTerminal
 
 /// The image lab: a real photo (or the built-in sample) in the terminal, its gray versions and
@@ -11,10 +12,18 @@ import ConvTerminal
 /// `FilterKernels.convolve` ('same' padding, as `convplay filter`), pixels come from
 /// `Normalization`, and `s` writes with `ImageFile.write` (atomic). Every result is computed in
 /// `update` and kept, so a frame only samples pictures.
+///
+/// `g` asks "why did it say tiger?": the Grad-CAM view shows `Network.gradCAM`'s map of a
+/// classifier (the built-in digits model, or a model file chosen with `m`) blended over what
+/// the network saw, drawn by `GradCAMPicture` (the CLI's `--explain-out` picture). The network
+/// runs on the runner's Grad-CAM worker (`Command.explain`), never in `update`.
 public struct ImageLabScreen: Screen {
   public enum View: String, CaseIterable, Sendable {
-    case original, gray, rgb, filter
+    case original, gray, rgb, filter, gradcam
   }
+
+  /// The views `v` and 1-4 go through (Grad-CAM has its own key, `g`).
+  static let pictureViews: [View] = [.original, .gray, .rgb, .filter]
 
   /// Images over this many pixels are refused with a message (the lab keeps several copies).
   public static let maxPixels = 16_000_000
@@ -41,6 +50,17 @@ public struct ImageLabScreen: Screen {
   public let saveDirectory: String
   /// The path of the last saved file.
   public private(set) var savedPath: String?
+  /// The classifier Grad-CAM explains with.
+  public private(set) var classifier: ClassifierChoice
+  /// The last map received for the current picture and classifier.
+  public private(set) var explanation: GradCAMExplanation?
+  /// The request not answered yet.
+  public private(set) var waiting: GradCAMRequest?
+  /// Why the last request failed (one line, the engine's words).
+  public private(set) var camProblem: String?
+  /// Where `g` returns.
+  var viewBeforeCAM: View = .original
+  var requestCount = 0
 
   var normalizationChosen = false
   var editor: CellEditor?
@@ -56,21 +76,22 @@ public struct ImageLabScreen: Screen {
   static let zoomLevels = [1, 2, 4, 8, 16, 32]
 
   /// The lab on the built-in sample picture.
-  public init(saveDirectory: String = ".") {
-    self.init(image: labSamplePicture(), fileName: nil, saveDirectory: saveDirectory)
+  public init(saveDirectory: String = ".", classifier: ClassifierChoice = .builtInDigits) {
+    self.init(image: labSamplePicture(), fileName: nil, saveDirectory: saveDirectory, classifier: classifier)
   }
 
   /// The lab on `path`; when it cannot be read (missing, corrupt, too large) the sample is
   /// shown with the reason.
-  public init(path: String, saveDirectory: String = ".") {
-    self.init(saveDirectory: saveDirectory)
+  public init(path: String, saveDirectory: String = ".", classifier: ClassifierChoice = .builtInDigits) {
+    self.init(saveDirectory: saveDirectory, classifier: classifier)
     open(path)
   }
 
-  public init(image: Image, fileName: String?, saveDirectory: String = ".") {
+  public init(image: Image, fileName: String?, saveDirectory: String = ".", classifier: ClassifierChoice = .builtInDigits) {
     self.image = image
     self.fileName = fileName
     self.saveDirectory = saveDirectory
+    self.classifier = classifier
     let edge = KernelPreset.named("edge")!
     kernel = edge.tensor
     presetIndex = KernelPreset.all.firstIndex(of: edge)
@@ -84,6 +105,8 @@ public struct ImageLabScreen: Screen {
   }
 
   public var id: String { "image" }
+  /// The photo on screen with a Grad-CAM request on its way: "computing...".
+  public var isComputing: Bool { waiting != nil }
   public var capturesAllKeys: Bool { editor != nil || picker?.typed != nil }
 
   // MARK: model
@@ -99,6 +122,9 @@ public struct ImageLabScreen: Screen {
     tints = []
     cursor = (image.height / 2, image.width / 2)
     zoom = 1
+    explanation = nil
+    waiting = nil
+    camProblem = nil
     refilter()
     prepareView()
   }
@@ -194,6 +220,7 @@ public struct ImageLabScreen: Screen {
       let maps: [Colormap] = [.reds, .greens, .blues]
       return (sideBySide(maps.enumerated().map { i, m in m.tint(image.channels == 3 ? image.channel(i) : image) }), .clip)
     case .filter: return (filtered, normalization)
+    case .gradcam: return (explanation?.overlayImage ?? image, .clip)
     }
   }
 
@@ -204,6 +231,10 @@ public struct ImageLabScreen: Screen {
   }
 
   private mutating func save() {
+    if view == .gradcam && explanation == nil {
+      notice = .text(T.labCamNothingYet)
+      return
+    }
     let (img, norm) = saveImage()
     let path = savePath
     do {
@@ -218,17 +249,40 @@ public struct ImageLabScreen: Screen {
   // MARK: update
 
   public mutating func update(_ msg: Msg, env: Env) -> Effect {
+    if case .gradCAM(let event) = msg {
+      receive(event)
+      return .none
+    }
     guard case .key(let key) = msg else { return .none }
     if editor != nil { return edit(key) }
     if picker != nil { return pick(key) }
     notice = nil
     let n = KernelPreset.all.count
     let step = max(1, max(image.width, image.height) / (48 * zoom))
+    let views = ImageLabScreen.pictureViews
+    if view == .gradcam {
+      switch key {
+      case .left, .right, .up, .down, .char("+"), .char("-"), .char("0"): return .ignored
+      case .char("g"):
+        view = viewBeforeCAM
+        prepareView()
+        return .none
+      case .char("]"), .char("["):
+        return stepClass(key == .char("]") ? 1 : -1)
+      default: break
+      }
+    }
     switch key {
+    case .char("g"):
+      viewBeforeCAM = view
+      view = .gradcam
+      return explanation == nil && waiting == nil ? explain() : .none
+    case .char("m"):
+      picker = FilePicker(directory: currentDirectory(), purpose: .model)
     case .char("v"):
-      view = View.allCases[(View.allCases.firstIndex(of: view)! + 1) % View.allCases.count]
+      view = views[((views.firstIndex(of: view) ?? views.count - 1) + 1) % views.count]
     case .char(let c) where ("1"..."4").contains(c):
-      view = View.allCases[c.wholeNumberValue! - 1]
+      view = views[c.wholeNumberValue! - 1]
     case .char("k"):
       setPreset(((presetIndex ?? n - 1) + 1) % n)
     case .char("K"):
@@ -293,7 +347,23 @@ public struct ImageLabScreen: Screen {
 
   private mutating func pick(_ key: Key) -> Effect {
     guard var p = picker else { return .none }
-    switch p.handle(key) {
+    let outcome = p.handle(key)
+    if p.purpose == .model {
+      switch outcome {
+      case .stay: picker = p
+      case .ignored: return .ignored
+      case .close: picker = nil
+      case .sample, .open:
+        picker = nil
+        if case .open(let path) = outcome { classifier = .file(path) } else { classifier = .builtInDigits }
+        explanation = nil
+        if view != .gradcam { viewBeforeCAM = view }
+        view = .gradcam
+        return explain()
+      }
+      return .none
+    }
+    switch outcome {
     case .stay: picker = p
     case .ignored: return .ignored
     case .close: picker = nil
@@ -307,7 +377,42 @@ public struct ImageLabScreen: Screen {
       open(path)
       prepareView()
     }
-    return .none
+    // A new picture in the Grad-CAM view is explained at once.
+    return view == .gradcam && explanation == nil && waiting == nil ? explain() : .none
+  }
+
+  // MARK: Grad-CAM
+
+  /// Asks the worker for the map of `classIndex` (nil: the top class) of the current picture.
+  private mutating func explain(classIndex: Int? = nil) -> Effect {
+    requestCount += 1
+    let request = GradCAMRequest(id: requestCount, classifier: classifier, image: image, classIndex: classIndex)
+    waiting = request
+    camProblem = nil
+    return .perform(.explain(request))
+  }
+
+  /// The next (`by` 1) or previous (-1) class by probability, from the one last asked for.
+  private mutating func stepClass(_ by: Int) -> Effect {
+    guard let e = explanation, !e.ranking.isEmpty else { return .ignored }
+    let current = waiting?.classIndex ?? e.map.classIndex
+    let rank = e.ranking.firstIndex(of: current) ?? 0
+    let next = e.ranking[(rank + by + e.ranking.count) % e.ranking.count]
+    return explain(classIndex: next)
+  }
+
+  /// The worker's answer: kept when it answers the latest request.
+  private mutating func receive(_ event: GradCAMEvent) {
+    switch event {
+    case .explained(let e) where e.requestID == waiting?.id:
+      explanation = e
+      waiting = nil
+    case .failed(let id, let reason) where id == waiting?.id:
+      camProblem = reason
+      waiting = nil
+    default:
+      break
+    }
   }
 
   // MARK: view
@@ -315,7 +420,7 @@ public struct ImageLabScreen: Screen {
   public func title(_ env: Env) -> String { env.t(T.lessonImage) }
 
   public func status(_ env: Env) -> String {
-    env.t(viewName(view)) + "  " + env.t(T.labZoom, zoom)
+    view == .gradcam ? "Grad-CAM" : env.t(viewName(view)) + "  " + env.t(T.labZoom, zoom)
   }
 
   private func viewName(_ v: View) -> T {
@@ -324,23 +429,43 @@ public struct ImageLabScreen: Screen {
     case .gray: return T.labGray
     case .rgb: return T.labChannels
     case .filter: return T.labFilter
+    case .gradcam: return T.labGradCAM
     }
   }
 
   public func hints(_ env: Env) -> [KeyHint] {
     if editor != nil { return editorHints(env, tabTargets: env.t(T.kernelWord)) }
     if let picker { return picker.hints(env) }
+    if view == .gradcam {
+      return [KeyHint("g", env.t(T.keyLabCAMBack))]
+        + (explanation == nil ? [] : [KeyHint("[ ]", env.t(T.keyLabClass))])
+        + [
+          KeyHint("m", env.t(T.keyLabModel)), KeyHint("o", env.t(T.keyLabOpen)), KeyHint("s", env.t(T.keyLabSave)),
+          KeyHint("v/1-4", env.t(T.keyLabView)), KeyHint("k/K", env.t(T.keyKernel)),
+          KeyHint("n", env.t(T.keyLabNormalize)), KeyHint("c", env.t(T.keyLabPatch)), KeyHint("e", env.t(T.keyEdit)),
+        ]
+    }
     return [
-      KeyHint("v/1-4", env.t(T.keyLabView)), KeyHint("k/K", env.t(T.keyKernel)),
+      KeyHint("v/1-4", env.t(T.keyLabView)), KeyHint("g", env.t(T.keyLabCAM)), KeyHint("k/K", env.t(T.keyKernel)),
       KeyHint("n", env.t(T.keyLabNormalize)), KeyHint("←↑↓→", env.t(T.keyLabCursor)),
       KeyHint("+/-/0", env.t(T.keyLabZoom)), KeyHint("c", env.t(T.keyLabPatch)),
       KeyHint("e", env.t(T.keyEdit)), KeyHint("s", env.t(T.keyLabSave)),
-      KeyHint("o", env.t(T.keyLabOpen)),
+      KeyHint("o", env.t(T.keyLabOpen)), KeyHint("m", env.t(T.keyLabModel)),
     ]
   }
 
+  /// The help lists the Grad-CAM view's keys from any view.
+  public func allHints(_ env: Env) -> [KeyHint] {
+    let current = hints(env)
+    guard editor == nil, picker == nil, view != .gradcam else { return current }
+    return current + [KeyHint("[ ]", env.t(T.keyLabClassInCAM))]
+  }
+
+  /// The Grad-CAM view explains itself alone (its help fits 80x24); the picture views add a
+  /// line pointing to it.
   public func helpText(_ env: Env) -> [String] {
-    [env.t(T.helpLab1), env.t(T.helpLab2), env.t(T.helpLab3)]
+    if view == .gradcam { return [env.t(T.helpLabCAM)] }
+    return [env.t(T.helpLab1), env.t(T.helpLab2), env.t(T.helpLab3), env.t(T.helpLab4)]
   }
 
   public func view(into canvas: inout Canvas, area: Rect, env: Env) {
@@ -354,7 +479,7 @@ public struct ImageLabScreen: Screen {
     canvas.put(" " + name + "  " + image.summary, x: left.x, y: left.y, style: theme.muted, maxWidth: left.width)
     // Bottom lines: the last save or problem, wrapped (a path can be long), at most three.
     var noticeRows = 1
-    if let notice {
+    if let notice = notice ?? (view == .gradcam ? camProblem.map(LabNotice.camFailed) : nil) {
       let (text, style) = noticeLine(notice, env)
       let lines = wrapText(text, width: area.width - 2, indent: "  ").suffix(3)
       noticeRows = max(1, lines.count)
@@ -377,9 +502,16 @@ public struct ImageLabScreen: Screen {
       let across = (left.width - 1) / 2
       let titles = [env.t(T.labFiltered, kname, normalization.rawValue), env.t(T.labFilteredShort, kname), kname]
       panes = [(env.t(T.labOriginal), original), (titles.first { $0.count <= across } ?? kname, result)]
+    case .gradcam: panes = []
     }
     let paneTop = left.y + 1
     let paneHeight = left.height - 1 - noticeRows
+    if view == .gradcam {
+      let leftRect = Rect(x: left.x, y: paneTop, width: left.width, height: paneHeight)
+      if let picker { drawPicker(picker, in: leftRect, &canvas, env) } else { drawCAM(in: leftRect, &canvas, env) }
+      drawCAMSide(in: Rect(x: side.x, y: side.y, width: side.width, height: side.height - noticeRows), &canvas, env)
+      return
+    }
     if picker == nil {
       // Panes side by side or one above the other, whichever shows the picture larger.
       let n = panes.count
@@ -416,7 +548,125 @@ public struct ImageLabScreen: Screen {
     case .tooLarge(let path, let w, let h):
       return (env.t(T.labTooLarge, path, w, h, ImageLabScreen.maxPixels / 1_000_000), env.theme.error)
     case .text(let t): return (env.t(t), env.theme.error)
+    case .camFailed(let reason): return (env.t(T.labCamFailed, env.lang == .es ? Spanish.line(reason) : reason), env.theme.error)
     }
+  }
+
+  /// The photo and, beside it (or under it, whichever is larger), the map over what the network
+  /// saw; "computing..." while the worker runs.
+  private func drawCAM(in rect: Rect, _ canvas: inout Canvas, _ env: Env) {
+    let theme = env.theme
+    let shown = explanation.map { theme.colored ? $0.overlay : $0.heat }
+    let rightTitle: String
+    if let e = explanation {
+      rightTitle = env.t(T.labCamOver, className(e.map.classIndex, e, env))
+    } else {
+      rightTitle = env.t(T.labGradCAM)
+    }
+    let parts: [(String, Picture?)] = [(env.t(T.labOriginal), original), (rightTitle, shown)]
+    func fits(_ cols: Int, _ rows: Int) -> Double {
+      // The smaller of the two pictures' scales in cells of this size.
+      parts.map { p in
+        let (w, h) = p.1.map { ($0.width, $0.height) } ?? (1, 1)
+        return min(Double(cols) / Double(w), Double(2 * (rows - 1)) / Double(h))
+      }.min() ?? 0
+    }
+    let across = (cols: (rect.width - 1) / 2, rows: rect.height)
+    let down = (cols: rect.width, rows: rect.height / 2)
+    let stacked = down.rows >= 3 && fits(down.cols, down.rows) > fits(across.cols, across.rows)
+    let size = stacked ? down : across
+    guard size.rows >= 3, size.cols >= 4 else { return }
+    for (i, (title, picture)) in parts.enumerated() {
+      let x = rect.x + (stacked ? 0 : i * (size.cols + 1))
+      let y = rect.y + (stacked ? i * size.rows : 0)
+      guard let picture else {
+        canvas.put(title, x: x, y: y, style: theme.panelTitle, maxWidth: size.cols)
+        let text = waiting != nil ? env.t(T.labCamComputing) : ""
+        for (k, l) in wrapText(text, width: size.cols - 2).enumerated() where k < size.rows - 2 {
+          canvas.put(l, x: x + 1, y: y + 2 + k, style: theme.emphasis, maxWidth: size.cols - 1)
+        }
+        continue
+      }
+      let v = Viewport(width: picture.width, height: picture.height, paneCols: size.cols, paneRows: size.rows - 1, zoom: 1,
+                       cursor: (picture.width / 2, picture.height / 2))
+      let dx = (size.cols - v.cols) / 2
+      let fitted = title.count <= size.cols ? title : (i == 1 ? env.t(T.labGradCAM) : title)
+      canvas.put(fitted, x: x + max(0, (size.cols - fitted.count) / 2), y: y, style: theme.panelTitle, maxWidth: size.cols)
+      drawPicture(picture, viewport: v, at: (x + dx, y + 1), cursor: nil, canvas: &canvas, colored: theme.colored)
+    }
+  }
+
+  /// The class's name (a named data set's in the screen's language; ImageNet's as Keras writes them).
+  private func className(_ index: Int, _ e: GradCAMExplanation, _ env: Env) -> String {
+    let name = index < e.names.count ? e.names[index] : String(index)
+    // An unnamed output is "class N" (PretrainedModel.classNames): the table's "class {0}".
+    if env.lang == .es, name.hasPrefix("class "), Int(name.dropFirst(6)) != nil { return Spanish.line(name) }
+    return Spanish.text(name, env.lang)
+  }
+
+  /// The Grad-CAM panel: model, class, probability, layer, the top classes, the colours.
+  private func drawCAMSide(in rect: Rect, _ canvas: inout Canvas, _ env: Env) {
+    let theme = env.theme
+    var lines: [(String, Style)] = [("Grad-CAM", theme.panelTitle)]
+    let model: String
+    switch classifier {
+    case .builtInDigits: model = env.t(T.labBuiltInModel)
+    case .file(let path, _): model = path.split(separator: "/").last.map(String.init) ?? path
+    }
+    lines.append((env.t(T.labCamModel, model), theme.text))
+    if let e = explanation {
+      let c = e.map.classIndex
+      let rank = (e.ranking.firstIndex(of: c) ?? 0) + 1
+      lines.append((env.t(T.labCamClass, className(c, e, env), rank, env.count(e.names.count)), theme.emphasis))
+      lines.append((env.t(T.labCamProbability, NumberText.probability(e.map.probability)), theme.emphasis))
+      lines.append((env.t(T.labCamLayer, e.map.layer, e.map.height, e.map.width), theme.text))
+      if !e.map.values.contains(where: { $0 > 0 }) { lines.append((env.t(T.labCamZero), theme.muted)) }
+    }
+    if waiting != nil {
+      let loading = explanation == nil || waiting?.classIndex == nil
+      lines.append((loading ? env.t(T.labCamComputing) : env.t(T.labCamComputingClass), theme.emphasis))
+    }
+    var y = rect.y
+    func put(_ text: String, _ style: Style) {
+      for l in wrapText(text, width: rect.width, indent: "  ") where y < rect.maxY {
+        canvas.put(l, x: rect.x, y: y, style: style, maxWidth: rect.width)
+        y += 1
+      }
+    }
+    for (text, style) in lines { put(text, style) }
+    guard let e = explanation, y + 3 < rect.maxY else { return }
+    y += 1
+    put(env.t(T.labCamTop), theme.panelTitle)
+    // The legend takes the last two rows; the top classes what is left (at most five).
+    let room = min(5, e.ranking.count, rect.maxY - y - 3)
+    let shownNames = e.ranking.prefix(max(0, room)).map { className($0, e, env) }
+    let width = min(rect.width - 10, shownNames.map(\.count).max() ?? 1)
+    for (i, c) in e.ranking.prefix(max(0, room)).enumerated() where y < rect.maxY {
+      var name = shownNames[i]
+      if name.count > width { name = String(name.prefix(max(1, width - 1))) + (canvas.unicode ? "…" : ".") }
+      let mark = c == e.map.classIndex ? (canvas.unicode ? "›" : ">") : " "
+      let text = mark + " " + name.padding(toLength: width, withPad: " ", startingAt: 0) + " " + NumberText.probability(e.map.probabilities[c])
+      canvas.put(text, x: rect.x, y: y, style: c == e.map.classIndex ? theme.selected : theme.text, maxWidth: rect.width)
+      y += 1
+    }
+    guard y + 2 <= rect.maxY else { return }
+    y += 1
+    // The colour scale: jet from 0 (blue) to the map's maximum (red).
+    let low = env.t(T.labCamLow) + " "
+    let high = " " + env.t(T.labCamHigh)
+    let barWidth = max(4, min(16, rect.width - low.count - high.count))
+    var x = canvas.put(low, x: rect.x, y: y, style: theme.muted)
+    if theme.colored {
+      for i in 0..<barWidth {
+        let (r, g, b) = GradCAMPicture.jet(Float(i) / Float(barWidth - 1))
+        canvas[x + i, y] = Cell(" ", Style(bg: paletteColor((Int(r), Int(g), Int(b)))))
+      }
+    } else {
+      let ramp = Array(" .:-=+*#%@")
+      for i in 0..<barWidth { canvas[x + i, y] = Cell(ramp[i * (ramp.count - 1) / (barWidth - 1)]) }
+    }
+    x += barWidth
+    canvas.put(high, x: x, y: y, style: theme.muted)
   }
 
   private func drawPicker(_ p: FilePicker, in rect: Rect, _ canvas: inout Canvas, _ env: Env) {
@@ -499,6 +749,8 @@ enum LabNotice: Equatable, Sendable {
   case openFailed(LocatedImageError)
   case tooLarge(String, Int, Int)
   case text(T)
+  /// Grad-CAM could not be computed: the engine's one line.
+  case camFailed(String)
 }
 
 /// Why an image could not be read or written, in the screen's language. The system's own

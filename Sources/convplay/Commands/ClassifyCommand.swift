@@ -114,13 +114,9 @@ struct ClassifyCommand: ParsableCommand {
         throw CLIFailure("classify takes networks whose input is an image (HxWxC); this one takes \(ShapeText.compact(inShape))")
       }
       let classes = network.outputShape.reduce(1, *)
-      var names = PretrainedModel.classNames(metadata: meta, classes: classes)
-      // A model trained by convplay names its data set; its classes name the outputs.
-      if meta[PretrainedModel.classesKey] == nil, let data = meta["dataset"].flatMap(Dataset.init(rawValue:)),
-        data.classNames.count == classes
-      {
-        names = data.classNames.map { ("", $0) }
-      }
+      // ImageNet's ids beside the names every classifier gets (a convplay model's data set's).
+      let ids = PretrainedModel.classNames(metadata: meta, classes: classes).map(\.id)
+      let names: [(id: String, name: String)] = Array(zip(ids, PhotoClassifier.classNames(metadata: meta, classes: classes)))
       let weightBytes = network.parameterCount * 4
       let showShapes = verbose || randomWeights
       let nameWidth = max(16, (network.layers.map(\.name.count).max() ?? 0) + 2)
@@ -135,9 +131,9 @@ struct ClassifyCommand: ParsableCommand {
       for photo in photos {
         let started = clock.now
         let decoded = try ImageFile.read(photo)
-        let resized = preprocessing.resized(decoded.image, height: inShape[0], width: inShape[1])
         let x: [Float]
-        do { x = try preprocessing.apply(resized, channels: inShape[2]) } catch let e as ImportError {
+        let resized: Image
+        do { (x, resized) = try ClassifierInput.photo(preprocessing).prepare(decoded.image, inputShape: inShape) } catch let e as ClassifierInput.Failure {
           throw CLIFailure("\(photo): \(e.description)")
         }
         if photos.count > 1 || showShapes { print("\(photo):") }

@@ -3,6 +3,7 @@ import ConvData
 import ConvImageIO
 import ConvKit
 import ConvPlayground
+import ConvPretrained
 import Foundation
 
 /// `convplay predict`: classify a user's photo of a digit, like Keras's `decode_predictions`.
@@ -56,14 +57,11 @@ struct PredictCommand: ParsableCommand {
         throw CLIFailure("the model takes \(ShapeText.compact(network.inputShape)) inputs; predict prepares 28x28x1 digits")
       }
       let decoded = try ImageFile.read(image)
-      let gray = GrayMethod.luminance.convert(decoded.image)
-      guard gray.channels == 1 else {
-        throw CLIFailure("\(image): \(gray.channels) channels; predict needs a gray or RGB image")
-      }
       let pixels: [Float]
+      let seen: Image
       do {
-        pixels = try DigitPreprocessing.mnistStyle(gray: gray.samples, width: gray.width, height: gray.height)
-      } catch let e as DigitPreprocessing.Failure {
+        (pixels, seen) = try ClassifierInput.digit.prepare(decoded.image, inputShape: network.inputShape)
+      } catch let e as ClassifierInput.Failure {
         throw CLIFailure("\(image): \(e.description)")
       }
       if show {
@@ -86,7 +84,6 @@ struct PredictCommand: ParsableCommand {
         let map = try network.gradCAM(
           image: pixels, classIndex: try explainOptions.classIndex(names: names),
           layerIndex: try explainOptions.layerIndex(network.layers))
-        let seen = Image(width: 28, height: 28, channels: 1, samples: pixels.map { $0 * 255 })
         try explainOptions.report(map, image: seen, names: names, lang: CommandLineLanguage.current)
       }
     }

@@ -82,7 +82,7 @@ struct TuiCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp(localized("network: the MNIST test digit to show (0-9999; needs the data set, see 'convplay data')."), valueName: localized("N")))
   var digit: Int?
 
-  @Option(name: .long, help: ArgumentHelp(localized("summary: input shape for a model spec or a course model (default 28x28x1)."), valueName: localized("HxWxC")))
+  @Option(name: .long, help: ArgumentHelp(localized("summary: input shape for a model spec or a course model (default 28x28x1); lab: for the spec --weights go on (default 224x224x3)."), valueName: localized("HxWxC")))
   var input: String?
 
 
@@ -90,7 +90,7 @@ struct TuiCommand: ParsableCommand {
 
   @Option(
     name: .long,
-    help: ArgumentHelp(localized("summary: weights in any format (.h5, .keras, .pth, safetensors, .npz); --model names their architecture when the file does not."),
+    help: ArgumentHelp(localized("summary, lab: weights in any format (.h5, .keras, .pth, safetensors, .npz); --model names their architecture when the file does not."),
       valueName: localized("FILE")))
   var weights: String?
 
@@ -127,7 +127,11 @@ struct TuiCommand: ParsableCommand {
           }
           parsed.append(k)
         }
-        app.send(keys: parsed)
+        // Each key after the Grad-CAM worker's answer to the one before, as a person would wait.
+        for key in parsed {
+          app.send(.key(key))
+          app.waitForGradCAM()
+        }
       }
       if let print {
         let (w, h) = try parsePair(print, option: "--print")
@@ -148,11 +152,11 @@ struct TuiCommand: ParsableCommand {
     if image != nil && screen != .lab && screen != .summary && screen != .network {
       throw CLIFailure("--image belongs to --screen lab, summary or network")
     }
-    if input != nil && screen != .summary {
-      throw CLIFailure("--input belongs to --screen summary")
+    if input != nil && screen != .summary && !(screen == .lab && weights != nil) {
+      throw CLIFailure(screen == .lab ? "--input belongs to --screen summary, or lab with --weights" : "--input belongs to --screen summary")
     }
-    if weights != nil && screen != .summary {
-      throw CLIFailure("--weights belongs to --screen summary")
+    if weights != nil && screen != .summary && screen != .lab {
+      throw CLIFailure("--weights belongs to --screen summary or lab")
     }
     if screen == .summary {
       return PlaygroundApp(root: try summaryScreen(), env: env)
@@ -165,7 +169,10 @@ struct TuiCommand: ParsableCommand {
     }
     if screen == .lab {
       // A file that cannot be read is reported on the lab's screen (the sample is shown).
-      return PlaygroundApp(root: image.map { ImageLabScreen(path: $0) } ?? ImageLabScreen(), env: env)
+      // So is a model that cannot be loaded, when g first asks it for a map.
+      let classifier = try labClassifier()
+      return PlaygroundApp(
+        root: image.map { ImageLabScreen(path: $0, classifier: classifier) } ?? ImageLabScreen(classifier: classifier), env: env)
     }
     let input = try matrix.matrix.map { _ in try matrix.load() }
     let kernelTensor = try kernel.map { try KernelOptions.resolve($0) }
@@ -238,6 +245,18 @@ struct TuiCommand: ParsableCommand {
 }
 
 extension TuiCommand {
+  /// `--screen lab`'s classifier: `--model FILE` (a file that names its architecture: convplay's
+  /// models, Keras full models, published weights), `--weights FILE` with `--model ARCH` when it
+  /// does not, or the built-in digits model.
+  func labClassifier() throws -> ClassifierChoice {
+    if let weights {
+      let architecture = try training.model.map { ArchitectureChoice(text: $0 + " " + (input ?? ""), architecture: try weightsArchitecture($0, input: input)) }
+      return .file(weights, architecture: architecture)
+    }
+    guard let model = training.model, model != "digits" else { return .builtInDigits }
+    return .file(model)
+  }
+
   /// `--screen summary`: `--model` (a name, a spec, a spec file or a saved model file; the
   /// built-in digits model when absent), `--input` for specs, `--image` for feature maps.
   func summaryScreen() throws -> SummaryScreen {

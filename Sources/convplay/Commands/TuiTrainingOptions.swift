@@ -8,7 +8,7 @@ import Foundation
 /// `tui --screen train`'s starting choices (all but the folder and the base can be changed on
 /// the screen). The data set options are `train`'s own (`DatasetOptions`).
 struct TuiTrainingOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp(localized("train: a model name, a model spec, or a file holding one; summary: also vgg16, resnet50, ... or a saved model file."), valueName: localized("NAME|SPEC|FILE")))
+  @Option(name: .long, help: ArgumentHelp(localized("train: a model name, a model spec, or a file holding one; summary: also vgg16, resnet50, ... or a saved model file; lab: the classifier Grad-CAM explains (a model file; default: the built-in digits model)."), valueName: localized("NAME|SPEC|FILE")))
   var model: String?
 
   @OptionGroup var data: DatasetOptions

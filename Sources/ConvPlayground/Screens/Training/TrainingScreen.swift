@@ -195,7 +195,7 @@ public struct TrainingScreen: Screen {
 
   public mutating func update(_ msg: Msg, env: Env) -> Effect {
     switch msg {
-    case .tick: return .none
+    case .tick, .gradCAM: return .none
     case .training(let event):
       apply(event)
       return .none
