@@ -947,6 +947,8 @@ extension Spanish {
      "Transformaciones aleatorias de las imágenes de entrenamiento en cada época (solo con base preentrenada; desactiva la caché de características)."),
     ("Step 1 on a pretrained base runs the frozen base on every batch instead of once per image.",
      "En el paso 1 sobre una base preentrenada, pasar cada lote por la base congelada en lugar de una vez por imagen."),
+    ("A named base with Glorot-uniform weights from --seed instead of ImageNet's: the same steps, offline (the numbers mean nothing).",
+     "Una base con nombre con pesos Glorot uniformes a partir de --seed en lugar de los de ImageNet: los mismos pasos, sin conexión (los números no significan nada)."),
   ]
 
   // MARK: - The command line's output (stdout and notes)
@@ -1061,6 +1063,7 @@ extension Spanish {
   // MARK: - The command line's error lines (`convplay: ...` on stderr)
 
   static let commandLineErrors: [(String, String)] = [
+    ("--random-weights needs a named base: --base {0}", "--random-weights necesita una base con nombre: --base {0}"),
     // ArgumentParser's own
     ("{0} (see '{1}')", "{0} (ver '{1}')"),
     ("Missing expected argument '{0}'", "Falta el argumento obligatorio '{0}'"),

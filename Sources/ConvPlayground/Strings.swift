@@ -73,7 +73,7 @@ public enum T: String, Catalog {
   case trKeyConfirmLeave, trKeyKeepTraining, trConfirmLeave, trKeyCancelSpec, trKeyDeleteChar
   case trKeyResume, trKeyEdit, keyQuizClear, trHelpSpecChars, trHelpSpecEnter, trHelpSpecEsc, trHelpSpecErase, trHelpPause, trHelpStop, trHelpConfirm, trHelpSave, trHelpEdit, trHelpView, trHelpDigit, trHelpColor, trKeyAsksLeave, sumDenseShape, sumGlobalPoolShape, sumSetsShape, trEpochAxis, trConfusionLegend, trConfusionErrors, trMapsShown
   // finetune --base (a pretrained ImageNet base) and Grad-CAM (--explain).
-  case ftNoWeights, ftHeader, ftWeightsFrom, ftAugmentNoCache, ftStep1, ftStep2Top, ftStep2All, ftStepLine, ftCounts
+  case ftNoWeights, ftHeader, ftWeightsFrom, ftRandomWeights, ftAugmentNoCache, ftStep1, ftStep2Top, ftStep2All, ftStepLine, ftCounts
   case ftExtracting, ftExtracted, ftStepResult, ftStep3
   case exHeader, exSavedPNG, exSavedNPY, exLegend
 
@@ -609,6 +609,8 @@ public enum T: String, Catalog {
     case .ftHeader: return ("{0} without its top on {1}: {2} training, {3} validation, {4} test images, {5} classes; input {6}, preprocess_input '{7}'",
                             "{0} sin su clasificador sobre {1}: {2} imágenes de entrenamiento, {3} de validación, {4} de prueba, {5} clases; entrada {6}, preprocess_input '{7}'")
     case .ftWeightsFrom: return ("weights: {0}", "pesos: {0}")
+    case .ftRandomWeights: return ("weights: random (Glorot uniform, seed {0}): the steps run, the numbers mean nothing",
+      "pesos: aleatorios (Glorot uniforme, semilla {0}): los pasos se ejecutan, los números no significan nada")
     case .ftAugmentNoCache: return ("--augment: the base's features are not cached (each epoch transforms the images, so step 1 runs the base on every batch)",
                                     "--augment: las características de la base no se guardan (cada época transforma las imágenes, así que el paso 1 pasa cada lote por la base)")
     case .ftStep1: return ("base frozen ({0} layers), only the new head trains", "base congelada ({0} capas), solo entrena el nuevo clasificador")
