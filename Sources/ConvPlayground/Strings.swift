@@ -65,7 +65,7 @@ public enum T: String, Catalog {
   case trKeyTypeSpec, trKeyFetch, trKeySave, helpTraining1, helpTraining2, digitTitle, digitPrompt
   // Training dashboard: colour data sets, folders, fine-tuning.
   case trBase, trFreezeEpochs, trFinetuneEpochs, trTrainableHeader, trNonTrainable, trFolderMissing
-  case trFinetuneHead, trBuiltInModel, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trPhaseAccuracy, trViewLayers
+  case trFinetuneHead, trBuiltInModel, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trViewLayers
   case trKeyFilterMode, trFiltersColor, trFiltersChannels, trFrozenTag, helpTraining3, trMapsTitleImage, trPhaseCounts, trFrozenMark
   case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
   case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
@@ -76,6 +76,9 @@ public enum T: String, Catalog {
   case ftNoWeights, ftHeader, ftWeightsFrom, ftRandomWeights, ftAugmentNoCache, ftStep1, ftStep2Top, ftStep2All, ftStepLine, ftCounts
   case ftExtracting, ftExtracted, ftStepResult, ftStep3
   case exHeader, exSavedPNG, exSavedNPY, exLegend
+  // Training dashboard: a pretrained base (the Base, Weights and Unfreeze rows, the phases).
+  case trNoBase, trWeights, trUnfreeze, trRandomWeights, trKerasCache, trFromFile, trLastLayers, trOfferRandom
+  case trRandomNote, trKeyRandomWeights, trHelpRandom, trPhaseTest, trLegendPhase2, trPhaseJoint
 
   // swift-format-ignore
   public var pair: (en: String, es: String) {
@@ -528,8 +531,25 @@ public enum T: String, Catalog {
                             "Fase {0}/2: entrenan todas las capas")
     case .trPhaseCounts: return ("trainable {0} · non-trainable {1}",
                                "entrenables {0} · no entrenables {1}")
-    case .trPhaseAccuracy: return ("phase {0}: {1}",
-                                 "fase {0}: {1}")
+    case .trNoBase: return ("none", "ninguna")
+    case .trWeights: return ("Weights", "Pesos")
+    case .trUnfreeze: return ("Unfreeze", "Descongelar")
+    case .trRandomWeights: return ("random", "aleatorios")
+    case .trKerasCache: return ("Keras cache", "caché de Keras")
+    case .trFromFile: return ("the file's", "los del archivo")
+    case .trLastLayers: return ("last {0}", "últimas {0}")
+    case .trOfferRandom:
+      return ("Press r to continue with random weights (as finetune --random-weights): the steps run offline, the numbers mean nothing.",
+              "Presionar r para seguir con pesos aleatorios (como finetune --random-weights): los pasos se ejecutan sin conexión, los números no significan nada.")
+    case .trRandomNote:
+      return ("Random weights (Glorot uniform, seed {0}): the steps run, the numbers mean nothing.",
+              "Pesos aleatorios (Glorot uniforme, semilla {0}): los pasos se ejecutan, los números no significan nada.")
+    case .trKeyRandomWeights: return ("random weights", "pesos aleatorios")
+    case .trHelpRandom: return ("random weights (base without its weights)", "pesos aleatorios (base sin sus pesos)")
+    case .trPhaseTest: return ("test accuracy {0}", "accuracy de prueba {0}")
+    case .trLegendPhase2: return ("{0} phase 2 starts", "{0} empieza la fase 2")
+    case .trPhaseJoint: return ("Phase {0}/2: joint training, {1} of {2} layers frozen",
+                              "Fase {0}/2: entrenamiento conjunto, {1} de {2} capas congeladas")
     case .trViewLayers: return ("Layers",
                               "Capas")
     case .trKeyFilterMode: return ("colour/channels",
