@@ -269,7 +269,9 @@ extension TrainingScreen {
   ) {
     let theme = env.theme
     var y = inner.y
-    let room = inner.height - (frozen ? 5 : 4)
+    // The totals under the table, wrapped (a big base's counts do not fit one line at 80 columns).
+    var totals = wrapText(env.t(T.trTotalParams, NumberText.grouped(count.total), NumberText.grouped(count.trainable)), width: inner.width - 1)
+    let room = inner.height - (frozen ? 5 : 4) - (totals.count - 1)
     // The rows shown, nil for the "..." row.
     var shown: [SummaryLine?] = all
     if all.count > room && room >= 1 {
@@ -290,8 +292,11 @@ extension TrainingScreen {
     let nameWidth = max(14, (present.map { label($0).count }.max() ?? 0) + 1)
     // Keras's Trainable column (show_trainable=True) where it fits; else a * before each
     // frozen layer, in the column left of the table.
-    let column = frozen && nameWidth + shapeWidth + 9 + trainWidth <= inner.width - 1
-    var header = env.t(T.trLayerHeader).padding(to: nameWidth) + env.t(T.trOutputShape).padding(to: shapeWidth)
+    // The output shape goes when even the names alone leave it no room (a base's long names).
+    let shapes = nameWidth + shapeWidth + 9 <= inner.width - 1
+    let shapeColumn = shapes ? shapeWidth : 0
+    let column = frozen && nameWidth + shapeColumn + 9 + trainWidth <= inner.width - 1
+    var header = env.t(T.trLayerHeader).padding(to: nameWidth) + (shapes ? env.t(T.trOutputShape).padding(to: shapeWidth) : "")
     header += column ? env.t(T.trParamHeader).padding(to: 9) + env.t(T.trTrainableHeader) : env.t(T.trParamHeader)
     canvas.put(header, x: inner.x + 1, y: y, style: theme.muted, maxWidth: inner.width - 1)
     y += 1
@@ -301,21 +306,22 @@ extension TrainingScreen {
         y += 1
         continue
       }
-      var text = label(row).padding(to: nameWidth) + ShapeText.batched(row.shape).padding(to: shapeWidth)
+      var text = label(row).padding(to: nameWidth) + (shapes ? ShapeText.batched(row.shape).padding(to: shapeWidth) : "")
         + NumberText.grouped(row.parameters)
-      if column { text = text.padding(to: nameWidth + shapeWidth + 9) + (row.trainable ? "Y" : "N") }
+      if column { text = text.padding(to: nameWidth + shapeColumn + 9) + (row.trainable ? "Y" : "N") }
       let style = frozen && !row.trainable ? theme.muted : theme.text
       if frozen && !column && !row.trainable { canvas.put("*", x: inner.x, y: y, style: theme.emphasis) }
       canvas.put(text, x: inner.x + 1, y: y, style: style, maxWidth: inner.width - 1)
       y += 1
     }
     y += 1
-    canvas.put(env.t(T.trTotalParams, NumberText.grouped(count.total), NumberText.grouped(count.trainable)),
-               x: inner.x + 1, y: y, style: theme.emphasis, maxWidth: inner.width - 1)
     if frozen {
       let note = column || count.nonTrainable == 0 ? "" : " " + env.t(T.trFrozenMark)
-      canvas.put(env.t(T.trNonTrainable, NumberText.grouped(count.nonTrainable)) + note, x: inner.x + 1, y: y + 1,
-                 style: theme.emphasis, maxWidth: inner.width - 1)
+      totals += wrapText(env.t(T.trNonTrainable, NumberText.grouped(count.nonTrainable)) + note, width: inner.width - 1)
+    }
+    for line in totals where y < inner.maxY {
+      canvas.put(line, x: inner.x + 1, y: y, style: theme.emphasis, maxWidth: inner.width - 1)
+      y += 1
     }
   }
 

@@ -104,7 +104,7 @@ extension TrainingScreen {
   /// model in the screen's language.
   func modelLabel(_ env: Env, of c: TrainingConfig? = nil) -> String {
     let c = c ?? config
-    if let ft = c.finetune, ft.basePath == nil { return env.t(T.trBuiltInModel) }
+    if let ft = c.finetune, ft.basePath == nil, ft.pretrained == nil { return env.t(T.trBuiltInModel) }
     return c.modelName
   }
 
