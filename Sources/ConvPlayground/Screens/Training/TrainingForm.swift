@@ -293,7 +293,8 @@ extension TrainingScreen {
     // Keras's Trainable column (show_trainable=True) where it fits; else a * before each
     // frozen layer, in the column left of the table.
     // The output shape goes when even the names alone leave it no room (a base's long names).
-    let shapes = nameWidth + shapeWidth + 9 <= inner.width - 1
+    let paramWidth = present.map { NumberText.grouped($0.parameters).count }.max() ?? 1
+    let shapes = nameWidth + shapeWidth + paramWidth <= inner.width - 1
     let shapeColumn = shapes ? shapeWidth : 0
     let column = frozen && nameWidth + shapeColumn + 9 + trainWidth <= inner.width - 1
     var header = env.t(T.trLayerHeader).padding(to: nameWidth) + (shapes ? env.t(T.trOutputShape).padding(to: shapeWidth) : "")

@@ -18,7 +18,11 @@ extension TrainingScreen {
         + NumberText.format(Double(ft.plan.learningRate)) + "/" + NumberText.format(Double(ft.plan.phase2LearningRate))
         + " · batch \(ft.plan.batch)"
     }
-    if let c = counts { head += " · " + env.t(T.trSplitCounts, NumberText.grouped(c.training), NumberText.grouped(c.validation), NumberText.grouped(c.test)) }
+    // The split counts when they fit whole (never a cut word).
+    if let c = counts {
+      let split = " · " + env.t(T.trSplitCounts, NumberText.grouped(c.training), NumberText.grouped(c.validation), NumberText.grouped(c.test))
+      if head.count + split.count <= w { head += split }
+    }
     canvas.put(canvas.unicode ? head : head.replacingOccurrences(of: "·", with: "-"), x: x, y: y, style: theme.muted, maxWidth: w)
     y += 1
     // Bars: the epoch bar counts finished epochs plus the current one's fraction.

@@ -14,7 +14,8 @@ extension TrainingScreen {
   /// The settings shown, in order: fine-tuning has two epoch counts and always uses Adam; a
   /// pretrained base also its weights and how much of it step 2 unfreezes.
   var fields: [Field] {
-    guard let ft = config.finetune else { return [.model, .base, .dataset, .epochs, .batch, .optimizer, .rate, .limit] }
+    // Base last when training from scratch (the rows above keep their places), first when fine-tuning.
+    guard let ft = config.finetune else { return [.model, .dataset, .epochs, .batch, .optimizer, .rate, .limit, .base] }
     return ft.pretrained == nil
       ? [.base, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit]
       : [.base, .weights, .unfreeze, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit]
@@ -110,7 +111,7 @@ extension TrainingScreen {
 
 
   /// The settings to keep for the next visit (`Command.keepTrainingSettings`).
-  var settings: TrainingSettings {
+  public var settings: TrainingSettings {
     var s = TrainingSettings(
       model: config.finetune == nil ? config.modelName : Self.finetuneChoice,
       spec: customSpec == nil ? nil : customText, dataset: config.dataset.rawValue, epochs: config.epochs,
