@@ -240,6 +240,8 @@ public final class TrainingSession: @unchecked Sendable {
   private var stopFlag = false
   private var runningFlag = false
   private var network: Network?
+  /// What a saved model needs beyond its weights: a pretrained base's preprocess_input.
+  private var modelMetadata: [String: String] = [:]
 
   public init() {}
 
@@ -289,6 +291,7 @@ public final class TrainingSession: @unchecked Sendable {
       stopFlag = false
       pausedFlag = false
       network = nil
+      modelMetadata = [:]
       return true
     }
     guard ok else { return false }
@@ -374,6 +377,7 @@ public final class TrainingSession: @unchecked Sendable {
     let base = try FineTuningBaseLoader.load(
       choice.base, weights: choice.randomWeights ? nil : choice.weights, randomSeed: choice.randomWeights ? seed : nil,
       inputShape: choice.inputShape(for: training.imageShape))
+    lock.withLock { modelMetadata = [PretrainedModel.preprocessingKey: base.preprocessing.rawValue] }
     let ready = { FineTuningBaseLoader.ready($0, for: base) }
     let testReady = ready(test)
     let tuning = BaseFineTuning(
@@ -482,9 +486,10 @@ public final class TrainingSession: @unchecked Sendable {
   /// Saves the trained network (safetensors, written atomically by ConvData). Only once the
   /// run is over: the worker no longer touches the network then.
   public func save(to path: String, metadata: [String: String]) throws {
-    let net: Network? = lock.withLock { runningFlag ? nil : network }
+    let (net, extra): (Network?, [String: String]) = lock.withLock { (runningFlag ? nil : network, modelMetadata) }
     guard let net else { throw DataError("nothing to save yet: train a model first") }
-    try ModelFile.save(net, metadata: metadata, to: URL(fileURLWithPath: path))
+    // Saved as `finetune --save` saves it, so that `predict`/`classify` prepare images the same way.
+    try ModelFile.save(net, metadata: metadata.merging(extra) { $1 }, to: URL(fileURLWithPath: path))
   }
 
   public var hasTrainedModel: Bool { lock.withLock { !runningFlag && network != nil } }
