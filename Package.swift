@@ -124,7 +124,7 @@ let package = Package(
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvCourseTests", dependencies: ["ConvCourse", "ConvKit"]),
     .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData", "ConvCourse"]),
-    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvLocale", "ConvCourse", "ConvImageIO", "ConvData", "ConvPretrained"]),
+    .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvLocale", "ConvCourse", "ConvImageIO", "ConvData", "ConvPretrained", "ConvPlayground"]),
     .testTarget(
       name: "ConvImageIOTests", dependencies: ["ConvImageIO"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvDataTests", dependencies: ["ConvData"]),

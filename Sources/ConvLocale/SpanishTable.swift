@@ -810,8 +810,14 @@ extension Spanish {
      "train: dónde guarda w los pesos entrenados."),
     ("train: fine-tune a saved model (as `convplay finetune`) instead of training --model.",
      "train: ajustar un modelo guardado (como `convplay finetune`) en lugar de entrenar --model."),
-    ("train --finetune: the saved model (default: the built-in digits model).",
-     "train --finetune: el modelo guardado (por defecto: el modelo de dígitos que trae convplay)."),
+    ("train --finetune: the saved model (default: the built-in digits model), or a pretrained base: vgg16, resnet50, inceptionv3, xception, mobilenet or a Keras model file.",
+     "train --finetune: el modelo guardado (por defecto: el modelo de dígitos que trae convplay), o una base preentrenada: vgg16, resnet50, inceptionv3, xception, mobilenet o un archivo de modelo de Keras."),
+    ("train --base NAME: Glorot-uniform weights from --seed instead of Keras's cache (as finetune --random-weights).",
+     "train --base NOMBRE: pesos Glorot uniformes a partir de --seed en lugar de la caché de Keras (como finetune --random-weights)."),
+    ("train --base NAME: step 2 trains all of the base, or its last N layers.",
+     "train --base NOMBRE: el paso 2 entrena toda la base, o sus últimas N capas."),
+    ("train --base NAME: the size images are resized to (default: the base's minimum, 32 for most).",
+     "train --base NOMBRE: el tamaño al que se redimensionan las imágenes (por defecto: el mínimo de la base, 32 para la mayoría)."),
     ("train --finetune: epochs with the base frozen.",
      "train --finetune: épocas con la base congelada."),
     ("train --finetune: epochs with every layer training.",
@@ -947,6 +953,8 @@ extension Spanish {
      "Transformaciones aleatorias de las imágenes de entrenamiento en cada época (solo con base preentrenada; desactiva la caché de características)."),
     ("Step 1 on a pretrained base runs the frozen base on every batch instead of once per image.",
      "En el paso 1 sobre una base preentrenada, pasar cada lote por la base congelada en lugar de una vez por imagen."),
+    ("A named base with Glorot-uniform weights from --seed instead of ImageNet's: the same steps, offline (the numbers mean nothing).",
+     "Una base con nombre con pesos Glorot uniformes a partir de --seed en lugar de los de ImageNet: los mismos pasos, sin conexión (los números no significan nada)."),
   ]
 
   // MARK: - The command line's output (stdout and notes)
@@ -1062,6 +1070,9 @@ extension Spanish {
   // MARK: - The command line's error lines (`convplay: ...` on stderr)
 
   static let commandLineErrors: [(String, String)] = [
+    ("--random-weights needs a named base: --base {0}", "--random-weights necesita una base con nombre: --base {0}"),
+    ("--random-weights, --unfreeze and --base-input belong to a pretrained base (--base vgg16, mobilenet, ...)",
+     "--random-weights, --unfreeze y --base-input corresponden a una base preentrenada (--base vgg16, mobilenet, ...)"),
     // ArgumentParser's own
     ("{0} (see '{1}')", "{0} (ver '{1}')"),
     ("Missing expected argument '{0}'", "Falta el argumento obligatorio '{0}'"),

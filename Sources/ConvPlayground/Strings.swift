@@ -69,7 +69,7 @@ public enum T: String, Catalog {
   case trKeyTypeSpec, trKeyFetch, trKeySave, helpTraining1, helpTraining2, digitTitle, digitPrompt
   // Training dashboard: colour data sets, folders, fine-tuning.
   case trBase, trFreezeEpochs, trFinetuneEpochs, trTrainableHeader, trNonTrainable, trFolderMissing
-  case trFinetuneHead, trBuiltInModel, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trPhaseAccuracy, trViewLayers
+  case trFinetuneHead, trBuiltInModel, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trViewLayers
   case trKeyFilterMode, trFiltersColor, trFiltersChannels, trFrozenTag, helpTraining3, trMapsTitleImage, trPhaseCounts, trFrozenMark
   case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
   case digitKeyPen, digitKeyErase, digitKeyClear, helpDigit1
@@ -77,9 +77,12 @@ public enum T: String, Catalog {
   case trKeyConfirmLeave, trKeyKeepTraining, trConfirmLeave, trKeyCancelSpec, trKeyDeleteChar
   case trKeyResume, trKeyEdit, keyQuizClear, trHelpSpecChars, trHelpSpecEnter, trHelpSpecEsc, trHelpSpecErase, trHelpPause, trHelpStop, trHelpConfirm, trHelpSave, trHelpEdit, trHelpView, trHelpDigit, trHelpColor, trKeyAsksLeave, sumDenseShape, sumGlobalPoolShape, sumSetsShape, trEpochAxis, trConfusionLegend, trConfusionErrors, trMapsShown
   // finetune --base (a pretrained ImageNet base) and Grad-CAM (--explain).
-  case ftNoWeights, ftHeader, ftWeightsFrom, ftAugmentNoCache, ftStep1, ftStep2Top, ftStep2All, ftStepLine, ftCounts
+  case ftNoWeights, ftHeader, ftWeightsFrom, ftRandomWeights, ftAugmentNoCache, ftStep1, ftStep2Top, ftStep2All, ftStepLine, ftCounts
   case ftExtracting, ftExtracted, ftStepResult, ftStep3
   case exHeader, exSavedPNG, exSavedNPY, exLegend
+  // Training dashboard: a pretrained base (the Base, Weights and Unfreeze rows, the phases).
+  case trNoBase, trWeights, trUnfreeze, trRandomWeights, trKerasCache, trFromFile, trLastLayers, trOfferRandom
+  case trRandomNote, trKeyRandomWeights, trHelpRandom, trPhaseTest, trLegendPhase2, trPhaseJoint
 
   // swift-format-ignore
   public var pair: (en: String, es: String) {
@@ -560,8 +563,25 @@ public enum T: String, Catalog {
                             "Fase {0}/2: entrenan todas las capas")
     case .trPhaseCounts: return ("trainable {0} · non-trainable {1}",
                                "entrenables {0} · no entrenables {1}")
-    case .trPhaseAccuracy: return ("phase {0}: {1}",
-                                 "fase {0}: {1}")
+    case .trNoBase: return ("none", "ninguna")
+    case .trWeights: return ("Weights", "Pesos")
+    case .trUnfreeze: return ("Unfreeze", "Descongelar")
+    case .trRandomWeights: return ("random", "aleatorios")
+    case .trKerasCache: return ("Keras cache", "caché de Keras")
+    case .trFromFile: return ("the file's", "los del archivo")
+    case .trLastLayers: return ("last {0}", "últimas {0}")
+    case .trOfferRandom:
+      return ("Press r to continue with random weights (as finetune --random-weights): the steps run offline, the numbers mean nothing.",
+              "Presionar r para seguir con pesos aleatorios (como finetune --random-weights): los pasos se ejecutan sin conexión, los números no significan nada.")
+    case .trRandomNote:
+      return ("Random weights (Glorot uniform, seed {0}): the steps run, the numbers mean nothing.",
+              "Pesos aleatorios (Glorot uniforme, semilla {0}): los pasos se ejecutan, los números no significan nada.")
+    case .trKeyRandomWeights: return ("random weights", "pesos aleatorios")
+    case .trHelpRandom: return ("random weights (base without its weights)", "pesos aleatorios (base sin sus pesos)")
+    case .trPhaseTest: return ("test accuracy {0}", "accuracy de prueba {0}")
+    case .trLegendPhase2: return ("{0} phase 2 starts", "{0} empieza la fase 2")
+    case .trPhaseJoint: return ("Phase {0}/2: joint training, {1} of {2} layers frozen",
+                              "Fase {0}/2: entrenamiento conjunto, {1} de {2} capas congeladas")
     case .trViewLayers: return ("Layers",
                               "Capas")
     case .trKeyFilterMode: return ("colour/channels",
@@ -576,8 +596,8 @@ public enum T: String, Catalog {
                               "(* congelada)")
     case .trFrozenTag: return ("frozen",
                              "congelados")
-    case .helpTraining3: return ("Colour images (CIFAR-10, a folder) have 3 channels, so each first-layer filter has 3 kernels: c shows them as one colour picture or the R, G, B kernels apart. Fine-tuning (the model row's last choice, or tui --screen train --finetune) reuses a trained base: phase 1 trains only the new head (the base is frozen: non-trainable), phase 2 trains every layer at a tenth of the rate; view 5 shows which layers train.",
-                                 "Las imágenes en color (CIFAR-10, una carpeta) tienen 3 canales, así que cada filtro de la primera capa tiene 3 kernels: c los muestra como una imagen en color o los kernels R, G, B por separado. El ajuste fino (la última opción de la fila del modelo, o tui --screen train --finetune) reutiliza una base entrenada: la fase 1 entrena solo la nueva cabeza (la base está congelada: no entrenable), la fase 2 entrena todas las capas con una décima parte de la tasa; la vista 5 muestra qué capas entrenan.")
+    case .helpTraining3: return ("Colour images (CIFAR-10, a folder) have 3 channels, so each first-layer filter has 3 kernels: c shows them as one colour picture or the R, G, B kernels apart. Fine-tuning (the Base row: digits, or a pretrained convolutional base such as mobilenet, as convplay finetune --base) puts a new head on the base: phase 1 trains only the head (the base's layers are frozen: non-trainable; on a pretrained base each image goes through it once), phase 2 unfreezes the base (or its last N layers, the Unfreeze row) and trains jointly at a tenth of the rate. Each phase shows Keras's trainable / non-trainable counts; a dotted line on the curves marks where phase 2 starts; view 5 shows which layers train. Without ImageNet weights on the computer, r runs the same steps on random weights.",
+                                 "Las imágenes en color (CIFAR-10, una carpeta) tienen 3 canales, así que cada filtro de la primera capa tiene 3 kernels: c los muestra como una imagen en color o los kernels R, G, B por separado. El ajuste fino (la fila Modelo base: digits o una base convolucional preentrenada como mobilenet, como convplay finetune --base) pone un nuevo clasificador sobre la base: la fase 1 entrena solo el clasificador (las capas de la base están congeladas: no entrenables; con una base preentrenada cada imagen pasa por ella una sola vez), la fase 2 descongela la base (o sus últimas N capas, la fila Descongelar) y entrena todo junto con una décima parte de la tasa. Cada fase muestra los parámetros entrenables / no entrenables de Keras; una línea punteada en las curvas marca dónde empieza la fase 2; la vista 5 muestra qué capas entrenan. Sin los pesos de ImageNet en la computadora, r ejecuta los mismos pasos con pesos aleatorios.")
     case .helpTraining1: return ("Train a network as Keras's model.fit does: the images go through the network in batches; after each batch the optimizer nudges the weights to lower the loss. After each epoch (one pass over the training images) the held-out validation images and the test set measure how well it generalizes.",
                                "Entrenar una red como model.fit de Keras: las imágenes pasan por la red en lotes; tras cada lote el optimizador ajusta los pesos para bajar la pérdida. Tras cada época (una pasada por las imágenes de entrenamiento) las imágenes de validación y el conjunto de prueba miden cuánto generaliza.")
     case .helpTraining2: return ("Views: 1 curves of loss and accuracy, 2 the confusion matrix (which digits are taken for which), 3 misclassified test digits, 4 the first layer's filters and the feature maps they make of one digit. Training runs in the background: keys keep working.",
@@ -641,6 +661,8 @@ public enum T: String, Catalog {
     case .ftHeader: return ("{0} without its top on {1}: {2} training, {3} validation, {4} test images, {5} classes; input {6}, preprocess_input '{7}'",
                             "{0} sin su clasificador sobre {1}: {2} imágenes de entrenamiento, {3} de validación, {4} de prueba, {5} clases; entrada {6}, preprocess_input '{7}'")
     case .ftWeightsFrom: return ("weights: {0}", "pesos: {0}")
+    case .ftRandomWeights: return ("weights: random (Glorot uniform, seed {0}): the steps run, the numbers mean nothing",
+      "pesos: aleatorios (Glorot uniforme, semilla {0}): los pasos se ejecutan, los números no significan nada")
     case .ftAugmentNoCache: return ("--augment: the base's features are not cached (each epoch transforms the images, so step 1 runs the base on every batch)",
                                     "--augment: las características de la base no se guardan (cada época transforma las imágenes, así que el paso 1 pasa cada lote por la base)")
     case .ftStep1: return ("base frozen ({0} layers), only the new head trains", "base congelada ({0} capas), solo entrena el nuevo clasificador")

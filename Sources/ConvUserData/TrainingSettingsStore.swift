@@ -21,6 +21,11 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
   public var basePath: String?
   public var freezeEpochs: Int?
   public var finetuneEpochs: Int?
+  /// Fine-tuning a pretrained base: its name (vgg16, mobilenet...) or file, random weights
+  /// instead of Keras's cache, and `--unfreeze` (all or N).
+  public var pretrainedBase: String?
+  public var randomWeights: Bool?
+  public var unfreeze: String?
 
   public init(
     model: String, spec: String? = nil, dataset: String, epochs: Int, batch: Int, optimizer: String, learningRate: Float,

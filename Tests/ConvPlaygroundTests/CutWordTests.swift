@@ -37,6 +37,7 @@ final class CutWordTests: XCTestCase {
     .init(name: "digit drawing", make: { DigitScreen() }, keys: "Space Down Space d Down Down Right"),
     .init(name: "training setup", make: { TrainingScreen(dataAvailable: true) }),
     .init(name: "training missing data", make: { TrainingScreen(dataAvailable: false) }),
+    .init(name: "training pretrained base", make: { TrainingScreen(dataAvailable: true) }, keys: "Up Left r Down Down Right"),
     .init(name: "quiz", make: { QuizScreen(seed: 7) }),
     .init(name: "quiz answered", make: { QuizScreen(seed: 7) }, keys: "6 , 4 6 4 Enter"),
   ]

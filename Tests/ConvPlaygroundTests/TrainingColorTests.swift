@@ -204,7 +204,9 @@ final class TrainingColorTests: XCTestCase {
     app = PlaygroundApp(root: screen, env: env())
     let live = app.render(width: 120, height: 40).text
     XCTAssertTrue(live.contains("Epoch 2/2"), live)
-    XCTAssertTrue(live.contains("phase 1: 0.7421 │ Phase 2/2: all layers train · trainable 34,826 · non-trainable 0"), live)
+    XCTAssertTrue(live.contains("· trainable 16,010 · non-trainable 18,816 · test accuracy 0.7421"), live)
+    XCTAssertTrue(live.contains("Phase 2/2: all layers train · trainable 34,826 · non-trainable 0"), live)
+    XCTAssertTrue(live.contains("┊ phase 2 starts"), live)
     try check(app, "training-finetune-phase2")
     app.send(.key(.char("5")))
     let table = app.render(width: 80, height: 24).text
@@ -212,17 +214,18 @@ final class TrainingColorTests: XCTestCase {
     try check(app, "training-finetune-layers")
   }
 
-  /// The model row's last choice switches to fine-tuning the built-in model and back.
-  func testModelRowSwitchesToFinetuningAndBack() throws {
+  /// The Base row's second choice fine-tunes the built-in model; its first trains the model again.
+  func testBaseRowSwitchesToFinetuningAndBack() throws {
     var app = PlaygroundApp(
-      root: TrainingScreen(config: TrainingConfig(modelName: "cnn", spec: ModelZoo.named("cnn")!.spec), dataAvailable: true),
+      root: TrainingScreen(config: TrainingConfig(modelName: "softmax", spec: ModelZoo.named("softmax")!.spec), dataAvailable: true),
       env: env())
-    app.send(keys: Key.script("Left Left Left"))  // cnn -> mlp -> softmax -> finetune (the list wraps)
+    app.send(keys: Key.script("Up Right"))  // the Base row (the last): none -> digits
     var screen = try XCTUnwrap(app.top as? TrainingScreen)
     XCTAssertNotNil(screen.config.finetune)
+    XCTAssertNil(screen.config.finetune?.pretrained)
     XCTAssertEqual(try screen.config.spec.parameterCount(), ParameterCount(total: 34826, trainable: 16010))
     XCTAssertTrue(app.render(width: 80, height: 24).text.contains("Frozen epochs"))
-    app.send(keys: Key.script("Right"))
+    app.send(keys: Key.script("Left"))
     screen = try XCTUnwrap(app.top as? TrainingScreen)
     XCTAssertNil(screen.config.finetune)
     XCTAssertEqual(screen.config.modelName, "softmax")

@@ -1,4 +1,6 @@
 import ConvData
+import ConvImageIO
+import ConvKit
 import Foundation
 import XCTest
 
@@ -50,6 +52,40 @@ final class TrainingEndToEndTests: XCTestCase {
     XCTAssertEqual(saved.metadata["epochs"], "2")
     t.send("q")
     XCTAssertEqual(t.waitForExit(), 0)
+  }
+
+  /// `tui --screen train --base mobilenet --random-weights` on a small folder, in a real
+  /// terminal at 80x24 (English) and 120x40 (Spanish): the form, a run of both phases with
+  /// their counts and the marker where phase 2 starts, no cut word on the way.
+  func testPretrainedBaseRunInATerminal() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-tui-base-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var rng = RandomSource(seed: 9)
+    for (part, count) in [("train", 40), ("test", 20)] {
+      for i in 0..<count {
+        let folder = dir.appendingPathComponent(part).appendingPathComponent("c\(i % 2)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let samples = (0..<(3 * 64)).map { k in (k / 64 == i % 2 ? 200 : 40) + 40 * rng.nextSymmetric(1) }
+        try ImageFile.write(Image(width: 8, height: 8, channels: 3, samples: samples), to: folder.appendingPathComponent("\(i).png").path)
+      }
+    }
+    for (w, h, lang) in [(80, 24, "en"), (120, 40, "es")] {
+      let t = try session(
+        w, h, "tui --lang \(lang) --screen train --base mobilenet --random-weights --dataset folder:\(dir.path) --image-size 8x8 "
+          + "--freeze-epochs 1 --finetune-epochs 1")
+      let form = t.waitFor(lang == "en" ? "Random weights (Glorot uniform, seed 0)" : "Pesos aleatorios (Glorot uniforme, semilla 0)")
+      XCTAssertTrue(form.contains("3,228,864"), form)
+      t.send("Enter")
+      let done = t.waitFor(lang == "en" ? "finished  test accuracy" : "terminado  accuracy en prueba", timeout: 90)
+      for text in lang == "en"
+        ? ["Phase 1/2: base frozen (85 of 88 layers)", "Phase 2/2: all layers train", "┊ phase 2 starts"]
+        : ["Fase 1/2: base congelada (85 de 88 capas)", "Fase 2/2: entrenan todas las capas", "┊ empieza la fase 2"]
+      {
+        XCTAssertTrue(done.contains(text), "\(text) not in:\n\(done)")
+      }
+      t.send("q")
+      XCTAssertEqual(t.waitForExit(), 0)
+    }
   }
 
   func testDigitCanvasAt80x24() throws {

@@ -1,19 +1,91 @@
 import ConvData
 import ConvKit
+import ConvPretrained
 import Foundation
 
-/// Fine-tuning on the dashboard: `convplay finetune`'s two phases from a saved model.
+/// A pretrained convolutional base for the dashboard's fine-tuning, as `convplay finetune
+/// --base NAME|FILE` takes it: a keras.applications network (weights from Keras's cache,
+/// `weights`, or random as `--random-weights`) or a Keras model file, without its top.
+public struct PretrainedBaseChoice: Sendable, Equatable {
+  /// vgg16, resnet50, inceptionv3, xception, mobilenet... or a Keras/PyTorch model file.
+  public var base: String
+  /// `--weights FILE`; nil looks in Keras's cache.
+  public var weights: String?
+  /// Glorot-uniform weights from the run's seed (`finetune --random-weights`).
+  public var randomWeights: Bool
+  public var unfreeze: PretrainedBase.Unfreeze
+  /// `--base-input` [height, width]; nil: a named base's minimum side (32 for most: a run of
+  /// seconds on a CPU), a file's base on the images' own size.
+  public var inputSize: [Int]?
+  public var pooling: PretrainedBase.Pooling
+  /// Units of the head's hidden Dense layer (0: none), `--dense`.
+  public var dense: Int
+
+  public init(
+    base: String, weights: String? = nil, randomWeights: Bool = false, unfreeze: PretrainedBase.Unfreeze = .all,
+    inputSize: [Int]? = nil, pooling: PretrainedBase.Pooling = .avg, dense: Int = 256
+  ) {
+    self.base = base
+    self.weights = weights
+    self.randomWeights = randomWeights
+    self.unfreeze = unfreeze
+    self.inputSize = inputSize
+    self.pooling = pooling
+    self.dense = dense
+  }
+
+  /// A keras.applications name (rather than a file).
+  public var isNamed: Bool { PretrainedBase.application(base) != nil }
+  public var name: String { isNamed ? base.lowercased() : URL(fileURLWithPath: base).lastPathComponent }
+
+  /// The base's input for images of `imageShape`, as `finetune --base-input` picks it.
+  public func inputShape(for imageShape: FeatureShape) -> FeatureShape {
+    var side = inputSize.flatMap { $0.count == 2 ? (height: $0[0], width: $0[1]) : nil }
+    if side == nil && isNamed {
+      let minimum = PretrainedBase.minimumSide(base)
+      side = (minimum, minimum)
+    }
+    return FineTuningBaseLoader.inputShape(base: base, imageShape: imageShape, side: side)
+  }
+
+  /// Base and head as step 1 trains them (base frozen): what the form's summary shows.
+  public func model(imageShape: FeatureShape, classes: Int) throws -> GraphSpec {
+    guard let whole = PretrainedBase.application(base) else {
+      let loaded = try WeightsLoader.load(URL(fileURLWithPath: base), architecture: nil)
+      return try stepOne(PretrainedBase.withoutTop(loaded.graph, inputShape: inputShape(for: imageShape)), classes: classes)
+    }
+    return try stepOne(PretrainedBase.withoutTop(whole, inputShape: inputShape(for: imageShape)), classes: classes)
+  }
+
+  func stepOne(_ base: GraphSpec, classes: Int) -> GraphSpec {
+    let head = PretrainedBase.Head(pooling: pooling, hidden: dense, classes: max(1, classes))
+    return BaseFineTuning(base: base, baseWeights: [], head: head, plan: FineTuningPlan()).model(step: 1)
+  }
+
+  /// Keras's cache has no weights for this named base (and none were given or waived).
+  public var weightsMissing: Bool {
+    isNamed && weights == nil && !randomWeights && FineTuningBaseLoader.cachedWeights(base) == nil
+  }
+}
+
+/// Fine-tuning on the dashboard: `convplay finetune`'s steps from a saved model (the built-in
+/// digits model by default) or from a pretrained base (`pretrained`).
 public struct FineTuneSettings: Sendable, Equatable {
   /// A model file saved by `train --save`; nil is the built-in digits model.
   public var basePath: String?
   public var plan: FineTuningPlan
+  /// Set: the base is a pretrained network without its top (BaseFineTuning's three steps).
+  public var pretrained: PretrainedBaseChoice?
 
-  public init(basePath: String? = nil, plan: FineTuningPlan = FineTuningPlan()) {
+  public init(basePath: String? = nil, plan: FineTuningPlan = FineTuningPlan(), pretrained: PretrainedBaseChoice? = nil) {
     self.basePath = basePath
     self.plan = plan
+    self.pretrained = pretrained
   }
 
-  public var baseName: String { basePath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "built-in model" }
+  public var baseName: String {
+    pretrained?.name ?? basePath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "built-in model"
+  }
 
   /// The saved model it starts from (read once per run, off the UI thread but for the summary).
   public func loadBase() throws -> (network: Network, metadata: [String: String]) {
@@ -142,6 +214,9 @@ public enum DashboardEvent: Sendable {
   case phase(FineTuningPhase, layers: [String])
   /// A fine-tuning phase ended with this test accuracy.
   case phaseEnded(number: Int, testAccuracy: Double)
+  /// Step 1's feature extraction: images through the frozen base so far, of all.
+  case extracting(done: Int, of: Int)
+  case extracted(images: Int, seconds: Double)
   case training(TrainingEvent)
   case evaluated(EpochEvaluation)
   case finished
@@ -165,6 +240,8 @@ public final class TrainingSession: @unchecked Sendable {
   private var stopFlag = false
   private var runningFlag = false
   private var network: Network?
+  /// What a saved model needs beyond its weights: a pretrained base's preprocess_input.
+  private var modelMetadata: [String: String] = [:]
 
   public init() {}
 
@@ -182,7 +259,9 @@ public final class TrainingSession: @unchecked Sendable {
 
   func push(_ e: DashboardEvent) {
     lock.withLock {
-      if case .training(.batchEnded) = e, let last = queue.last, case .training(.batchEnded) = last {
+      if case .extracting = e, let last = queue.last, case .extracting = last {
+        queue[queue.count - 1] = e
+      } else if case .training(.batchEnded) = e, let last = queue.last, case .training(.batchEnded) = last {
         queue[queue.count - 1] = e
       } else {
         queue.append(e)
@@ -212,6 +291,7 @@ public final class TrainingSession: @unchecked Sendable {
       stopFlag = false
       pausedFlag = false
       network = nil
+      modelMetadata = [:]
       return true
     }
     guard ok else { return false }
@@ -249,7 +329,13 @@ public final class TrainingSession: @unchecked Sendable {
       }
     }
     var finished: Bool
-    if let finetune = config.finetune {
+    if let finetune = config.finetune, let choice = finetune.pretrained {
+      let result = try fineTune(
+        choice, plan: finetune.plan, seed: config.seed, classes: classes, training: training, validation: validation,
+        test: test, digitIndices: exampleIndices)
+      current = result.network
+      finished = result.finished
+    } else if let finetune = config.finetune {
       let base = try finetune.loadBase()
       let start = try FineTuning.prepare(base: base.network, classes: classes, inputShape: training.imageShape, seed: config.seed)
       var lastPhase = 0
@@ -281,9 +367,52 @@ public final class TrainingSession: @unchecked Sendable {
     if stopped && !finished { push(.stopped) } else { push(.finished) }
   }
 
+  /// `convplay finetune --base`'s steps through the same engine (`FineTuningBaseLoader`,
+  /// `BaseFineTuning`): the base loaded, the images made ready for it, step 1 on the cached
+  /// features, step 2 on the unfrozen layers; each step evaluated on the test set.
+  private func fineTune(
+    _ choice: PretrainedBaseChoice, plan: FineTuningPlan, seed: UInt64, classes: Int, training: LabeledImages,
+    validation: LabeledImages?, test: LabeledImages, digitIndices: [Int]
+  ) throws -> (network: Network, finished: Bool) {
+    let base = try FineTuningBaseLoader.load(
+      choice.base, weights: choice.randomWeights ? nil : choice.weights, randomSeed: choice.randomWeights ? seed : nil,
+      inputShape: choice.inputShape(for: training.imageShape))
+    lock.withLock { modelMetadata = [PretrainedModel.preprocessingKey: base.preprocessing.rawValue] }
+    let ready = { FineTuningBaseLoader.ready($0, for: base) }
+    let testReady = ready(test)
+    let tuning = BaseFineTuning(
+      base: base.graph, baseWeights: base.weights,
+      head: PretrainedBase.Head(pooling: choice.pooling, hidden: choice.dense, classes: classes), unfreeze: choice.unfreeze,
+      plan: plan, seed: seed)
+    var completed: [Int: Bool] = [:]
+    let network = try tuning.run(
+      training: ready(training), validation: validation.map(ready), shouldStop: { self.shouldStop() },
+      onEvent: { event in
+        switch event {
+        case .stepStarted(let phase):
+          self.push(.phase(phase, layers: tuning.model(step: phase.number).nodes.filter { !$0.isInput }.map(\.name)))
+        case .extracting(let done, let total, _): self.push(.extracting(done: done, of: total))
+        case .extracted(let images, let seconds): self.push(.extracted(images: images, seconds: seconds))
+        case .training(let e): self.push(.training(e))
+        case .stepEnded(let phase, let history): completed[phase.number] = history.count == phase.epochs
+        }
+      },
+      afterStep: { phase, net in
+        guard completed[phase.number] == true else { return }
+        let e = Self.evaluate(net, on: testReady, epoch: phase.number, digitIndices: digitIndices, shown: test)
+        self.push(.phaseEnded(number: phase.number, testAccuracy: e.testAccuracy))
+        self.push(.evaluated(e))
+      })
+    let last = plan.finetuneEpochs > 0 ? 2 : 1
+    return (network, completed[last] == true)
+  }
+
   /// Test loss and accuracy, confusion matrix, misclassified digits, first-layer filters and
-  /// feature maps, all from one `predict` over the test set.
-  public static func evaluate(_ net: Network, on test: LabeledImages, epoch: Int, digitIndices: [Int]) -> EpochEvaluation {
+  /// feature maps, all from one `predict` over the test set. `shown` (the same images as the
+  /// data set loaded them, when `test` is preprocessed for a pretrained base) gives the pictures.
+  public static func evaluate(
+    _ net: Network, on test: LabeledImages, epoch: Int, digitIndices: [Int], shown: LabeledImages? = nil
+  ) -> EpochEvaluation {
     let classes = net.classes
     let probabilities = net.predict(test.images).scalars
     var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
@@ -293,6 +422,15 @@ public final class TrainingSession: @unchecked Sendable {
     let shape = test.imageShape
     let size = shape.reduce(1, *)
     func pixels(_ i: Int) -> [Float] { Array(test.images.scalars[(i * size)..<((i + 1) * size)]) }
+    // What the pictures show: the images as loaded (0...1), not as the network reads them.
+    let picture = shown ?? test
+    let pictureShape = picture.imageShape
+    let pictureSize = pictureShape.reduce(1, *)
+    func sample(_ i: Int, predicted: Int) -> DigitSample {
+      DigitSample(
+        pixels: Array(picture.images.scalars[(i * pictureSize)..<((i + 1) * pictureSize)]), width: pictureShape[1],
+        height: pictureShape[0], channels: pictureShape[2], truth: test.labels[i], predicted: predicted)
+    }
     var predictions: [Int] = []
     for (i, truth) in test.labels.enumerated() {
       let row = probabilities[(i * classes)..<((i + 1) * classes)]
@@ -303,19 +441,14 @@ public final class TrainingSession: @unchecked Sendable {
       if predicted == truth {
         correct += 1
       } else if wrong.count < 24 {
-        wrong.append(DigitSample(
-          pixels: pixels(i), width: shape[1], height: shape[0], channels: shape[2], truth: truth, predicted: predicted))
+        wrong.append(sample(i, predicted: predicted))
       }
     }
     let n = max(test.count, 1)
     var filters: [GrayPlane] = []
     var filterChannels = 1
     var maps: [[GrayPlane]] = []
-    let digits = digitIndices.map {
-      DigitSample(
-        pixels: pixels($0), width: shape[1], height: shape[0], channels: shape[2], truth: test.labels[$0],
-        predicted: predictions[$0])
-    }
+    let digits = digitIndices.map { sample($0, predicted: predictions[$0]) }
     if let first = net.layers.first(where: { !$0.parameters.isEmpty }) {
       if let conv = first.runtime as? Conv2DRuntime {
         let k = conv.kernel.shape  // [KH, KW, Cin, F]
@@ -353,9 +486,10 @@ public final class TrainingSession: @unchecked Sendable {
   /// Saves the trained network (safetensors, written atomically by ConvData). Only once the
   /// run is over: the worker no longer touches the network then.
   public func save(to path: String, metadata: [String: String]) throws {
-    let net: Network? = lock.withLock { runningFlag ? nil : network }
+    let (net, extra): (Network?, [String: String]) = lock.withLock { (runningFlag ? nil : network, modelMetadata) }
     guard let net else { throw DataError("nothing to save yet: train a model first") }
-    try ModelFile.save(net, metadata: metadata, to: URL(fileURLWithPath: path))
+    // Saved as `finetune --save` saves it, so that `predict`/`classify` prepare images the same way.
+    try ModelFile.save(net, metadata: metadata.merging(extra) { $1 }, to: URL(fileURLWithPath: path))
   }
 
   public var hasTrainedModel: Bool { lock.withLock { !runningFlag && network != nil } }

@@ -36,6 +36,9 @@ struct FinetuneCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp(localized("The base's weights (.h5, .keras; .pth for VGG); default: Keras's cache."), valueName: localized("FILE")))
   var weights: String?
 
+  @Flag(name: .long, help: helpText("A named base with Glorot-uniform weights from --seed instead of ImageNet's: the same steps, offline (the numbers mean nothing)."))
+  var randomWeights = false
+
   @Option(name: .long, help: ArgumentHelp(localized("Step 2 trains all of the pretrained base, or its last N layers (base_model.layers[-N:])."), valueName: localized("all|N")))
   var unfreeze = "all"
 
@@ -100,6 +103,10 @@ struct FinetuneCommand: ParsableCommand {
       throw ValidationError("--finetune-lr must be a positive number")
     }
     guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
+    if randomWeights && weights != nil { throw ValidationError("give either --weights FILE or --random-weights, not both") }
+    if randomWeights && PretrainedBase.application(base) == nil {
+      throw ValidationError("--random-weights needs a named base: --base \(Self.baseNames.joined(separator: "|"))")
+    }
     guard dense >= 0 && dense <= 65536 else { throw ValidationError("--dense must be between 0 and 65536") }
   }
 

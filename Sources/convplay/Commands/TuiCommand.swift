@@ -226,7 +226,7 @@ struct TuiCommand: ParsableCommand {
         input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix, mode: m, size: size,
         stride: window.stride == "1" ? nil : stride.rows, padding: padding)
     case .train:
-      root = try training.screen(kept: env.trainingSettings.load())
+      root = try training.screen(kept: env.trainingSettings.load(), weights: weights, seed: seed)
     case .digit:
       root = DigitScreen()
     case .rgb:

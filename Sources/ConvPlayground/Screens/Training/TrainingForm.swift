@@ -21,6 +21,10 @@ extension TrainingScreen {
       specError = nil
     case .enter:
       return start()
+    case .char("r") where config.finetune?.pretrained?.weightsMissing == true:
+      // The command line's --random-weights: the steps can be tried without the download.
+      config.finetune?.pretrained?.randomWeights = true
+      return .perform(.keepTrainingSettings(settings))
     case .char("f") where !dataAvailable && config.dataset.isFetchable:
       phase = .fetching
       fetchLine = nil
@@ -59,8 +63,8 @@ extension TrainingScreen {
     return .none
   }
 
-  /// The model row's choices; the last one, "finetune", fine-tunes a saved model instead.
-  var modelNames: [String] { Self.modelChoices + (customSpec == nil ? [] : ["spec"]) + [Self.finetuneChoice] }
+  /// The model row's choices (a base is chosen on the Base row).
+  var modelNames: [String] { Self.modelChoices + (customSpec == nil ? [] : ["spec"]) }
 
   mutating func change(_ d: Int) {
     func cycle<T: Equatable>(_ list: [T], _ value: T) -> T {
@@ -69,18 +73,13 @@ extension TrainingScreen {
     }
     switch fields[min(field, fields.count - 1)] {
     case .model:
-      let name = cycle(modelNames, config.finetune == nil ? config.modelName : Self.finetuneChoice)
-      if name == Self.finetuneChoice {
-        enterFinetune(lastFinetune ?? FineTuneSettings())
-        return
-      }
-      if config.finetune != nil {
-        lastFinetune = config.finetune
-        config.finetune = nil
-      }
+      let name = cycle(modelNames, config.modelName)
       config.modelName = name
       refreshSpec()
       savePath = "convplay-\(name).safetensors"
+    case .base: changeBase(d)
+    case .weights: changeWeights()
+    case .unfreeze: changeUnfreeze(d)
     case .dataset:
       config.dataset = cycle(datasetChoices, config.dataset)
       dataAvailable = Self.locate(config, environment: environment)
@@ -115,7 +114,10 @@ extension TrainingScreen {
   func settingRows(_ env: Env) -> [(String, String)] {
     fields.map { f in
       switch f {
-      case .model: return (env.t(config.finetune == nil ? T.trModel : T.trBase), modelLabel(env))
+      case .model: return (env.t(T.trModel), modelLabel(env))
+      case .base: return (env.t(T.trBase), baseLabel(env))
+      case .weights: return (env.t(T.trWeights), weightsLabel(env))
+      case .unfreeze: return (env.t(T.trUnfreeze), unfreezeLabel(env))
       case .dataset: return (env.t(T.trDataset), datasetLabel())
       case .epochs:
         return config.finetune.map { (env.t(T.trFreezeEpochs), String($0.plan.freezeEpochs)) }
@@ -157,9 +159,13 @@ extension TrainingScreen {
     // The model's summary, as `convplay summary` prints it.
     let right = Rect(x: area.x + leftWidth + 1, y: area.y, width: area.width - leftWidth - 1, height: area.height - 6)
     canvas.box(right, title: env.t(T.trSummaryTitle, modelLabel(env)), style: theme.border, titleStyle: theme.panelTitle)
-    drawSummary(config.spec, &canvas, rect: right.inset(1), env: env)
-    // Below: data status, spec entry, messages.
-    var lines: [(String, Style)] = []
+    if let graph = baseGraph, config.finetune?.pretrained != nil {
+      drawSummary(graph: graph, &canvas, rect: right.inset(1), env: env)
+    } else {
+      drawSummary(config.spec, &canvas, rect: right.inset(1), env: env)
+    }
+    // Below: a pretrained base's weights, data status, spec entry, messages.
+    var lines: [(String, Style)] = typing == nil && phase != .fetching ? weightsLines(env) : []
     if let typing {
       lines.append((env.t(T.trTypeSpec), theme.emphasis))
       lines.append(("> " + typing + (canvas.unicode ? "▏" : "_"), theme.cursor))
@@ -197,58 +203,126 @@ extension TrainingScreen {
     }
   }
 
+  /// One row of the summary table.
+  struct SummaryLine {
+    var name: String
+    var kerasClass: String
+    var shape: FeatureShape
+    var parameters: Int
+    var trainable: Bool
+  }
+
   /// Keras's summary table of `spec` in `inner`; with frozen layers a Trainable column (as
   /// `summary(show_trainable=True)`) and the non-trainable count.
   func drawSummary(_ spec: SequentialSpec, _ canvas: inout Canvas, rect inner: Rect, env: Env) {
+    if drawSpecProblem(&canvas, rect: inner, env: env) { return }
+    do {
+      let lines = try spec.rows().map {
+        SummaryLine(
+          name: $0.layer.name, kerasClass: $0.layer.kerasClass, shape: $0.outputShape, parameters: $0.parameters.total,
+          trainable: $0.layer.trainable)
+      }
+      let frozen = spec.layers.contains { !$0.trainable } || config.finetune != nil
+      drawSummaryTable(lines, count: try spec.parameterCount(), frozen: frozen, endFirst: false, &canvas, rect: inner, env: env)
+    } catch {
+      drawSummaryProblem(String(describing: error), &canvas, rect: inner, env: env)
+    }
+  }
+
+  /// The same for a pretrained base with its head (a graph of a hundred layers or more): the
+  /// input, then the last layers, where the base ends and the new head sits.
+  func drawSummary(graph: GraphSpec, _ canvas: inout Canvas, rect inner: Rect, env: Env) {
+    if drawSpecProblem(&canvas, rect: inner, env: env) { return }
+    do {
+      let lines = try graph.rows().map {
+        SummaryLine(
+          name: $0.node.name, kerasClass: $0.node.kerasClass, shape: $0.outputShape, parameters: $0.parameters.total,
+          trainable: $0.node.trainable)
+      }
+      drawSummaryTable(lines, count: try graph.parameterCount(), frozen: true, endFirst: true, &canvas, rect: inner, env: env)
+    } catch {
+      drawSummaryProblem(String(describing: error), &canvas, rect: inner, env: env)
+    }
+  }
+
+  /// Why the model cannot be shown: the setting's problem (wrapped) or the summary's error.
+  func drawSummaryProblem(_ text: String, _ canvas: inout Canvas, rect inner: Rect, env: Env) {
+    canvas.put(text, x: inner.x + 1, y: inner.y, style: env.theme.error, maxWidth: inner.width - 1)
+  }
+
+  /// Draws `specProblem` instead of the summary; false when there is none.
+  func drawSpecProblem(_ canvas: inout Canvas, rect inner: Rect, env: Env) -> Bool {
+    guard let specProblem else { return false }
+    var y = inner.y
+    for l in wrapText(env.t(T.trFailed, specProblem), width: inner.width - 1) where y < inner.maxY {
+      canvas.put(l, x: inner.x + 1, y: y, style: env.theme.error)
+      y += 1
+    }
+    return true
+  }
+
+  /// The table itself. Rows that do not fit become "...": the last ones, or with `endFirst`
+  /// the middle ones (the first row and the end of the model stay).
+  func drawSummaryTable(
+    _ all: [SummaryLine], count: ParameterCount, frozen: Bool, endFirst: Bool, _ canvas: inout Canvas, rect inner: Rect,
+    env: Env
+  ) {
     let theme = env.theme
     var y = inner.y
-    if let specProblem {
-      for l in wrapText(env.t(T.trFailed, specProblem), width: inner.width - 1) where y < inner.maxY {
-        canvas.put(l, x: inner.x + 1, y: y, style: theme.error)
-        y += 1
-      }
-      return
+    // The totals under the table, wrapped (a big base's counts do not fit one line at 80 columns).
+    var totals = wrapText(env.t(T.trTotalParams, NumberText.grouped(count.total), NumberText.grouped(count.trainable)), width: inner.width - 1)
+    let room = inner.height - (frozen ? 5 : 4) - (totals.count - 1)
+    // The rows shown, nil for the "..." row.
+    var shown: [SummaryLine?] = all
+    if all.count > room && room >= 1 {
+      shown = endFirst && room >= 3
+        ? [all[0], nil] + all.suffix(room - 2).map { $0 } : all.prefix(room - 1).map { $0 } + [nil]
     }
-    do {
-      let rows = try spec.rows()
-      let count = try spec.parameterCount()
-      let frozen = spec.layers.contains { !$0.trainable } || config.finetune != nil
-      let trainWidth = env.t(T.trTrainableHeader).count
-      let shapeWidth = max(14, (rows.map { ShapeText.batched($0.outputShape).count }.max() ?? 0) + 1)
-      // Keras's "name (Type)" when it fits, else the name alone (80 columns).
-      var names = rows.map { "\($0.layer.name) (\($0.layer.kerasClass))" }
-      if (names.map(\.count).max() ?? 0) + 1 + shapeWidth + 9 + (frozen ? trainWidth : 0) > inner.width - 1 {
-        names = rows.map(\.layer.name)
-      }
-      let nameWidth = max(14, (names.map(\.count).max() ?? 0) + 1)
-      // Keras's Trainable column (show_trainable=True) where it fits; else a * before each
-      // frozen layer, in the column left of the table.
-      let column = frozen && nameWidth + shapeWidth + 9 + trainWidth <= inner.width - 1
-      var header = env.t(T.trLayerHeader).padding(to: nameWidth) + env.t(T.trOutputShape).padding(to: shapeWidth)
-      header += column ? env.t(T.trParamHeader).padding(to: 9) + env.t(T.trTrainableHeader) : env.t(T.trParamHeader)
-      canvas.put(header, x: inner.x + 1, y: y, style: theme.muted, maxWidth: inner.width - 1)
-      y += 1
-      let room = inner.height - (frozen ? 5 : 4)
-      for (i, row) in rows.enumerated() where i < room {
-        var text = (i == room - 1 && rows.count > room) ? "..."
-          : names[i].padding(to: nameWidth) + ShapeText.batched(row.outputShape).padding(to: shapeWidth)
-            + NumberText.grouped(row.parameters.total)
-        if column && text != "..." { text = text.padding(to: nameWidth + shapeWidth + 9) + (row.layer.trainable ? "Y" : "N") }
-        let style = frozen && !row.layer.trainable ? theme.muted : theme.text
-        if frozen && !column && !row.layer.trainable && text != "..." { canvas.put("*", x: inner.x, y: y, style: theme.emphasis) }
-        canvas.put(text, x: inner.x + 1, y: y, style: style, maxWidth: inner.width - 1)
+    let present = shown.compactMap { $0 }
+    let trainWidth = env.t(T.trTrainableHeader).count
+    let shapeWidth = max(14, (present.map { ShapeText.batched($0.shape).count }.max() ?? 0) + 1)
+    // Keras's "name (Type)" when it fits, else the name alone (80 columns).
+    var named = true
+    if (present.map { "\($0.name) (\($0.kerasClass))".count }.max() ?? 0) + 1 + shapeWidth + 9 + (frozen ? trainWidth : 0)
+      > inner.width - 1
+    {
+      named = false
+    }
+    func label(_ l: SummaryLine) -> String { named ? "\(l.name) (\(l.kerasClass))" : l.name }
+    let nameWidth = max(14, (present.map { label($0).count }.max() ?? 0) + 1)
+    // Keras's Trainable column (show_trainable=True) where it fits; else a * before each
+    // frozen layer, in the column left of the table.
+    // The output shape goes when even the names alone leave it no room (a base's long names).
+    let paramWidth = present.map { NumberText.grouped($0.parameters).count }.max() ?? 1
+    let shapes = nameWidth + shapeWidth + paramWidth <= inner.width - 1
+    let shapeColumn = shapes ? shapeWidth : 0
+    let column = frozen && nameWidth + shapeColumn + 9 + trainWidth <= inner.width - 1
+    var header = env.t(T.trLayerHeader).padding(to: nameWidth) + (shapes ? env.t(T.trOutputShape).padding(to: shapeWidth) : "")
+    header += column ? env.t(T.trParamHeader).padding(to: 9) + env.t(T.trTrainableHeader) : env.t(T.trParamHeader)
+    canvas.put(header, x: inner.x + 1, y: y, style: theme.muted, maxWidth: inner.width - 1)
+    y += 1
+    for row in shown where y < inner.maxY {
+      guard let row else {
+        canvas.put("...", x: inner.x + 1, y: y, style: theme.text)
         y += 1
+        continue
       }
+      var text = label(row).padding(to: nameWidth) + (shapes ? ShapeText.batched(row.shape).padding(to: shapeWidth) : "")
+        + NumberText.grouped(row.parameters)
+      if column { text = text.padding(to: nameWidth + shapeColumn + 9) + (row.trainable ? "Y" : "N") }
+      let style = frozen && !row.trainable ? theme.muted : theme.text
+      if frozen && !column && !row.trainable { canvas.put("*", x: inner.x, y: y, style: theme.emphasis) }
+      canvas.put(text, x: inner.x + 1, y: y, style: style, maxWidth: inner.width - 1)
       y += 1
-      canvas.put(env.t(T.trTotalParams, NumberText.grouped(count.total), NumberText.grouped(count.trainable)),
-                 x: inner.x + 1, y: y, style: theme.emphasis, maxWidth: inner.width - 1)
-      if frozen {
-        let note = column || count.nonTrainable == 0 ? "" : " " + env.t(T.trFrozenMark)
-        canvas.put(env.t(T.trNonTrainable, NumberText.grouped(count.nonTrainable)) + note, x: inner.x + 1, y: y + 1,
-                   style: theme.emphasis, maxWidth: inner.width - 1)
-      }
-    } catch {
-      canvas.put(String(describing: error), x: inner.x + 1, y: y, style: theme.error, maxWidth: inner.width - 1)
+    }
+    y += 1
+    if frozen {
+      let note = column || count.nonTrainable == 0 ? "" : " " + env.t(T.trFrozenMark)
+      totals += wrapText(env.t(T.trNonTrainable, NumberText.grouped(count.nonTrainable)) + note, width: inner.width - 1)
+    }
+    for line in totals where y < inner.maxY {
+      canvas.put(line, x: inner.x + 1, y: y, style: theme.emphasis, maxWidth: inner.width - 1)
+      y += 1
     }
   }
 

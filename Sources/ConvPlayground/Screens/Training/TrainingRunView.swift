@@ -18,7 +18,11 @@ extension TrainingScreen {
         + NumberText.format(Double(ft.plan.learningRate)) + "/" + NumberText.format(Double(ft.plan.phase2LearningRate))
         + " · batch \(ft.plan.batch)"
     }
-    if let c = counts { head += " · " + env.t(T.trSplitCounts, NumberText.grouped(c.training), NumberText.grouped(c.validation), NumberText.grouped(c.test)) }
+    // The split counts when they fit whole (never a cut word).
+    if let c = counts {
+      let split = " · " + env.t(T.trSplitCounts, NumberText.grouped(c.training), NumberText.grouped(c.validation), NumberText.grouped(c.test))
+      if head.count + split.count <= w { head += split }
+    }
     canvas.put(canvas.unicode ? head : head.replacingOccurrences(of: "·", with: "-"), x: x, y: y, style: theme.muted, maxWidth: w)
     y += 1
     // Bars: the epoch bar counts finished epochs plus the current one's fraction.
@@ -68,25 +72,25 @@ extension TrainingScreen {
     case .saveFailed(let why): state = (env.t(T.trFailed, why), theme.error)
     case .fetched, nil: break
     }
+    if let e = extraction, phase == .training {
+      state = (env.t(T.ftExtracting, NumberText.grouped(e.done), NumberText.grouped(e.of)), theme.text)
+    }
     if confirmingLeave { state = (env.t(T.trConfirmLeave), theme.error) }
     let end = canvas.put(state.0, x: x, y: y, style: state.1, maxWidth: w)
     if !testAccuracies.isEmpty, !confirmingLeave, end + 4 < x + w {
-      let list = testAccuracies.enumerated().map { "\($0.offset + 1): \(metric($0.element))" }.suffix(5).joined(separator: "  ")
+      let list = zip(testEpochs, testAccuracies).map { "\($0): \(metric($1))" }.suffix(5).joined(separator: "  ")
       canvas.put("  " + env.t(T.trTestAccuracy) + " " + list, x: end, y: y, style: theme.emphasis, maxWidth: x + w - end)
     }
     y += 1
-    // Fine-tuning: the phase, what trains, its counts, and each finished phase's accuracy.
+    // Fine-tuning: each phase started, what trains, Keras's counts (as `convplay finetune`
+    // prints them) and, once it ended, its test accuracy.
     if ran.finetune != nil {
-      var text = env.t(T.trPhaseWaiting)
-      if let (p, layers) = phaseInfo {
-        let frozen = zip(layers, p.trainable).filter { !$0.1 }.map(\.0)
-        text = env.t(p.baseFrozen ? T.trPhaseFrozen : T.trPhaseAll, p.number, frozen.count, layers.count)
-          + " · " + env.t(T.trPhaseCounts, NumberText.grouped(p.counts.trainable), NumberText.grouped(p.counts.nonTrainable))
+      for (text, style) in phaseLines(env) {
+        for line in wrapText(canvas.unicode ? text : text.replacingOccurrences(of: "·", with: "-"), width: w) {
+          canvas.put(line, x: x, y: y, style: style, maxWidth: w)
+          y += 1
+        }
       }
-      let done = phaseAccuracies.keys.sorted().map { env.t(T.trPhaseAccuracy, $0, metric(phaseAccuracies[$0]!)) }
-      if !done.isEmpty { text = done.joined(separator: "  ") + (canvas.unicode ? " │ " : " | ") + text }
-      canvas.put(canvas.unicode ? text : text.replacingOccurrences(of: "·", with: "-"), x: x, y: y, style: theme.emphasis, maxWidth: w)
-      y += 1
     }
     // View tabs.
     var tx = x
@@ -106,6 +110,27 @@ extension TrainingScreen {
     }
   }
 
+  /// One line per fine-tuning phase started: its name, its counts, its test accuracy; the
+  /// running one in the emphasis style.
+  func phaseLines(_ env: Env) -> [(String, Style)] {
+    guard !phases.isEmpty else { return [(env.t(T.trPhaseWaiting), env.theme.emphasis)] }
+    return phases.keys.sorted().map { n in
+      let p = phases[n]!
+      let frozen = p.trainable.filter { !$0 }.count
+      let name = p.baseFrozen ? T.trPhaseFrozen : frozen > 0 ? T.trPhaseJoint : T.trPhaseAll
+      var text = env.t(name, p.number, frozen, p.trainable.count)
+        + " · " + env.t(T.trPhaseCounts, NumberText.grouped(p.counts.trainable), NumberText.grouped(p.counts.nonTrainable))
+      if let a = phaseAccuracies[n] { text += " · " + env.t(T.trPhaseTest, metric(a)) }
+      return (text, n == phaseInfo?.phase.number && isRunning ? env.theme.emphasis : env.theme.text)
+    }
+  }
+
+  /// Where phase 2 starts on the curves' epoch axis (nil when the run has one phase).
+  var phaseBoundary: Int? {
+    guard let plan = ran.finetune?.plan, plan.freezeEpochs > 0, plan.finetuneEpochs > 0 else { return nil }
+    return plan.freezeEpochs
+  }
+
   func drawCurves(_ canvas: inout Canvas, rect: Rect, env: Env) {
     let theme = env.theme
     guard rect.height >= 5 else { return }
@@ -117,6 +142,7 @@ extension TrainingScreen {
     let trainStyle = theme.colored ? Style(fg: Color(75)) : theme.text
     let valStyle = theme.colored ? Style(fg: Color(215), bold: true) : theme.emphasis
     let testStyle = theme.colored ? Style(fg: Color(120), bold: true) : theme.emphasis
+    let markerStyle = theme.colored ? Style(fg: Color(177)) : theme.muted
     let xMax = Double(max(epochs, 1))
     for (i, box) in boxes.enumerated() {
       let isLoss = i == 0
@@ -131,7 +157,7 @@ extension TrainingScreen {
       let val: [(Double, Double)] = history.compactMap { m in
         (isLoss ? m.validationLoss : m.validationAccuracy).map { (Double(m.epoch), $0) }
       }
-      let test = isLoss ? [] : testAccuracies.enumerated().map { (Double($0.offset + 1), $0.element) }
+      let test = isLoss ? [] : zip(testEpochs, testAccuracies).map { (Double($0), $1) }
       let ys = (train + val + test).map(\.1).filter(\.isFinite)
       var low = 0.0
       var high = 1.0
@@ -147,6 +173,13 @@ extension TrainingScreen {
       for p in train { segments[Int(p.0.rounded(.up)), default: []].append(p) }
       let lines = segments.keys.sorted().map { (points: segments[$0]!, style: trainStyle) }
       brailleChart(lines, in: plot, xRange: 0...xMax, yRange: low...high, canvas: &canvas)
+      if let boundary = phaseBoundary {
+        // A dotted vertical line where phase 2 (the joint training) starts, behind the curve.
+        let cx = plot.x + Int(((Double(boundary) / xMax) * Double(plot.width - 1)).rounded())
+        for cy in plot.y..<plot.maxY where [" ", "\u{2800}"].contains(canvas[cx, cy].char) {
+          canvas[cx, cy] = Cell(canvas.unicode ? "┊" : ":", markerStyle)
+        }
+      }
       func mark(_ points: [(Double, Double)], _ glyph: Character, _ style: Style) {
         for (px, py) in points {
           let cx = plot.x + Int(((px / xMax) * Double(plot.width - 1)).rounded())
@@ -158,8 +191,9 @@ extension TrainingScreen {
       mark(val, canvas.unicode ? "◆" : "v", valStyle)
       mark(test, canvas.unicode ? "●" : "t", testStyle)
     }
-    canvas.put(env.t(T.trLegend, canvas.unicode ? "⠒" : "*", canvas.unicode ? "◆" : "v", canvas.unicode ? "●" : "t"),
-               x: rect.x + 1, y: rect.maxY - 1, style: theme.muted, maxWidth: rect.width - 2)
+    var legend = env.t(T.trLegend, canvas.unicode ? "⠒" : "*", canvas.unicode ? "◆" : "v", canvas.unicode ? "●" : "t")
+    if phaseBoundary != nil { legend += "   " + env.t(T.trLegendPhase2, canvas.unicode ? "┊" : ":") }
+    canvas.put(legend, x: rect.x + 1, y: rect.maxY - 1, style: theme.muted, maxWidth: rect.width - 2)
   }
 
   /// The x axis under a curve: a tick label at each epoch boundary (every k-th when they
@@ -422,6 +456,17 @@ extension TrainingScreen {
 
   /// The model as it trains now: in a fine-tuning run, the running phase's frozen layers.
   func drawLayers(_ canvas: inout Canvas, rect: Rect, env: Env) {
+    if ran.finetune?.pretrained != nil, var graph = baseGraph {
+      // The running phase's flags, by layer name.
+      if let (p, layers) = phaseInfo {
+        let flags = Dictionary(zip(layers, p.trainable), uniquingKeysWith: { a, _ in a })
+        for i in graph.nodes.indices { if let t = flags[graph.nodes[i].name] { graph.nodes[i].trainable = t } }
+      }
+      let box = Rect(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
+      canvas.box(box, title: env.t(T.trSummaryTitle, modelLabel(env, of: ran)), style: env.theme.border, titleStyle: env.theme.panelTitle)
+      drawSummary(graph: graph, &canvas, rect: box.inset(1), env: env)
+      return
+    }
     var spec = ran.spec
     if let p = phaseInfo, p.phase.trainable.count == spec.layers.count {
       for i in spec.layers.indices { spec.layers[i].trainable = p.phase.trainable[i] }

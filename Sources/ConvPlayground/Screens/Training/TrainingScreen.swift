@@ -32,7 +32,7 @@ public struct TrainingScreen: Screen {
   static let finetuneChoice = "finetune"
 
   /// The settings the left panel lists, in order.
-  enum Field: Equatable { case model, dataset, epochs, finetuneEpochs, batch, optimizer, rate, limit }
+  enum Field: Equatable { case model, base, weights, unfreeze, dataset, epochs, finetuneEpochs, batch, optimizer, rate, limit }
   /// How a colour convolution's filters are drawn: as colour, or each input channel apart.
   public enum FilterMode: Sendable, Equatable { case color, channels }
 
@@ -84,7 +84,22 @@ public struct TrainingScreen: Screen {
   // Fine-tuning: the phase running, its layers' names, and each finished phase's test accuracy.
   public internal(set) var phaseInfo: (phase: FineTuningPhase, layers: [String])?
   public internal(set) var phaseAccuracies: [Int: Double] = [:]
+  /// Every phase started in this run, by number (each keeps its counts on the dashboard).
+  public internal(set) var phases: [Int: FineTuningPhase] = [:]
   var epochOffset = 0
+  /// The epoch each test accuracy belongs to (a pretrained base is evaluated once per step).
+  public internal(set) var testEpochs: [Int] = []
+  /// A pretrained base: step 1's feature extraction so far, and once done its images and time.
+  var extraction: (done: Int, of: Int)?
+  var extracted: (images: Int, seconds: Double)?
+  /// A pretrained base as step 1 trains it (base frozen, new head): the form's summary.
+  var baseGraph: GraphSpec?
+  /// `--base FILE` from the command line: a Keras model file offered on the Base row.
+  var baseFile: String?
+  /// The zoo model to return to when the Base row goes back to none.
+  var lastModel = "cnn"
+  /// The test limit was set by choosing a pretrained base (1,000 images), not by the user.
+  var automaticTestLimit = false
 
   /// `dataAvailable` nil looks for the data set (--data, $CONVPLAY_DATA, the user cache).
   public init(
@@ -98,6 +113,7 @@ public struct TrainingScreen: Screen {
     self.savePath = savePath ?? "convplay-\(c.modelName).safetensors"
     self.dataAvailable = dataAvailable ?? Self.locate(c, environment: environment)
     classNames = c.dataset.classNamesBeforeLoading ?? []
+    if let p = c.finetune?.pretrained, !p.isNamed { baseFile = p.base }
     if c.finetune != nil {
       enterFinetune(c.finetune!)
       self.savePath = savePath ?? self.savePath
@@ -154,6 +170,7 @@ public struct TrainingScreen: Screen {
       KeyHint("Enter", env.t(T.trKeyStart)), KeyHint("↑↓", env.t(T.trKeySetting)), KeyHint("←→", env.t(T.trKeyChange)),
     ]
     if config.finetune == nil { h.append(KeyHint("t", env.t(T.trKeyTypeSpec))) }
+    if config.finetune?.pretrained?.weightsMissing == true { h.append(KeyHint("r", env.t(T.trKeyRandomWeights))) }
     if !dataAvailable && config.dataset.isFetchable { h.append(KeyHint("f", env.t(T.trKeyFetch))) }
     return h
   }
@@ -175,7 +192,7 @@ public struct TrainingScreen: Screen {
   public func allHints(_ env: Env) -> [KeyHint] {
     [
       KeyHint("Enter", env.t(T.trKeyStart)), KeyHint("↑↓", env.t(T.trKeySetting)), KeyHint("←→", env.t(T.trKeyChange)),
-      KeyHint("t", env.t(T.trKeyTypeSpec)), KeyHint("f", env.t(T.trKeyFetch)),
+      KeyHint("t", env.t(T.trKeyTypeSpec)), KeyHint("f", env.t(T.trKeyFetch)), KeyHint("r", env.t(T.trHelpRandom)),
       KeyHint("Chars", env.t(T.trHelpSpecChars)), KeyHint("Enter", env.t(T.trHelpSpecEnter)),
       KeyHint("Esc", env.t(T.trHelpSpecEsc)), KeyHint("BSpace", env.t(T.trHelpSpecErase)),
       KeyHint("p/Space", env.t(T.trHelpPause)), KeyHint("x", env.t(T.trHelpStop)),
@@ -249,7 +266,8 @@ public struct TrainingScreen: Screen {
 
   /// Starts a run if the settings allow one (data present, the model fits the data set).
   mutating func start() -> Effect {
-    guard dataAvailable, specProblem == nil, (try? config.spec.rows()) != nil else {
+    let ready = config.finetune?.pretrained.map { !$0.weightsMissing && baseGraph != nil } ?? ((try? config.spec.rows()) != nil)
+    guard dataAvailable, specProblem == nil, ready else {
       notice = nil
       return .none
     }
@@ -273,6 +291,10 @@ public struct TrainingScreen: Screen {
     notice = nil
     phaseInfo = nil
     phaseAccuracies = [:]
+    phases = [:]
+    testEpochs = []
+    extraction = nil
+    extracted = nil
     epochOffset = 0
   }
   /// Epochs of the whole run (both phases when fine-tuning).
@@ -301,9 +323,14 @@ public struct TrainingScreen: Screen {
       classNames = names
     case .phase(let p, let layers):
       phaseInfo = (p, layers)
+      phases[p.number] = p
       epochOffset = p.number == 2 ? (ran.finetune?.plan.freezeEpochs ?? 0) : 0
     case .phaseEnded(let number, let accuracy):
       phaseAccuracies[number] = accuracy
+    case .extracting(let done, let total): extraction = (done, total)
+    case .extracted(let images, let seconds):
+      extraction = nil
+      extracted = (images, seconds)
     case .loaded(let t, let v, let test):
       counts = (t, v, test)
       if phase == .loading { phase = .training }
@@ -337,6 +364,7 @@ public struct TrainingScreen: Screen {
     case .evaluated(let e):
       evaluation = e
       testAccuracies.append(e.testAccuracy)
+      testEpochs.append(history.last?.epoch ?? testAccuracies.count)
     case .finished: phase = .finished
     case .stopped: phase = .stopped
     case .failed(let why): phase = .failed(why)

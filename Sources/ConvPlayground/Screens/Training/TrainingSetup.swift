@@ -11,11 +11,14 @@ extension TrainingScreen {
     (try? c.dataset.check(DatasetLocator(explicitDirectory: c.dataDirectory, environment: environment))) != nil
   }
 
-  /// The settings shown, in order: fine-tuning has two epoch counts and always uses Adam.
+  /// The settings shown, in order: fine-tuning has two epoch counts and always uses Adam; a
+  /// pretrained base also its weights and how much of it step 2 unfreezes.
   var fields: [Field] {
-    config.finetune == nil
-      ? [.model, .dataset, .epochs, .batch, .optimizer, .rate, .limit]
-      : [.model, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit]
+    // Base last when training from scratch (the rows above keep their places), first when fine-tuning.
+    guard let ft = config.finetune else { return [.model, .dataset, .epochs, .batch, .optimizer, .rate, .limit, .base] }
+    return ft.pretrained == nil
+      ? [.base, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit]
+      : [.base, .weights, .unfreeze, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit]
   }
 
   /// A folder by its last path component (the setting column is narrow).
@@ -39,10 +42,18 @@ extension TrainingScreen {
       ft.plan.learningRate = config.learningRate
       ft.plan.batch = config.batch
     }
+    if config.finetune == nil { lastModel = config.modelName }
     config.finetune = ft
     config.modelName = ft.baseName
     savePath = "convplay-finetuned.safetensors"
-    if baseSpec == nil {
+    if ft.pretrained != nil {
+      // Seconds to a minute on a CPU: 1,000 images unless the user chose a number.
+      if config.limit == nil { config.limit = 1000 }
+      if config.testLimit == nil {
+        config.testLimit = 1000
+        automaticTestLimit = true
+      }
+    } else if baseSpec == nil {
       do { baseSpec = try FineTuning.sequential(ft.loadBase().network) } catch { specProblem = String(describing: error) }
     }
     refreshSpec()
@@ -52,7 +63,15 @@ extension TrainingScreen {
   /// head with one unit per class, only the head trainable as in phase 1).
   mutating func refreshSpec() {
     let shape = config.imageShape
-    if config.finetune != nil {
+    if let pretrained = config.finetune?.pretrained {
+      specProblem = nil
+      do {
+        baseGraph = try pretrained.model(imageShape: shape, classes: classNames.count)
+      } catch {
+        baseGraph = nil
+        specProblem = String(describing: error)
+      }
+    } else if config.finetune != nil {
       guard let base = baseSpec else { return }
       specProblem = nil
       guard base.inputShape.count == 3, base.inputShape[2] == shape[2] else {
@@ -86,19 +105,24 @@ extension TrainingScreen {
   /// model in the screen's language.
   func modelLabel(_ env: Env, of c: TrainingConfig? = nil) -> String {
     let c = c ?? config
-    if let ft = c.finetune, ft.basePath == nil { return env.t(T.trBuiltInModel) }
+    if let ft = c.finetune, ft.basePath == nil, ft.pretrained == nil { return env.t(T.trBuiltInModel) }
     return c.modelName
   }
 
 
   /// The settings to keep for the next visit (`Command.keepTrainingSettings`).
-  var settings: TrainingSettings {
+  public var settings: TrainingSettings {
     var s = TrainingSettings(
       model: config.finetune == nil ? config.modelName : Self.finetuneChoice,
       spec: customSpec == nil ? nil : customText, dataset: config.dataset.rawValue, epochs: config.epochs,
       batch: config.batch, optimizer: config.optimizer.rawValue, learningRate: config.learningRate, limit: config.limit,
       basePath: config.finetune?.basePath, freezeEpochs: config.finetune?.plan.freezeEpochs,
       finetuneEpochs: config.finetune?.plan.finetuneEpochs)
+    if let p = config.finetune?.pretrained {
+      s.pretrainedBase = p.base
+      s.randomWeights = p.randomWeights
+      s.unfreeze = p.unfreeze.text
+    }
     if case .folder = config.dataset {
       s.folderSize = [config.folder.height, config.folder.width]
       s.folderGray = config.folder.gray
@@ -135,6 +159,11 @@ extension TrainingScreen {
       plan.learningRate = c.learningRate
       plan.batch = c.batch
       c.finetune = FineTuneSettings(basePath: s.basePath, plan: plan)
+      if let base = s.pretrainedBase, PretrainedBase.application(base) != nil || FileManager.default.fileExists(atPath: base) {
+        c.finetune?.pretrained = PretrainedBaseChoice(
+          base: base, randomWeights: s.randomWeights ?? false,
+          unfreeze: s.unfreeze.flatMap(PretrainedBase.Unfreeze.init) ?? .all)
+      }
     } else if s.model == "spec", let typed = s.spec, let spec = try? ModelSpecParser.parse(typed, inputShape: c.imageShape) {
       c.modelName = "spec"
       c.spec = spec
