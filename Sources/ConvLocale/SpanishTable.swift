@@ -15,7 +15,7 @@ extension Spanish {
 
   static var allEntries: [(String, String)] {
     commandLineHelp + commandLineOutput + commandLineErrors + classNames + modelDescriptions
-      + quizSentences + engineErrors
+      + quizSentences
   }
 
   /// English keys given more than once in the sections.
@@ -1283,11 +1283,5 @@ extension Spanish {
     ("input: {0}", "entrada: {0}"),
     ("units", "unidades"),
     ("one average per channel", "un promedio por canal"),
-  ]
-
-  // MARK: - Engine errors (exact-cells branch): the rarely seen messages of ConvKit, ConvData,
-  // ConvImageIO and ConvPretrained, checked by EngineErrorSpanishTests.
-
-  static let engineErrors: [(String, String)] = [
   ]
 }
