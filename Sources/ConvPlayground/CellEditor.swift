@@ -1,3 +1,4 @@
+import ConvKit
 import ConvTerminal
 
 /// Editing one cell of a matrix on screen: arrows move, Tab changes matrix, digits type a
@@ -9,14 +10,17 @@ struct CellEditor: Equatable, Sendable {
   var row: Int
   var col: Int
   var buffer = ""
+  /// Characters a cell takes: -9007199254740993 (17) fits, so the refusal is seen.
+  static let maxTyped = 20
 
   enum Action: Equatable {
     case none
-    case store(Float)
+    /// The value as typed (Double: whole numbers exact up to 2^53, as `convplay step` keeps them).
+    case store(Double)
     case invalid
-    /// A whole number the screen's Float32 matrix cannot hold exactly (past 2^24 = 16777216):
-    /// refused rather than silently changed (the command line's matrices keep it exactly).
-    case inexact
+    /// A number the command line refuses too (a whole number past 2^53): the engine's English
+    /// line (`MatrixText.NumberProblem.message`), shown in the screen's language.
+    case refused(String)
     case exit
     /// Not an editing key: the screen returns `.ignored` (and the app, while editing, does
     /// nothing with it either).
@@ -43,17 +47,19 @@ struct CellEditor: Equatable, Sendable {
       return .exit
     case .enter:
       if buffer.isEmpty { return .exit }
-      guard let exact = Double(buffer), exact.isFinite else {
-        buffer = ""
-        return .invalid
-      }
+      // The command line's own reading of a typed number (MatrixText.number), so a cell keeps
+      // and refuses exactly what a --matrix file does.
+      let typed = buffer
       buffer = ""
-      let v = Float(exact)
-      if exact == exact.rounded(), Double(v) != exact { return .inexact }
-      return .store(v)
+      switch MatrixText.number(typed) {
+      case .success(let v): return .store(v)
+      case .failure(.tooLarge): return .refused(MatrixText.NumberProblem.tooLarge(typed).message)
+      case .failure(.notANumber): return .invalid
+      }
     case .char(let c):
       if c.isNumber || c == "-" || c == "." {
-        if buffer.count < 9 { buffer.append(c) }
+        // Room for every whole number a Double holds exactly (2^53 has 16 digits) and one more.
+        if buffer.count < Self.maxTyped { buffer.append(c) }
       } else if c == "e" {
         return .exit
       } else {

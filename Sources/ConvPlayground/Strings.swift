@@ -245,8 +245,8 @@ public enum T: String, Catalog {
                                   "{0}: 'same' rellena {1} en total, un número impar: Keras pone {2} antes y {3} después (el cero de más va abajo/a la derecha).")
     case .kernelTooLarge: return ("{0}: the kernel spans {1} but the padded input has only {2}: make the kernel smaller (<) or the input larger (]).",
                                   "{0}: el kernel abarca {1} pero la entrada con padding solo tiene {2}: reducir el kernel (<) o agrandar la entrada (]).")
-    case .notExact: return ("Whole numbers past 16777216 cannot be kept exactly here: type a smaller one ('convplay step' keeps them).",
-                            "Los enteros mayores que 16777216 no se guardan exactos aquí: escribir uno menor ('convplay step' los conserva).")
+    case .notExact: return ("{0} would become {1}: the photo kernel is Float32 (whole numbers exact up to 16777216). The convolution lessons and 'convplay step' keep whole numbers up to 9007199254740992.",
+                            "{0} pasaría a ser {1}: el kernel de las fotos es Float32 (enteros exactos hasta 16777216). Las lecciones de convolución y 'convplay step' conservan enteros hasta 9007199254740992.")
     case .notANumber: return ("That is not a number: type digits, '-' or '.'.",
                               "Eso no es un número: escribir dígitos, '-' o '.'.")
     case .inputLimits: return ("The input has 3 to 12 rows and columns.", "La entrada tiene de 3 a 12 filas y columnas.")

@@ -5,8 +5,8 @@ import ConvKit
 /// What checks the translations (ConvLocale's mechanism: keyed catalogs and the Spanish table).
 /// The screens' catalogs `T` (Strings.swift) and `ExplorerText`; the Spanish table
 /// (ConvLocale/SpanishTable.swift) for kernel presets' names elsewhere, the named data sets'
-/// class names, the models' one-line descriptions and the command line; the quiz's course texts
-/// (ConvCourse's `QuizCatalog`). `missing()` lists every item without its Spanish, so a preset,
+/// class names, the models' one-line descriptions, the command line and every sentence of the
+/// quiz (ConvCourse's `QuizText`). `missing()` lists every item without its Spanish, so a preset,
 /// model, class or string added without one fails a test.
 public enum Translations {
   public static func missing() -> [String] {
@@ -36,8 +36,9 @@ public enum Translations {
       out.append("model \(model.name): no Spanish description (SpanishTable.swift)")
     }
     // "pooling" is the course's Spanish word too: a topic's Spanish name may equal its English.
-    for topic in QuizTopic.allCases where QuizCatalog.text(.topicName(topic), .es).isEmpty {
-      out.append("quiz topic \(topic.rawValue): no Spanish name (QuizCatalog)")
+    // Every sentence the quiz says (topic names included) has its pair in the Spanish table.
+    for sentence in QuizText.allCases where Spanish.table[sentence.rawValue] == nil {
+      out.append("quiz sentence QuizText.\(sentence): no Spanish (SpanishTable.swift, quiz section)")
     }
     return out
   }

@@ -1,4 +1,5 @@
 import ConvKit
+import ConvLocale
 import ConvTerminal
 
 /// A matrix drawn in a framed panel: right-aligned cells, one space apart. When the panel is
@@ -207,17 +208,19 @@ func progressPanel(
 
 /// The notice and geometry error that head a lesson's text, in the current language, wrapped
 /// to `width` columns.
-func problemLines(notice: Tr?, error: GeometryError?, env: Env, width: Int) -> [(String, Style)] {
+func problemLines(notice: Tr?, refusal: String? = nil, error: GeometryError?, env: Env, width: Int) -> [(String, Style)] {
   var texts: [String] = []
   if let notice { texts.append(env.t(notice)) }
+  // The engine's English line (a refused typed number), in the screen's language by the table.
+  if let refusal { texts.append(env.lang == .es ? Spanish.line(refusal) : refusal) }
   if let error { texts.append(geometryMessage(error, env)) }
   return texts.flatMap { wrapText($0, width: width, indent: "  ") }.map { ($0, env.theme.error) }
 }
 
-extension Tensor {
+extension ExactTensor {
   /// The same channels cut or grown to rows x cols; new cells come from `fill`.
-  func resized(rows: Int, cols: Int, fill: () -> Float) -> Tensor {
-    var t = Tensor(zeros: [shape[0], rows, cols])
+  func resized(rows: Int, cols: Int, fill: () -> Double) -> ExactTensor {
+    var t = ExactTensor(zeros: [shape[0], rows, cols])
     for ch in 0..<shape[0] {
       for r in 0..<rows {
         for c in 0..<cols {
@@ -231,10 +234,10 @@ extension Tensor {
   /// The same channels cut or grown to rows x cols around the centre cell, which stays the
   /// centre: cell (KH-1)/2, (KW-1)/2, as Keras centres a kernel. Shrinking sharpen twice leaves
   /// [5]; growing adds zeros alternately after and before. New cells are 0.
-  func resizedAroundCentre(rows: Int, cols: Int) -> Tensor {
+  func resizedAroundCentre(rows: Int, cols: Int) -> ExactTensor {
     let dr = (shape[1] - 1) / 2 - (rows - 1) / 2
     let dc = (shape[2] - 1) / 2 - (cols - 1) / 2
-    var t = Tensor(zeros: [shape[0], rows, cols])
+    var t = ExactTensor(zeros: [shape[0], rows, cols])
     for ch in 0..<shape[0] {
       for r in 0..<rows {
         for c in 0..<cols {
@@ -247,10 +250,21 @@ extension Tensor {
   }
 
   /// Whole numbers drawn from `range`, same shape.
+  func randomized(in range: ClosedRange<Int>, using rng: inout SplitMix64) -> ExactTensor {
+    var values: [Double] = []
+    for _ in self.values { values.append(Double(Int.random(in: range, using: &rng))) }
+    return ExactTensor(shape: shape, values: values)
+  }
+}
+
+extension Tensor {
+  /// As ExactTensor's (the screens with Float32 matrices: transposed, backprop, quiz).
+  func resized(rows: Int, cols: Int, fill: () -> Float) -> Tensor {
+    ExactTensor(self).resized(rows: rows, cols: cols) { Double(fill()) }.tensor
+  }
+
   func randomized(in range: ClosedRange<Int>, using rng: inout SplitMix64) -> Tensor {
-    var values: [Float] = []
-    for _ in scalars { values.append(Float(Int.random(in: range, using: &rng))) }
-    return Tensor(shape: shape, scalars: values)
+    ExactTensor(self).randomized(in: range, using: &rng).tensor
   }
 }
 

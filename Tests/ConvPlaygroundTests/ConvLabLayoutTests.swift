@@ -56,17 +56,17 @@ final class ConvLabLayoutTests: XCTestCase {
   /// `<` keeps the centre: sharpen 3x3 -> 2x2 around the 5 -> [5]; `>` grows back around it.
   func testKernelShrinksAndGrowsAroundItsCentre() {
     var a = app(ConvLabScreen(variant: .convolution), "<")
-    XCTAssertEqual((a.top as! ConvLabScreen).kernel, Tensor(shape: [1, 2, 2], scalars: [5, -1, -1, 0]))
+    XCTAssertEqual((a.top as! ConvLabScreen).kernel.tensor, Tensor(shape: [1, 2, 2], scalars: [5, -1, -1, 0]))
     a.send(.key(.char("<")))
-    XCTAssertEqual((a.top as! ConvLabScreen).kernel, Tensor(shape: [1, 1, 1], scalars: [5]))
+    XCTAssertEqual((a.top as! ConvLabScreen).kernel.tensor, Tensor(shape: [1, 1, 1], scalars: [5]))
     a.send(keys: Key.script("> >"))
-    XCTAssertEqual((a.top as! ConvLabScreen).kernel, Tensor(shape: [1, 3, 3], scalars: [0, 0, 0, 0, 5, 0, 0, 0, 0]))
+    XCTAssertEqual((a.top as! ConvLabScreen).kernel.tensor, Tensor(shape: [1, 3, 3], scalars: [0, 0, 0, 0, 5, 0, 0, 0, 0]))
     // Columns only: ( drops a column around the centre.
     let b = app(ConvLabScreen(variant: .convolution, kernelName: "sobel-x"), "( (")
-    XCTAssertEqual((b.top as! ConvLabScreen).kernel, Tensor(shape: [1, 3, 1], scalars: [0, 0, 0]))
+    XCTAssertEqual((b.top as! ConvLabScreen).kernel.tensor, Tensor(shape: [1, 3, 1], scalars: [0, 0, 0]))
     let c = app(ConvLabScreen(variant: .convolution, kernelName: "gaussian-5x5"), "< <")
     let g = KernelPreset.named("gaussian-5x5")!.tensor
-    XCTAssertEqual((c.top as! ConvLabScreen).kernel[0, 1, 1], g[0, 2, 2], "the centre weight stays the centre")
+    XCTAssertEqual((c.top as! ConvLabScreen).kernel[0, 1, 1], Double(g[0, 2, 2]), "the centre weight stays the centre")
   }
 
   /// The summary's "output size" for layers without a window: Dense and Flatten change the

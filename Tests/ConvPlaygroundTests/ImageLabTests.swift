@@ -99,8 +99,8 @@ final class ImageLabTests: XCTestCase {
   func testPatchOpensInTheConvolutionScreenAndComesBack() {
     var a = app(ImageLabScreen(), "4 c")
     let conv = a.top as! ConvLabScreen
-    XCTAssertEqual(conv.input, lab(PlaygroundApp(root: a.stack[0], env: a.env)).patch.values)
-    XCTAssertEqual(conv.kernel, KernelPreset.named("edge")!.tensor)
+    XCTAssertEqual(conv.input.tensor, lab(PlaygroundApp(root: a.stack[0], env: a.env)).patch.values)
+    XCTAssertEqual(conv.kernel.tensor, KernelPreset.named("edge")!.tensor)
     XCTAssertEqual(conv.trace?.steps.count, 9)
     a.send(.key(.char("q")))
     XCTAssertTrue(a.top is ImageLabScreen)

@@ -63,7 +63,7 @@ final class ScreenTests: XCTestCase {
       strideRows: screen.strideRows, strideCols: screen.strideCols, dilation: screen.dilation,
       padding: screen.padding)
     XCTAssertEqual(trace.geometry, g)
-    let expected = ReferenceKernels.convolve(input: screen.input, kernel: screen.kernel, geometry: g, flip: true)
+    let expected = ReferenceKernels.convolve(input: screen.input.tensor, kernel: screen.kernel.tensor, geometry: g, flip: true)
     XCTAssertEqual(trace.output.tensor, expected)
     XCTAssertEqual(screen.input.shape, [1, 7, 8])
     XCTAssertEqual(screen.padding, .same)
@@ -84,7 +84,7 @@ final class ScreenTests: XCTestCase {
   func testEditingIgnoresGarbageAndSaysSo() {
     let a = app(ConvLabScreen(variant: .convolution), "e - - Enter")
     let screen = a.top as! ConvLabScreen
-    XCTAssertEqual(screen.input, CourseExample.matrix)
+    XCTAssertEqual(screen.input.tensor, CourseExample.matrix)
     XCTAssertTrue(a.render(width: 80, height: 24).text.contains("That is not a number"))
     XCTAssertTrue(screen.capturesAllKeys, "still editing: q must not quit while typing")
   }
@@ -169,7 +169,7 @@ final class ScreenTests: XCTestCase {
     var screen = PoolingScreen()
     for k in Key.script("m r > s z") { _ = screen.update(.key(k), env: env) }
     let trace = try XCTUnwrap(screen.trace)
-    XCTAssertEqual(trace.output.tensor, ReferenceKernels.pool(input: screen.input, geometry: trace.geometry, mode: .avg))
+    XCTAssertEqual(trace.output.tensor, ReferenceKernels.pool(input: screen.input.tensor, geometry: trace.geometry, mode: .avg))
     XCTAssertEqual(screen.mode, .avg)
     XCTAssertEqual(screen.size, 3)
     XCTAssertEqual(screen.effectiveStride, 1)
@@ -192,7 +192,7 @@ final class ScreenTests: XCTestCase {
     XCTAssertEqual(screen.filterCount, 4)
     for (f, trace) in screen.traces.enumerated() {
       let ref = ReferenceKernels.convolve(
-        input: screen.input, kernel: screen.filters[f], geometry: trace.geometry, bias: screen.biases[f])
+        input: screen.input.tensor, kernel: screen.filters[f].tensor, geometry: trace.geometry, bias: Float(screen.biases[f]))
       XCTAssertEqual(trace.output.tensor, ref, "filter \(f + 1)")
     }
     XCTAssertEqual(screen.biases[0], 2)

@@ -153,3 +153,51 @@ final class ExactIntegerCommandTests: XCTestCase {
     XCTAssertEqual(huge.stderr, "convplay: stdin:1: 9007199254740993 is too large to be kept exactly (whole numbers up to 9007199254740992)\n")
   }
 }
+
+/// The playground's cells keep typed whole numbers exactly as the command line does: the conv
+/// lesson's step after typing 16777217, 123456789 and 4097 is `convplay step`'s for the same
+/// matrix and kernel. Values by Python ints: 16777217*4097 - 123456789 - 73 + 121*5 - 54 - 99 =
+/// 68612801639 (Float32 gives 68612796416).
+final class ExactCellCommandTests: XCTestCase {
+  func testConvLessonCellsMatchConvplayStep() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-cells-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try """
+      16777217 123456789 56 139 85
+      73 121 54 84 128
+      131 99 70 129 127
+      80 57 115 69 134
+      104 126 123 95 130
+      """.write(toFile: dir + "/m.txt", atomically: true, encoding: .utf8)
+    try "4097 -1 0\n-1 5 -1\n0 -1 0\n".write(toFile: dir + "/k.txt", atomically: true, encoding: .utf8)
+    let step = try CommandRunner.run(["step", "--plain", "--matrix", dir + "/m.txt", "--kernel", dir + "/k.txt"])
+    XCTAssertEqual(step.status, 0, step.stderr)
+    let first = "16777217*4097 + 123456789*(-1) + 56*0 + 73*(-1) + 121*5 + 54*(-1) + 131*0 + 99*(-1) + 70*0 = 68612801639"
+    XCTAssertTrue(step.stdout.contains(first), step.stdout)
+    let second = "123456789*4097 + 56*(-1) + 139*0 + 121*(-1) + 54*5 + 84*(-1) + 99*0 + 70*(-1) + 129*0 = 505802464472"
+    XCTAssertTrue(step.stdout.contains(second), step.stdout)
+    let typing = "e 1 6 7 7 7 2 1 7 Enter Right 1 2 3 4 5 6 7 8 9 Enter Tab Left 4 0 9 7 Enter Escape"
+    let tui = try CommandRunner.run(["tui", "--screen", "conv", "--keys", typing, "--print", "200x40"])
+    XCTAssertEqual(tui.status, 0, tui.stderr)
+    XCTAssertTrue(tui.stdout.contains(first), tui.stdout)
+    let next = try CommandRunner.run(["tui", "--screen", "conv", "--keys", typing + " Right", "--print", "200x40"])
+    XCTAssertTrue(next.stdout.contains(second), next.stdout)
+    // The same matrix given to the playground as a file: the same step.
+    let file = try CommandRunner.run(
+      ["tui", "--screen", "conv", "--matrix", dir + "/m.txt", "--kernel", dir + "/k.txt", "--print", "200x40"])
+    XCTAssertTrue(file.stdout.contains(first), file.stdout)
+  }
+
+  /// Past 2^53 a cell gets the command line's own refusal, in the run's language.
+  func testTooLargeForExactArithmeticIsRefusedAsTheCommandLineDoes() throws {
+    let keys = "e 9 0 0 7 1 9 9 2 5 4 7 4 0 9 9 3 Enter"
+    let en = try CommandRunner.run(["tui", "--screen", "conv", "--keys", keys, "--print", "120x30"])
+    XCTAssertTrue(en.stdout.contains("9007199254740993 is too large to be kept exactly (whole numbers up to"), en.stdout)
+    XCTAssertTrue(en.stdout.contains(" 60 "), "the cell keeps its value")
+    let es = try CommandRunner.run(["tui", "--screen", "pooling", "--keys", keys, "--print", "120x30", "--lang", "es"])
+    XCTAssertTrue(es.stdout.contains("9007199254740993 es demasiado grande para guardarlo exacto"), es.stdout)
+    let cli = try CommandRunner.run(["step", "--plain", "--matrix", "-", "--lang", "es"], stdin: "9007199254740993\n")
+    XCTAssertEqual(cli.stderr, "convplay: stdin:1: 9007199254740993 es demasiado grande para guardarlo exacto (enteros hasta 9007199254740992)\n")
+  }
+}

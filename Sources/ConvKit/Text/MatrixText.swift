@@ -49,17 +49,10 @@ public enum MatrixText {
       }
       var row: [Double] = []
       for field in fields {
-        guard let v = Double(String(field)), v.isFinite else {
-          throw fail(lineNumber, "'\(field)' is not a number")
+        switch number(field) {
+        case .success(let v): row.append(v)
+        case .failure(let problem): throw fail(lineNumber, problem.message)
         }
-        // A whole number typed as digits must be held exactly (Double: up to 2^53).
-        let digits = field.drop { $0 == "-" || $0 == "+" }
-        if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-          (Int64(field).map { $0.magnitude > 9_007_199_254_740_992 } ?? true)
-        {
-          throw fail(lineNumber, "\(field) is too large to be kept exactly (whole numbers up to 9007199254740992)")
-        }
-        row.append(v)
       }
       if current.isEmpty { currentStart = lineNumber }
       if let width = current.first?.count, width != row.count {
@@ -83,6 +76,35 @@ public enum MatrixText {
       }
     }
     return ExactTensor(channels: blocks)
+  }
+
+  /// Why one typed number was refused: the message names it, as a matrix file's error and the
+  /// playground's cell editor both print it.
+  public enum NumberProblem: Error, Equatable, Sendable {
+    case notANumber(String)
+    /// A whole number typed as digits past 2^53: a Double would round it.
+    case tooLarge(String)
+
+    public var message: String {
+      switch self {
+      case .notANumber(let field): return "'\(field)' is not a number"
+      case .tooLarge(let field):
+        return "\(field) is too large to be kept exactly (whole numbers up to 9007199254740992)"
+      }
+    }
+  }
+
+  /// One number as typed in a matrix file or a playground cell: finite, and a whole number
+  /// typed as digits held exactly (Double: up to 2^53) or refused, never rounded.
+  public static func number<S: StringProtocol>(_ field: S) -> Result<Double, NumberProblem> {
+    guard let v = Double(String(field)), v.isFinite else { return .failure(.notANumber(String(field))) }
+    let digits = field.drop { $0 == "-" || $0 == "+" }
+    if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+      Int64(String(field)).map({ $0.magnitude > 9_007_199_254_740_992 }) ?? true
+    {
+      return .failure(.tooLarge(String(field)))
+    }
+    return .success(v)
   }
 
   /// One row per line, values separated by one space; channels separated by a blank line.

@@ -14,10 +14,10 @@ public struct ConvLabScreen: Screen {
   }
 
   public let variant: Variant
-  /// `[1, H, W]`.
-  public private(set) var input: Tensor
-  /// `[1, KH, KW]`, as stored (before any flip).
-  public private(set) var kernel: Tensor
+  /// `[1, H, W]`, as typed: whole numbers exact up to 2^53, as `convplay step` keeps them.
+  public private(set) var input: ExactTensor
+  /// `[1, KH, KW]`, as stored (before any flip), as typed.
+  public private(set) var kernel: ExactTensor
   /// Index in `KernelPreset.all` while the kernel is an unchanged preset.
   public private(set) var presetIndex: Int?
   public private(set) var flip: Bool
@@ -25,7 +25,7 @@ public struct ConvLabScreen: Screen {
   public private(set) var strideRows: Int
   public private(set) var strideCols: Int
   public private(set) var dilation: Int
-  public private(set) var bias: Float
+  public private(set) var bias: Double
   var clock = StepClock()
   public var stepIndex: Int { clock.index }
   public var playing: Bool { clock.playing }
@@ -33,20 +33,23 @@ public struct ConvLabScreen: Screen {
   var rng = SplitMix64(seed: 20_261_124)
   /// A one-off note shown until the next key (a number that did not parse, a limit reached).
   var notice: Tr?
+  /// A typed number the command line refuses too, as the engine words it (see CellEditor).
+  var refusal: String?
   public private(set) var trace: StepTrace?
   public private(set) var geometryError: GeometryError?
 
   /// Starts on the course's 5x5 matrix and sharpen kernel unless told otherwise.
   public init(
-    variant: Variant, input: Tensor = CourseExample.matrix, kernel: Tensor? = nil,
+    variant: Variant, input: ExactTensor = ExactTensor(CourseExample.matrix), kernel: ExactTensor? = nil,
     kernelName: String? = "sharpen", padding: Padding = .valid, stride: (Int, Int) = (1, 1),
-    dilation: Int = 1, flip: Bool = false, bias: Float = 0
+    dilation: Int = 1, flip: Bool = false, bias: Double = 0
   ) {
     self.variant = variant
     self.input = input
     let preset = kernelName.flatMap(KernelPreset.named)
-    self.kernel = kernel ?? preset?.tensor ?? CourseExample.kernel
-    presetIndex = (kernel == nil || kernel == preset?.tensor)
+    let presetKernel = preset.map { ExactTensor($0.tensor) }
+    self.kernel = kernel ?? presetKernel ?? ExactTensor(CourseExample.kernel)
+    presetIndex = (kernel == nil || kernel == presetKernel)
       ? preset.flatMap { p in KernelPreset.all.firstIndex(of: p) } : nil
     self.padding = padding
     strideRows = stride.0
@@ -55,6 +58,16 @@ public struct ConvLabScreen: Screen {
     self.flip = flip
     self.bias = bias
     rebuild()
+  }
+
+  /// The engine's Float32 matrices (a photo's patch, the quiz's examples): widened, exact as they are.
+  public init(
+    variant: Variant, input: Tensor, kernel: Tensor? = nil, kernelName: String? = "sharpen",
+    padding: Padding = .valid, stride: (Int, Int) = (1, 1), dilation: Int = 1, flip: Bool = false
+  ) {
+    self.init(
+      variant: variant, input: ExactTensor(input), kernel: kernel.map(ExactTensor.init), kernelName: kernelName,
+      padding: padding, stride: stride, dilation: dilation, flip: flip)
   }
 
   public var id: String { variant == .convolution ? "conv" : "padding" }
@@ -87,6 +100,7 @@ public struct ConvLabScreen: Screen {
 
   public mutating func update(_ msg: Msg, env: Env) -> Effect {
     notice = nil
+    refusal = nil
     if case .key(let key) = msg, editor != nil { return edit(key) }
     if clock.handle(msg, count: trace?.steps.count ?? 0) { return .none }
     guard case .key(let key) = msg else { return .ignored }
@@ -96,7 +110,7 @@ public struct ConvLabScreen: Screen {
       let start = presetIndex ?? (key == .char("k") ? n - 1 : 0)
       let i = (start + (key == .char("k") ? 1 : n - 1)) % n
       presetIndex = i
-      kernel = KernelPreset.all[i].tensor
+      kernel = ExactTensor(KernelPreset.all[i].tensor)
       rebuild()
     case .char("e"):
       let focus = currentStep.flatMap { s in s.terms.first { !$0.isPadding } }
@@ -150,8 +164,8 @@ public struct ConvLabScreen: Screen {
       return .none
     case .invalid:
       notice = T.notANumber
-    case .inexact:
-      notice = T.notExact
+    case .refused(let line):
+      refusal = line
     case .store(let v):
       if e.target == 0 {
         input[0, e.row, e.col] = v
@@ -176,7 +190,7 @@ public struct ConvLabScreen: Screen {
       notice = T.inputLimits
       return
     }
-    let t = input.resized(rows: h, cols: w) { Float(Int.random(in: 0...255, using: &rng)) }
+    let t = input.resized(rows: h, cols: w) { Double(Int.random(in: 0...255, using: &rng)) }
     input = t
     rebuild()
   }
@@ -268,7 +282,7 @@ public struct ConvLabScreen: Screen {
     }
     let inputPanel = MatrixPanel(
       title: inputTitle, rows: paddedRows, cols: paddedCols,
-      cellWidth: max(cellWidth(input.scalars), inputEdit.map { $0.buffer.count } ?? 0),
+      cellWidth: max(cellWidth(input.values), inputEdit.map { $0.buffer.count } ?? 0),
       cell: { pr, pc in
         let r = pr - padTop
         let c = pc - padLeft
@@ -291,7 +305,7 @@ public struct ConvLabScreen: Screen {
     if flip { kernelTitle += " " + env.t(T.flippedTag) }
     let kernelPanel = MatrixPanel(
       title: kernelTitle, rows: kernel.shape[1], cols: kernel.shape[2],
-      cellWidth: max(cellWidth(shown.scalars), kernelEdit.map { $0.buffer.count } ?? 0),
+      cellWidth: max(cellWidth(shown.values), kernelEdit.map { $0.buffer.count } ?? 0),
       cell: { r, c in
         if let e = kernelEdit, e.row == r, e.col == c {
           return (e.buffer.isEmpty ? NumberText.format(shown[0, r, c]) : e.buffer, theme.cursor)
@@ -364,7 +378,7 @@ public struct ConvLabScreen: Screen {
   /// The lines under the panels: the step and its equation, then the lesson's notes.
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines = problemLines(notice: notice, error: geometryError, env: env, width: width - 2)
+    var lines = problemLines(notice: notice, refusal: refusal, error: geometryError, env: env, width: width - 2)
     if let e = editor {
       lines.append((env.t(T.editingCell, env.t(e.target == 0 ? T.inputWord : T.kernelWord),
                           e.row, e.col), theme.emphasis))

@@ -1,6 +1,7 @@
 import ConvImageIO
 import ConvKit
 import ConvPretrained
+import ConvLocale
 import ConvTerminal
 
 /// The image lab: a real photo (or the built-in sample) in the terminal, its gray versions and
@@ -333,10 +334,17 @@ public struct ImageLabScreen: Screen {
       return .none
     case .invalid:
       notice = .text(T.notANumber)
-    case .inexact:
-      notice = .text(T.notExact)
+    case .refused(let line):
+      notice = .refused(line)
     case .store(let v):
-      kernel[0, e.row, e.col] = v
+      // The photo kernel is Float32 (filtering stays fast); a number it would show other than
+      // as typed (16777217, 0.1234567891) is refused rather than silently rounded.
+      let held = Float(v)
+      guard NumberText.format(held) == NumberText.format(v) else {
+        notice = .roundedByPhotoKernel(NumberText.format(v), NumberText.format(held))
+        break
+      }
+      kernel[0, e.row, e.col] = held
       presetIndex = nil
       if !normalizationChosen { normalization = Normalization.default(forWeights: kernel.scalars) }
       refilter()
@@ -549,6 +557,8 @@ public struct ImageLabScreen: Screen {
       return (env.t(T.labTooLarge, path, w, h, ImageLabScreen.maxPixels / 1_000_000), env.theme.error)
     case .text(let t): return (env.t(t), env.theme.error)
     case .camFailed(let reason): return (env.t(T.labCamFailed, env.lang == .es ? Spanish.line(reason) : reason), env.theme.error)
+    case .refused(let line): return (env.lang == .es ? Spanish.line(line) : line, env.theme.error)
+    case .roundedByPhotoKernel(let typed, let held): return (env.t(T.notExact, typed, held), env.theme.error)
     }
   }
 
@@ -751,6 +761,10 @@ enum LabNotice: Equatable, Sendable {
   case text(T)
   /// Grad-CAM could not be computed: the engine's one line.
   case camFailed(String)
+  /// A typed number the command line refuses too, as the engine words it (see CellEditor).
+  case refused(String)
+  /// A typed number the Float32 photo kernel would show otherwise: as typed, as it would be held.
+  case roundedByPhotoKernel(String, String)
 }
 
 /// Why an image could not be read or written, in the screen's language. The system's own

@@ -5,8 +5,8 @@ import ConvTerminal
 /// and why pooling matters: no parameters, and far fewer values for the next layer (computed
 /// from the course's models in ConvKit's ModelZoo, not written down).
 public struct PoolingScreen: Screen {
-  /// `[1, H, W]`.
-  public private(set) var input: Tensor
+  /// `[1, H, W]`, as typed: whole numbers exact up to 2^53, as `convplay step` keeps them.
+  public private(set) var input: ExactTensor
   public private(set) var mode: PoolMode
   public private(set) var size: Int
   /// nil: Keras's default, strides = pool_size.
@@ -16,11 +16,13 @@ public struct PoolingScreen: Screen {
   var editor: CellEditor?
   var rng = SplitMix64(seed: 7_2026)
   var notice: Tr?
+  /// A typed number the command line refuses too, as the engine words it (see CellEditor).
+  var refusal: String?
   public private(set) var trace: StepTrace?
   public private(set) var geometryError: GeometryError?
 
   public init(
-    input: Tensor = CourseExample.matrix, mode: PoolMode = .max, size: Int = 2,
+    input: ExactTensor = ExactTensor(CourseExample.matrix), mode: PoolMode = .max, size: Int = 2,
     stride: Int? = nil, padding: Padding = .valid
   ) {
     self.input = input
@@ -59,12 +61,13 @@ public struct PoolingScreen: Screen {
 
   public mutating func update(_ msg: Msg, env: Env) -> Effect {
     notice = nil
+    refusal = nil
     if case .key(let key) = msg, var e = editor {
       let shape = (rows: input.shape[1], cols: input.shape[2])
       switch e.handle(key, shapes: [shape]) {
       case .exit: editor = nil; return .none
       case .invalid: notice = T.notANumber
-      case .inexact: notice = T.notExact
+      case .refused(let line): refusal = line
       case .store(let v):
         input[0, e.row, e.col] = v
         rebuild()
@@ -101,7 +104,7 @@ public struct PoolingScreen: Screen {
     case .char("["), .char("]"):
       let n = input.shape[1] + (key == .char("]") ? 1 : -1)
       guard (3...12).contains(n) else { notice = T.inputLimits; return .none }
-      input = input.resized(rows: n, cols: n) { Float(Int.random(in: 0...255, using: &rng)) }
+      input = input.resized(rows: n, cols: n) { Double(Int.random(in: 0...255, using: &rng)) }
     default:
       return .ignored
     }
@@ -147,7 +150,7 @@ public struct PoolingScreen: Screen {
     if pr != h || pc != w { inputTitle += " " + env.t(T.paddedTo, "\(pr)x\(pc)") }
     let inputPanel = MatrixPanel(
       title: inputTitle, rows: pr, cols: pc,
-      cellWidth: max(cellWidth(input.scalars), edit?.buffer.count ?? 0),
+      cellWidth: max(cellWidth(input.values), edit?.buffer.count ?? 0),
       cell: { row, col in
         let r = row - padTop
         let c = col - padLeft
@@ -167,7 +170,7 @@ public struct PoolingScreen: Screen {
     let terms = step?.terms ?? []
     let windowPanel = MatrixPanel(
       title: env.t(T.windowTitle, "\(size)x\(size)"), rows: size, cols: size,
-      cellWidth: cellWidth(input.scalars),
+      cellWidth: cellWidth(input.values),
       cell: { r, c in
         let i = r * size + c
         guard i < terms.count, !terms[i].isPadding else { return ("-", theme.padding) }
@@ -190,7 +193,7 @@ public struct PoolingScreen: Screen {
 
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines = problemLines(notice: notice, error: geometryError, env: env, width: width - 2)
+    var lines = problemLines(notice: notice, refusal: refusal, error: geometryError, env: env, width: width - 2)
     if let trace, let step = currentStep {
       lines.append((env.t(
         T.poolStepHeader, clock.index + 1, trace.steps.count, step.outputRow, step.outputCol,

@@ -186,7 +186,7 @@ public struct QuizScreen: Screen {
         let (k, s, p) = (pool.options.poolSize, pool.options.strides, pool.options.padding)
         let mode: PoolMode = pool is AveragePooling2D ? .avg : .max
         linked = PoolingScreen(
-          input: matrix, mode: mode, size: k.rows, stride: s.rows == k.rows ? nil : s.rows, padding: p)
+          input: ExactTensor(matrix), mode: mode, size: k.rows, stride: s.rows == k.rows ? nil : s.rows, padding: p)
         linkNote = channels > 1 ? (T.quizPoolChannels, [ShapeText.compact(input)]) : nil
       default:
         linked = SummaryScreen(spec: session.current.model, layer: 0)

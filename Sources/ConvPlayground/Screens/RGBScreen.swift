@@ -5,17 +5,19 @@ import ConvTerminal
 /// per-channel partial sums plus the bias, and several filters stacking into an output of
 /// depth F. The parameter count comes from ConvKit's LayerSpec (Keras's rule).
 public struct RGBScreen: Screen {
-  /// `[3, H, W]`.
-  public private(set) var input: Tensor
-  /// Each `[3, K, K]`.
-  public private(set) var filters: [Tensor]
-  public private(set) var biases: [Float]
+  /// `[3, H, W]`, as typed: whole numbers exact up to 2^53, as `convplay step` keeps them.
+  public private(set) var input: ExactTensor
+  /// Each `[3, K, K]`, as typed.
+  public private(set) var filters: [ExactTensor]
+  public private(set) var biases: [Double]
   /// How many of `filters` are used (1...filters.count).
   public private(set) var filterCount: Int
   var clock = StepClock()
   var editor: CellEditor?
   var rng = SplitMix64(seed: 3_2026)
   var notice: Tr?
+  /// A typed number the command line refuses too, as the engine words it (see CellEditor).
+  var refusal: String?
   public private(set) var traces: [StepTrace] = []
   public private(set) var geometryError: GeometryError?
 
@@ -46,16 +48,16 @@ public struct RGBScreen: Screen {
                        [[0, 0, 0], [0, 0, 0], [0, 0, 0]]]), -1),
   ]
 
-  public init(input: Tensor = RGBScreen.exampleInput, firstFilter: Tensor? = nil,
-              firstBias: Float? = nil, filterCount: Int = 2) {
+  public init(input: ExactTensor = ExactTensor(RGBScreen.exampleInput), firstFilter: ExactTensor? = nil,
+              firstBias: Double? = nil, filterCount: Int = 2) {
     self.input = input
-    var filters = RGBScreen.exampleFilters.map(\.0)
-    var biases = RGBScreen.exampleFilters.map(\.1)
+    var filters = RGBScreen.exampleFilters.map { ExactTensor($0.0) }
+    var biases = RGBScreen.exampleFilters.map { Double($0.1) }
     if let firstFilter {
       filters[0] = firstFilter
       // The other examples are 3x3: a different kernel size replaces them with zeros.
       for i in 1..<filters.count where filters[i].shape != firstFilter.shape {
-        filters[i] = Tensor(zeros: firstFilter.shape)
+        filters[i] = ExactTensor(zeros: firstFilter.shape)
       }
     }
     if let firstBias { biases[0] = firstBias }
@@ -103,6 +105,7 @@ public struct RGBScreen: Screen {
 
   public mutating func update(_ msg: Msg, env: Env) -> Effect {
     notice = nil
+    refusal = nil
     if case .key(let key) = msg, editor != nil { return edit(key) }
     if clock.handle(msg, count: totalSteps) { return .none }
     guard case .key(let key) = msg else { return .ignored }
@@ -137,7 +140,7 @@ public struct RGBScreen: Screen {
     switch e.handle(key, shapes: [inShape, inShape, inShape, kShape, kShape, kShape]) {
     case .exit: editor = nil; return .none
     case .invalid: notice = T.notANumber
-    case .inexact: notice = T.notExact
+    case .refused(let line): refusal = line
     case .store(let v):
       if e.target < 3 { input[e.target, e.row, e.col] = v } else { filters[f][e.target - 3, e.row, e.col] = v }
       rebuild()
@@ -168,7 +171,7 @@ public struct RGBScreen: Screen {
     var inWindow = Set<Int>()
     for t in cur?.step.terms ?? [] where !t.isPadding { inWindow.insert(t.inputRow * 100 + t.inputCol) }
     let edit = editor
-    let inCW = max(cellWidth(input.scalars), edit?.buffer.count ?? 0)
+    let inCW = max(cellWidth(input.values), edit?.buffer.count ?? 0)
     var panels: [MatrixPanel] = []
     for c in 0..<3 {
       panels.append(MatrixPanel(
@@ -187,7 +190,7 @@ public struct RGBScreen: Screen {
     for c in 0..<3 {
       panels.append(MatrixPanel(
         title: "K\(f + 1) " + RGBScreen.channelNames[c], rows: k.shape[1], cols: k.shape[2],
-        cellWidth: max(cellWidth(k.scalars), edit?.buffer.count ?? 0),
+        cellWidth: max(cellWidth(k.values), edit?.buffer.count ?? 0),
         cell: { r, col in
           if let e = edit, e.target == c + 3, e.row == r, e.col == col {
             return (e.buffer.isEmpty ? NumberText.format(k[c, r, col]) : e.buffer, theme.cursor)
@@ -231,7 +234,7 @@ public struct RGBScreen: Screen {
 
   func infoLines(_ env: Env, width: Int) -> [(String, Style)] {
     let theme = env.theme
-    var lines = problemLines(notice: notice, error: geometryError, env: env, width: width - 2)
+    var lines = problemLines(notice: notice, refusal: refusal, error: geometryError, env: env, width: width - 2)
     if let e = editor {
       let names = ["R", "G", "B"].map { env.t(T.inputWord) + " " + $0 } + ["R", "G", "B"].map { "K \($0)" }
       lines.append((env.t(T.editingCell, names[e.target], e.row, e.col), theme.emphasis))

@@ -56,8 +56,8 @@ struct TuiCommand: ParsableCommand {
   @Flag(name: .long, help: helpText("Start with the kernel turned 180 degrees (true convolution)."))
   var flip = false
 
-  @Option(name: .long, help: helpText("The bias of the (first) filter."), transform: finiteFloat)
-  var bias: Float?
+  @Option(name: .long, help: helpText("The bias of the (first) filter."), transform: finiteFloatRangeDouble)
+  var bias: Double?
 
   @OptionGroup var window: WindowOptions
 
@@ -174,18 +174,19 @@ struct TuiCommand: ParsableCommand {
       return PlaygroundApp(
         root: image.map { ImageLabScreen(path: $0, classifier: classifier) } ?? ImageLabScreen(classifier: classifier), env: env)
     }
-    let input = try matrix.matrix.map { _ in try matrix.load() }
-    let kernelTensor = try kernel.map { try KernelOptions.resolve($0) }
+    // As typed (whole numbers exact up to 2^53), as `convplay step` reads them.
+    let input = try matrix.matrix.map { _ in try matrix.loadExact() }
+    let kernelTensor = try kernel.map { try KernelOptions.resolveExact($0) }
     let stride = try window.parsedStride()
     let padding = try window.parsedPadding()
-    func oneChannel(_ t: Tensor?, _ what: String) throws -> Tensor? {
+    func oneChannel(_ t: ExactTensor?, _ what: String) throws -> ExactTensor? {
       guard let t else { return nil }
       if t.shape[0] != 1 {
         throw CLIFailure("--screen \(screen.rawValue) takes a one-channel \(what) (this one has \(t.shape[0]) channels); use --screen rgb for colour")
       }
       return t
     }
-    func sized(_ t: Tensor?, _ what: String, _ range: ClosedRange<Int>) throws -> Tensor? {
+    func sized(_ t: ExactTensor?, _ what: String, _ range: ClosedRange<Int>) throws -> ExactTensor? {
       guard let t else { return nil }
       if !range.contains(t.shape[1]) || !range.contains(t.shape[2]) {
         throw CLIFailure("the playground shows a \(what) of \(range.lowerBound) to \(range.upperBound) rows and columns (this one is \(t.shape[1])x\(t.shape[2])); use 'convplay step' for larger ones")
@@ -211,7 +212,7 @@ struct TuiCommand: ParsableCommand {
       }
       root = ConvLabScreen(
         variant: screen == .conv ? .convolution : .padding,
-        input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix,
+        input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? ExactTensor(CourseExample.matrix),
         kernel: try sized(oneChannel(kernelTensor, "kernel"), "kernel", 1...5),
         kernelName: kernel ?? "sharpen", padding: padding, stride: stride,
         dilation: window.dilation, flip: flip, bias: bias ?? 0)
@@ -223,7 +224,7 @@ struct TuiCommand: ParsableCommand {
       }
       if case .explicit = padding { throw CLIFailure("pooling takes --padding valid or same (as Keras)") }
       root = PoolingScreen(
-        input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? CourseExample.matrix, mode: m, size: size,
+        input: try sized(oneChannel(input, "matrix"), "matrix", 3...12) ?? ExactTensor(CourseExample.matrix), mode: m, size: size,
         stride: window.stride == "1" ? nil : stride.rows, padding: padding)
     case .train:
       root = try training.screen(kept: env.trainingSettings.load(), weights: weights, seed: seed)
@@ -237,7 +238,7 @@ struct TuiCommand: ParsableCommand {
         throw CLIFailure("--screen rgb needs a 3-channel kernel (one block per channel); this one has \(k.shape[0])")
       }
       root = RGBScreen(
-        input: try sized(input, "matrix", 3...12) ?? RGBScreen.exampleInput,
+        input: try sized(input, "matrix", 3...12) ?? ExactTensor(RGBScreen.exampleInput),
         firstFilter: try sized(kernelTensor, "kernel", 1...5), firstBias: bias)
     }
     return PlaygroundApp(root: root, env: env)
