@@ -1171,7 +1171,7 @@ extension Spanish {
     ("--image belongs to --screen lab, summary or network", "--image corresponde a --screen lab, summary o network"),
     ("--input belongs to --screen summary", "--input corresponde a --screen summary"),
     ("--input belongs to --screen summary, or lab with --weights", "--input corresponde a --screen summary, o a lab con --weights"),
-    ("--weights belongs to --screen summary or lab", "--weights corresponde a --screen summary o lab"),
+    ("--weights belongs to --screen summary or lab, or train with --base", "--weights corresponde a --screen summary o lab, o a train con --base"),
     // The image lab's Grad-CAM (engine and loader lines shown on the lab's last line)
     ("the network takes {0} inputs, not an image", "la red recibe entradas {0}, no una imagen"),
     ("{0} takes {1} inputs, not images", "{0} recibe entradas {1}, no imágenes"),

@@ -113,7 +113,10 @@ public enum FineTuningBaseLoader {
       if Set(weighted).isSubset(of: Set(layers.map(\.layer))) { layers = layers.filter { names.contains($0.layer) } }
       return (try WeightImport.graphWeights(layers, graph: graph), keras)
     }
-    guard let spec = whole.sequential else {
+    // torchvision's names are mapped for VGG only (MobileNet v1 is a chain too, but
+    // torchvision has none).
+    let pytorchMapped = contents.format != .pytorch || ["vgg16", "vgg19"].contains(name)
+    guard let spec = whole.sequential, pytorchMapped else {
       throw DataError(noPyTorchBase(file: url.lastPathComponent, name: name, format: contents.format))
     }
     let (all, _, layout) = try WeightImport.convert(&contents, spec: spec, architecture: name)

@@ -86,4 +86,24 @@ final class FinetuneBaseCommandTests: XCTestCase {
       XCTAssertTrue(r.stderr.hasPrefix("convplay: " + expected), r.stderr)
     }
   }
+
+  /// A PyTorch file for a base whose torchvision namesake is another network (or none) is
+  /// refused with the reason, in English and in Spanish.
+  func testPyTorchFileForABranchedOrV1BaseSaysWhy() throws {
+    let data = try folderSet()
+    let pth = URL(fileURLWithPath: kerasModel).deletingLastPathComponent().appendingPathComponent("torch_zip.pth").path
+    for (base, lang, expected) in [
+      ("resnet50", "en", "torch_zip.pth: the resnet50 base reads Keras weight files (.h5, .keras), not .pth: torchvision's resnet50 is ResNet v1.5"),
+      ("mobilenet", "en", "torch_zip.pth: the mobilenet base reads Keras weight files (.h5, .keras), not .pth: torchvision has MobileNet v2 and v3"),
+      ("xception", "es", "torch_zip.pth: la base xception lee archivos de pesos de Keras (.h5, .keras), no .pth: torchvision no tiene Xception"),
+    ] {
+      let r = try CommandRunner.run([
+        "finetune", "--base", base, "--weights", pth, "--dataset", "folder:" + data, "--label-pattern", "_([0-2])[LR]\\.png$",
+        "--lang", lang,
+      ])
+      XCTAssertEqual(r.status, 1, r.stdout)
+      XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+      XCTAssertTrue(r.stderr.hasPrefix("convplay: " + expected), r.stderr)
+    }
+  }
 }

@@ -212,6 +212,6 @@ final class PretrainedCommandTests: XCTestCase {
     XCTAssertTrue(lab.stdout.contains("Probability: "), lab.stdout)
     XCTAssertTrue(lab.stdout.contains("Layer: "), lab.stdout)
     let wrongScreen = try CommandRunner.run(["tui", "--screen", "conv", "--weights", Self.fixture("keras3.keras"), "--print", "80x24"])
-    XCTAssertEqual(wrongScreen.stderr, "convplay: --weights belongs to --screen summary or lab\n")
+    XCTAssertEqual(wrongScreen.stderr, "convplay: --weights belongs to --screen summary or lab, or train with --base\n")
   }
 }

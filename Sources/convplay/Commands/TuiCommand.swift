@@ -155,8 +155,8 @@ struct TuiCommand: ParsableCommand {
     if input != nil && screen != .summary && !(screen == .lab && weights != nil) {
       throw CLIFailure(screen == .lab ? "--input belongs to --screen summary, or lab with --weights" : "--input belongs to --screen summary")
     }
-    if weights != nil && screen != .summary && screen != .lab {
-      throw CLIFailure("--weights belongs to --screen summary or lab")
+    if weights != nil && screen != .summary && screen != .lab && !(screen == .train && training.base != nil) {
+      throw CLIFailure("--weights belongs to --screen summary or lab, or train with --base")
     }
     if screen == .summary {
       return PlaygroundApp(root: try summaryScreen(), env: env)
