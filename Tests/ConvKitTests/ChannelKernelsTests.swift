@@ -100,3 +100,28 @@ final class ChannelKernelsTests: XCTestCase {
     XCTAssertEqual(y[0], 1)
   }
 }
+
+/// ZeroPadding2D's rows copied on several cores: a batch big enough to be split, asymmetric
+/// padding, against positions worked out here; backward takes the border away again.
+final class ZeroPaddingRowsTests: XCTestCase {
+  func testPaddedBatchAndGradientMatchPositions() throws {
+    let (n, h, w, c) = (16, 20, 19, 8)
+    let (top, bottom, left, right) = (1, 2, 3, 0)
+    var rng = RandomSource(seed: 1)
+    let layer = try makeLayer(
+      LayerSpec(ZeroPadding2D(top: top, bottom: bottom, left: left, right: right)), inputShape: [h, w, c], rng: &rng)
+    var random = SeededFloats(seed: 77)
+    let x = Tensor(shape: [n, h, w, c], scalars: random.array(n * h * w * c))
+    let y = layer.forward(x, training: true)
+    let (ph, pw) = (h + top + bottom, w + left + right)
+    XCTAssertEqual(y.shape, [n, ph, pw, c])
+    var expected = [Float](repeating: 0, count: n * ph * pw * c)
+    for b in 0..<n { for r in 0..<h { for q in 0..<w { for k in 0..<c {
+      expected[((b * ph + r + top) * pw + q + left) * c + k] = x.scalars[((b * h + r) * w + q) * c + k]
+    } } } }
+    XCTAssertEqual(y.scalars, expected)
+    let dx = layer.backward(Tensor(shape: y.shape, scalars: expected))
+    XCTAssertEqual(dx.shape, x.shape)
+    XCTAssertEqual(dx.scalars, x.scalars)
+  }
+}
