@@ -337,6 +337,47 @@ struct CopyPointers: @unchecked Sendable {
 /// MobileNet's depthwise 3x3 layers (batch 16) and a pointwise 1x1 after one: the depthwise
 /// pass is memory-bound, so it is reported in GB/s (input read + output written, once each)
 /// beside a memcpy of the same bytes on the same cores, the most any pass over them can move.
+/// `--pointwise`: MobileNet's 1x1 convolutions in a training step (batch 32 at 128x128) through
+/// BlockConv (the general kernel) and PointwiseConv (one matrix product), forward and both
+/// gradients, best of `repeats`.
+func pointwiseBenchmark(repeats: Int) {
+  func ms(_ s: Double) -> String { fmt(1000 * s) + " ms" }
+  for (size, cin, cout) in [(64, 32, 64), (32, 64, 128), (32, 128, 128), (16, 256, 256), (8, 512, 512), (4, 1024, 1024)] {
+    let n = 32
+    let p = n * size * size
+    let x = fill(p * cin, seed: 11), w = fill(cin * cout, seed: 12), dOut = fill(p * cout, seed: 13)
+    var out = [Float](repeating: 0, count: p * cout)
+    var dx = [Float](repeating: 0, count: p * cin)
+    var dk = [Float](repeating: 0, count: cin * cout)
+    let geo = try! WindowGeometry(inputRows: size, inputCols: size, kernelRows: 1, kernelCols: 1, padding: .valid)
+    let bf = bestTime(repeats: repeats) {
+      BlockConv.forward(input: x, batch: n, height: size, width: size, channels: cin, kernel: w, bias: nil, filters: cout, geometry: geo, output: &out)
+    }
+    let pf = bestTime(repeats: repeats) {
+      x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
+        PointwiseConv.forward(input: xp.baseAddress!, pixels: p, channels: cin, kernel: wp.baseAddress!, bias: nil, filters: cout, output: op.baseAddress!)
+      } } }
+    }
+    let bi = bestTime(repeats: repeats) {
+      BlockConv.inputGradient(dOut: dOut, kernel: w, batch: n, height: size, width: size, channels: cin, filters: cout, geometry: geo, dInput: &dx)
+    }
+    let pi = bestTime(repeats: repeats) {
+      dOut.withUnsafeBufferPointer { dp in w.withUnsafeBufferPointer { wp in dx.withUnsafeMutableBufferPointer { xp in
+        PointwiseConv.inputGradient(dOut: dp.baseAddress!, kernel: wp.baseAddress!, pixels: p, channels: cin, filters: cout, dInput: xp.baseAddress!)
+      } } }
+    }
+    let bk = bestTime(repeats: repeats) {
+      BlockConv.kernelGradient(input: x, dOut: dOut, batch: n, height: size, width: size, channels: cin, filters: cout, geometry: geo, dKernel: &dk, dBias: nil)
+    }
+    let pk = bestTime(repeats: repeats) {
+      x.withUnsafeBufferPointer { xp in dOut.withUnsafeBufferPointer { dp in dk.withUnsafeMutableBufferPointer { kp in
+        PointwiseConv.kernelGradient(input: xp.baseAddress!, dOut: dp.baseAddress!, pixels: p, channels: cin, filters: cout, dKernel: kp.baseAddress!)
+      } } }
+    }
+    print("1x1 \(size)x\(size) \(cin)->\(cout): forward block \(ms(bf)) gemm \(ms(pf)); dInput block \(ms(bi)) gemm \(ms(pi)); dKernel block \(ms(bk)) gemm \(ms(pk))")
+  }
+}
+
 func depthwiseBenchmark(repeats: Int) {
   func ms(_ s: Double) -> String { fmt(1000 * s) + " ms" }
   func gbps(_ bytes: Int, _ s: Double) -> String { fmt(Double(bytes) / s / 1e9) + " GB/s" }
@@ -538,6 +579,10 @@ if let i = args.firstIndex(of: "--train") {
   let which = i + 1 < args.count && !args[i + 1].hasPrefix("--") ? args[i + 1].split(separator: ",").map(String.init) : ["convnet", "deep"]
   let batches = args.firstIndex(of: "--batches").flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } ?? 20
   trainBenchmark(which, batches: batches)
+  exit(0)
+}
+if args.contains("--pointwise") {
+  pointwiseBenchmark(repeats: quick ? 3 : 10)
   exit(0)
 }
 if args.contains("--depthwise") {

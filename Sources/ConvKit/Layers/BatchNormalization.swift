@@ -93,7 +93,10 @@ public final class BatchNormRuntime: UnaryRuntime {
   /// gamma's values, or ones without a scale.
   private var gammaValues: [Float]
   public var parameters: [Parameter] { [gamma, beta].compactMap { $0 } + [movingMean, movingVariance] }
-  private var normalized: [Float] = []
+  /// The last forward pass's input, mean and 1/sqrt(variance + epsilon): backward recomputes
+  /// the normalized values from them instead of keeping a second copy of the activations.
+  private var input = Tensor(zeros: [0])
+  private var mean: [Float] = []
   private var inverseStd: [Float] = []
   private var usedBatchStatistics = false
 
@@ -112,91 +115,80 @@ public final class BatchNormRuntime: UnaryRuntime {
   }
 
   public func releaseCaches() {
-    normalized = []
+    input = Tensor(zeros: [0])
   }
 
   public func forward(_ x: Tensor, training: Bool) -> Tensor {
     let c = inputShape.last ?? 1
     let rows = x.count / c
-    var mean = [Double](repeating: 0, count: c)
-    var variance = [Double](repeating: 0, count: c)
     usedBatchStatistics = training && trainable
+    var meanD: [Double], varianceD: [Double]
     if usedBatchStatistics {
-      x.scalars.withUnsafeBufferPointer { xp in
-        for r in 0..<rows { for j in 0..<c { mean[j] += Double(xp[r * c + j]) } }
-        for j in 0..<c { mean[j] /= Double(rows) }
-        for r in 0..<rows {
-          for j in 0..<c {
-            let d = Double(xp[r * c + j]) - mean[j]
-            variance[j] += d * d
-          }
-        }
-      }
+      (meanD, varianceD) = x.scalars.withUnsafeBufferPointer { ChannelKernels.meanAndVariance($0.baseAddress!, rows: rows, channels: c) }
       for j in 0..<c {
-        variance[j] /= Double(rows)
-        movingMean.value[j] = movingMean.value[j] * momentum + Float(mean[j]) * (1 - momentum)
-        movingVariance.value[j] = movingVariance.value[j] * momentum + Float(variance[j]) * (1 - momentum)
+        movingMean.value[j] = movingMean.value[j] * momentum + Float(meanD[j]) * (1 - momentum)
+        movingVariance.value[j] = movingVariance.value[j] * momentum + Float(varianceD[j]) * (1 - momentum)
       }
     } else {
-      for j in 0..<c {
-        mean[j] = Double(movingMean.value[j])
-        variance[j] = Double(movingVariance.value[j])
-      }
+      meanD = movingMean.value.map(Double.init)
+      varianceD = movingVariance.value.map(Double.init)
     }
-    let inv = (0..<c).map { Float(1 / (variance[$0] + Double(epsilon)).squareRoot()) }
-    let m = mean.map { Float($0) }
+    let inv = (0..<c).map { Float(1 / (varianceD[$0] + Double(epsilon)).squareRoot()) }
+    let m = meanD.map { Float($0) }
     if let gamma { gammaValues = gamma.value }
     let g = gammaValues, b = beta?.value ?? [Float](repeating: 0, count: c)
+    // y = g * (x - m) * inv + b = x * scale + shift.
+    let scale = (0..<c).map { g[$0] * inv[$0] }
+    let shift = (0..<c).map { b[$0] - m[$0] * scale[$0] }
+    input = x
+    mean = m
     inverseStd = inv
-    var h = [Float](repeating: 0, count: x.count)
-    var y = [Float](repeating: 0, count: x.count)
-    x.scalars.withUnsafeBufferPointer { xp in
-      h.withUnsafeMutableBufferPointer { hp in
-        y.withUnsafeMutableBufferPointer { yp in
-          for r in 0..<rows {
-            for j in 0..<c {
-              let i = r * c + j
-              let v = (xp[i] - m[j]) * inv[j]
-              hp[i] = v
-              yp[i] = g[j] * v + b[j]
-            }
-          }
-        }
-      }
+    guard rows > 0 else { return x }
+    let y = x.scalars.withUnsafeBufferPointer {
+      ChannelKernels.scaleShift($0.baseAddress!, rows: rows, channels: c, scale: scale, shift: shift)
     }
-    normalized = h
     return Tensor(shape: x.shape, scalars: y)
   }
 
   public func backward(_ dOutput: Tensor) -> Tensor {
     let c = inputShape.last ?? 1
     let rows = dOutput.count / c
+    guard rows > 0 else { return dOutput }
+    let g = gammaValues, inv = inverseStd
+    // With h = (x - mean) * inv: sum(dy) and sum(dy * h) per channel, for gamma's and beta's
+    // gradients and for the input gradient with the batch's statistics.
     var sumDy = [Float](repeating: 0, count: c)
     var sumDyH = [Float](repeating: 0, count: c)
-    var dx = [Float](repeating: 0, count: dOutput.count)
-    let g = gammaValues, inv = inverseStd
-    dOutput.scalars.withUnsafeBufferPointer { dy in
-      normalized.withUnsafeBufferPointer { h in
-        for r in 0..<rows {
-          for j in 0..<c {
-            sumDy[j] += dy[r * c + j]
-            sumDyH[j] += dy[r * c + j] * h[r * c + j]
-          }
+    if trainable || usedBatchStatistics {
+      let sums = dOutput.scalars.withUnsafeBufferPointer { dy in
+        input.scalars.withUnsafeBufferPointer { x in
+          ChannelKernels.gradientSums(dy: dy.baseAddress!, x: x.baseAddress!, mean: mean, rows: rows, channels: c)
         }
-        dx.withUnsafeMutableBufferPointer { dp in
-          if usedBatchStatistics {
-            // dx = gamma * invStd / m * (m*dy - sum(dy) - h * sum(dy*h))
-            let m = Float(rows)
-            for r in 0..<rows {
-              for j in 0..<c {
-                let i = r * c + j
-                dp[i] = g[j] * inv[j] / m * (m * dy[i] - sumDy[j] - h[i] * sumDyH[j])
-              }
-            }
-          } else {
-            for r in 0..<rows { for j in 0..<c { dp[r * c + j] = dy[r * c + j] * g[j] * inv[j] } }
-          }
+      }
+      for j in 0..<c {
+        sumDy[j] = Float(sums[j])
+        sumDyH[j] = Float(sums[c + j]) * inv[j]
+      }
+    }
+    let dx: [Float]
+    if usedBatchStatistics {
+      // dx = gamma * inv / m * (m * dy - sum(dy) - h * sum(dy * h))
+      //    = (gamma * inv) * dy - (gamma * inv * inv / m * sum(dy * h)) * (x - mean) - gamma * inv / m * sum(dy)
+      let n = Float(rows)
+      let a = (0..<c).map { g[$0] * inv[$0] }
+      let b = (0..<c).map { -a[$0] * inv[$0] / n * sumDyH[$0] }
+      let k = (0..<c).map { -a[$0] / n * sumDy[$0] }
+      dx = dOutput.scalars.withUnsafeBufferPointer { dy in
+        input.scalars.withUnsafeBufferPointer { x in
+          ChannelKernels.affineGradient(
+            dy: dy.baseAddress!, x: x.baseAddress!, mean: mean, a: a, b: b, k: k, rows: rows, channels: c)
         }
+      }
+    } else {
+      let scale = (0..<c).map { g[$0] * inv[$0] }
+      let zero = [Float](repeating: 0, count: c)
+      dx = dOutput.scalars.withUnsafeBufferPointer { dy in
+        ChannelKernels.scaleShift(dy.baseAddress!, rows: rows, channels: c, scale: scale, shift: zero)
       }
     }
     if trainable {

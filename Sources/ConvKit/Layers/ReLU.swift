@@ -72,19 +72,15 @@ final class PiecewiseLinearRuntime: UnaryRuntime {
 
   func forward(_ x: Tensor, training: Bool) -> Tensor {
     input = x
-    let (s, t, m) = (slope, threshold, maxValue ?? .infinity)
-    return Tensor(shape: x.shape, scalars: x.scalars.map { v in v >= t ? min(v, m) : s * (v - t) })
+    return Tensor(
+      shape: x.shape,
+      scalars: ChannelKernels.piecewiseLinear(x.scalars, slope: slope, threshold: threshold, maxValue: maxValue ?? .infinity))
   }
 
   func backward(_ dOutput: Tensor) -> Tensor {
-    let (s, t, m) = (slope, threshold, maxValue ?? .infinity)
-    var d = dOutput.scalars
-    input.scalars.withUnsafeBufferPointer { xp in
-      for i in d.indices {
-        let v = xp[i]
-        d[i] *= v >= t ? (v < m ? 1 : 0) : s
-      }
-    }
-    return Tensor(shape: dOutput.shape, scalars: d)
+    Tensor(
+      shape: dOutput.shape,
+      scalars: ChannelKernels.piecewiseLinearGradient(
+        dOutput.scalars, input: input.scalars, slope: slope, threshold: threshold, maxValue: maxValue ?? .infinity))
   }
 }

@@ -83,27 +83,43 @@ final class ZeroPaddingRuntime: UnaryRuntime {
     outputShape = context.outputShape
   }
 
-  /// Copies each input row into its place in the padded (or, backward, from it).
+  /// Copies each input row into its place in the padded (or, backward, from it); only the
+  /// padded border is written with zeros, and the rows are shared among the cores.
   private func copyRows(_ from: [Float], batch n: Int, toPadded: Bool) -> [Float] {
     let (h, w, c) = (inputShape[0], inputShape[1], inputShape[2])
     let (ph, pw) = (outputShape[0], outputShape[1])
-    var out = [Float](repeating: 0, count: n * (toPadded ? ph * pw : h * w) * c)
-    from.withUnsafeBufferPointer { src in
-      out.withUnsafeMutableBufferPointer { dst in
-        for b in 0..<n {
-          for r in 0..<h {
-            let small = ((b * h + r) * w) * c
-            let big = ((b * ph + r + padding.top) * pw + padding.left) * c
-            if toPadded {
-              (dst.baseAddress! + big).update(from: src.baseAddress! + small, count: w * c)
-            } else {
-              (dst.baseAddress! + small).update(from: src.baseAddress! + big, count: w * c)
+    let (top, left) = (padding.top, padding.left)
+    return from.withUnsafeBufferPointer { src in
+      guard let s0 = src.baseAddress else { return [] }
+      let source = ChannelKernels.ReadPointer(p: s0)
+      return uninitializedFloats(n * (toPadded ? ph * pw : h * w) * c) { out in
+        let dst = ChannelKernels.Pointer(p: out)
+        if toPadded {
+          // One task per padded row: the input row in place, zeros on either side (or a whole
+          // row of zeros above and below the image).
+          ChannelKernels.forEachRowRange(rows: n * ph, channels: pw * c) { rows in
+            for row in rows {
+              let (b, r) = row.quotientAndRemainder(dividingBy: ph)
+              let line = dst.p + row * pw * c
+              guard r >= top, r < top + h else {
+                line.initialize(repeating: 0, count: pw * c)
+                continue
+              }
+              line.initialize(repeating: 0, count: left * c)
+              (line + left * c).initialize(from: source.p + ((b * h + r - top) * w) * c, count: w * c)
+              (line + (left + w) * c).initialize(repeating: 0, count: (pw - left - w) * c)
+            }
+          }
+        } else {
+          ChannelKernels.forEachRowRange(rows: n * h, channels: w * c) { rows in
+            for row in rows {
+              let (b, r) = row.quotientAndRemainder(dividingBy: h)
+              (dst.p + row * w * c).initialize(from: source.p + ((b * ph + r + top) * pw + left) * c, count: w * c)
             }
           }
         }
       }
     }
-    return out
   }
 
   func forward(_ x: Tensor, training: Bool) -> Tensor {
