@@ -69,6 +69,7 @@ public enum T: String, Catalog {
   case trKeyTypeSpec, trKeyFetch, trKeySave, helpTraining1, helpTraining2, digitTitle, digitPrompt
   // Training dashboard: colour data sets, folders, fine-tuning.
   case trBase, trFreezeEpochs, trFinetuneEpochs, trTrainableHeader, trNonTrainable, trFolderMissing
+  case trAugment, trAugmentNone, trAugmentDigits, trAugmentPhotos, trAugmentCustom, trAugmentLine, trAugmentHead
   case trFinetuneHead, trBuiltInModel, trPhaseWaiting, trPhaseFrozen, trPhaseAll, trViewLayers
   case trKeyFilterMode, trFiltersColor, trFiltersChannels, trFrozenTag, helpTraining3, trMapsTitleImage, trPhaseCounts, trFrozenMark
   case digitPosition, digitPen, digitOn, digitOff, digitTop, digitEmpty, digitKeyMove, digitKeyPaint
@@ -552,6 +553,20 @@ public enum T: String, Catalog {
                                 "no entrenables: {0}")
     case .trFolderMissing: return ("{0} is not a readable folder with one subfolder per class.",
                                  "{0} no es una carpeta legible con una subcarpeta por clase.")
+    case .trAugment: return ("Augmentation",
+                           "Aumento de datos")
+    case .trAugmentNone: return ("none",
+                               "ninguno")
+    case .trAugmentDigits: return ("digits",
+                                 "dígitos")
+    case .trAugmentPhotos: return ("photos",
+                                 "fotos")
+    case .trAugmentCustom: return ("--augment",
+                                 "--augment")
+    case .trAugmentLine: return ("Augmentation, new in every epoch: {0}",
+                               "Aumento de datos, nuevo en cada época: {0}")
+    case .trAugmentHead: return ("augment {0}",
+                               "aumento {0}")
     case .trFinetuneHead: return ("fine-tuning {0}",
                                 "ajuste fino de {0}")
     case .trBuiltInModel: return ("built-in model", "modelo interno")

@@ -1,4 +1,5 @@
 import ConvData
+import ConvImageIO
 import ConvKit
 import Foundation
 
@@ -129,6 +130,22 @@ public enum FineTuningBaseLoader {
     let shape = base.graph.inputShape
     return LabeledImages(
       images: base.preprocessing.normalize(BaseInput.resized(set.images, height: shape[0], width: shape[1])), labels: set.labels)
+  }
+
+  /// Each epoch's training images with `--augment`: the images resized to the base's input, a
+  /// new random transform per image and epoch (seeded by `seed`), then the base's
+  /// preprocess_input, as Keras's augmentation layers sit before `preprocess_input` in the
+  /// fine-tuning guide's model. `finetune --base` and the dashboard both draw from here.
+  public static func augmentedEpochs(
+    _ set: LabeledImages, for base: LoadedBase, augmentation: Augmentation, seed: UInt64
+  ) -> (Int) -> LabeledImages {
+    let shape = base.graph.inputShape
+    let pixels = BaseInput.resized(set.images, height: shape[0], width: shape[1])
+    let preprocessing = base.preprocessing
+    var rng = RandomSource(seed: seed ^ 0x6175_676d_656e_7421)
+    return { _ in
+      LabeledImages(images: preprocessing.normalize(augmentation.apply(to: pixels, using: &rng)), labels: set.labels)
+    }
   }
 
   /// Why a branched base takes only Keras's files: PyTorch's networks of the same names are

@@ -26,6 +26,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
   public var pretrainedBase: String?
   public var randomWeights: Bool?
   public var unfreeze: String?
+  /// `--augment` as it is written (flip,rotate=10,...); nil: none.
+  public var augment: String?
 
   public init(
     model: String, spec: String? = nil, dataset: String, epochs: Int, batch: Int, optimizer: String, learningRate: Float,

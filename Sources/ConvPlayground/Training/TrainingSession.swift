@@ -1,4 +1,5 @@
 import ConvData
+import ConvImageIO
 import ConvKit
 import ConvPretrained
 import Foundation
@@ -115,6 +116,9 @@ public struct TrainingConfig: Sendable, Equatable {
   public var seed: UInt64 = 0
   /// Set: the run fine-tunes a saved model in two phases instead of training `spec`.
   public var finetune: FineTuneSettings?
+  /// `--augment`: every epoch transforms the training images anew (training from scratch and
+  /// on a pretrained base; the validation and test images never change).
+  public var augmentation: Augmentation?
 
   public init(
     modelName: String, spec: SequentialSpec, dataset: DataSource = .mnist, epochs: Int = 3, batch: Int = 128,
@@ -332,7 +336,7 @@ public final class TrainingSession: @unchecked Sendable {
     if let finetune = config.finetune, let choice = finetune.pretrained {
       let result = try fineTune(
         choice, plan: finetune.plan, seed: config.seed, classes: classes, training: training, validation: validation,
-        test: test, digitIndices: exampleIndices)
+        test: test, digitIndices: exampleIndices, augmentation: config.augmentation)
       current = result.network
       finished = result.finished
     } else if let finetune = config.finetune {
@@ -356,9 +360,16 @@ public final class TrainingSession: @unchecked Sendable {
       let net = try Network(spec: config.spec, seed: config.seed)
       current = net
       let optimizer = config.optimizer.make(learningRate: config.learningRate)
-      let history = try net.fit(
-        training, validation: validation, epochs: config.epochs, batchSize: config.batch, optimizer: optimizer,
-        shouldStop: { self.shouldStop() }, onEvent: onEvent)
+      let history: [EpochMetrics]
+      if let augmentation = config.augmentation {
+        history = try net.fit(
+          training, validation: validation, epochs: config.epochs, batchSize: config.batch, optimizer: optimizer,
+          augmentation: augmentation, seed: config.seed, shouldStop: { self.shouldStop() }, onEvent: onEvent)
+      } else {
+        history = try net.fit(
+          training, validation: validation, epochs: config.epochs, batchSize: config.batch, optimizer: optimizer,
+          shouldStop: { self.shouldStop() }, onEvent: onEvent)
+      }
       finished = history.count == config.epochs
     }
     let net = current
@@ -372,7 +383,7 @@ public final class TrainingSession: @unchecked Sendable {
   /// features, step 2 on the unfrozen layers; each step evaluated on the test set.
   private func fineTune(
     _ choice: PretrainedBaseChoice, plan: FineTuningPlan, seed: UInt64, classes: Int, training: LabeledImages,
-    validation: LabeledImages?, test: LabeledImages, digitIndices: [Int]
+    validation: LabeledImages?, test: LabeledImages, digitIndices: [Int], augmentation: Augmentation?
   ) throws -> (network: Network, finished: Bool) {
     let base = try FineTuningBaseLoader.load(
       choice.base, weights: choice.randomWeights ? nil : choice.weights, randomSeed: choice.randomWeights ? seed : nil,
@@ -385,8 +396,9 @@ public final class TrainingSession: @unchecked Sendable {
       head: PretrainedBase.Head(pooling: choice.pooling, hidden: choice.dense, classes: classes), unfreeze: choice.unfreeze,
       plan: plan, seed: seed)
     var completed: [Int: Bool] = [:]
+    let augment = augmentation.map { FineTuningBaseLoader.augmentedEpochs(training, for: base, augmentation: $0, seed: seed) }
     let network = try tuning.run(
-      training: ready(training), validation: validation.map(ready), shouldStop: { self.shouldStop() },
+      training: ready(training), validation: validation.map(ready), augment: augment, shouldStop: { self.shouldStop() },
       onEvent: { event in
         switch event {
         case .stepStarted(let phase):

@@ -55,13 +55,9 @@ extension FinetuneCommand {
     let splits = loadedData.splits
     let classes = (splits.training.labels + splits.test.labels).max()! + 1
     let (trainingRaw, validationRaw) = splits.training.split(validationFraction: validationSplit)
-    let (h, w) = (inputShape[0], inputShape[1])
     let prep = loadedBase.preprocessing
     func ready(_ set: LabeledImages) -> LabeledImages { FineTuningBaseLoader.ready(set, for: loadedBase) }
-    // Augmentation transforms the 0...255 images, then preprocess_input runs (as Keras's
-    // augmentation layers sit before `preprocess_input` in the guide's model).
-    let trainingPixels = LabeledImages(images: BaseInput.resized(trainingRaw.images, height: h, width: w), labels: trainingRaw.labels)
-    let training = LabeledImages(images: prep.normalize(trainingPixels.images), labels: trainingPixels.labels)
+    let training = ready(trainingRaw)
     let validation = validationRaw.map(ready)
     let test = ready(splits.test)
 
@@ -78,11 +74,8 @@ extension FinetuneCommand {
       base: loadedBase.graph, baseWeights: loadedBase.weights, head: head, unfreeze: unfreezeChoice, plan: plan, seed: seed,
       cacheFeatures: !noFeatureCache)
     if augmentation != nil && freezeEpochs > 0 { print(T.ftAugmentNoCache.text(lang)) }
-    var rng = RandomSource(seed: seed ^ 0x6175_676d_656e_7421)
-    let augmentEpoch: ((Int) -> LabeledImages)? = augmentation.map { a in
-      { _ in
-        LabeledImages(images: prep.normalize(a.apply(to: trainingPixels.images, using: &rng)), labels: trainingPixels.labels)
-      }
+    let augmentEpoch = augmentation.map {
+      FineTuningBaseLoader.augmentedEpochs(trainingRaw, for: loadedBase, augmentation: $0, seed: seed)
     }
     let progress = TrainingProgress(plain: plain)
     let baseLayers = loadedBase.graph.nodes.count

@@ -102,8 +102,8 @@ struct TrainCommand: ParsableCommand {
       let progress = TrainingProgress(plain: plain)
       let history: [EpochMetrics]
       if let augmentation {
-        history = try fitAugmented(
-          network, training: training, validation: validation, epochs: epochs, batchSize: batch, optimizer: opt,
+        history = try network.fit(
+          training, validation: validation, epochs: epochs, batchSize: batch, optimizer: opt,
           augmentation: augmentation, seed: seed, onEvent: progress.handle)
       } else {
         history = try network.fit(

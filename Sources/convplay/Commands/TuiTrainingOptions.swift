@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvData
+import ConvImageIO
 import ConvKit
 import ConvPlayground
 import ConvPretrained
@@ -35,6 +36,15 @@ struct TuiTrainingOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp(localized("train --base NAME: the size images are resized to (default: the base's minimum, 32 for most)."), valueName: localized("HxW")))
   var baseInput: String?
 
+  @Option(name: .customLong("pooling"), help: ArgumentHelp(localized("train --base NAME: the new head's first layer, global average pooling or flatten (as finetune --pooling)."), valueName: localized("avg|flatten")))
+  var headPooling: PretrainedBase.Pooling?
+
+  @Option(name: .long, help: ArgumentHelp(localized("train --base NAME: units of the new head's hidden Dense layer, 0 for none (as finetune --dense)."), valueName: localized("N")))
+  var dense: Int?
+
+  @Option(name: .long, help: ArgumentHelp(localized("train: random transforms of the training images each epoch, from scratch or on a pretrained base (as train --augment); also the form's Augmentation row."), valueName: localized("LIST")))
+  var augment: String?
+
   @Option(name: .long, help: ArgumentHelp(localized("train --finetune: epochs with the base frozen."), valueName: localized("N")))
   var freezeEpochs = 2
 
@@ -44,7 +54,7 @@ struct TuiTrainingOptions: ParsableArguments {
   /// True when no training option was given: the screen then opens on the kept settings.
   var isEmpty: Bool {
     model == nil && data.dataset == nil && data.limit == nil && epochs == nil && !finetune && base == nil && !randomWeights
-      && unfreeze == nil && baseInput == nil
+      && unfreeze == nil && baseInput == nil && headPooling == nil && dense == nil && augment == nil
   }
 
   /// The training screen from the options, or from the settings kept from the last visit when
@@ -76,8 +86,10 @@ struct TuiTrainingOptions: ParsableArguments {
     if !named {
       do { _ = try WeightsLoader.load(URL(fileURLWithPath: base), architecture: nil) } catch { throw CLIFailure("--base: \(error)") }
     }
+    if let dense, !(0...65536).contains(dense) { throw CLIFailure("--dense must be between 0 and 65536 (got \(dense))") }
     return PretrainedBaseChoice(
-      base: base, weights: weights, randomWeights: randomWeights, unfreeze: unfreezeChoice, inputSize: size)
+      base: base, weights: weights, randomWeights: randomWeights, unfreeze: unfreezeChoice, inputSize: size,
+      pooling: headPooling ?? .avg, dense: dense ?? 256)
   }
 
   func screen(weights: String? = nil, seed: UInt64? = nil) throws -> TrainingScreen {
@@ -108,9 +120,20 @@ struct TuiTrainingOptions: ParsableArguments {
     } else if randomWeights || unfreeze != nil || baseInput != nil {
       throw CLIFailure("--random-weights, --unfreeze and --base-input belong to a pretrained base (--base vgg16, mobilenet, ...)")
     }
+    var augmentation: Augmentation?
+    if let augment {
+      if finetuning != nil && finetuning?.pretrained == nil {
+        throw CLIFailure("--augment trains from scratch or on a pretrained base (--base vgg16, mobilenet, ...), not a saved model's two phases")
+      }
+      do { augmentation = try Augmentation(parsing: augment) } catch { throw CLIFailure("\(error)") }
+    }
+    if finetuning?.pretrained == nil && (headPooling != nil || dense != nil) {
+      throw CLIFailure("--pooling and --dense shape the head on a pretrained base (--base vgg16, mobilenet, ...)")
+    }
     var config = TrainingConfig(
       modelName: name, spec: spec, dataset: dataset, epochs: epochs ?? 3, limit: data.limit, dataDirectory: data.data,
       folder: folder, finetune: finetuning)
+    config.augmentation = augmentation
     config.testLimit = data.testLimit
     config.seed = seed ?? 0
     return TrainingScreen(config: config, savePath: save)

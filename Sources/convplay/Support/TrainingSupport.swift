@@ -190,43 +190,6 @@ func jsonNumber(_ x: Double?) -> String {
   return "\(x)"
 }
 
-/// Keras's `fit` with random preprocessing layers in front of the model: before each epoch every
-/// training image gets its own random transform (the draws Keras's layers make per image, batch
-/// by batch), seeded by `seed` and the epoch, then one epoch of `fit` runs on those images. The
-/// validation images are never transformed. The time spent transforming counts in each epoch's
-/// seconds, so images/s compare fairly with and without.
-func fitAugmented(
-  _ network: Network, training: LabeledImages, validation: LabeledImages?, epochs: Int, batchSize: Int,
-  optimizer: Optimizer, augmentation: Augmentation, seed: UInt64, onEvent: (TrainingEvent) -> Void
-) throws -> [EpochMetrics] {
-  var history: [EpochMetrics] = []
-  var rng = RandomSource(seed: seed ^ 0x6175_676d_656e_7421)
-  let clock = ContinuousClock()
-  for epoch in 1...epochs {
-    let started = clock.now
-    let augmented = LabeledImages(images: augmentation.apply(to: training.images, using: &rng), labels: training.labels)
-    let transforming = (clock.now - started).seconds
-    let one = try network.fit(
-      augmented, validation: validation, epochs: 1, batchSize: batchSize, optimizer: optimizer,
-      onEvent: { event in
-      switch event {
-      case .epochStarted(_, _, let batches): onEvent(.epochStarted(epoch: epoch, epochs: epochs, batches: batches))
-      case .batchEnded(_, let b, let batches, let loss, let accuracy, let seconds):
-        onEvent(.batchEnded(epoch: epoch, batch: b, batches: batches, loss: loss, accuracy: accuracy, seconds: seconds + transforming))
-      case .epochEnded(var m):
-        m.epoch = epoch
-        m.seconds += transforming
-        onEvent(.epochEnded(m))
-      }
-    })
-    guard var m = one.first else { break }
-    m.epoch = epoch
-    m.seconds += transforming
-    history.append(m)
-  }
-  return history
-}
-
 /// The most epochs `train` and `finetune` run: more is a typing mistake that would run for days.
 let maxEpochs = 100_000
 

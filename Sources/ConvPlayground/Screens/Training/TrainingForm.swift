@@ -108,6 +108,10 @@ extension TrainingScreen {
       config.learningRate = cycle(Self.rateChoices, config.learningRate)
       config.finetune?.plan.learningRate = config.learningRate
     case .limit: config.limit = cycle(Self.limitChoices, config.limit)
+    case .augment:
+      // One given with --augment stays among the choices.
+      let choices = Self.augmentChoices + (givenAugmentation.map { [$0] } ?? [])
+      config.augmentation = cycle(choices, config.augmentation)
     }
   }
 
@@ -127,7 +131,19 @@ extension TrainingScreen {
       case .optimizer: return (env.t(T.trOptimizer), config.optimizer.rawValue)
       case .rate: return (env.t(T.trLearningRate), NumberText.format(Double(config.learningRate)))
       case .limit: return (env.t(T.trImages), config.limit.map { NumberText.grouped($0) } ?? env.t(T.trAll))
+      case .augment: return (env.t(T.trAugment), augmentLabel(env))
       }
+    }
+  }
+
+  /// The Augmentation row's value: the preset's name (the whole transform list is a line below
+  /// the form; it does not fit the row).
+  func augmentLabel(_ env: Env, of c: TrainingConfig? = nil) -> String {
+    switch (c ?? config).augmentation {
+    case nil: return env.t(T.trAugmentNone)
+    case Self.augmentChoices[1]: return env.t(T.trAugmentDigits)
+    case Self.augmentChoices[2]: return env.t(T.trAugmentPhotos)
+    default: return env.t(T.trAugmentCustom)
     }
   }
 
@@ -142,8 +158,22 @@ extension TrainingScreen {
     canvas.box(left, title: env.t(T.settings), style: theme.border, titleStyle: theme.panelTitle)
     let arrowL = canvas.unicode ? "‹" : "<"
     let arrowR = canvas.unicode ? "›" : ">"
+    // When the rows do not all fit (Spanish names at 80x24, fine-tuning), the box shows a run
+    // of whole rows that holds the selected one, with arrows on its border where more are.
+    let rowHeights = rows.map { $0.0.count > 14 ? 2 : 1 }
+    let capacity = left.height - 2
+    var first = 0
+    while first < field, rowHeights[first...min(field, rows.count - 1)].reduce(0, +) > capacity { first += 1 }
+    var last = first
+    var used = 0
+    while last < rows.count, used + rowHeights[last] <= capacity {
+      used += rowHeights[last]
+      last += 1
+    }
+    if first > 0 { canvas.put(canvas.unicode ? "▲" : "^", x: left.maxX - 3, y: left.y, style: theme.emphasis) }
+    if last < rows.count { canvas.put(canvas.unicode ? "▼" : "v", x: left.maxX - 3, y: left.maxY - 1, style: theme.emphasis) }
     var y = left.y
-    for (i, (name, value)) in rows.enumerated() {
+    for (i, (name, value)) in rows.enumerated() where i >= first && i < last {
       y += 1
       let selected = i == field && phase != .fetching
       if name.count > 14 {
@@ -166,6 +196,9 @@ extension TrainingScreen {
     }
     // Below: a pretrained base's weights, data status, spec entry, messages.
     var lines: [(String, Style)] = typing == nil && phase != .fetching ? weightsLines(env) : []
+    if let a = config.augmentation, typing == nil, phase != .fetching, fields.contains(.augment) {
+      lines.append((env.t(T.trAugmentLine, a.description), theme.text))
+    }
     if let typing {
       lines.append((env.t(T.trTypeSpec), theme.emphasis))
       lines.append(("> " + typing + (canvas.unicode ? "▏" : "_"), theme.cursor))

@@ -18,6 +18,11 @@ extension TrainingScreen {
         + NumberText.format(Double(ft.plan.learningRate)) + "/" + NumberText.format(Double(ft.plan.phase2LearningRate))
         + " · batch \(ft.plan.batch)"
     }
+    if let a = ran.augmentation, ran.finetune == nil || ran.finetune?.pretrained != nil {
+      // The whole transform list when it fits, else the preset's name.
+      let full = " · " + env.t(T.trAugmentHead, a.description)
+      head += head.count + full.count <= w ? full : " · " + env.t(T.trAugmentHead, augmentLabel(env, of: ran))
+    }
     // The split counts when they fit whole (never a cut word).
     if let c = counts {
       let split = " · " + env.t(T.trSplitCounts, NumberText.grouped(c.training), NumberText.grouped(c.validation), NumberText.grouped(c.test))

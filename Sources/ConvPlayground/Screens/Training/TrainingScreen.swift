@@ -27,12 +27,17 @@ public struct TrainingScreen: Screen {
   static let batchChoices = [16, 32, 64, 128, 256, 512]
   static let rateChoices: [Float] = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1]
   static let limitChoices: [Int?] = [nil, 300, 1000, 5000, 10000, 30000]
+  /// The Augmentation row's choices: none, the overfitting lesson's transforms for digits (a
+  /// mirrored 2 is not a 2), and the same with `flip` for photos.
+  static let augmentChoices: [Augmentation?] = [
+    nil, try? Augmentation(parsing: "rotate=10,shift=0.1,zoom=0.1"), try? Augmentation(parsing: "flip,rotate=10,shift=0.1,zoom=0.1"),
+  ]
   static let views = 5
   /// The model row's last choice: fine-tune a saved model instead.
   static let finetuneChoice = "finetune"
 
   /// The settings the left panel lists, in order.
-  enum Field: Equatable { case model, base, weights, unfreeze, dataset, epochs, finetuneEpochs, batch, optimizer, rate, limit }
+  enum Field: Equatable { case model, base, weights, unfreeze, dataset, epochs, finetuneEpochs, batch, optimizer, rate, limit, augment }
   /// How a colour convolution's filters are drawn: as colour, or each input channel apart.
   public enum FilterMode: Sendable, Equatable { case color, channels }
 
@@ -100,6 +105,8 @@ public struct TrainingScreen: Screen {
   var lastModel = "cnn"
   /// The test limit was set by choosing a pretrained base (1,000 images), not by the user.
   var automaticTestLimit = false
+  /// A list given with `--augment` (or kept) that is none of the presets: it stays a choice.
+  var givenAugmentation: Augmentation?
 
   /// `dataAvailable` nil looks for the data set (--data, $CONVPLAY_DATA, the user cache).
   public init(
@@ -113,6 +120,7 @@ public struct TrainingScreen: Screen {
     self.savePath = savePath ?? "convplay-\(c.modelName).safetensors"
     self.dataAvailable = dataAvailable ?? Self.locate(c, environment: environment)
     classNames = c.dataset.classNamesBeforeLoading ?? []
+    if !Self.augmentChoices.contains(c.augmentation) { givenAugmentation = c.augmentation }
     if let p = c.finetune?.pretrained, !p.isNamed { baseFile = p.base }
     if c.finetune != nil {
       enterFinetune(c.finetune!)

@@ -15,10 +15,11 @@ extension TrainingScreen {
   /// pretrained base also its weights and how much of it step 2 unfreezes.
   var fields: [Field] {
     // Base last when training from scratch (the rows above keep their places), first when fine-tuning.
-    guard let ft = config.finetune else { return [.model, .dataset, .epochs, .batch, .optimizer, .rate, .limit, .base] }
+    // Augmentation trains from scratch and on a pretrained base (not a saved model's two phases).
+    guard let ft = config.finetune else { return [.model, .dataset, .epochs, .batch, .optimizer, .rate, .limit, .augment, .base] }
     return ft.pretrained == nil
       ? [.base, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit]
-      : [.base, .weights, .unfreeze, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit]
+      : [.base, .weights, .unfreeze, .dataset, .epochs, .finetuneEpochs, .batch, .rate, .limit, .augment]
   }
 
   /// A folder by its last path component (the setting column is narrow).
@@ -118,6 +119,7 @@ extension TrainingScreen {
       batch: config.batch, optimizer: config.optimizer.rawValue, learningRate: config.learningRate, limit: config.limit,
       basePath: config.finetune?.basePath, freezeEpochs: config.finetune?.plan.freezeEpochs,
       finetuneEpochs: config.finetune?.plan.finetuneEpochs)
+    s.augment = config.augmentation?.description
     if let p = config.finetune?.pretrained {
       s.pretrainedBase = p.base
       s.randomWeights = p.randomWeights
@@ -153,6 +155,7 @@ extension TrainingScreen {
     if let o = OptimizerKind(rawValue: s.optimizer) { c.optimizer = o }
     c.learningRate = Self.rateChoices.contains(s.learningRate) ? s.learningRate : c.optimizer.defaultLearningRate
     if Self.limitChoices.contains(s.limit) { c.limit = s.limit }
+    if let text = s.augment, let a = try? Augmentation(parsing: text) { c.augmentation = a }
     var text: String?
     if s.model == Self.finetuneChoice {
       var plan = FineTuningPlan(freezeEpochs: s.freezeEpochs ?? 2, finetuneEpochs: s.finetuneEpochs ?? 2)
