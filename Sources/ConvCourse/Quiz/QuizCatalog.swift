@@ -250,12 +250,16 @@ public enum QuizCatalog {
     let inputs = joinRow.node.inputs.compactMap { byName[$0] }
     switch joinRow.node.layer {
     case is Add where inputs.count == 2:
+      // QuizBlocks adds the branch first, the shortcut second.
       let (branch, shortcut) = (inputs[0], inputs[1])
+      // The projection: the Conv2D the shortcut comes from (through its BatchNormalization).
+      var projection = shortcut
+      while !(projection.node.layer is Conv2D), let next = projection.node.inputs.first.flatMap({ byName[$0] }) {
+        projection = next
+      }
       if shortcut.node.isInput {
         lines.append(say(.blockShortcutIdentity, l, shortcut.node.name, shortcut.outputShape.last ?? 0))
-      } else if let projection = rows.first(where: { $0.node.name == "proj" }),
-        let conv = projection.node.layer as? Conv2D
-      {
+      } else if let conv = projection.node.layer as? Conv2D {
         lines.append(say(
           .blockShortcutProjection, l, projection.node.name, conv.filters, conv.strides.rows,
           ShapeText.batched(block.inputShape), ShapeText.batched(projection.outputShape)))
