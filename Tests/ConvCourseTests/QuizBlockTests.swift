@@ -134,6 +134,10 @@ final class QuizBlockTests: XCTestCase {
     let en = shape.explanation(.en)
     let text = en.joined(separator: "\n")
     XCTAssertTrue(en.contains("conv1 (Conv2D): (15 + 2*1 - 3)/2 + 1 = 8 -> (None, 8, 8, 32)"), text)
+    XCTAssertTrue(en.contains(
+      "padding='same' (rows and columns): 2 zeros in all, 1 before and 1 after, so the output is ceil(15/2) = 8"), text)
+    XCTAssertTrue(shape.explanation(.es).contains(
+      "padding='same' (filas y columnas): 2 ceros en total, 1 antes y 1 después, para que la salida sea ceil(15/2) = 8"))
     XCTAssertTrue(en.contains("proj (Conv2D): (15 + 2*0 - 1)/2 + 1 = 8 -> (None, 8, 8, 32)"), text)
     XCTAssertTrue(en.contains("BatchNormalization and ReLU keep the shape"), text)
     XCTAssertTrue(en.contains(

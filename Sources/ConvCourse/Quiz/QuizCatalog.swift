@@ -120,12 +120,7 @@ public enum QuizCatalog {
       ? [(g.rows, say(.rowsAndColumns, l))]
       : [(g.rows, say(.rows, l)), (g.cols, say(.columns, l))]
     for (axis, name) in axes {
-      if axis.padding == .same {
-        let zeros = axis.padBefore + axis.padAfter
-        lines.append(zeros == 1
-          ? say(.sameOneZero, l, name, axis.padBefore, axis.padAfter, axis.input, axis.stride, axis.output)
-          : say(.sameZeros, l, name, zeros, axis.padBefore, axis.padAfter, axis.input, axis.stride, axis.output))
-      }
+      if axis.padding == .same { lines.append(samePadding(axis, name, l)) }
       if axis.dilation > 1 {
         lines.append(say(.dilation, l, axis.dilation, axis.kernel, axis.dilation, axis.kernel, axis.effectiveKernel))
       }
@@ -143,6 +138,14 @@ public enum QuizCatalog {
       }
     }
     return lines
+  }
+
+  /// `padding='same' (rows and columns): 1 zero in all, 0 before and 1 after, so the output is ceil(16/2) = 8`.
+  static func samePadding(_ axis: AxisGeometry, _ name: String, _ l: QuizLanguage) -> String {
+    let zeros = axis.padBefore + axis.padAfter
+    return zeros == 1
+      ? say(.sameOneZero, l, name, axis.padBefore, axis.padAfter, axis.input, axis.stride, axis.output)
+      : say(.sameZeros, l, name, zeros, axis.padBefore, axis.padAfter, axis.input, axis.stride, axis.output)
   }
 
   public static func explanation(_ q: QuizQuestion, _ l: QuizLanguage) -> [String] {
@@ -244,6 +247,11 @@ public enum QuizCatalog {
         continue
       }
       lines.append("\(r.node.name) (\(r.node.kerasClass)): \(formula) -> " + ShapeText.batched(r.outputShape))
+      // 'same' with a stride pads unevenly: say where the zeros go, as the Conv2D questions do.
+      if let g = try? r.node.window(on: r.inputShapes[0]), g.rows.padding == .same, g.rows.stride > 1 || g.cols.stride > 1 {
+        let axes = g.rows == g.cols ? [(g.rows, say(.rowsAndColumns, l))] : [(g.rows, say(.rows, l)), (g.cols, say(.columns, l))]
+        lines += axes.map { samePadding($0.0, $0.1, l) }
+      }
     }
     if keeps { lines.append(say(.blockKeepShape, l)) }
     let joinRow = rows[j]
