@@ -122,7 +122,7 @@ let package = Package(
       name: "convplay-bench", dependencies: ["ConvKit"], path: "benchmarks/gemm",
       swiftSettings: hostTuning),
     .testTarget(name: "ConvKitTests", dependencies: ["ConvKit"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ConvCourseTests", dependencies: ["ConvCourse", "ConvKit"]),
+    .testTarget(name: "ConvCourseTests", dependencies: ["ConvCourse", "ConvKit"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ConvUserDataTests", dependencies: ["ConvUserData", "ConvCourse"]),
     .testTarget(name: "convplayTests", dependencies: ["convplay", "ConvLocale", "ConvCourse", "ConvImageIO", "ConvData", "ConvPretrained", "ConvPlayground"]),
     .testTarget(

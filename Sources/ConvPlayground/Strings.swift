@@ -36,7 +36,7 @@ public enum T: String, Catalog {
   case editingCell, inputKernelTargets, channelTargets
   case poolSettings, noParameters, courseShrink
   case quizSettings, quizScore, quizQuestion, quizAnswerLabel, quizTypeFirst, quizMixed, quizShowOn
-  case quizOneChannel, quizPoolChannels, quizMore, quizSeed, keyQuizSubmit, keyQuizErase, keyQuizTopic
+  case quizOneChannel, quizPoolChannels, quizMore, quizListingHidden, quizSeed, keyQuizSubmit, keyQuizErase, keyQuizTopic
   case keyQuizLevel, keyQuizNext, keyQuizShow, keyQuizScroll, keyBackToQuiz, helpQuiz1, helpQuiz2
   case homeSuggest, homeSuggestNew
   case rgbInputLabel, rgbFilterLabel, rgbFilterShort, rgbOutputLabel
@@ -277,6 +277,8 @@ public enum T: String, Catalog {
     case .quizPoolChannels: return ("Quiz: input {0}: one channel shown (pooling treats each alike).",
                                     "Cuestionario: entrada {0}: se ve un canal (todos se tratan igual).")
     case .quizMore: return ("({0} more lines: PgDn)", "({0} líneas más: AvPág)")
+    case .quizListingHidden: return ("(layers hidden to make room; a taller window shows them)",
+                                     "(capas ocultas para dejar lugar; una ventana más alta las muestra)")
     case .quizSeed: return ("seed {0}", "semilla {0}")
     case .keyQuizSubmit: return ("answer", "responder")
     case .keyQuizErase: return ("erase", "borrar")

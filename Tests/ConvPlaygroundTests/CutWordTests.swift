@@ -40,6 +40,11 @@ final class CutWordTests: XCTestCase {
     .init(name: "training pretrained base", make: { TrainingScreen(dataAvailable: true) }, keys: "Up Left r Down Down Right"),
     .init(name: "quiz", make: { QuizScreen(seed: 7) }),
     .init(name: "quiz answered", make: { QuizScreen(seed: 7) }, keys: "6 , 4 6 4 Enter"),
+    // Blocks: the longest code listings (level 2 and 3) before and after answering, and the link.
+    .init(name: "quiz blocks", make: { QuizScreen(seed: 3, selection: .topic(.blocks), level: 2) },
+          keys: "1 Enter Enter 1 6 x 1 6 x 6 0 Enter PageDown PageDown Enter"),
+    .init(name: "quiz blocks level 3", make: { QuizScreen(seed: 3, selection: .topic(.blocks), level: 3) },
+          keys: "1 Enter Enter 1 Enter Enter 8 x 8 x 1 6 Enter g"),
   ]
 
   func testNoScreenCutsAWord() {

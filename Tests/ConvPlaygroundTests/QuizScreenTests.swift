@@ -267,4 +267,44 @@ final class QuizScreenTests: XCTestCase {
       }
     }
   }
+
+  /// Block questions at 80x24, both languages, every level: the whole code listing is on the
+  /// screen, untouched, before answering; after answering the verdict and the explanation's
+  /// first line are there (the listing gives way when both do not fit, and says so), and `g`
+  /// opens the block's summary on its Add or Concatenate with the layers that feed it.
+  func testBlockQuestionsFitAt80x24() throws {
+    for lang in Lang.allCases {
+      for level in 1...3 {
+        for seed in UInt64(1)...6 {
+          let screen = QuizScreen(seed: seed, selection: .topic(.blocks), level: level)
+          let q = screen.session.current
+          let block = try XCTUnwrap(q.block)
+          var a = app(screen, lang: lang)
+          let before = a.render(width: 80, height: 24).text
+          for line in QuizBlocks.kerasLines(block) {
+            XCTAssertTrue(before.contains(line), "\(lang) seed \(seed) level \(level): \(line)\n\(before)")
+          }
+          a.send(keys: typing("1") + [.enter])
+          let after = a.render(width: 80, height: 24).text
+          let feedback = QuizSession.grade("1", for: q, language: lang == .es ? .es : .en)
+          let verdict = String(feedback.verdict.split(separator: "\n")[0])
+          XCTAssertTrue(after.contains(verdict), after)
+          XCTAssertTrue(after.contains(feedback.explanation[0]), after)
+          let hidden = lang == .es ? "capas ocultas para dejar lugar" : "layers hidden to make room"
+          let everyLine = QuizBlocks.kerasLines(block).allSatisfy { after.contains($0) }
+          XCTAssertTrue(everyLine != after.contains(hidden), "listing shown or said to be hidden:\n\(after)")
+          // The taller screen keeps the listing with the explanation.
+          XCTAssertTrue(QuizBlocks.kerasLines(block).allSatisfy { a.render(width: 120, height: 40).text.contains($0) })
+          a.send(.key(.char("g")))
+          let linked = a.render(width: 80, height: 24).text
+          XCTAssertTrue(linked.contains(block.name), linked)
+          if case .blockJoinShape(_, let join) = q.ask {
+            let feeds = try XCTUnwrap(block.nodes.first { $0.name == join }).inputs
+            XCTAssertTrue(linked.contains(join), linked)
+            for input in feeds { XCTAssertTrue(linked.contains(input + " ("), "\(input) not named:\n\(linked)") }
+          }
+        }
+      }
+    }
+  }
 }

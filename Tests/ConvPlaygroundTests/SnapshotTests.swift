@@ -50,6 +50,12 @@ final class SnapshotTests: XCTestCase {
     Case(name: "quiz-right", screen: "quiz", keys: "6 , 4 6 4 Enter"),
     Case(name: "quiz-wrong-es", screen: "quiz", keys: "6 , 4 6 4 Enter Enter 6 4 1 Enter", lang: .es),
     Case(name: "quiz-link", screen: "quiz", keys: "6 , 4 6 4 Enter Enter 6 4 1 Enter g"),
+    // Blocks, seed 3 level 2: a residual block's Total params (14,816), then an Inception
+    // block's Concatenate (16x16x76) answered without the pooling branch's channels.
+    Case(name: "quiz-blocks", screen: "quiz-blocks", keys: ""),
+    Case(name: "quiz-blocks-right", screen: "quiz-blocks", keys: "1 4 , 8 1 6 Enter"),
+    Case(name: "quiz-blocks-wrong-es", screen: "quiz-blocks", keys: "1 Enter Enter 1 6 x 1 6 x 6 0 Enter", lang: .es),
+    Case(name: "quiz-blocks-link", screen: "quiz-blocks", keys: "1 Enter Enter 1 6 x 1 6 x 6 0 Enter g"),
     Case(name: "backprop", screen: "backprop", keys: ""),
     Case(name: "backprop-input-es", screen: "backprop", keys: "z Tab Right", lang: .es),
     Case(name: "backprop-sgd", screen: "backprop", keys: "g End"),
@@ -77,6 +83,7 @@ final class SnapshotTests: XCTestCase {
     case "lab-seven":
       app = PlaygroundApp(root: ImageLabScreen(image: ImageLabGradCAMTests.sevenOnPaper(), fileName: "seven.png"), env: env)
     case "quiz": app = PlaygroundApp(root: QuizScreen(seed: 7), env: env)
+    case "quiz-blocks": app = PlaygroundApp(root: QuizScreen(seed: 3, selection: .topic(.blocks), level: 2), env: env)
     default: preconditionFailure("unknown screen \(c.screen)")
     }
     for key in Key.script(c.keys) {

@@ -216,7 +216,7 @@ final class FoundationCommandTests: XCTestCase {
     let choices: [([String], String)] = [
       (["pool", "--help"], "values: max, avg"), (["pool", "--help"], "values: valid, same"),
       (["conv", "--help"], "values: valid, same"), (["train", "--help"], "values: sgd, adam, rmsprop"),
-      (["filter", "--help"], "values: clip, abs, minmax, offset"), (["quiz", "--help"], "values: shapes, params, pooling, models, mixed"),
+      (["filter", "--help"], "values: clip, abs, minmax, offset"), (["quiz", "--help"], "values: shapes, params, pooling, models, blocks, mixed"),
     ]
     for (args, expected) in choices {
       let out = try CommandRunner.run(args).stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")

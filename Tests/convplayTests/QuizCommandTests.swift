@@ -34,6 +34,30 @@ final class QuizCommandTests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: home.path))  // the key records no progress
   }
 
+  /// `--topic blocks`: the answer key's answers graded right, in both languages, the Spanish
+  /// with no English sentence; `mixed` never asks about blocks.
+  func testBlocksTopic() throws {
+    let key = try quiz(["--answer-key", "--seed", "3", "--count", "6", "--topic", "blocks", "--level", "3"])
+    XCTAssertEqual(key.status, 0, key.stderr)
+    XCTAssertTrue(key.stdout.contains(" = Input(shape=("), key.stdout)
+    let answers = keyAnswers(key.stdout)
+    XCTAssertEqual(answers.count, 6)
+    for lang in ["en", "es"] {
+      let run = try quiz(["--plain", "--seed", "3", "--count", "6", "--topic", "blocks", "--level", "3", "--lang", lang],
+                         stdin: answers.joined(separator: "\n") + "\n")
+      XCTAssertEqual(run.status, 0, run.stderr)
+      XCTAssertTrue(run.stdout.hasSuffix(lang == "es" ? "aciertos: 6/6\n" : "score: 6/6\n"), run.stdout)
+      if lang == "es" {
+        for english in ["How many", "What is", "the shortcut", "add up", "keep the shape", "no parameters", "(blocks"] {
+          XCTAssertFalse(run.stdout.contains(english), "'\(english)' in:\n\(run.stdout)")
+        }
+        XCTAssertTrue(run.stdout.contains("(bloques, nivel 3)"), run.stdout)
+      }
+    }
+    let mixed = try quiz(["--answer-key", "--seed", "3", "--count", "40", "--topic", "mixed", "--level", "2"])
+    XCTAssertFalse(mixed.stdout.contains("Input(shape="), mixed.stdout)
+  }
+
   /// A plain session through stdin, as a student types: the key's answers written the other
   /// ways people write them, one wrong, one unreadable.
   func testPlainSessionThroughStdin() throws {

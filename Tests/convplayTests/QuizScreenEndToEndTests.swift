@@ -65,6 +65,39 @@ extension PlaygroundEndToEndTests {
     XCTAssertTrue(saved.contains("\"asked\" : 1"), saved)
   }
 
+  /// A block question in a real 80x24 terminal, in Spanish: the whole code listing is on the
+  /// screen, a wrong answer gets the channel hint and the walk to Concatenate, the listing gives
+  /// way to the explanation (and says so), and `g` opens the block's summary at `mixed`.
+  func testBlockQuestionInSpanishAt80x24() throws {
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-quiz-e2e-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: home) }
+    let t = try session(80, 24, "tui --screen quiz --seed 3 --topic blocks --level 2 --lang es", env: "CONVPLAY_HOME=\(home.path)")
+    var s = t.waitFor("Pregunta 1 · bloques · nivel 2")
+    for line in ["x = Input(shape=(28, 28, 16))", "proj = Conv2D(32, 1)(x)", "add = Add()([bn2, bn_proj])", "out = ReLU()(add)"] {
+      XCTAssertTrue(s.contains(line), s)
+    }
+    t.send("-l", "14.816")
+    t.send("Enter")
+    s = t.waitFor("✓ correcto")
+    XCTAssertTrue(s.contains("capas ocultas para dejar lugar"), s)
+    t.send("Enter")
+    s = t.waitFor("mixed = Concatenate()([b1, b3, b5, bp])")
+    t.send("-l", "16x16x60")
+    t.send("Enter")
+    s = t.waitFor("✗ incorrecto: la respuesta es 16x16x76")
+    XCTAssertTrue(s.contains("filas y columnas bien; hay que revisar los canales"), s)
+    XCTAssertTrue(s.contains("b5 (Conv2D): (16 + 2*2 - 5)/1 + 1 = 16 -> (None, 16, 16, 24)"), s)
+    t.send("g")
+    s = t.waitFor("inception_block")
+    XCTAssertTrue(s.contains("mixed (Concatenate)"), s)
+    t.send("q")
+    t.waitFor("✗ incorrecto")
+    t.send("q")
+    XCTAssertEqual(t.waitForExit(), 0)
+    let saved = try String(contentsOf: home.appendingPathComponent("quiz-progress.json"), encoding: .utf8)
+    XCTAssertTrue(saved.contains("\"blocks\""), saved)
+  }
+
   func testQuizScreenInSpanishAt80x24() throws {
     let home = FileManager.default.temporaryDirectory.appendingPathComponent("convplay-quiz-e2e-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: home) }

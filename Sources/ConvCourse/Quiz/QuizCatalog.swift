@@ -46,6 +46,7 @@ public enum QuizCatalog {
       case .params: return say(.topicParams, l)
       case .pooling: return say(.topicPooling, l)
       case .models: return say(.topicModels, l)
+      case .blocks: return say(.topicBlocks, l)
       }
     case .levelName(let n): return say(.levelName, l, n)
     case .scoreLine(let x, let n): return say(.scoreLine, l, x, n)
@@ -92,7 +93,17 @@ public enum QuizCatalog {
       let d = model.denseAfterFlatten ?? 0
       return ([say(.askPoolingShrink, l, d + 1, pooling.kerasCode, after + 1)] + modelLines(model, l))
         .joined(separator: "\n")
+    case .blockJoinShape(let block, let join):
+      let kind = block.nodes.first { $0.name == join }?.kerasClass ?? ""
+      return ([say(.askBlockJoinShape, l, join, kind)] + blockLines(block)).joined(separator: "\n")
+    case .blockParams(let block):
+      return ([say(.askBlockParams, l)] + blockLines(block)).joined(separator: "\n")
     }
+  }
+
+  /// The block as Keras code, indented as a model's layer list.
+  static func blockLines(_ block: GraphSpec) -> [String] {
+    QuizBlocks.kerasLines(block).map { "  " + $0 }
   }
 
   // MARK: explanations
@@ -109,12 +120,7 @@ public enum QuizCatalog {
       ? [(g.rows, say(.rowsAndColumns, l))]
       : [(g.rows, say(.rows, l)), (g.cols, say(.columns, l))]
     for (axis, name) in axes {
-      if axis.padding == .same {
-        let zeros = axis.padBefore + axis.padAfter
-        lines.append(zeros == 1
-          ? say(.sameOneZero, l, name, axis.padBefore, axis.padAfter, axis.input, axis.stride, axis.output)
-          : say(.sameZeros, l, name, zeros, axis.padBefore, axis.padAfter, axis.input, axis.stride, axis.output))
-      }
+      if axis.padding == .same { lines.append(samePadding(axis, name, l)) }
       if axis.dilation > 1 {
         lines.append(say(.dilation, l, axis.dilation, axis.kernel, axis.dilation, axis.kernel, axis.effectiveKernel))
       }
@@ -132,6 +138,14 @@ public enum QuizCatalog {
       }
     }
     return lines
+  }
+
+  /// `padding='same' (rows and columns): 1 zero in all, 0 before and 1 after, so the output is ceil(16/2) = 8`.
+  static func samePadding(_ axis: AxisGeometry, _ name: String, _ l: QuizLanguage) -> String {
+    let zeros = axis.padBefore + axis.padAfter
+    return zeros == 1
+      ? say(.sameOneZero, l, name, axis.padBefore, axis.padAfter, axis.input, axis.stride, axis.output)
+      : say(.sameZeros, l, name, zeros, axis.padBefore, axis.padAfter, axis.input, axis.stride, axis.output)
   }
 
   public static func explanation(_ q: QuizQuestion, _ l: QuizLanguage) -> [String] {
@@ -213,7 +227,82 @@ public enum QuizCatalog {
         .shrink, l, g(before.parameters.total), g(withPool.parameters.total),
         g(before.parameters.total - withPool.parameters.total)))
       return lines
+    case .blockJoinShape(let block, let join):
+      return blockShapeLines(block, join: join, l)
+    case .blockParams(let block):
+      return blockParameterLines(block, l)
     }
+  }
+
+  /// The shapes branch by branch up to the join, then why the join's shape is what it is: Add
+  /// needs equal shapes (the shortcut as it is, or projected), Concatenate adds up channels.
+  static func blockShapeLines(_ block: GraphSpec, join: String, _ l: QuizLanguage) -> [String] {
+    guard let rows = try? block.rows(), let j = rows.firstIndex(where: { $0.node.name == join }) else { return [] }
+    let byName = Dictionary(rows.map { ($0.node.name, $0) }, uniquingKeysWith: { a, _ in a })
+    var lines = [say(.chainInput, l, ShapeText.batched(block.inputShape))]
+    var keeps = false
+    for r in rows[..<j] where !r.node.isInput {
+      guard let formula = r.node.shapeFormula(for: r.inputShapes) else {
+        keeps = keeps || r.node.layer is BatchNormalization || r.node.layer is ReLU
+        continue
+      }
+      lines.append("\(r.node.name) (\(r.node.kerasClass)): \(formula) -> " + ShapeText.batched(r.outputShape))
+      // 'same' with a stride pads unevenly: say where the zeros go, as the Conv2D questions do.
+      if let g = try? r.node.window(on: r.inputShapes[0]), g.rows.padding == .same, g.rows.stride > 1 || g.cols.stride > 1 {
+        let axes = g.rows == g.cols ? [(g.rows, say(.rowsAndColumns, l))] : [(g.rows, say(.rows, l)), (g.cols, say(.columns, l))]
+        lines += axes.map { samePadding($0.0, $0.1, l) }
+      }
+    }
+    if keeps { lines.append(say(.blockKeepShape, l)) }
+    let joinRow = rows[j]
+    let inputs = joinRow.node.inputs.compactMap { byName[$0] }
+    switch joinRow.node.layer {
+    case is Add where inputs.count == 2:
+      // QuizBlocks adds the branch first, the shortcut second.
+      let (branch, shortcut) = (inputs[0], inputs[1])
+      // The projection: the Conv2D the shortcut comes from (through its BatchNormalization).
+      var projection = shortcut
+      while !(projection.node.layer is Conv2D), let next = projection.node.inputs.first.flatMap({ byName[$0] }) {
+        projection = next
+      }
+      if shortcut.node.isInput {
+        lines.append(say(.blockShortcutIdentity, l, shortcut.node.name, shortcut.outputShape.last ?? 0))
+      } else if let conv = projection.node.layer as? Conv2D {
+        lines.append(say(
+          .blockShortcutProjection, l, projection.node.name, conv.filters, conv.strides.rows,
+          ShapeText.batched(block.inputShape), ShapeText.batched(projection.outputShape)))
+      }
+      lines.append(say(
+        .blockAddSameShape, l, branch.node.name, ShapeText.batched(branch.outputShape), shortcut.node.name,
+        ShapeText.batched(shortcut.outputShape)))
+    case is Concatenate:
+      for r in inputs where r.node.layer is any PoolingLayer {
+        lines.append(say(.blockPoolKeepsChannels, l, r.node.name, r.outputShape.last ?? 0))
+      }
+      let size = joinRow.outputShape.dropLast().map(String.init).joined(separator: "x")
+      lines.append(say(.blockConcatRule, l, size, joinRow.node.shapeFormula(for: joinRow.inputShapes) ?? ""))
+    default:
+      break
+    }
+    lines.append(say(.outputShape, l, ShapeText.batched(joinRow.outputShape)))
+    return lines
+  }
+
+  /// The weights layer by layer, the layers without any, and the sum Keras prints.
+  static func blockParameterLines(_ block: GraphSpec, _ l: QuizLanguage) -> [String] {
+    guard let rows = try? block.rows() else { return [] }
+    let g = NumberText.grouped
+    let weighted = rows.filter { $0.parameters.total > 0 }
+    var lines = [say(.blockParamsRule, l)]
+    lines += weighted.map {
+      "\($0.node.name) (\($0.node.kerasClass)): " + $0.node.parameterFormula(for: $0.inputShapes, parameters: $0.parameters)
+    }
+    let none = rows.filter { $0.parameters.total == 0 && !$0.node.isInput }.map(\.node.name)
+    if !none.isEmpty { lines.append(say(.blockNoParameters, l, none.joined(separator: ", "))) }
+    let total = rows.reduce(ParameterCount.zero) { $0 + $1.parameters }
+    if total.nonTrainable > 0 { lines.append(say(.blockBatchNormCounted, l, g(total.nonTrainable))) }
+    lines.append("Total params: " + weighted.map { g($0.parameters.total) }.joined(separator: " + ") + " = " + g(total.total))
+    return lines
   }
 
   /// `26*26*64 = 43,264` for a Flatten row.

@@ -5,13 +5,16 @@ import ConvKit
 /// - level 2: same and explicit padding, stride 2, several input channels, random small models
 /// - level 3: dilation, rectangular kernels, sizes that do not divide (Keras floors), frozen
 ///   layers, BatchNormalization, Dense on an image-shaped input
+/// (Blocks with branches, QuizBlocks.swift: level 1 plain, level 2 the lesson's blocks with
+/// BatchNormalization, projections and 1x1 reductions, level 3 strides and InceptionV3's
+/// reduction.)
 ///
 /// Two questions in a row are never alike: with three or more kinds to draw from the kind
 /// changes; otherwise the kind usually changes and at least the asked case and its answer do.
 public struct QuizGenerator: Sendable {
   public let selection: QuizSelection
   public let level: Int
-  public private(set) var rng: SplitMix64
+  public internal(set) var rng: SplitMix64  // internal: the block generators (QuizBlocks.swift) draw too
   public private(set) var previous: QuizQuestion?
   /// The last questions asked, not asked again while there are others.
   private var recent: [QuizAsk] = []
@@ -61,6 +64,10 @@ public struct QuizGenerator: Sendable {
     case .modelTotal: ask = modelTotal()
     case .modelLayerShape: ask = try modelLayerShape()
     case .poolingShrink: ask = poolingShrink()
+    case .residualShape: ask = .blockJoinShape(block: residualBlock(), join: QuizBlocks.residualJoin)
+    case .residualParams: ask = .blockParams(block: residualBlock())
+    case .inceptionShape: ask = .blockJoinShape(block: inceptionBlock(), join: QuizBlocks.inceptionJoin)
+    case .inceptionParams: ask = .blockParams(block: inceptionBlock())
     }
     return try QuizQuestion(kind: kind, level: level, ask: ask)
   }

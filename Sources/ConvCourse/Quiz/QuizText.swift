@@ -20,6 +20,7 @@ public enum QuizText: String, CaseIterable, Sendable {
   case topicParams = "params"
   case topicPooling = "pooling"
   case topicModels = "models"
+  case topicBlocks = "blocks"
   case levelName = "level {0}"
   case scoreLine = "score: {0}/{1}"
   case progressSaved = "progress saved in {0}"
@@ -39,6 +40,8 @@ public enum QuizText: String, CaseIterable, Sendable {
   case askLayerShape = "In this model, what is the output shape of layer {0}, {1}?"
   case askLayerShapeCourse = "In this model (the course's {0}), what is the output shape of layer {1}, {2}?"
   case askPoolingShrink = "In this model, layer {0} is a Dense layer right after Flatten. If {1} is added after layer {2}, by how many parameters does that Dense layer shrink?"
+  case askBlockJoinShape = "In this block (Keras's functional API), what is the output shape of {0}, the {1} layer (rows x columns x channels)?"
+  case askBlockParams = "How many parameters does this block (Keras's functional API) have in all, its 'Total params'?"
   // Explanations
   case rowsAndColumnsFormula = "rows and columns: {0}"
   case rowsFormula = "rows: {0}"
@@ -75,4 +78,14 @@ public enum QuizText: String, CaseIterable, Sendable {
   case chainInput = "input: {0}"
   case units = "units"
   case oneAveragePerChannel = "one average per channel"
+  // Explanations of blocks with branches
+  case blockKeepShape = "BatchNormalization and ReLU keep the shape"
+  case blockAddSameShape = "Add sums its inputs value by value, so they must have the same shape: {0} {1} and {2} {3}"
+  case blockShortcutIdentity = "the shortcut is the input {0} itself: the branch must keep its shape (padding='same', stride 1, {1} filters for {1} input channels)"
+  case blockShortcutProjection = "the shortcut {0} is a 1x1 Conv2D with {1} filters and stride {2}: it turns {3} into {4}, the branch's shape"
+  case blockConcatRule = "Concatenate puts the feature maps side by side: rows and columns must match ({0} on every branch) and the channels add up: {1}"
+  case blockPoolKeepsChannels = "{0} keeps the {1} channels of its input: pooling has no filters"
+  case blockParamsRule = "'Total params' adds up the weights of every layer that has them:"
+  case blockNoParameters = "no parameters: {0}"
+  case blockBatchNormCounted = "of these, {0} are BatchNormalization's moving means and variances: non-trainable, but counted"
 }

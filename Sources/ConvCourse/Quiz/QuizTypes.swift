@@ -10,6 +10,14 @@ public enum QuizTopic: String, CaseIterable, Sendable, Codable, Hashable {
   case pooling
   /// Whole small models: the course's three and random ones.
   case models
+  /// Blocks with branches (Keras's functional API): a residual block joined by Add, an
+  /// Inception block joined by Concatenate.
+  case blocks
+
+  /// The topics `mixed` draws from: the Sequential course's four. Blocks are asked on their own
+  /// (`--topic blocks`) so that a seed gives the same mixed questions as before they came:
+  /// answer keys already handed out stay right.
+  public var inMixed: Bool { self != .blocks }
 }
 
 /// Which topics a quiz draws from: one, or all of them (`mixed`).
@@ -17,7 +25,7 @@ public enum QuizSelection: Equatable, Sendable {
   case topic(QuizTopic)
   case mixed
 
-  /// `shapes`, `params`, `pooling`, `models` or `mixed`.
+  /// `shapes`, `params`, `pooling`, `models`, `blocks` or `mixed`.
   public init?(_ name: String) {
     if name.lowercased() == "mixed" {
       self = .mixed
@@ -30,7 +38,7 @@ public enum QuizSelection: Equatable, Sendable {
 
   public var kinds: [QuizKind] {
     switch self {
-    case .mixed: return QuizKind.allCases
+    case .mixed: return QuizKind.allCases.filter { $0.topic.inMixed }
     case .topic(let t): return QuizKind.allCases.filter { $0.topic == t }
     }
   }
@@ -45,6 +53,7 @@ public enum QuizKind: String, CaseIterable, Sendable, Hashable {
   case convParams, denseParams, batchNorm
   case poolOutput, poolingShrink
   case modelTotal, modelLayerShape
+  case residualShape, residualParams, inceptionShape, inceptionParams
 
   public var topic: QuizTopic {
     switch self {
@@ -52,6 +61,7 @@ public enum QuizKind: String, CaseIterable, Sendable, Hashable {
     case .convParams, .denseParams, .batchNorm: return .params
     case .poolOutput, .poolingShrink: return .pooling
     case .modelTotal, .modelLayerShape: return .models
+    case .residualShape, .residualParams, .inceptionShape, .inceptionParams: return .blocks
     }
   }
 }
@@ -97,6 +107,10 @@ public enum QuizAsk: Equatable, Sendable, Hashable {
   /// How many parameters the Dense layer after Flatten loses when pooling is added after
   /// layer `poolAfter` of `model` (the course: 648,975 - 162,255 = 486,720).
   case poolingShrink(model: SequentialSpec, pooling: LayerSpec, poolAfter: Int)
+  /// Output shape of the node `join` (the block's Add or Concatenate) of a block with branches.
+  case blockJoinShape(block: GraphSpec, join: String)
+  /// Total parameters of a block with branches (Keras's `Total params` of the block as a model).
+  case blockParams(block: GraphSpec)
 }
 
 /// A screen the explanation can open with its numbers loaded (the playground links to it).
@@ -105,6 +119,9 @@ public enum QuizLink: Equatable, Sendable {
   case window(input: FeatureShape, layer: LayerSpec)
   /// The summary screen for this model, with a layer highlighted.
   case summary(model: SequentialSpec, layer: Int?)
+  /// The summary screen for a block with branches, with node `node` (index in `block.nodes`)
+  /// highlighted: it says which layers feed each Add and Concatenate.
+  case blockSummary(block: GraphSpec, node: Int?)
 }
 
 /// One generated question.
@@ -132,8 +149,9 @@ public struct QuizQuestion: Equatable, Sendable {
   }
 
   /// The model whose summary shows the answer: a question about one layer is the one-layer
-  /// model on that input. Tests compare every answer with this model's summary.
-  public var model: SequentialSpec {
+  /// model on that input. Tests compare every answer with this model's summary. Nil for a
+  /// block with branches, which is no Sequential model: its summary is `block`'s.
+  public var model: SequentialSpec? {
     switch ask {
     case .convOutput(let input, let layer), .poolOutput(let input, let layer),
       .convParams(let input, let layer), .denseParams(let input, let layer),
@@ -143,6 +161,16 @@ public struct QuizQuestion: Equatable, Sendable {
       return model
     case .poolingShrink(let model, _, _):
       return model
+    case .blockJoinShape, .blockParams:
+      return nil
+    }
+  }
+
+  /// The block with branches a question shows (nil for the Sequential questions).
+  public var block: GraphSpec? {
+    switch ask {
+    case .blockJoinShape(let block, _), .blockParams(let block): return block
+    default: return nil
     }
   }
 
@@ -161,6 +189,10 @@ public struct QuizQuestion: Equatable, Sendable {
       return .summary(model: model, layer: i)
     case .poolingShrink(let model, let pooling, let after):
       return .summary(model: model.inserting(pooling, after: after), layer: after + 1)
+    case .blockJoinShape(let block, let join):
+      return .blockSummary(block: block, node: block.nodes.firstIndex { $0.name == join })
+    case .blockParams(let block):
+      return .blockSummary(block: block, node: nil)
     }
   }
 }
@@ -209,6 +241,13 @@ extension QuizAsk {
     case .poolingShrink(let model, let pooling, let after):
       let (before, withPool) = try shrink(model: model, pooling: pooling, after: after)
       return .count(before.parameters.total - withPool.parameters.total)
+    case .blockJoinShape(let block, let join):
+      guard let row = try block.rows().first(where: { $0.node.name == join }) else {
+        throw ModelSpecError("the block has no layer named '\(join)'")
+      }
+      return .shape(row.outputShape)
+    case .blockParams(let block):
+      return .count(try block.parameterCount().total)
     }
   }
 

@@ -165,7 +165,8 @@ public struct QuizScreen: Screen {
 
   /// The screen that shows the current question: the padding screen with this input size,
   /// kernel, padding, stride and dilation; the pooling screen with this window; or the model's
-  /// summary with the layer marked. Images larger than a screen scroll with the window.
+  /// summary with the layer marked (a block's summary says which layers feed its Add or
+  /// Concatenate). Images larger than a screen scroll with the window.
   private mutating func openLink() {
     switch session.current.link {
     case .window(let input, let layer):
@@ -189,10 +190,13 @@ public struct QuizScreen: Screen {
           input: ExactTensor(matrix), mode: mode, size: k.rows, stride: s.rows == k.rows ? nil : s.rows, padding: p)
         linkNote = channels > 1 ? (T.quizPoolChannels, [ShapeText.compact(input)]) : nil
       default:
-        linked = SummaryScreen(spec: session.current.model, layer: 0)
+        linked = session.current.model.map { SummaryScreen(spec: $0, layer: 0) }
       }
     case .summary(let model, let layer):
       linked = SummaryScreen(spec: model, layer: layer)
+      linkNote = nil
+    case .blockSummary(let block, let node):
+      linked = SummaryScreen(graph: block, node: node)
       linkNote = nil
     }
   }
@@ -257,9 +261,28 @@ public struct QuizScreen: Screen {
     canvas.put(env.t(T.quizQuestion, number, QuizCatalog.text(.topicName(q.topic), lang), q.level),
                x: x, y: y, style: theme.panelTitle, maxWidth: width)
     y += 1
-    for line in q.prompt(lang).split(separator: "\n", omittingEmptySubsequences: false) {
-      for l in fitted(String(line), width: width) where y < area.maxY {
+    var promptLines = q.prompt(lang).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var listingHidden = false
+    if let submitted, promptLines.count > 1 {
+      // After answering, a listing (a model's layers, a block's code) gives way to the
+      // explanation when both do not fit: the explanation names every layer with its numbers.
+      let listed = promptLines.reduce(0) { $0 + fitted($1, width: width).count }
+      let (verdict, rest) = feedbackLines(submitted, env: env, width: width, unicode: canvas.unicode)
+      let answerLines = 3 + (notice == nil ? 0 : 1) + (problem == nil ? 0 : 1)
+      if y + listed + answerLines + verdict.count + rest.count > area.maxY {
+        promptLines = [promptLines[0]]
+        listingHidden = true
+      }
+    }
+    for line in promptLines {
+      for l in fitted(line, width: width) where y < area.maxY {
         canvas.put(l, x: x, y: y, style: theme.text, maxWidth: width)
+        y += 1
+      }
+    }
+    if listingHidden {
+      for l in wrapText(env.t(T.quizListingHidden), width: width, indent: "") where y < area.maxY {
+        canvas.put(l, x: x, y: y, style: theme.muted, maxWidth: width)
         y += 1
       }
     }
@@ -344,7 +367,7 @@ public struct QuizScreen: Screen {
       case is any PoolingLayer: screenName = env.t(T.lessonPooling)
       default: screenName = env.t(T.lessonSummary)
       }
-    case .summary: screenName = env.t(T.lessonSummary)
+    case .summary, .blockSummary: screenName = env.t(T.lessonSummary)
     }
     lines.append(("", theme.text))
     lines.append((env.t(T.quizShowOn, screenName), theme.muted))

@@ -48,6 +48,13 @@ public struct SummaryScreen: Screen {
     self.init(model: SummaryModel(walk: walk, label: "sequential"), layer: layer)
   }
 
+  /// A block with branches with node `node` (index in `graph.nodes`) current: the quiz's
+  /// residual and Inception questions link here.
+  public init(graph: GraphSpec, node: Int?) {
+    let walk = (try? SummaryWalk(graph)) ?? (try! SummaryWalk(SequentialSpec(inputShape: graph.inputShape, layers: [])))
+    self.init(model: SummaryModel(walk: walk, label: graph.name), layer: node)
+  }
+
   /// The row showing layer `layer` of the sequential spec (or node `layer` of a graph).
   func rowIndex(ofLayer layer: Int) -> Int {
     model.walk.rows.firstIndex { $0.index == layer && !$0.isInput } ?? 0

@@ -16,7 +16,7 @@ extension PretrainedBase.Pooling: ExpressibleByArgument {}
 
 /// `--topic`: one of the quiz's topics, or all of them mixed.
 enum QuizTopicChoice: String, CaseIterable, ExpressibleByArgument {
-  case shapes, params, pooling, models, mixed
+  case shapes, params, pooling, models, blocks, mixed
 
   var selection: QuizSelection { QuizSelection(rawValue)! }
 }
