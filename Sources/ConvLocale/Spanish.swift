@@ -15,14 +15,32 @@ public enum Spanish {
   /// A finished English line in Spanish: the table's exact entry, else the entry whose template
   /// matches it (its longest literal text first), the varying parts carried over (and
   /// translated themselves when they are phrases). A line no entry matches stays as it is.
+  /// A line that no entry matches but reads `place: message`, the place a path or name without
+  /// spaces (`photo.png: ...`, `conv2d_1/kernel: ...`), keeps the place and has its message
+  /// translated, so a message located by any caller needs one entry, not one per prefix.
   public static func line(_ english: String) -> String {
     if let es = table[english] { return es }
     guard english.contains(where: \.isLetter) else { return english }
     for template in templates {
       guard let parts = template.match(english) else { continue }
-      return Placeholders.fill(template.spanish, parts.map { $0.contains(" ") ? line($0) : $0 })
+      return Placeholders.fill(template.spanish, parts.map(part))
+    }
+    if let colon = english.firstRange(of: ": "), !english[..<colon.lowerBound].contains(" "),
+      colon.lowerBound > english.startIndex
+    {
+      let rest = String(english[colon.upperBound...])
+      let translated = line(rest)
+      if translated != rest { return english[..<colon.upperBound] + translated }
     }
     return english
+  }
+
+  /// A varying part of a matched line: a phrase is translated itself; a count grouped the
+  /// English way (138,357,544) is written as the course writes numbers (138.357.544).
+  static func part(_ text: String) -> String {
+    if text.contains(" ") { return line(text) }
+    if text.wholeMatch(of: #/-?\d{1,3}(,\d{3})+/#) != nil { return text.replacing(",", with: ".") }
+    return text
   }
 
   /// Several lines, each read by `line`.
@@ -78,6 +96,10 @@ public enum Spanish {
           rest = rest[r.upperBound...]
         }
         if part.isEmpty { return nil }
+        // A leading place (`{0}: ...`) is one path or name: a longer line that merely ends
+        // like this entry (`x.png: cannot read image: empty file` against `{0}: empty file`)
+        // is left to the entry that reads its middle.
+        if i == 0, pieces[0].isEmpty, next.hasPrefix(":"), part.contains(": ") { return nil }
         parts[slot] = String(part)
       }
       return parts
