@@ -23,7 +23,7 @@ public enum Spanish {
     guard english.contains(where: \.isLetter) else { return english }
     for template in templates {
       guard let parts = template.match(english) else { continue }
-      return Placeholders.fill(template.spanish, parts.map(part))
+      return Placeholders.fill(template.spanish, parts.map { part($0, groupingNumbers: template.groupsNumbers) })
     }
     if let colon = english.firstRange(of: ": "), !english[..<colon.lowerBound].contains(" "),
       colon.lowerBound > english.startIndex
@@ -35,11 +35,13 @@ public enum Spanish {
     return english
   }
 
-  /// A varying part of a matched line: a phrase is translated itself; a count grouped the
-  /// English way (138,357,544) is written as the course writes numbers (138.357.544).
-  static func part(_ text: String) -> String {
+  /// A varying part of a matched line: a phrase is translated itself; in an engine's error line
+  /// a count grouped the English way (138,357,544) is written as the course writes numbers in
+  /// prose (138.357.544). Other lines (Keras-style explanations beside summary tables) keep
+  /// Keras's format.
+  static func part(_ text: String, groupingNumbers: Bool) -> String {
     if text.contains(" ") { return line(text) }
-    if text.wholeMatch(of: #/-?\d{1,3}(,\d{3})+/#) != nil { return text.replacing(",", with: ".") }
+    if groupingNumbers, text.wholeMatch(of: #/-?\d{1,3}(,\d{3})+/#) != nil { return text.replacing(",", with: ".") }
     return text
   }
 
@@ -54,9 +56,11 @@ public enum Spanish {
     var pieces: [String]
     var slots: [Int]
     var spanish: String
+    /// An engine error's entry: grouped counts in its parts are written 60.000.
+    var groupsNumbers = false
     var literalLength: Int { pieces.reduce(0) { $0 + $1.count } }
 
-    init?(english: String, spanish: String) {
+    init?(english: String, spanish: String, groupsNumbers: Bool = false) {
       var pieces: [String] = []
       var slots: [Int] = []
       var rest = Substring(english)
@@ -73,6 +77,7 @@ public enum Spanish {
       self.pieces = pieces
       self.slots = slots
       self.spanish = spanish
+      self.groupsNumbers = groupsNumbers
     }
 
     /// The varying parts of `text` by placeholder number, when `text` has this template's
@@ -106,8 +111,11 @@ public enum Spanish {
     }
   }
 
-  static let templates: [Template] = table.compactMap { Template(english: $0.key, spanish: $0.value) }
-    .sorted { ($0.literalLength, $0.spanish) > ($1.literalLength, $1.spanish) }
+  static let templates: [Template] = {
+    let engine = Set(engineErrors.map(\.0))
+    return table.compactMap { Template(english: $0.key, spanish: $0.value, groupsNumbers: engine.contains($0.key)) }
+      .sorted { ($0.literalLength, $0.spanish) > ($1.literalLength, $1.spanish) }
+  }()
 
   /// Entries whose placeholders differ between the English and the Spanish, or whose English is
   /// nothing but placeholders (it would match every line): each is a mistake in the table.

@@ -1348,7 +1348,7 @@ extension Spanish {
     ("{0} is a folder of your own: there is nothing to download",
      "{0} es una carpeta propia: no hay nada que descargar"),
     ("--image-size must be HxW with sides 1-4096, e.g. 128x128 (got {0})",
-     "--image-size debe ser AxA con lados de 1 a 4096, por ejemplo 128x128 (se recibió {0})"),
+     "--image-size debe ser ALTOxANCHO con lados de 1 a 4096, por ejemplo 128x128 (se recibió {0})"),
     ("--color must be rgb or gray (got {0})", "--color debe ser rgb o gray (se recibió {0})"),
     ("--folder-split must be in [0, 1)", "--folder-split debe estar en [0, 1)"),
     ("--dataset folder:PATH needs a folder, e.g. folder:photos/fingers",
