@@ -15,14 +15,34 @@ public enum Spanish {
   /// A finished English line in Spanish: the table's exact entry, else the entry whose template
   /// matches it (its longest literal text first), the varying parts carried over (and
   /// translated themselves when they are phrases). A line no entry matches stays as it is.
+  /// A line that no entry matches but reads `place: message`, the place a path or name without
+  /// spaces (`photo.png: ...`, `conv2d_1/kernel: ...`), keeps the place and has its message
+  /// translated, so a message located by any caller needs one entry, not one per prefix.
   public static func line(_ english: String) -> String {
     if let es = table[english] { return es }
     guard english.contains(where: \.isLetter) else { return english }
     for template in templates {
       guard let parts = template.match(english) else { continue }
-      return Placeholders.fill(template.spanish, parts.map { $0.contains(" ") ? line($0) : $0 })
+      return Placeholders.fill(template.spanish, parts.map { part($0, groupingNumbers: template.groupsNumbers) })
+    }
+    if let colon = english.firstRange(of: ": "), !english[..<colon.lowerBound].contains(" "),
+      colon.lowerBound > english.startIndex
+    {
+      let rest = String(english[colon.upperBound...])
+      let translated = line(rest)
+      if translated != rest { return english[..<colon.upperBound] + translated }
     }
     return english
+  }
+
+  /// A varying part of a matched line: a phrase is translated itself; in an engine's error line
+  /// a count grouped the English way (138,357,544) is written as the course writes numbers in
+  /// prose (138.357.544). Other lines (Keras-style explanations beside summary tables) keep
+  /// Keras's format.
+  static func part(_ text: String, groupingNumbers: Bool) -> String {
+    if text.contains(" ") { return line(text) }
+    if groupingNumbers, text.wholeMatch(of: #/-?\d{1,3}(,\d{3})+/#) != nil { return text.replacing(",", with: ".") }
+    return text
   }
 
   /// Several lines, each read by `line`.
@@ -36,9 +56,11 @@ public enum Spanish {
     var pieces: [String]
     var slots: [Int]
     var spanish: String
+    /// An engine error's entry: grouped counts in its parts are written 60.000.
+    var groupsNumbers = false
     var literalLength: Int { pieces.reduce(0) { $0 + $1.count } }
 
-    init?(english: String, spanish: String) {
+    init?(english: String, spanish: String, groupsNumbers: Bool = false) {
       var pieces: [String] = []
       var slots: [Int] = []
       var rest = Substring(english)
@@ -55,6 +77,7 @@ public enum Spanish {
       self.pieces = pieces
       self.slots = slots
       self.spanish = spanish
+      self.groupsNumbers = groupsNumbers
     }
 
     /// The varying parts of `text` by placeholder number, when `text` has this template's
@@ -78,14 +101,21 @@ public enum Spanish {
           rest = rest[r.upperBound...]
         }
         if part.isEmpty { return nil }
+        // A leading place (`{0}: ...`) is one path or name: a longer line that merely ends
+        // like this entry (`x.png: cannot read image: empty file` against `{0}: empty file`)
+        // is left to the entry that reads its middle.
+        if i == 0, pieces[0].isEmpty, next.hasPrefix(":"), part.contains(": ") { return nil }
         parts[slot] = String(part)
       }
       return parts
     }
   }
 
-  static let templates: [Template] = table.compactMap { Template(english: $0.key, spanish: $0.value) }
-    .sorted { ($0.literalLength, $0.spanish) > ($1.literalLength, $1.spanish) }
+  static let templates: [Template] = {
+    let engine = Set(engineErrors.map(\.0))
+    return table.compactMap { Template(english: $0.key, spanish: $0.value, groupsNumbers: engine.contains($0.key)) }
+      .sorted { ($0.literalLength, $0.spanish) > ($1.literalLength, $1.spanish) }
+  }()
 
   /// Entries whose placeholders differ between the English and the Spanish, or whose English is
   /// nothing but placeholders (it would match every line): each is a mistake in the table.

@@ -52,7 +52,9 @@ public enum QuizCatalog {
     case .scoreLine(let x, let n): return say(.scoreLine, l, x, n)
     case .progressSaved(let path): return say(.progressSaved, l, path)
     case .progressCorrupt(let path): return say(.progressCorrupt, l, path)
-    case .progressNotSetAside(let path, let why): return say(.progressNotSetAside, l, path, why)
+    case .progressNotSetAside(let path, let why):
+      // `why` is the system's or the store's English (strerror, "not overwritten").
+      return say(.progressNotSetAside, l, path, l == .es ? Spanish.line(why) : why)
     }
   }
 
