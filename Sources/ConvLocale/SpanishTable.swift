@@ -1360,6 +1360,7 @@ extension Spanish {
   static let engineErrors: [(String, String)] = [
     // ConvCourse
     ("the model needs Flatten followed by Dense", "el modelo necesita Flatten seguido de Dense"),
+    ("the block has no layer named '{0}'", "el bloque no tiene ninguna capa llamada '{0}'"),
     // ConvData: AtomicFile, CIFAR-10, data sources
     ("cannot create the folder {0}: {1}", "no se puede crear la carpeta {0}: {1}"),
     ("cannot write {0}", "no se puede escribir {0}"),
