@@ -106,6 +106,18 @@ static int cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     free(plain);
     return CIC_TOO_LARGE;
   }
+  // Deflate cannot expand data more than 1032 times, and a pixel takes at least one bit of the
+  // inflated rows, so a file of `size` bytes holds at most 8 * 1032 * size pixels: a header that
+  // claims more is damage (or a bomb), refused before the pixel buffer is allocated.
+  uint64_t most_pixels = (uint64_t)size * 8 * 1032 + 64;
+  if ((uint64_t)image.width * image.height > most_pixels) {
+    cic_set_error(err, err_size,
+                  "corrupt PNG: a %ux%u image cannot come from %zu bytes (the file is truncated or damaged)",
+                  image.width, image.height, size);
+    png_image_free(&image);
+    free(plain);
+    return CIC_BAD_DATA;
+  }
   int color = (image.format & PNG_FORMAT_FLAG_COLOR) != 0;
   int alpha = (image.format & PNG_FORMAT_FLAG_ALPHA) != 0;
   out->palette_has_alpha = out->color == CIC_COLOR_PALETTE && alpha;

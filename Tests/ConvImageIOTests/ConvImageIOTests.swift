@@ -117,6 +117,31 @@ final class DecodeTests: ImageTestCase {
     XCTAssertNoThrow(try read("rgb_7x5.png", maxPixels: 35))
   }
 
+  /// A header under the pixel limit (9000 x 9000) in a file of a few hundred bytes: deflate
+  /// cannot inflate that far, so the file is refused before the 243 MB pixel buffer exists.
+  func testPixelsTheDataCannotHoldAreRefusedFromTheHeader() throws {
+    var png = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try fixture("huge_header.png"))))
+    XCTAssertEqual(Array(png[12..<16]), Array("IHDR".utf8))
+    for (offset, value) in [(16, UInt32(9000)), (20, UInt32(9000))] {
+      for k in 0..<4 { png[offset + k] = UInt8(truncatingIfNeeded: value >> (24 - 8 * UInt32(k))) }
+    }
+    // The IHDR chunk's CRC-32 over its type and data, so that libpng accepts the header.
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in png[12..<29] {
+      crc ^= UInt32(byte)
+      for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+    }
+    crc = ~crc
+    for k in 0..<4 { png[29 + k] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * UInt32(k))) }
+    XCTAssertLessThan(png.count, 1000)
+    let started = Date()
+    guard case .corrupt(let why) = imageError({ _ = try ImageCodec.decode(png) }) else {
+      return XCTFail("a 9000x9000 header in \(png.count) bytes was not refused as corrupt")
+    }
+    XCTAssertTrue(why.contains("a 9000x9000 image cannot come from \(png.count) bytes"), why)
+    XCTAssertLessThan(Date().timeIntervalSince(started), 0.5)
+  }
+
   func testCMYKJPEGIsRefusedClearly() throws {
     guard case .unsupported(let why)? = imageError({ try self.read("cmyk.jpg") }) else {
       return XCTFail("CMYK must be refused as unsupported")

@@ -162,6 +162,7 @@ final class EngineErrorsSpanishTests: XCTestCase {
     let found = Set(messages.map(\.1))
     XCTAssertEqual(Set(Self.composed.keys).subtracting(found), [], "composed lines for messages no longer made")
     XCTAssertEqual(Spanish.malformedEntries(), [])
+    XCTAssertEqual(Spanish.duplicateKeys(), [], "one entry per English text")
   }
 
   /// The matcher keeps the parts it carries: a located message keeps its path, a phrase in a
