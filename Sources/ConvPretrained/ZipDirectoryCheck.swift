@@ -24,9 +24,6 @@ enum ZipDirectoryCheck {
     func le(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 {
       (0..<n).reduce(UInt64(0)) { $0 | UInt64(b[at + $1]) << (8 * UInt64($1)) }
     }
-    func inFile(_ v: UInt64, _ what: String) throws -> Int {
-      try CheckedSize.count(v, in: 0...fileSize, field: "\(name): the zip's \(what)")
-    }
     // The end of central directory record: in the last 64 KiB + 22 bytes.
     let tailLength = min(fileSize, 22 + 65_535)
     let tail = try read(fileSize - tailLength, tailLength)
@@ -36,19 +33,36 @@ enum ZipDirectoryCheck {
       })
     else { throw bad("no end of central directory") }
     let eocdOffset = fileSize - tailLength + e
-    var count = le(tail, e + 10, 2)
-    var size = le(tail, e + 12, 4)
-    var offset = le(tail, e + 16, 4)
-    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF, eocdOffset >= 20 {
-      let locator = try read(eocdOffset - 20, 20)
-      if le(locator, 0, 4) == 0x0706_4b50 {
-        let at = try inFile(le(locator, 8, 8), "zip64 end record offset")
-        let record = try read(at, 56)
-        guard le(record, 0, 4) == 0x0606_4b50 else { throw bad("the zip64 end record is missing") }
-        count = le(record, 32, 8)
-        size = le(record, 40, 8)
-        offset = le(record, 48, 8)
+    // The directory as the end record gives it, and as the zip64 end record gives it. As
+    // ZIPFoundation reads them: the zip64 record is the 56 bytes before a zip64 locator that
+    // sits just before the end record (the locator's own offset field is not used), and it is
+    // read whenever it is there, not only when the 32-bit fields are full; so both must be sound.
+    var views = [(count: le(tail, e + 10, 2), size: le(tail, e + 12, 4), offset: le(tail, e + 16, 4))]
+    if eocdOffset > 20 + 56, le(try read(eocdOffset - 20, 4), 0, 4) == 0x0706_4b50 {
+      let record = try read(eocdOffset - 20 - 56, 56)
+      if le(record, 0, 4) == 0x0606_4b50 {
+        views.append((le(record, 32, 8), le(record, 40, 8), le(record, 48, 8)))
       }
+    }
+    // A zip64 file's end record may hold 0xFFFF / 0xFFFFFFFF, meaning "see the zip64 record".
+    if views.count == 2, views[0].count == 0xFFFF || views[0].size == 0xFFFF_FFFF || views[0].offset == 0xFFFF_FFFF {
+      views.removeFirst()
+    }
+    for view in views {
+      try checkDirectory(view.count, view.size, view.offset, name: name, fileSize: fileSize, read: read, bad: bad)
+    }
+  }
+
+  /// Reads and checks one view of the central directory (see `validate`).
+  private static func checkDirectory(
+    _ count: UInt64, _ size: UInt64, _ offset: UInt64, name: String, fileSize: Int,
+    read: (Int, Int) throws -> [UInt8], bad: (String) -> ImportError
+  ) throws {
+    func le(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 {
+      (0..<n).reduce(UInt64(0)) { $0 | UInt64(b[at + $1]) << (8 * UInt64($1)) }
+    }
+    func inFile(_ v: UInt64, _ what: String) throws -> Int {
+      try CheckedSize.count(v, in: 0...fileSize, field: "\(name): the zip's \(what)")
     }
     let entries = try CheckedSize.count(count, in: 0...(fileSize / 46), field: "\(name): the zip's entry count")
     let directorySize = try inFile(size, "central directory size")

@@ -50,4 +50,16 @@ final class PretrainedFuzzFoundTests: XCTestCase {
       refusals.joined(separator: " | "))
     for r in refusals { XCTAssertFalse(r.contains("\n"), r) }
   }
+
+  /// pytorch: a 2,443-byte .pth whose end record lists no entries while its zip64 end record
+  /// (which ZIPFoundation reads whenever a zip64 locator is there) puts the directory at byte
+  /// 0xfffc000000000738: ZIPFoundation's seek trapped. ZipDirectoryCheck now checks both views.
+  func testPTHWhoseZip64DirectoryLiesOutsideTheFile() {
+    XCTAssertThrowsError(try ZipArchive(Self.fixture("pth-zip64-directory-offset.pth"))) { error in
+      let text = String(describing: error)
+      XCTAssertTrue(text.hasPrefix("pth-zip64-directory-offset.pth: "), text)
+      XCTAssertTrue(text.contains("central directory offset"), text)
+      XCTAssertFalse(text.contains("\n"), text)
+    }
+  }
 }
