@@ -122,6 +122,8 @@ public final class BatchNormRuntime: UnaryRuntime {
     let c = inputShape.last ?? 1
     let rows = x.count / c
     usedBatchStatistics = training && trainable
+    // An empty batch has no statistics (and the kernels read its first row).
+    guard rows > 0 else { return x }
     var meanD: [Double], varianceD: [Double]
     if usedBatchStatistics {
       (meanD, varianceD) = x.scalars.withUnsafeBufferPointer { ChannelKernels.meanAndVariance($0.baseAddress!, rows: rows, channels: c) }
@@ -143,7 +145,6 @@ public final class BatchNormRuntime: UnaryRuntime {
     input = x
     mean = m
     inverseStd = inv
-    guard rows > 0 else { return x }
     let y = x.scalars.withUnsafeBufferPointer {
       ChannelKernels.scaleShift($0.baseAddress!, rows: rows, channels: c, scale: scale, shift: shift)
     }
